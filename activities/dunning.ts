@@ -1,0 +1,73 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Sql } from '../db/client.js';
+import { insertEvent, type FollowUpEvent } from '../db/queries/events.js';
+import { invoiceFacts, setInvoicePaused } from '../db/queries/invoices.js';
+import { lastSentReminder } from '../db/queries/reminders.js';
+import { getSettings } from '../db/queries/settings.js';
+import { stepsOfPolicy } from '../db/queries/steps.js';
+import { NON_RETRYABLE } from '../workflows/errors.js';
+import type { DunnableFacts } from '../workflows/schedule/dunnable.js';
+import type { Progress, SendSettings, StepRule } from '../workflows/schedule/plan.js';
+import { localDate } from '../workflows/schedule/zoned-time.js';
+
+export interface DunningFacts {
+  invoiceId: number;
+  number: string;
+  customerRef: string;
+  dunnable: DunnableFacts;
+  dueDate: string | null;
+  steps: StepRule[];
+  settings: SendSettings;
+  progress: Progress;
+}
+
+export function createDunningActivities({ sql }: { sql: Sql }) {
+  return {
+    /** Everything the workflow needs to decide its next step, read fresh from the database. */
+    async loadDunningFacts(invoiceId: number): Promise<DunningFacts> {
+      const inv = await invoiceFacts(sql, invoiceId);
+      if (!inv) throw ApplicationFailure.nonRetryable(`Invoice ${invoiceId} does not exist`, NON_RETRYABLE.notFound);
+      const [settings, steps, last] = await Promise.all([
+        getSettings(sql),
+        inv.policyId ? stepsOfPolicy(sql, inv.policyId) : [],
+        lastSentReminder(sql, invoiceId),
+      ]);
+      return {
+        invoiceId,
+        number: inv.number,
+        customerRef: inv.customerRef,
+        dunnable: {
+          status: inv.status,
+          balanceCents: inv.totalCents - inv.paidCents,
+          paused: inv.paused,
+          customerPaused: inv.customerPaused,
+          excluded: inv.excluded,
+          minimumBalanceCents: settings.minimumBalanceCents,
+        },
+        dueDate: inv.referenceDueDate,
+        steps: steps.map((s) => ({ level: s.level, name: s.name, delayDays: s.delayDays, isFinal: s.isFinal })),
+        settings: { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country },
+        progress: last
+          ? { level: last.level, lastDate: localDate(last.sentAt.getTime(), settings.timezone), nextPlannedOn: last.nextPlannedOn }
+          : { level: 0, lastDate: null },
+      };
+    },
+
+    async setInvoicePause(input: { invoiceId: number; paused: boolean; reason: string | null; actor: string }): Promise<void> {
+      await sql.begin(async (tx) => {
+        const t = tx as unknown as Sql;
+        await setInvoicePaused(t, input.invoiceId, input.paused, input.reason);
+        await insertEvent(t, {
+          invoiceId: input.invoiceId,
+          kind: input.paused ? 'paused' : 'resumed',
+          message: input.paused ? `Dunning paused: ${input.reason}` : 'Dunning resumed',
+          actor: input.actor,
+        });
+      });
+    },
+
+    async recordEvent(event: FollowUpEvent): Promise<void> {
+      await insertEvent(sql, event);
+    },
+  };
+}

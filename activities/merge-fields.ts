@@ -1,0 +1,79 @@
+import type { CompanySettings } from '../db/queries/settings.js';
+import type { Customer } from '../db/queries/customers.js';
+import type { OverdueLine } from '../db/queries/invoices.js';
+import { daysLate } from '../workflows/schedule/row-colour.js';
+import { formatDate, formatMoney } from './format.js';
+
+/** Everything a reminder template may use; amounts and dates come formatted in the customer's language. */
+export interface MergeFields {
+  today: string;
+  company: { name: string; address: string; email: string; phone: string };
+  customer: { name: string; ref: string; address: string };
+  invoice: { number: string; issueDate: string; dueDate: string; total: string; balance: string; currency: string };
+  amountDue: string;
+  daysLate: number;
+  level: { number: number; name: string };
+  fee: string;
+  overdueInvoices: { number: string; dueDate: string; balance: string; daysLate: number }[];
+  overdueCount: number;
+  totalOverdue: string;
+}
+
+/** Sample values for the list of merge fields and for checking templates against it. */
+export const MERGE_FIELD_NAMES = [
+  'today', 'company.name', 'company.address', 'company.email', 'company.phone',
+  'customer.name', 'customer.ref', 'customer.address',
+  'invoice.number', 'invoice.issueDate', 'invoice.dueDate', 'invoice.total', 'invoice.balance', 'invoice.currency',
+  'amountDue', 'daysLate', 'level.number', 'level.name', 'fee',
+  'overdueInvoices', 'overdueInvoices.number', 'overdueInvoices.dueDate', 'overdueInvoices.balance', 'overdueInvoices.daysLate',
+  'overdueCount', 'totalOverdue',
+] as const;
+
+export function buildMergeFields(input: {
+  settings: CompanySettings;
+  customer: Customer;
+  invoice: { number: string; issueDate: string; dueDate: string; currency: string; totalCents: number; paidCents: number };
+  level: number;
+  stepName: string;
+  feeCents: number | null;
+  overdue: OverdueLine[];
+  today: string;
+}): MergeFields {
+  const lang = input.customer.language;
+  const { invoice, customer, settings } = input;
+  const money = (cents: number, currency = invoice.currency) => formatMoney(cents, currency, lang);
+  const balance = invoice.totalCents - invoice.paidCents;
+  // The list names every overdue invoice in the invoice's currency; other currencies are left out of the sum.
+  const sameCurrency = input.overdue.filter((o) => o.currency === invoice.currency);
+  return {
+    today: formatDate(input.today, lang),
+    company: { name: settings.companyName, address: settings.companyAddress, email: settings.companyEmail, phone: settings.companyPhone },
+    customer: {
+      name: customer.name,
+      ref: customer.ref,
+      address: [customer.name, customer.addressLine1, customer.addressLine2, `${customer.postalCode} ${customer.city}`.trim()]
+        .filter(Boolean)
+        .join('\n'),
+    },
+    invoice: {
+      number: invoice.number,
+      issueDate: formatDate(invoice.issueDate, lang),
+      dueDate: formatDate(invoice.dueDate, lang),
+      total: money(invoice.totalCents),
+      balance: money(balance),
+      currency: invoice.currency,
+    },
+    amountDue: money(balance),
+    daysLate: daysLate(invoice.dueDate, input.today),
+    level: { number: input.level, name: input.stepName },
+    fee: input.feeCents ? money(input.feeCents) : '',
+    overdueInvoices: input.overdue.map((o) => ({
+      number: o.number,
+      dueDate: formatDate(o.dueDate, lang),
+      balance: money(o.balanceCents, o.currency),
+      daysLate: daysLate(o.dueDate, input.today),
+    })),
+    overdueCount: input.overdue.length,
+    totalOverdue: money(sameCurrency.reduce((s, o) => s + o.balanceCents, 0)),
+  };
+}

@@ -1,0 +1,18 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql<{}>;
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+/** One pool per process, injected everywhere; dates stay `YYYY-MM-DD` strings, int8 cents become numbers. */
+export function createSql(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    types: {
+      date: { to: DATE_OID, from: [DATE_OID], serialize: (v: string) => v, parse: (v: string) => v },
+      int8: { to: INT8_OID, from: [INT8_OID], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
+    },
+  }) as unknown as Sql;
+}

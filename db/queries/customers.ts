@@ -1,0 +1,49 @@
+import type { Sql } from '../client.js';
+
+export interface CustomerInput {
+  ref: string;
+  name: string;
+  emails: string[];
+  addressLine1: string;
+  addressLine2: string;
+  postalCode: string;
+  city: string;
+  country: string;
+  language: 'fr' | 'en';
+}
+
+export interface Customer extends CustomerInput {
+  id: number;
+  paused: boolean;
+  dunningExcluded: boolean;
+}
+
+export async function upsertCustomer(sql: Sql, c: CustomerInput): Promise<{ id: number; created: boolean }> {
+  const [row] = await sql<{ id: number; created: boolean }[]>`
+    insert into customers (ref, name, emails, address_line1, address_line2, postal_code, city, country, language)
+    values (${c.ref}, ${c.name}, ${c.emails}, ${c.addressLine1}, ${c.addressLine2}, ${c.postalCode}, ${c.city}, ${c.country}, ${c.language})
+    on conflict (ref) do update set name = excluded.name, emails = excluded.emails,
+      address_line1 = excluded.address_line1, address_line2 = excluded.address_line2, postal_code = excluded.postal_code,
+      city = excluded.city, country = excluded.country, language = excluded.language, updated_at = now()
+    returning id, (xmax = 0) as created`;
+  return row!;
+}
+
+const columns = (sql: Sql) => sql`
+  id, ref, name, emails, address_line1 as "addressLine1", address_line2 as "addressLine2", postal_code as "postalCode",
+  city, country, language, paused, dunning_excluded as "dunningExcluded"`;
+
+export async function customerByRef(sql: Sql, ref: string): Promise<Customer | undefined> {
+  const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where ref = ${ref}`;
+  return row;
+}
+
+export async function customerById(sql: Sql, id: number): Promise<Customer | undefined> {
+  const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where id = ${id}`;
+  return row;
+}
+
+export async function openInvoiceIdsOfCustomer(sql: Sql, customerId: number): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`select id from invoices where customer_id = ${customerId} and status = 'open'`;
+  return rows.map((r) => r.id);
+}

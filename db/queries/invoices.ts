@@ -1,0 +1,121 @@
+import type { Sql } from '../client.js';
+import type { Installment } from '../../workflows/schedule/payment-terms.js';
+
+export interface InvoiceWrite {
+  number: string;
+  customerId: number;
+  issueDate: string;
+  dueDate: string | null;
+  currency: string;
+  totalCents: number;
+  status: 'open' | 'cancelled';
+  installments: Installment[];
+}
+
+/** Inserts or updates an invoice and replaces its installments; call inside a transaction. */
+export async function upsertInvoice(sql: Sql, inv: InvoiceWrite): Promise<{ id: number; created: boolean }> {
+  const [row] = await sql<{ id: number; created: boolean }[]>`
+    insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents, status)
+    values (${inv.number}, ${inv.customerId}, ${inv.issueDate}, ${inv.dueDate}, ${inv.currency}, ${inv.totalCents}, ${inv.status})
+    on conflict (number) do update set customer_id = excluded.customer_id, issue_date = excluded.issue_date,
+      due_date = excluded.due_date, currency = excluded.currency, total_cents = excluded.total_cents,
+      status = case when excluded.status = 'cancelled' then 'cancelled'
+                    when invoices.paid_cents >= excluded.total_cents then 'paid' else 'open' end,
+      updated_at = now()
+    returning id, (xmax = 0) as created`;
+  const { id } = row!;
+  await sql`delete from installments where invoice_id = ${id}`;
+  if (inv.installments.length > 0) {
+    await sql`insert into installments ${sql(
+      inv.installments.map((i) => ({ invoice_id: id, seq: i.seq, due_date: i.dueDate, amount_cents: i.amountCents, label: i.label })),
+    )}`;
+  }
+  return row!;
+}
+
+export interface InvoiceFactsRow {
+  id: number;
+  number: string;
+  customerId: number;
+  customerRef: string;
+  status: 'open' | 'paid' | 'cancelled';
+  totalCents: number;
+  paidCents: number;
+  paused: boolean;
+  customerPaused: boolean;
+  excluded: boolean;
+  policyId: number | null;
+  /** The invoice's due date, or the first installment not yet covered by payments. */
+  referenceDueDate: string | null;
+}
+
+export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<InvoiceFactsRow | undefined> {
+  const [row] = await sql<InvoiceFactsRow[]>`
+    select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
+           i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
+           coalesce(c.policy_id, (select id from policies where is_default)) as "policyId",
+           coalesce(
+             (select due_date from (
+                select due_date, sum(amount_cents) over (order by seq) as covered
+                from installments where invoice_id = i.id) s
+              where covered > i.paid_cents order by due_date limit 1),
+             i.due_date) as "referenceDueDate"
+    from invoices i join customers c on c.id = i.customer_id
+    where i.id = ${invoiceId}`;
+  return row;
+}
+
+export async function setInvoicePaused(sql: Sql, invoiceId: number, paused: boolean, reason: string | null): Promise<void> {
+  await sql`update invoices set paused = ${paused}, pause_reason = ${reason}, updated_at = now() where id = ${invoiceId}`;
+}
+
+export interface InvoiceSummary {
+  id: number;
+  number: string;
+  customerId: number;
+  customerRef: string;
+  issueDate: string;
+  dueDate: string | null;
+  currency: string;
+  totalCents: number;
+  paidCents: number;
+  status: string;
+  paused: boolean;
+  pauseReason: string | null;
+}
+
+export async function invoiceByNumber(sql: Sql, number: string): Promise<InvoiceSummary | undefined> {
+  const [row] = await sql<InvoiceSummary[]>`
+    select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.issue_date as "issueDate",
+           i.due_date as "dueDate", i.currency, i.total_cents as "totalCents", i.paid_cents as "paidCents",
+           i.status, i.paused, i.pause_reason as "pauseReason"
+    from invoices i join customers c on c.id = i.customer_id where i.number = ${number}`;
+  return row;
+}
+
+export async function installmentsOf(sql: Sql, invoiceId: number): Promise<Installment[]> {
+  return sql<Installment[]>`
+    select seq, due_date as "dueDate", amount_cents as "amountCents", label from installments
+    where invoice_id = ${invoiceId} order by seq`;
+}
+
+export interface OverdueLine {
+  number: string;
+  dueDate: string;
+  currency: string;
+  balanceCents: number;
+}
+
+/** The customer's open invoices past their due date, for the reminder's list of what is owed. */
+export async function overdueInvoicesOfCustomer(sql: Sql, customerId: number, today: string): Promise<OverdueLine[]> {
+  return sql<OverdueLine[]>`
+    select number, due_date as "dueDate", currency, total_cents - paid_cents as "balanceCents"
+    from invoices where customer_id = ${customerId} and status = 'open' and total_cents > paid_cents
+      and due_date < ${today}
+    order by due_date, number`;
+}
+
+export async function openInvoiceIds(sql: Sql): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`select id from invoices where status = 'open' order by id`;
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,86 @@
+import type { Sql } from '../client.js';
+
+export interface ReminderClaim {
+  id: number;
+  status: 'pending' | 'sent' | 'failed';
+  idempotencyKey: string;
+  sentAt: Date | null;
+}
+
+/**
+ * Takes the (invoice, level) slot before anything is sent. A slot already sent is returned as is
+ * (nothing goes out twice); a failed one is reopened as a new attempt with a new idempotency key.
+ */
+export async function claimReminder(
+  sql: Sql,
+  r: { invoiceId: number; level: number; stepId: number; stepName: string; channel: 'email' | 'letter'; actor: string; note: string | null; nextPlannedOn: string | null },
+): Promise<ReminderClaim> {
+  const firstKey = `relance-${r.invoiceId}-${r.level}-1`;
+  const [claimed] = await sql<ReminderClaim[]>`
+    insert into reminders (invoice_id, level, step_id, step_name, channel, performed_by, note, next_planned_on, idempotency_key)
+    values (${r.invoiceId}, ${r.level}, ${r.stepId}, ${r.stepName}, ${r.channel}, ${r.actor}, ${r.note}, ${r.nextPlannedOn}, ${firstKey})
+    on conflict (invoice_id, level) do update
+      set status = 'pending', failure_reason = null, attempt = reminders.attempt + 1,
+          idempotency_key = 'relance-' || reminders.invoice_id || '-' || reminders.level || '-' || (reminders.attempt + 1),
+          performed_by = excluded.performed_by, note = excluded.note, next_planned_on = excluded.next_planned_on
+      where reminders.status = 'failed'
+    returning id, status, idempotency_key as "idempotencyKey", sent_at as "sentAt"`;
+  if (claimed) return claimed;
+  const [existing] = await sql<ReminderClaim[]>`
+    select id, status, idempotency_key as "idempotencyKey", sent_at as "sentAt"
+    from reminders where invoice_id = ${r.invoiceId} and level = ${r.level}`;
+  return existing!;
+}
+
+export async function markReminderSent(
+  sql: Sql,
+  r: { id: number; recipients: string[]; subject: string; providerMessageId: string; at: number },
+): Promise<Date> {
+  const [row] = await sql<{ sentAt: Date }[]>`
+    update reminders set status = 'sent', recipients = ${r.recipients}, subject = ${r.subject},
+      provider_message_id = ${r.providerMessageId}, sent_at = coalesce(sent_at, ${new Date(r.at)})
+    where id = ${r.id} returning sent_at as "sentAt"`;
+  return row!.sentAt;
+}
+
+export async function markReminderFailed(sql: Sql, r: { id: number; reason: string; recipients: string[] }): Promise<void> {
+  await sql`update reminders set status = 'failed', failure_reason = ${r.reason}, recipients = ${r.recipients} where id = ${r.id}`;
+}
+
+export interface LastSentReminder {
+  level: number;
+  sentAt: Date;
+  nextPlannedOn: string | null;
+}
+
+export async function lastSentReminder(sql: Sql, invoiceId: number): Promise<LastSentReminder | undefined> {
+  const [row] = await sql<LastSentReminder[]>`
+    select level, sent_at as "sentAt", next_planned_on as "nextPlannedOn" from reminders
+    where invoice_id = ${invoiceId} and status = 'sent' order by level desc limit 1`;
+  return row;
+}
+
+export interface ReminderRow {
+  id: number;
+  level: number;
+  stepName: string;
+  channel: string;
+  status: string;
+  failureReason: string | null;
+  recipients: string[];
+  subject: string | null;
+  note: string | null;
+  performedBy: string;
+  sentAt: Date | null;
+  nextPlannedOn: string | null;
+  providerMessageId: string | null;
+  createdAt: Date;
+}
+
+export async function remindersOf(sql: Sql, invoiceId: number): Promise<ReminderRow[]> {
+  return sql<ReminderRow[]>`
+    select id, level, step_name as "stepName", channel, status, failure_reason as "failureReason", recipients,
+           subject, note, performed_by as "performedBy", sent_at as "sentAt", next_planned_on as "nextPlannedOn",
+           provider_message_id as "providerMessageId", created_at as "createdAt"
+    from reminders where invoice_id = ${invoiceId} order by level`;
+}

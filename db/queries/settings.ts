@@ -1,0 +1,32 @@
+import type { Sql } from '../client.js';
+
+export interface CompanySettings {
+  companyName: string;
+  companyAddress: string;
+  companyEmail: string;
+  companyPhone: string;
+  mailFrom: string | null;
+  timezone: string;
+  sendHour: number;
+  country: string;
+  dueSoonDays: number;
+  minimumBalanceCents: number;
+}
+
+export async function getSettings(sql: Sql): Promise<CompanySettings> {
+  const [row] = await sql<CompanySettings[]>`
+    select company_name as "companyName", company_address as "companyAddress", company_email as "companyEmail",
+           company_phone as "companyPhone", mail_from as "mailFrom", timezone, send_hour as "sendHour",
+           country, due_soon_days as "dueSoonDays", minimum_balance_cents as "minimumBalanceCents"
+    from settings where id = 1`;
+  if (!row) throw new Error('The settings row is missing: run the migrations');
+  return row;
+}
+
+export async function updateCompanyIdentity(
+  sql: Sql,
+  v: Pick<CompanySettings, 'companyName' | 'companyAddress' | 'companyEmail' | 'companyPhone'>,
+): Promise<void> {
+  await sql`update settings set company_name = ${v.companyName}, company_address = ${v.companyAddress},
+    company_email = ${v.companyEmail}, company_phone = ${v.companyPhone}, updated_at = now() where id = 1`;
+}

@@ -1,0 +1,139 @@
+/** Relance's own default texts for the four default levels (DESIGN.md §2), in French and English. */
+
+export interface DefaultStep {
+  name: string;
+  colour: string;
+  delayDays: number;
+  isFinal: boolean;
+  feeCents: number | null;
+  email: Record<'fr' | 'en', { subject: string; body: string }>;
+}
+
+const overdueList = {
+  fr: `{{#if overdueInvoices.length}}
+<p>Pour mémoire, voici l'ensemble de vos factures échues à ce jour :</p>
+<table style="border-collapse:collapse;width:100%;font-size:13px">
+<tr><th align="left">Facture</th><th align="left">Échéance</th><th align="right">Reste dû</th><th align="right">Retard</th></tr>
+{{#each overdueInvoices}}<tr><td>{{number}}</td><td>{{dueDate}}</td><td align="right">{{balance}}</td><td align="right">{{daysLate}} j</td></tr>
+{{/each}}<tr><td colspan="2"><strong>Total</strong></td><td align="right"><strong>{{totalOverdue}}</strong></td><td></td></tr>
+</table>
+{{/if}}`,
+  en: `{{#if overdueInvoices.length}}
+<p>For your records, these are all your invoices past due today:</p>
+<table style="border-collapse:collapse;width:100%;font-size:13px">
+<tr><th align="left">Invoice</th><th align="left">Due date</th><th align="right">Balance</th><th align="right">Days late</th></tr>
+{{#each overdueInvoices}}<tr><td>{{number}}</td><td>{{dueDate}}</td><td align="right">{{balance}}</td><td align="right">{{daysLate}}</td></tr>
+{{/each}}<tr><td colspan="2"><strong>Total</strong></td><td align="right"><strong>{{totalOverdue}}</strong></td><td></td></tr>
+</table>
+{{/if}}`,
+};
+
+const signature = {
+  fr: `<p>Nous vous prions d'agréer nos salutations distinguées.</p><p>Le service comptabilité<br>{{company.name}}</p>`,
+  en: `<p>Kind regards,</p><p>Accounts receivable<br>{{company.name}}</p>`,
+};
+
+export const DEFAULT_STEPS: DefaultStep[] = [
+  {
+    name: 'Relance 1',
+    colour: '#f59e0b',
+    delayDays: 0,
+    isFinal: false,
+    feeCents: null,
+    email: {
+      fr: {
+        subject: 'Facture {{invoice.number}} : échéance du {{invoice.dueDate}}',
+        body: `<p>Bonjour,</p>
+<p>Sauf erreur de notre part, la facture <strong>{{invoice.number}}</strong> du {{invoice.issueDate}}, arrivée à échéance le {{invoice.dueDate}}, reste à régler pour un montant de <strong>{{amountDue}}</strong>.</p>
+<p>Il s'agit peut-être d'un simple oubli : nous vous remercions de bien vouloir procéder au règlement dès réception de ce message. Si votre paiement est déjà parti, merci de ne pas tenir compte de ce rappel.</p>
+${overdueList.fr}
+${signature.fr}`,
+      },
+      en: {
+        subject: 'Invoice {{invoice.number}}: payment due {{invoice.dueDate}}',
+        body: `<p>Hello,</p>
+<p>According to our records, invoice <strong>{{invoice.number}}</strong> of {{invoice.issueDate}}, due on {{invoice.dueDate}}, still has <strong>{{amountDue}}</strong> outstanding.</p>
+<p>This may simply have been overlooked: we would be grateful if you could arrange payment on receipt of this message. If you have already paid, please disregard this reminder.</p>
+${overdueList.en}
+${signature.en}`,
+      },
+    },
+  },
+  {
+    name: 'Relance 2',
+    colour: '#ea580c',
+    delayDays: 15,
+    isFinal: false,
+    feeCents: null,
+    email: {
+      fr: {
+        subject: 'Deuxième relance : facture {{invoice.number}} impayée ({{daysLate}} jours de retard)',
+        body: `<p>Bonjour,</p>
+<p>Malgré notre précédent rappel, la facture <strong>{{invoice.number}}</strong>, échue depuis le {{invoice.dueDate}}, reste impayée à ce jour. Le montant dû s'élève à <strong>{{amountDue}}</strong>.</p>
+<p>Nous vous remercions de régulariser cette situation dans les meilleurs délais, ou de nous contacter si un point de la facture pose difficulté.</p>
+${overdueList.fr}
+${signature.fr}`,
+      },
+      en: {
+        subject: 'Second reminder: invoice {{invoice.number}} unpaid ({{daysLate}} days overdue)',
+        body: `<p>Hello,</p>
+<p>Despite our previous reminder, invoice <strong>{{invoice.number}}</strong>, due since {{invoice.dueDate}}, remains unpaid. The amount due is <strong>{{amountDue}}</strong>.</p>
+<p>Please settle it as soon as possible, or contact us if anything on the invoice needs clarifying.</p>
+${overdueList.en}
+${signature.en}`,
+      },
+    },
+  },
+  {
+    name: 'Relance 3',
+    colour: '#dc2626',
+    delayDays: 15,
+    isFinal: false,
+    feeCents: null,
+    email: {
+      fr: {
+        subject: 'Dernier rappel avant mise en demeure : facture {{invoice.number}}',
+        body: `<p>Bonjour,</p>
+<p>Nos deux précédentes relances concernant la facture <strong>{{invoice.number}}</strong> sont restées sans effet. Le montant de <strong>{{amountDue}}</strong> est dû depuis le {{invoice.dueDate}}, soit {{daysLate}} jours de retard.</p>
+<p>Sans règlement de votre part sous huit jours, nous serons contraints de vous adresser une mise en demeure, avec application des pénalités de retard et de l'indemnité forfaitaire pour frais de recouvrement prévues par l'article L441-10 du Code de commerce.</p>
+${overdueList.fr}
+${signature.fr}`,
+      },
+      en: {
+        subject: 'Final reminder before formal notice: invoice {{invoice.number}}',
+        body: `<p>Hello,</p>
+<p>Our two previous reminders about invoice <strong>{{invoice.number}}</strong> have gone unanswered. The amount of <strong>{{amountDue}}</strong> has been due since {{invoice.dueDate}}, {{daysLate}} days ago.</p>
+<p>Without payment within eight days, we will have to send you a formal notice, with late-payment interest and the fixed recovery indemnity provided for by law.</p>
+${overdueList.en}
+${signature.en}`,
+      },
+    },
+  },
+  {
+    name: 'Mise en demeure',
+    colour: '#7f1d1d',
+    delayDays: 15,
+    isFinal: true,
+    feeCents: 4000,
+    email: {
+      fr: {
+        subject: 'Mise en demeure de payer : facture {{invoice.number}}',
+        body: `<p>Madame, Monsieur,</p>
+<p>Malgré nos relances successives, la facture <strong>{{invoice.number}}</strong> du {{invoice.issueDate}}, échue le {{invoice.dueDate}}, demeure impayée pour un montant de <strong>{{amountDue}}</strong>.</p>
+<p>Par la présente, nous vous mettons en demeure de régler cette somme sous huit jours à compter de la réception de ce courrier. À défaut, nous engagerons sans autre préavis une procédure de recouvrement judiciaire.</p>
+<p>Conformément à l'article L441-10 du Code de commerce, des pénalités de retard sont exigibles, ainsi qu'une indemnité forfaitaire pour frais de recouvrement de {{fee}}.</p>
+${overdueList.fr}
+${signature.fr}`,
+      },
+      en: {
+        subject: 'Formal notice to pay: invoice {{invoice.number}}',
+        body: `<p>Dear Sir or Madam,</p>
+<p>Despite our repeated reminders, invoice <strong>{{invoice.number}}</strong> of {{invoice.issueDate}}, due on {{invoice.dueDate}}, remains unpaid for <strong>{{amountDue}}</strong>.</p>
+<p>We hereby give you formal notice to pay this amount within eight days of receipt of this letter. Failing that, we will start legal recovery proceedings without further notice.</p>
+<p>Late-payment interest is due by law, together with a fixed recovery indemnity of {{fee}}.</p>
+${overdueList.en}
+${signature.en}`,
+      },
+    },
+  },
+];

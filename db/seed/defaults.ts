@@ -1,0 +1,24 @@
+import type { Sql } from '../client.js';
+import { DEFAULT_STEPS } from './default-templates.js';
+
+/** Creates the default policy with its four steps and their templates, once, on an empty database. */
+export async function ensureDefaultPolicy(sql: Sql): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(7356002)`;
+    const [existing] = await tx`select 1 from policies limit 1`;
+    if (existing) return;
+    const [policy] = await tx<{ id: number }[]>`
+      insert into policies (name, is_default) values ('Standard B2B', true) returning id`;
+    for (const [i, step] of DEFAULT_STEPS.entries()) {
+      const [row] = await tx<{ id: number }[]>`
+        insert into follow_up_steps (policy_id, position, name, colour, delay_days, channel, fee_cents, is_final)
+        values (${policy!.id}, ${i + 1}, ${step.name}, ${step.colour}, ${step.delayDays}, 'email', ${step.feeCents}, ${step.isFinal})
+        returning id`;
+      for (const language of ['fr', 'en'] as const) {
+        const t = step.email[language];
+        await tx`insert into templates (step_id, channel, language, subject, body)
+                 values (${row!.id}, 'email', ${language}, ${t.subject}, ${t.body})`;
+      }
+    }
+  });
+}

@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { createSql, type Sql } from '../../db/client.js';
+
+/** A fresh database cloned from the migrated template: no test file sees another's rows. */
+export async function freshDatabase(): Promise<{ sql: Sql; url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('postgresAdminUrl');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = createSql(adminUrl, { max: 1 });
+  await admin.unsafe(`create database ${name} template ${inject('templateDatabase')}`);
+  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  const sql = createSql(url, { max: 8 });
+  return {
+    sql,
+    url,
+    async drop() {
+      await sql.end({ timeout: 5 });
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}

@@ -1,0 +1,270 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import Holidays from 'date-holidays';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sql } from '../../db/client.js';
+import { recordPayment } from '../../db/queries/payments.js';
+import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
+import { createResendMailer } from '../../activities/mail/resend-mailer.js';
+import type { Mailer } from '../../activities/mail/mailer.js';
+import { createWorker } from '../../worker/create-worker.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQuery } from '../../workflows/messages.js';
+import { addDays, dayOfWeek } from '../../workflows/schedule/calendar-date.js';
+import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';
+import { freshDatabase } from '../helpers/database.js';
+import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { startResendServer } from '../helpers/resend-server.js';
+import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
+
+// An independent oracle for French business days: the date-holidays library.
+const fr = new Holidays('FR');
+const isBusinessDay = (d: string) => ![0, 6].includes(dayOfWeek(d)) && !(fr.isHoliday(new Date(`${d}T12:00:00Z`)) || []).some((h) => h.type === 'public');
+const nextBusinessDay = (d: string): string => (isBusinessDay(d) ? d : nextBusinessDay(addDays(d, 1)));
+const nineInParis = (d: string) => instantAt(d, 9, 'Europe/Paris');
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let sql: Sql;
+let taskQueueSeq = 0;
+
+beforeAll(async () => {
+  [env, bundle, db] = await Promise.all([timeSkippingEnvironment(), workflowBundle(), freshDatabase()]);
+  sql = db.sql;
+});
+afterAll(async () => {
+  await env?.teardown();
+  await db?.drop();
+});
+
+function newWorker(mailer: Mailer, taskQueue: string, tuning: { maxCachedWorkflows?: number } = {}): Promise<Worker> {
+  return createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: bundle,
+    deps: { sql, mailer, defaultFrom: 'Relance <relance@test.example>' },
+    tuning,
+  });
+}
+
+async function startDunning(invoice: { id: number; number: string }, taskQueue: string) {
+  await startOrWakeDunning(env.client, taskQueue, { ...invoice, customerRef: 'C-test' });
+  return env.client.workflow.getHandle(dunningWorkflowId(invoice.id));
+}
+
+async function sentReminders(invoiceId: number) {
+  return sql<{ level: number; sentAt: Date; status: string }[]>`
+    select level, sent_at as "sentAt", status from reminders where invoice_id = ${invoiceId} order by level`;
+}
+
+/** Today on the test server's clock, which moves on as time is skipped. */
+async function serverToday(): Promise<string> {
+  return localDate(await env.currentTimeMs(), 'Europe/Paris');
+}
+
+/** The first Saturday at least `minDays` ahead: level 1 then falls on a weekend and must move. */
+async function upcomingSaturday(minDays: number): Promise<string> {
+  let d = addDays(await serverToday(), minDays);
+  while (dayOfWeek(d) !== 6) d = addDays(d, 1);
+  return d;
+}
+
+/** Sent at the send hour of its day: the timer fires then, give or take the milliseconds of a task. */
+function sentAtNineOn(day: string) {
+  return expect.toSatisfy((d: Date) => d.getTime() - nineInParis(day) >= 0 && d.getTime() - nineInParis(day) < 60_000);
+}
+
+async function updateRefusal(promise: Promise<unknown>): Promise<string> {
+  const err = (await promise.then(() => null, (e: unknown) => e)) as { cause?: { message?: string } } | null;
+  return err?.cause?.message ?? 'not refused';
+}
+
+describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
+  it('sends the four levels in order on business days at 09:00 Paris time, then goes to litigation', async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const customerId = await makeCustomer(sql);
+    const due = await upcomingSaturday(3);
+    const invoice = await makeInvoice(sql, customerId, { dueDate: due });
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    const result = await worker.runUntil(async () => (await startDunning(invoice, taskQueue)).result());
+
+    expect(result).toEqual({ status: 'litigation', level: 4 });
+    const l1 = nextBusinessDay(due);
+    const l2 = nextBusinessDay(addDays(l1, 15));
+    const l3 = nextBusinessDay(addDays(l2, 15));
+    const l4 = nextBusinessDay(addDays(l3, 15));
+    const rows = await sentReminders(invoice.id);
+    expect(rows).toEqual([
+      { level: 1, status: 'sent', sentAt: sentAtNineOn(l1) },
+      { level: 2, status: 'sent', sentAt: sentAtNineOn(l2) },
+      { level: 3, status: 'sent', sentAt: sentAtNineOn(l3) },
+      { level: 4, status: 'sent', sentAt: sentAtNineOn(l4) },
+    ]);
+    expect(l1).not.toBe(due);
+    const [{ count }] = await sql<[{ count: number }]>`
+      select count(*)::int as count from outbox where idempotency_key like ${`relance-${invoice.id}-%`}`;
+    expect(count).toBe(4);
+    const kinds = await sql<{ kind: string }[]>`select kind from follow_up_events where invoice_id = ${invoice.id} order by occurred_at, id`;
+    expect(kinds.map((k) => k.kind)).toEqual(['reminder_sent', 'reminder_sent', 'reminder_sent', 'reminder_sent', 'dunning_litigation']);
+  });
+
+  it('gives an invoice entering 40 days late only the level it has reached, then continues from today', async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const customerId = await makeCustomer(sql);
+    const today = await serverToday();
+    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(today, -40) });
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    await worker.runUntil(async () => {
+      const handle = await startDunning(invoice, taskQueue);
+      await env.sleep('1 hour');
+      const rows = await sentReminders(invoice.id);
+      expect(rows.map((r) => r.level)).toEqual([3]);
+      const state = await handle.query(stateQuery);
+      expect(state.level).toBe(3);
+      expect(state.next?.level).toBe(4);
+      const sentDay = localDate(rows[0]!.sentAt.getTime(), 'Europe/Paris');
+      expect(state.next?.sendDate).toBe(nextBusinessDay(addDays(sentDay, 15)));
+      await handle.terminate('test done');
+    });
+  });
+
+  it('stops dunning when a payment covers the balance mid-way', async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const customerId = await makeCustomer(sql);
+    const today = await serverToday();
+    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(today, -3), totalCents: 50_000 });
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    const result = await worker.runUntil(async () => {
+      const handle = await startDunning(invoice, taskQueue);
+      await env.sleep('1 hour');
+      expect((await sentReminders(invoice.id)).map((r) => r.level)).toEqual([1]);
+      const { paymentId } = await recordPayment(sql, {
+        invoiceId: invoice.id, amountCents: 50_000, currency: 'EUR', paidOn: today, method: 'transfer', source: 'api', externalId: `pay-${invoice.id}`, actor: 'test',
+      });
+      await handle.signal(paymentRecordedSignal, { paymentId });
+      return handle.result();
+    });
+    expect(result.status).toBe('paid');
+    expect((await sentReminders(invoice.id)).map((r) => r.level)).toEqual([1]);
+  });
+
+  it('holds while paused, resumes the schedule, and sends a level on demand', async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const customerId = await makeCustomer(sql);
+    const invoice = await makeInvoice(sql, customerId, { dueDate: await upcomingSaturday(20), totalCents: 80_000 });
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    await worker.runUntil(async () => {
+      const handle = await startDunning(invoice, taskQueue);
+      const paused = await handle.executeUpdate(pauseUpdate, { args: [{ reason: 'Disputed delivery', actor: 'alice' }] });
+      expect(paused).toMatchObject({ status: 'held', hold: 'paused', next: null });
+      expect(await updateRefusal(handle.executeUpdate(pauseUpdate, { args: [{ reason: '  ', actor: 'alice' }] }))).toMatch(/reason is required/);
+      await env.sleep('5 days');
+
+      const resumed = await handle.executeUpdate(resumeUpdate, { args: [{ actor: 'alice' }] });
+      expect(resumed).toMatchObject({ status: 'scheduled', level: 0, hold: null, next: { level: 1 } });
+      const sent = await handle.executeUpdate(sendNowUpdate, { args: [{ actor: 'alice', note: 'Courtesy call made' }] });
+      expect(sent).toMatchObject({ status: 'sent', level: 1 });
+      expect(await updateRefusal(handle.executeUpdate(sendNowUpdate, { args: [{ actor: 'alice', level: 1 }] }))).toMatch(/already performed/);
+      const after = await handle.query(stateQuery);
+      expect(after.next?.level).toBe(2);
+      await handle.terminate('test done');
+    });
+    const rows = await sql<{ level: number; performedBy: string; note: string }[]>`
+      select level, performed_by as "performedBy", note from reminders where invoice_id = ${invoice.id}`;
+    expect(rows).toEqual([{ level: 1, performedBy: 'alice', note: 'Courtesy call made' }]);
+    const events = await sql<{ kind: string; actor: string }[]>`
+      select kind, actor from follow_up_events where invoice_id = ${invoice.id} order by id`;
+    expect(events).toEqual([
+      { kind: 'paused', actor: 'alice' },
+      { kind: 'resumed', actor: 'alice' },
+      { kind: 'reminder_sent', actor: 'alice' },
+    ]);
+  });
+
+  it('retries a provider 500 and 429 without sending a second e-mail, and records a rejected recipient as a visible failure', async () => {
+    const resend = await startResendServer();
+    try {
+      const taskQueue = `q${++taskQueueSeq}`;
+      const mailer = createResendMailer({ apiKey: resend.apiKey, baseUrl: resend.baseUrl });
+      const today = await serverToday();
+      const okCustomer = await makeCustomer(sql, { emails: ['ap@ok.example'] });
+      const badCustomer = await makeCustomer(sql, { emails: ['nobody@bounce.example'] });
+      const noMail = await makeCustomer(sql, { emails: [] });
+      const ok = await makeInvoice(sql, okCustomer, { dueDate: addDays(today, -2) });
+      const bad = await makeInvoice(sql, badCustomer, { dueDate: addDays(today, -2) });
+      const none = await makeInvoice(sql, noMail, { dueDate: addDays(today, -2) });
+      resend.rejectRecipient('nobody@bounce.example');
+      resend.failNext(500, 429);
+      const worker = await newWorker(mailer, taskQueue);
+      await worker.runUntil(async () => {
+        await startDunning(ok, taskQueue);
+        await waitFor(async () => (await sentReminders(ok.id)).some((r) => r.status === 'sent'));
+        await startDunning(bad, taskQueue);
+        await startDunning(none, taskQueue);
+        await waitFor(async () => (await failedReasons(bad.id)).length > 0 && (await failedReasons(none.id)).length > 0);
+        const badState = await env.client.workflow.getHandle(dunningWorkflowId(bad.id)).query(stateQuery);
+        expect(badState.status).toBe('blocked');
+      });
+      const okRequests = resend.requests.filter((r) => r.idempotencyKey === `relance-${ok.id}-1-1`);
+      expect(okRequests.map((r) => r.status)).toEqual([500, 429, 200]);
+      expect([...resend.delivered.keys()].filter((k) => k.startsWith(`relance-${ok.id}-`))).toHaveLength(1);
+      expect(okRequests[2]!.body).toMatchObject({ to: ['ap@ok.example'], from: 'Relance <relance@test.example>' });
+      expect(okRequests[2]!.body.subject).toContain(ok.number);
+      expect(okRequests[2]!.authorization).toBe(`Bearer ${resend.apiKey}`);
+      expect(await failedReasons(bad.id)).toEqual([expect.stringContaining('422')]);
+      expect(resend.requests.filter((r) => r.idempotencyKey?.startsWith(`relance-${bad.id}-`))).toHaveLength(1);
+      expect(await failedReasons(none.id)).toEqual(['no e-mail address for this customer']);
+    } finally {
+      await resend.close();
+    }
+  });
+
+  it('never sends twice when the worker dies after the e-mail left but before it was recorded', async () => {
+    const resend = await startResendServer();
+    try {
+      const taskQueue = `q${++taskQueueSeq}`;
+      const real = createResendMailer({ apiKey: resend.apiKey, baseUrl: resend.baseUrl });
+      let crashes = 0;
+      // The message reaches the provider, then the process "dies" before the database hears of it.
+      const crashingOnce: Mailer = {
+        kind: real.kind,
+        async send(email) {
+          const sent = await real.send(email);
+          if (crashes++ === 0) throw new Error('worker lost after sending');
+          return sent;
+        },
+      };
+      const customerId = await makeCustomer(sql, { emails: ['ap@crash.example'] });
+      const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -1) });
+      const worker = await newWorker(crashingOnce, taskQueue);
+      await worker.runUntil(async () => {
+        const handle = await startDunning(invoice, taskQueue);
+        await waitFor(async () => (await sentReminders(invoice.id)).some((r) => r.status === 'sent'));
+        await handle.terminate('test done');
+      });
+      const attempts = resend.requests.filter((r) => r.idempotencyKey === `relance-${invoice.id}-1-1`);
+      expect(attempts).toHaveLength(2);
+      expect([...resend.delivered.keys()].filter((k) => k.startsWith(`relance-${invoice.id}-`))).toEqual([`relance-${invoice.id}-1-1`]);
+      expect((await sentReminders(invoice.id)).map((r) => r.level)).toEqual([1]);
+    } finally {
+      await resend.close();
+    }
+  });
+});
+
+async function failedReasons(invoiceId: number): Promise<string[]> {
+  const rows = await sql<{ reason: string }[]>`
+    select failure_reason as reason from reminders where invoice_id = ${invoiceId} and status = 'failed'`;
+  return rows.map((r) => r.reason);
+}
+
+/** Lets time skip in small steps until the condition holds (a Temporal sleep, not a wall-clock one). */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if (await check()) return;
+    await env.sleep(i < 20 ? '1 minute' : '1 day');
+  }
+  throw new Error('condition not reached');
+}

@@ -1,0 +1,22 @@
+import type { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { searchAttributeDefinitions } from '../workflows/search-attributes.js';
+
+const INDEXED: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Int: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+};
+
+const ALREADY_EXISTS = 6;
+
+/** Registers Relance's custom search attributes on a namespace; registering twice is harmless. */
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  for (const [name, type] of Object.entries(searchAttributeDefinitions)) {
+    try {
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: { [name]: INDEXED[type]! } });
+    } catch (err) {
+      if ((err as { code?: number }).code !== ALREADY_EXISTS) throw err;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+// The only place that reads the environment: everything else receives a typed Config.
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a whole number')
+  .min(1, 'expected a port between 1 and 65535')
+  .max(65535, 'expected a port between 1 and 65535');
+
+const url = z.url({ error: 'expected a URL such as http://host:port' });
+
+const schema = z.object({
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL')
+    .optional(),
+  EMBEDDED_POSTGRES_PORT: port.default(5433),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:/]+:\d+$/, 'expected host:port, e.g. localhost:7233')
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('relance'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: url.optional(),
+  WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  WEB_PORT: port.default(3000),
+  PUBLIC_URL: url.optional(),
+  API_TOKEN: z
+    .string({ error: 'is required: the bearer token clients send to the REST API' })
+    .min(24, 'must be at least 24 characters long'),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  RESEND_BASE_URL: url.optional(),
+  MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_DATA: bool.default(false),
+});
+
+export interface Config {
+  dataDir: string;
+  database: { url?: string; embeddedPort: number };
+  temporal: {
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    tls: boolean;
+    apiKey?: string;
+    cli?: string;
+    devPort: number;
+    uiPort: number;
+    uiUrl: string;
+  };
+  web: { host: string; port: number; publicUrl: string };
+  apiToken: string;
+  mail: { resendApiKey?: string; resendBaseUrl?: string; from: string };
+  logLevel: string;
+  demoData: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        const got = present[name];
+        const shown = got === undefined || /KEY|TOKEN|URL/.test(name) ? '' : ` (got "${got}")`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const webUrl = e.PUBLIC_URL ?? `http://${e.WEB_HOST === '0.0.0.0' ? 'localhost' : e.WEB_HOST}:${e.WEB_PORT}`;
+  return {
+    dataDir: e.DATA_DIR,
+    database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_POSTGRES_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: e.TEMPORAL_TLS || e.TEMPORAL_API_KEY !== undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      cli: e.TEMPORAL_CLI,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
+    },
+    web: { host: e.WEB_HOST, port: e.WEB_PORT, publicUrl: webUrl.replace(/\/$/, '') },
+    apiToken: e.API_TOKEN,
+    mail: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, from: e.MAIL_FROM },
+    logLevel: e.LOG_LEVEL,
+    demoData: e.DEMO_DATA,
+  };
+}

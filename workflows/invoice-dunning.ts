@@ -1,0 +1,223 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.js';
+import {
+  invoiceChangedSignal,
+  pauseUpdate,
+  paymentRecordedSignal,
+  resumeUpdate,
+  sendNowUpdate,
+  stateQuery,
+  stepsChangedSignal,
+  type DunningState,
+  type DunningStatus,
+  type ReminderOutcome,
+  type SendNowRequest,
+} from './messages.js';
+import { dunningLevelKey, dunningStatusKey, nextStepAtKey } from './search-attributes.js';
+import { dunningHold, isFinalHold } from './schedule/dunnable.js';
+import { stepDue } from './schedule/plan.js';
+import { NON_RETRYABLE } from './errors.js';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+
+const acts = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: Object.values(NON_RETRYABLE),
+  },
+});
+
+export interface InvoiceDunningInput {
+  invoiceId: number;
+  /** Carried over continue-as-new: an undeliverable level waits for a change before it is tried again. */
+  blockedReason?: string | null;
+}
+
+export interface InvoiceDunningResult {
+  status: DunningStatus;
+  level: number;
+}
+
+// Each loop turn is a handful of events; continuing well before the history limit keeps replays cheap.
+const TURNS_BEFORE_CONTINUE = 100;
+
+/**
+ * One invoice's dunning, from its due date until it is paid, cancelled or the final step is done.
+ * The database is the record of what was sent: every turn reloads it, so a restart, a replay or a
+ * continue-as-new never loses or repeats a level.
+ */
+export async function invoiceDunning(input: InvoiceDunningInput): Promise<InvoiceDunningResult> {
+  const { invoiceId } = input;
+  const state: DunningState = {
+    invoiceId,
+    status: 'scheduled',
+    level: 0,
+    lastDate: null,
+    hold: null,
+    next: null,
+    blockedReason: input.blockedReason ?? null,
+  };
+  let woken = false;
+  // Bumped each time the state is published, so an update can answer with the state it caused.
+  let version = 0;
+  const sendNowQueue: { request: SendNowRequest; outcome?: ReminderOutcome }[] = [];
+  const wake = () => {
+    woken = true;
+  };
+  const wakeAndSettle = async () => {
+    const seen = version;
+    wake();
+    await condition(() => version > seen);
+    return state;
+  };
+
+  setHandler(stateQuery, () => state);
+  setHandler(paymentRecordedSignal, wake);
+  setHandler(invoiceChangedSignal, () => {
+    state.blockedReason = null;
+    wake();
+  });
+  setHandler(stepsChangedSignal, wake);
+  setHandler(
+    pauseUpdate,
+    async ({ reason, actor }) => {
+      await acts.setInvoicePause({ invoiceId, paused: true, reason, actor });
+      return wakeAndSettle();
+    },
+    { validator: ({ reason }) => requireOpen(state, reason.trim() ? null : 'a reason is required to pause dunning') },
+  );
+  setHandler(
+    resumeUpdate,
+    async ({ actor }) => {
+      await acts.setInvoicePause({ invoiceId, paused: false, reason: null, actor });
+      return wakeAndSettle();
+    },
+    { validator: (_request) => requireOpen(state, null) },
+  );
+  setHandler(
+    sendNowUpdate,
+    async (request) => {
+      const item: { request: SendNowRequest; outcome?: ReminderOutcome } = { request };
+      sendNowQueue.push(item);
+      wake();
+      await condition(() => item.outcome !== undefined);
+      return item.outcome!;
+    },
+    {
+      validator: ({ level }) =>
+        requireOpen(
+          state,
+          level !== undefined && level <= state.level ? `level ${level} was already performed (current level ${state.level})` : null,
+        ),
+    },
+  );
+
+  for (let turn = 0; ; turn++) {
+    woken = false;
+    const facts = await acts.loadDunningFacts(invoiceId);
+    const hold = dunningHold(facts.dunnable);
+    state.level = facts.progress.level;
+    state.lastDate = facts.progress.lastDate;
+    state.hold = hold;
+
+    if (isFinalHold(hold)) {
+      await finish(hold === 'paid' ? 'paid' : 'cancelled', `Dunning ended: invoice ${hold}`);
+      return { status: state.status, level: state.level };
+    }
+
+    const manual = sendNowQueue.shift();
+    if (manual) {
+      const level = manual.request.level ?? state.level + 1;
+      const outcome: ReminderOutcome = hold
+        ? { status: 'skipped', level, hold }
+        : await acts.performReminder({ invoiceId, level, actor: manual.request.actor, note: manual.request.note ?? null, at: Date.now() });
+      if (outcome.status === 'sent') {
+        // Known before the next reload, so a second "send now" for this level is refused at once.
+        state.level = Math.max(state.level, outcome.level);
+        state.blockedReason = null;
+      }
+      if (outcome.status === 'failed') state.blockedReason = outcome.reason;
+      manual.outcome = outcome;
+      continue;
+    }
+
+    const due = facts.dueDate ? stepDue(facts.steps, facts.dueDate, facts.progress, facts.settings, Date.now()) : null;
+    if (!hold && !state.blockedReason && due?.reached) {
+      const outcome = await acts.performReminder({ invoiceId, level: due.reached.level, actor: 'system', note: null, at: Date.now() });
+      if (outcome.status === 'failed') state.blockedReason = outcome.reason;
+      else if (outcome.status === 'sent' && due.reached.isFinal) {
+        state.level = due.reached.level;
+        await finish('litigation', `Final step "${due.reached.name}" sent: the invoice goes to litigation`);
+        return { status: state.status, level: state.level };
+      }
+      continue;
+    }
+
+    if (!hold && !state.blockedReason && !due?.next) {
+      if (facts.dueDate && facts.steps.length > 0) {
+        await finish('completed', 'No step left to perform');
+        return { status: state.status, level: state.level };
+      }
+    }
+
+    state.status = hold ? 'held' : state.blockedReason ? 'blocked' : 'scheduled';
+    const next = !hold && !state.blockedReason ? due?.next ?? null : null;
+    state.next = next
+      ? { level: next.level, name: next.name, sendDate: next.sendDate, sendAt: new Date(next.sendAt).toISOString() }
+      : null;
+    publish();
+
+    if (turn >= TURNS_BEFORE_CONTINUE || workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof invoiceDunning>({ invoiceId, blockedReason: state.blockedReason });
+    }
+    if (next) await condition(() => woken, Math.max(1, next.sendAt - Date.now()));
+    else await condition(() => woken);
+  }
+
+  function publish(): void {
+    upsertSearchAttributes(searchAttributes(state));
+    version++;
+  }
+
+  async function finish(status: DunningStatus, message: string): Promise<void> {
+    state.status = status;
+    state.next = null;
+    publish();
+    await acts.recordEvent({
+      invoiceId,
+      kind: `dunning_${status}`,
+      message,
+      dedupeKey: `invoice-${invoiceId}-end-${status}-${workflowInfo().runId}`,
+      occurredAt: Date.now(),
+    });
+    // Updates still waiting get their answer before the workflow closes.
+    for (const item of sendNowQueue) item.outcome = { status: 'skipped', level: item.request.level ?? state.level + 1, hold: state.hold ?? 'paid' };
+    await condition(allHandlersFinished);
+  }
+}
+
+function requireOpen(state: DunningState, problem: string | null): void {
+  if (['paid', 'cancelled', 'litigation', 'completed'].includes(state.status)) {
+    throw new Error(`dunning has ended for this invoice (${state.status})`);
+  }
+  if (problem) throw new Error(problem);
+}
+
+function searchAttributes(state: DunningState): SearchAttributeUpdatePair[] {
+  return [
+    { key: dunningLevelKey, value: state.level },
+    { key: dunningStatusKey, value: state.status },
+    { key: nextStepAtKey, value: state.next ? new Date(state.next.sendAt) : null },
+  ];
+}

@@ -1,0 +1,46 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { IsoDate } from './schedule/calendar-date.js';
+import type { DunningHold } from './schedule/dunnable.js';
+
+export type DunningStatus = 'scheduled' | 'held' | 'blocked' | 'paid' | 'cancelled' | 'litigation' | 'completed';
+
+export interface DunningState {
+  invoiceId: number;
+  status: DunningStatus;
+  level: number;
+  lastDate: IsoDate | null;
+  hold: DunningHold | null;
+  next: { level: number; name: string; sendDate: IsoDate; sendAt: string } | null;
+  /** Why the last attempt could not be delivered (no e-mail address, recipient rejected). */
+  blockedReason: string | null;
+}
+
+export interface SendNowRequest {
+  /** Defaults to the level after the last one performed. */
+  level?: number;
+  note?: string;
+  actor: string;
+}
+
+export type ReminderOutcome =
+  | { status: 'sent'; level: number; reminderId: number; sentOn: IsoDate }
+  | { status: 'failed'; level: number; reminderId: number; reason: string }
+  | { status: 'skipped'; level: number; hold: DunningHold }
+  /** The request itself was wrong (no step at that level); nothing was recorded. */
+  | { status: 'refused'; level: number; reason: string };
+
+export interface PauseRequest {
+  reason: string;
+  actor: string;
+}
+
+/** Wakes the workflow after a payment was written to the database. */
+export const paymentRecordedSignal = defineSignal<[{ paymentId: number }]>('paymentRecorded');
+/** Wakes the workflow after its invoice or customer changed (amounts, e-mail addresses…). */
+export const invoiceChangedSignal = defineSignal('invoiceChanged');
+/** Steps were edited: the change applies from the next step on. */
+export const stepsChangedSignal = defineSignal('stepsChanged');
+export const pauseUpdate = defineUpdate<DunningState, [PauseRequest]>('pause');
+export const resumeUpdate = defineUpdate<DunningState, [{ actor: string }]>('resume');
+export const sendNowUpdate = defineUpdate<ReminderOutcome, [SendNowRequest]>('sendNow');
+export const stateQuery = defineQuery<DunningState>('state');

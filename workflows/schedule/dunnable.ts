@@ -1,0 +1,26 @@
+/** Why an invoice is not chased right now, or null when it may be. */
+export type DunningHold = 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'below_minimum';
+
+export interface DunnableFacts {
+  status: 'open' | 'paid' | 'cancelled';
+  balanceCents: number;
+  paused: boolean;
+  customerPaused: boolean;
+  excluded: boolean;
+  minimumBalanceCents: number;
+}
+
+export function dunningHold(f: DunnableFacts): DunningHold | null {
+  if (f.status === 'cancelled') return 'cancelled';
+  if (f.status === 'paid' || f.balanceCents <= 0) return 'paid';
+  if (f.excluded) return 'excluded';
+  if (f.paused) return 'paused';
+  if (f.customerPaused) return 'customer_paused';
+  if (f.balanceCents < f.minimumBalanceCents) return 'below_minimum';
+  return null;
+}
+
+/** Holds that end the workflow for good; the others only make it wait. */
+export function isFinalHold(hold: DunningHold | null): hold is 'paid' | 'cancelled' {
+  return hold === 'paid' || hold === 'cancelled';
+}
