@@ -43,7 +43,7 @@ const schema = z.object({
   RESEND_BASE_URL: url.optional(),
   MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DEMO_DATA: bool.default(false),
+  DEMO_DATA: bool.default(true),
 });
 
 export interface Config {
@@ -110,4 +110,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,
   };
+}
+
+/** The environment handed to the processes `npm start` spawns, with the values it chose added. */
+export function childEnvironment(additions: Record<string, string>): Record<string, string | undefined> {
+  return { ...process.env, ...additions };
 }

@@ -122,7 +122,8 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     },
   );
 
-  for (let turn = 0; ; turn++) {
+  let turnsSinceContinue = 0;
+  for (;;) {
     woken = false;
     const facts = await acts.loadDunningFacts(invoiceId);
     const hold = dunningHold(facts.dunnable);
@@ -155,19 +156,29 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     if (!hold && !state.blockedReason && due?.reached) {
       const outcome = await acts.performReminder({ invoiceId, level: due.reached.level, actor: 'system', note: null, at: Date.now() });
       if (outcome.status === 'failed') state.blockedReason = outcome.reason;
-      else if (outcome.status === 'sent' && due.reached.isFinal) {
-        state.level = due.reached.level;
-        await finish('litigation', `Final step "${due.reached.name}" sent: the invoice goes to litigation`);
-        return { status: state.status, level: state.level };
-      }
       continue;
     }
 
-    if (!hold && !state.blockedReason && !due?.next) {
-      if (facts.dueDate && facts.steps.length > 0) {
-        await finish('completed', 'No step left to perform');
-        return { status: state.status, level: state.level };
+    // Every step performed: nothing more is sent, but the workflow stays the invoice's owner until
+    // it is paid or cancelled, so a late payment still closes it and the Temporal UI lists it.
+    const lastStep = facts.steps.at(-1);
+    if (!hold && lastStep && state.level >= lastStep.level) {
+      const ended: DunningStatus = lastStep.isFinal ? 'litigation' : 'completed';
+      if (state.status !== ended) {
+        state.status = ended;
+        state.next = null;
+        publish();
+        await acts.recordEvent({
+          invoiceId,
+          kind: `dunning_${ended}`,
+          message: ended === 'litigation' ? `Final step "${lastStep.name}" done: the invoice goes to litigation` : 'Every follow-up step has been performed',
+          // Once per ending and level: a restarted workflow that finds the same ending records nothing new.
+          dedupeKey: `invoice-${invoiceId}-end-${ended}-level-${state.level}`,
+          occurredAt: Date.now(),
+        });
       }
+      await waitForMessage();
+      continue;
     }
 
     state.status = hold ? 'held' : state.blockedReason ? 'blocked' : 'scheduled';
@@ -176,13 +187,16 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       ? { level: next.level, name: next.name, sendDate: next.sendDate, sendAt: new Date(next.sendAt).toISOString() }
       : null;
     publish();
+    await waitForMessage(next ? next.sendAt - Date.now() : undefined);
+  }
 
-    if (turn >= TURNS_BEFORE_CONTINUE || workflowInfo().continueAsNewSuggested) {
+  async function waitForMessage(timeoutMs?: number): Promise<void> {
+    if (turnsSinceContinue++ >= TURNS_BEFORE_CONTINUE || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof invoiceDunning>({ invoiceId, blockedReason: state.blockedReason });
     }
-    if (next) await condition(() => woken, Math.max(1, next.sendAt - Date.now()));
-    else await condition(() => woken);
+    if (timeoutMs === undefined) await condition(() => woken);
+    else await condition(() => woken, Math.max(1, timeoutMs));
   }
 
   function publish(): void {
@@ -190,19 +204,13 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     version++;
   }
 
-  async function finish(status: DunningStatus, message: string): Promise<void> {
+  async function finish(status: 'paid' | 'cancelled', message: string): Promise<void> {
     state.status = status;
     state.next = null;
     publish();
-    await acts.recordEvent({
-      invoiceId,
-      kind: `dunning_${status}`,
-      message,
-      dedupeKey: `invoice-${invoiceId}-end-${status}-${workflowInfo().runId}`,
-      occurredAt: Date.now(),
-    });
+    await acts.recordEvent({ invoiceId, kind: `dunning_${status}`, message, dedupeKey: `invoice-${invoiceId}-end-${status}`, occurredAt: Date.now() });
     // Updates still waiting get their answer before the workflow closes.
-    for (const item of sendNowQueue) item.outcome = { status: 'skipped', level: item.request.level ?? state.level + 1, hold: state.hold ?? 'paid' };
+    for (const item of sendNowQueue) item.outcome = { status: 'skipped', level: item.request.level ?? state.level + 1, hold: status };
     await condition(allHandlersFinished);
   }
 }

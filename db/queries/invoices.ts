@@ -115,7 +115,8 @@ export async function overdueInvoicesOfCustomer(sql: Sql, customerId: number, to
     order by due_date, number`;
 }
 
-export async function openInvoiceIds(sql: Sql): Promise<number[]> {
-  const rows = await sql<{ id: number }[]>`select id from invoices where status = 'open' order by id`;
-  return rows.map((r) => r.id);
+export async function openInvoiceRefs(sql: Sql): Promise<{ id: number; number: string; customerRef: string }[]> {
+  return sql<{ id: number; number: string; customerRef: string }[]>`
+    select i.id, i.number, c.ref as "customerRef" from invoices i join customers c on c.id = i.customer_id
+    where i.status = 'open' order by i.id`;
 }

@@ -16,28 +16,37 @@ export interface PaymentInput {
  * Records a payment and updates the invoice's paid amount and status in one transaction.
  * The same external id twice is one payment: the second call returns the first, `duplicate: true`.
  */
-export async function recordPayment(sql: Sql, p: PaymentInput): Promise<{ paymentId: number; duplicate: boolean; invoiceStatus: string }> {
-  return sql.begin(async (tx) => {
-    const [inserted] = await tx<{ id: number }[]>`
-      insert into payments (invoice_id, amount_cents, currency, paid_on, method, source, external_id)
-      values (${p.invoiceId}, ${p.amountCents}, ${p.currency}, ${p.paidOn}, ${p.method}, ${p.source}, ${p.externalId})
-      on conflict (external_id) do nothing returning id`;
-    if (!inserted) {
-      const [prior] = await tx<{ id: number; status: string }[]>`
-        select p.id, i.status from payments p join invoices i on i.id = p.invoice_id where p.external_id = ${p.externalId}`;
-      return { paymentId: prior!.id, duplicate: true, invoiceStatus: prior!.status };
-    }
-    const [inv] = await tx<{ status: string; balanceCents: number }[]>`
-      update invoices set paid_cents = paid_cents + ${p.amountCents},
-        status = case when status = 'open' and paid_cents + ${p.amountCents} >= total_cents then 'paid' else status end,
-        updated_at = now()
-      where id = ${p.invoiceId} returning status, total_cents - paid_cents as "balanceCents"`;
-    await insertEvent(tx as unknown as Sql, {
-      invoiceId: p.invoiceId,
-      kind: 'payment_received',
-      message: `Payment of ${(p.amountCents / 100).toFixed(2)} ${p.currency} (${p.method}) received on ${p.paidOn}; balance ${(inv!.balanceCents / 100).toFixed(2)} ${p.currency}`,
-      actor: p.actor,
-    });
-    return { paymentId: inserted.id, duplicate: false, invoiceStatus: inv!.status };
+export async function recordPayment(sql: Sql, p: PaymentInput): Promise<PaymentResult> {
+  return sql.begin((tx) => applyPayment(tx as unknown as Sql, p));
+}
+
+export interface PaymentResult {
+  paymentId: number;
+  duplicate: boolean;
+  invoiceStatus: string;
+}
+
+/** The body of recordPayment, for callers already inside a transaction. */
+export async function applyPayment(tx: Sql, p: PaymentInput): Promise<PaymentResult> {
+  const [inserted] = await tx<{ id: number }[]>`
+    insert into payments (invoice_id, amount_cents, currency, paid_on, method, source, external_id)
+    values (${p.invoiceId}, ${p.amountCents}, ${p.currency}, ${p.paidOn}, ${p.method}, ${p.source}, ${p.externalId})
+    on conflict (external_id) do nothing returning id`;
+  if (!inserted) {
+    const [prior] = await tx<{ id: number; status: string }[]>`
+      select p.id, i.status from payments p join invoices i on i.id = p.invoice_id where p.external_id = ${p.externalId}`;
+    return { paymentId: prior!.id, duplicate: true, invoiceStatus: prior!.status };
+  }
+  const [inv] = await tx<{ status: string; balanceCents: number }[]>`
+    update invoices set paid_cents = paid_cents + ${p.amountCents},
+      status = case when status = 'open' and paid_cents + ${p.amountCents} >= total_cents then 'paid' else status end,
+      updated_at = now()
+    where id = ${p.invoiceId} returning status, total_cents - paid_cents as "balanceCents"`;
+  await insertEvent(tx, {
+    invoiceId: p.invoiceId,
+    kind: 'payment_received',
+    message: `Payment of ${(p.amountCents / 100).toFixed(2)} ${p.currency} (${p.method}) received on ${p.paidOn}; balance ${(inv!.balanceCents / 100).toFixed(2)} ${p.currency}`,
+    actor: p.actor,
   });
+  return { paymentId: inserted.id, duplicate: false, invoiceStatus: inv!.status };
 }

@@ -82,15 +82,26 @@ async function updateRefusal(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
-  it('sends the four levels in order on business days at 09:00 Paris time, then goes to litigation', async () => {
+  it('sends the four levels in order on business days at 09:00 Paris time, holds in litigation, and closes on payment', async () => {
     const taskQueue = `q${++taskQueueSeq}`;
     const customerId = await makeCustomer(sql);
     const due = await upcomingSaturday(3);
     const invoice = await makeInvoice(sql, customerId, { dueDate: due });
     const worker = await newWorker(createOutboxMailer(sql), taskQueue);
-    const result = await worker.runUntil(async () => (await startDunning(invoice, taskQueue)).result());
+    const result = await worker.runUntil(async () => {
+      const handle = await startDunning(invoice, taskQueue);
+      await waitFor(async () => (await handle.query(stateQuery)).status === 'litigation');
+      expect(await handle.query(stateQuery)).toMatchObject({ level: 4, next: null });
+      await env.sleep('30 days');
+      expect(await sentReminders(invoice.id)).toHaveLength(4);
+      const { paymentId } = await recordPayment(sql, {
+        invoiceId: invoice.id, amountCents: 120_000, currency: 'EUR', paidOn: await serverToday(), method: 'transfer', source: 'api', externalId: `late-${invoice.id}`, actor: 'test',
+      });
+      await handle.signal(paymentRecordedSignal, { paymentId });
+      return handle.result();
+    });
 
-    expect(result).toEqual({ status: 'litigation', level: 4 });
+    expect(result).toEqual({ status: 'paid', level: 4 });
     const l1 = nextBusinessDay(due);
     const l2 = nextBusinessDay(addDays(l1, 15));
     const l3 = nextBusinessDay(addDays(l2, 15));
@@ -106,8 +117,10 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
     const [{ count }] = await sql<[{ count: number }]>`
       select count(*)::int as count from outbox where idempotency_key like ${`relance-${invoice.id}-%`}`;
     expect(count).toBe(4);
-    const kinds = await sql<{ kind: string }[]>`select kind from follow_up_events where invoice_id = ${invoice.id} order by occurred_at, id`;
-    expect(kinds.map((k) => k.kind)).toEqual(['reminder_sent', 'reminder_sent', 'reminder_sent', 'reminder_sent', 'dunning_litigation']);
+    const kinds = await sql<{ kind: string }[]>`select kind from follow_up_events where invoice_id = ${invoice.id} order by id`;
+    expect(kinds.map((k) => k.kind)).toEqual([
+      'reminder_sent', 'reminder_sent', 'reminder_sent', 'reminder_sent', 'dunning_litigation', 'payment_received', 'dunning_paid',
+    ]);
   });
 
   it('gives an invoice entering 40 days late only the level it has reached, then continues from today', async () => {

@@ -1,0 +1,92 @@
+import type { Sql } from '../client.js';
+import { upsertCustomer } from '../queries/customers.js';
+import { upsertInvoice } from '../queries/invoices.js';
+import { applyPayment } from '../queries/payments.js';
+import { addDays, type IsoDate } from '../../workflows/schedule/calendar-date.js';
+import { planInstallments } from '../../workflows/schedule/payment-terms.js';
+
+const FR_NAMES = [
+  'Boulangerie Martin', 'Atelier Dupont', 'Transports Lefèvre', 'Menuiserie Girard', 'Cabinet Moreau', 'Garage Fontaine',
+  'Imprimerie Rousseau', 'Pharmacie Lambert', 'Hôtel des Alpes', 'Brasserie Mercier', 'Électricité Bonnet', 'Plomberie Faure',
+  'Agence Chevalier', 'Librairie Blanc', 'Fromagerie Gauthier', 'Studio Perrin', 'Clinique Vétérinaire Morel', 'Ferme Roux',
+  'Architectes Dumas & Associés', 'Société Nouvelle Berger', 'Mairie de Saint-Aubin', 'Lycée Jean-Moulin', 'Laboratoire Henry',
+  'Traiteur Caron', 'Vins & Spiritueux Picard', 'Informatique Lemoine', 'Nettoyage Pro Renard', 'Scierie Masson',
+];
+const EN_NAMES = [
+  'Harbour Logistics Ltd', 'Greenfield Farms', 'Northwind Traders', 'Baker & Sons', 'Riverside Clinic', 'Oak Street Dental',
+  'Blue Fin Seafood', 'Kestrel Engineering', 'Maple Leaf Consulting', 'Thames Print Works', 'Summit Outdoor Gear', 'Lighthouse Media',
+];
+const CITIES = [['75011', 'Paris'], ['69003', 'Lyon'], ['13001', 'Marseille'], ['33000', 'Bordeaux'], ['59000', 'Lille'], ['44000', 'Nantes'], ['67000', 'Strasbourg']];
+
+/** A small deterministic generator, so every fresh demo database looks the same. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)), pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]! };
+}
+
+const slug = (name: string) => name.normalize('NFD').replace(/[^\w]+/g, '').toLowerCase().slice(0, 20);
+
+/**
+ * Dozens of customers (French and English) and a few hundred invoices due from 90 days ago to 30
+ * days ahead: some paid in full, some in part, some on installment schedules. Returns false when
+ * the database already holds customers (the demo is loaded on the first start only).
+ */
+export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices: 300 }): Promise<boolean> {
+  const [any] = await sql`select 1 from customers limit 1`;
+  if (any) return false;
+  const r = prng(20261123);
+  await sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const customers: { id: number; ref: string }[] = [];
+    const all = [...FR_NAMES.map((n) => [n, 'fr'] as const), ...EN_NAMES.map((n) => [n, 'en'] as const)];
+    for (const [i, [name, language]] of all.entries()) {
+      const [postalCode, city] = r.pick(CITIES) as [string, string];
+      const ref = `C-${1001 + i}`;
+      const { id } = await upsertCustomer(t, {
+        ref, name, language,
+        emails: [`compta@${slug(name)}.example`],
+        addressLine1: `${r.int(1, 120)} ${language === 'fr' ? 'rue de la République' : 'High Street'}`,
+        addressLine2: '', postalCode, city, country: 'FR',
+      });
+      customers.push({ id, ref });
+    }
+    for (let n = 1; n <= counts.invoices; n++) {
+      const customer = r.pick(customers);
+      const dueOffset = r.int(-90, 30);
+      const dueDate = addDays(today, dueOffset);
+      const totalCents = r.int(150, 25_000) * 100 + r.pick([0, 0, 50, 90]);
+      const withSchedule = r.next() < 0.1;
+      const issueDate = addDays(dueDate, -r.pick([30, 45, 60]));
+      const installments = withSchedule
+        ? planInstallments(issueDate, totalCents, [
+            { percent: 30, rule: { kind: 'at_order' }, label: 'Acompte à la commande' },
+            { percent: 70, rule: { kind: 'days_end_of_month', days: 30 }, label: 'Solde à 30 jours fin de mois' },
+          ])
+        : [];
+      const { id } = await upsertInvoice(t, {
+        number: `F-2026-${String(n).padStart(4, '0')}`,
+        customerId: customer.id,
+        issueDate,
+        dueDate: withSchedule ? installments.at(-1)!.dueDate : dueDate,
+        currency: 'EUR', totalCents, status: 'open', installments,
+      });
+      const roll = r.next();
+      const paidCents = roll < 0.25 ? totalCents : roll < 0.35 ? Math.round(totalCents * 0.4) : 0;
+      if (paidCents > 0) {
+        const paidOn = addDays(issueDate, r.int(5, 40));
+        await applyPayment(t, {
+          invoiceId: id, amountCents: paidCents, currency: 'EUR', paidOn: paidOn < today ? paidOn : today,
+          method: r.pick(['transfer', 'transfer', 'card', 'cheque']), source: 'csv', externalId: `demo-pay-${n}`, actor: 'demo',
+        });
+      }
+    }
+  });
+  return true;
+}

@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { createSql } from '../db/client.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
+import { migrate } from '../db/migrate.js';
+import { ensureDefaultPolicy } from '../db/seed/defaults.js';
+import { loadDemoData } from '../db/seed/demo.js';
+import { getSettings } from '../db/queries/settings.js';
+import { childEnvironment, loadConfig, type Config } from '../worker/config.js';
+import { registerSearchAttributes } from '../web/search-attributes-admin.js';
+import { searchAttributeDefinitions } from '../workflows/search-attributes.js';
+import { localDate } from '../workflows/schedule/zoned-time.js';
+import { ensureTemporalCli } from './temporal-binaries.js';
+
+const say = (line: string) => console.log(`[relance] ${line}`);
+
+/** The API token: from the environment, else generated once and kept under the data directory. */
+async function apiToken(dataDir: string, env: Record<string, string | undefined>): Promise<string> {
+  if (env.API_TOKEN) return env.API_TOKEN;
+  const file = join(dataDir, 'api-token');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const token = randomBytes(24).toString('base64url');
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+async function waitForTemporal(address: string, child: ChildProcess): Promise<Connection> {
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`the Temporal dev server exited (code ${child.exitCode}); see its output above`);
+    try {
+      return await Connection.connect({ address, connectTimeout: 1000 });
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw new Error(`the Temporal dev server did not answer on ${address} within 60 s`);
+}
+
+function startDevServer(cli: string, config: Config): ChildProcess {
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', resolve(config.dataDir, 'temporal.db'),
+    '--ip', '127.0.0.1',
+    '--port', String(config.temporal.devPort),
+    '--ui-port', String(config.temporal.uiPort),
+    '--namespace', config.temporal.namespace,
+    '--log-level', 'warn',
+    ...Object.entries(searchAttributeDefinitions).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+  ];
+  return spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** Runs the worker or the web server as its own process, started again if it dies (a kill -9 drill). */
+function supervise(name: string, entry: string, env: Record<string, string | undefined>, stopping: () => boolean) {
+  let child: ChildProcess;
+  const launch = () => {
+    child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: 'inherit', env });
+    child.on('exit', (code, signal) => {
+      if (stopping()) return;
+      say(`${name} exited (${signal ?? `code ${code}`}); restarting it in 1 s`);
+      setTimeout(launch, 1000);
+    });
+  };
+  launch();
+  return {
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const bootstrap = childEnvironment({});
+  const dataDir = resolve(bootstrap.DATA_DIR ?? '.data');
+  await mkdir(dataDir, { recursive: true });
+  const token = await apiToken(dataDir, bootstrap);
+  const config = loadConfig(childEnvironment({ API_TOKEN: token, DATA_DIR: dataDir }));
+
+  let stopping = false;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping …');
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(e));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    let databaseUrl = config.database.url;
+    if (!databaseUrl) {
+      say(`starting embedded PostgreSQL (data in ${join(dataDir, 'postgres')}, port ${config.database.embeddedPort}) …`);
+      const pg: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: config.database.embeddedPort });
+      cleanups.push(() => pg.stop());
+      databaseUrl = pg.url;
+    }
+    const sql = createSql(databaseUrl, { max: 4 });
+    cleanups.push(() => sql.end({ timeout: 5 }));
+    const { applied } = await migrate(sql);
+    if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
+    await ensureDefaultPolicy(sql);
+
+    let temporalAddress = config.temporal.address;
+    if (!temporalAddress) {
+      const cli = await ensureTemporalCli({ configured: config.temporal.cli, toolsDir: resolve('.tools'), log: say });
+      say(`starting the Temporal dev server (history in ${join(dataDir, 'temporal.db')}) …`);
+      const server = startDevServer(cli, config);
+      cleanups.push(
+        () =>
+          new Promise<void>((done) => {
+            if (server.exitCode !== null) return done();
+            server.once('exit', () => done());
+            server.kill('SIGTERM');
+          }),
+      );
+      temporalAddress = `127.0.0.1:${config.temporal.devPort}`;
+      const connection = await waitForTemporal(temporalAddress, server);
+      await registerSearchAttributes(connection, config.temporal.namespace);
+      await connection.close();
+    }
+
+    if (config.demoData) {
+      const settings = await getSettings(sql);
+      if (await loadDemoData(sql, localDate(Date.now(), settings.timezone))) say('demo data loaded: 40 customers, 300 invoices');
+    }
+
+    const env = childEnvironment({ API_TOKEN: token, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress });
+    const worker = supervise('worker', 'worker/main.ts', env, () => stopping);
+    const web = supervise('web server', 'web/main.ts', env, () => stopping);
+    cleanups.push(() => web.stop(), () => worker.stop());
+
+    say('ready:');
+    say(`  REST API       ${config.web.publicUrl}/api/v1   (Authorization: Bearer ${token})`);
+    say(`  OpenAPI        ${config.web.publicUrl}/api/v1/openapi.json`);
+    say(`  Temporal UI    ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
+    say(`  Outbox         e-mails land in the "outbox" table${config.mail.resendApiKey ? ' (no: Resend is configured)' : ''}`);
+    say('Press Ctrl-C to stop everything.');
+  } catch (err) {
+    console.error(`[relance] could not start: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown(1);
+  }
+}
+
+void main();

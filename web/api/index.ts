@@ -1,0 +1,23 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bearerAuth } from 'hono/bearer-auth';
+import type { WebDeps } from '../deps.js';
+import { customerRoutes } from './customers.js';
+import { invoiceRoutes } from './invoices.js';
+import { paymentRoutes } from './payments.js';
+
+/** The REST API for the billing system, under a bearer token; its OpenAPI document is public. */
+export function createApi(deps: WebDeps) {
+  const api = new OpenAPIHono();
+  api.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'Relance API', version: '1', description: 'Push customers, invoices and payments; read dunning state.' },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearer: [] }],
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  api.use('/*', async (c, next) => (c.req.path.endsWith('/openapi.json') ? next() : bearerAuth({ token: deps.apiToken })(c, next)));
+  api.route('/', customerRoutes(deps));
+  api.route('/', invoiceRoutes(deps));
+  api.route('/', paymentRoutes(deps));
+  return api;
+}

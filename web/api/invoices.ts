@@ -1,0 +1,109 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { Context } from 'hono';
+import type { Sql } from '../../db/client.js';
+import { customerByRef } from '../../db/queries/customers.js';
+import { timelineOf } from '../../db/queries/events.js';
+import { installmentsOf, invoiceByNumber, upsertInvoice } from '../../db/queries/invoices.js';
+import { remindersOf } from '../../db/queries/reminders.js';
+import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
+import { applyDueRule, planInstallments, PaymentTermsError, type Installment } from '../../workflows/schedule/payment-terms.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../dunning-client.js';
+import type { WebDeps } from '../deps.js';
+import { liveDunningState } from '../dunning-state.js';
+import { invalid, notFound } from './problems.js';
+import { invoiceBody, numberParam, pauseBody, sendNowBody } from './schemas.js';
+import { validationHook } from './validation.js';
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
+
+const put = createRoute({
+  method: 'put', path: '/invoices/{number}', summary: 'Create or update an invoice; starts or wakes its dunning workflow',
+  request: { params: numberParam, body: json(invoiceBody) },
+  responses: { 200: ok('Updated'), 201: ok('Created'), 422: { description: 'Invalid fields, each named' } },
+});
+const get = createRoute({
+  method: 'get', path: '/invoices/{number}/dunning', summary: "An invoice's dunning state, reminders and timeline",
+  request: { params: numberParam },
+  responses: { 200: ok('The state'), 404: { description: 'No such invoice' } },
+});
+const pause = createRoute({
+  method: 'post', path: '/invoices/{number}/pause', summary: 'Pause dunning with a reason',
+  request: { params: numberParam, body: json(pauseBody) },
+  responses: { 200: ok('The new state'), 404: { description: 'No such invoice' }, 409: { description: 'Refused by the workflow' } },
+});
+const resume = createRoute({
+  method: 'post', path: '/invoices/{number}/resume', summary: 'Resume dunning',
+  request: { params: numberParam },
+  responses: { 200: ok('The new state'), 404: { description: 'No such invoice' }, 409: { description: 'Refused by the workflow' } },
+});
+const sendNow = createRoute({
+  method: 'post', path: '/invoices/{number}/send-now', summary: 'Send the next (or a given) level now',
+  request: { params: numberParam, body: { content: { 'application/json': { schema: sendNowBody } }, required: false } },
+  responses: { 200: ok('What was done'), 404: { description: 'No such invoice' }, 409: { description: 'Refused by the workflow' } },
+});
+
+function schedule(b: z.infer<typeof invoiceBody>): { dueDate: string | null; installments: Installment[] } {
+  if (b.installments) {
+    const installments = planInstallments(b.issueDate, b.totalCents, b.installments);
+    return { dueDate: installments.at(-1)!.dueDate, installments };
+  }
+  return { dueDate: b.dueDate ?? applyDueRule(b.issueDate, b.dueRule!), installments: [] };
+}
+
+export function invoiceRoutes(deps: WebDeps) {
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(put, async (c) => {
+      const { number } = c.req.valid('param');
+      const b = c.req.valid('json');
+      const customer = await customerByRef(deps.sql, b.customerRef);
+      if (!customer) return invalid(c, [{ field: 'customerRef', message: `no customer "${b.customerRef}": create it first with PUT /customers/{ref}` }]);
+      let terms;
+      try {
+        terms = schedule(b);
+      } catch (err) {
+        if (err instanceof PaymentTermsError) return invalid(c, [{ field: err.field, message: err.message }]);
+        throw err;
+      }
+      const { id, created } = await deps.sql.begin((tx) =>
+        upsertInvoice(tx as unknown as Sql, {
+          number, customerId: customer.id, issueDate: b.issueDate, dueDate: terms.dueDate, currency: b.currency,
+          totalCents: b.totalCents, status: b.status, installments: terms.installments,
+        }),
+      );
+      await startOrWakeDunning(deps.temporal, deps.taskQueue, { id, number, customerRef: customer.ref });
+      return c.json({ id, number, created, workflowId: dunningWorkflowId(id) }, created ? 201 : 200);
+    })
+    .openapi(get, async (c) => {
+      const inv = await invoiceByNumber(deps.sql, c.req.valid('param').number);
+      if (!inv) return notFound(c, 'Invoice');
+      const [installments, reminders, timeline, workflow] = await Promise.all([
+        installmentsOf(deps.sql, inv.id),
+        remindersOf(deps.sql, inv.id),
+        timelineOf(deps.sql, inv.id),
+        liveDunningState(deps, inv.id),
+      ]);
+      return c.json({ invoice: { ...inv, balanceCents: inv.totalCents - inv.paidCents }, installments, reminders, timeline, workflow }, 200);
+    })
+    .openapi(pause, async (c) =>
+      viaWorkflow(c, c.req.valid('param').number, (h) => h.executeUpdate(pauseUpdate, { args: [{ reason: c.req.valid('json').reason, actor: 'api' }] })),
+    )
+    .openapi(resume, async (c) => viaWorkflow(c, c.req.valid('param').number, (h) => h.executeUpdate(resumeUpdate, { args: [{ actor: 'api' }] })))
+    .openapi(sendNow, async (c) =>
+      viaWorkflow(c, c.req.valid('param').number, (h) => h.executeUpdate(sendNowUpdate, { args: [{ ...(c.req.valid('json') ?? {}), actor: 'api' }] })),
+    );
+
+  /** Asks the invoice's workflow; a refusal (validator or handler) is a 409 with its reason. */
+  async function viaWorkflow(c: Context, number: string, call: (handle: WorkflowHandle) => Promise<unknown>) {
+    const inv = await invoiceByNumber(deps.sql, number);
+    if (!inv) return notFound(c, 'Invoice');
+    try {
+      return c.json((await call(deps.temporal.workflow.getHandle(dunningWorkflowId(inv.id)))) as object, 200);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) return c.json({ error: 'refused', message: err.cause?.message ?? err.message }, 409);
+      if (err instanceof WorkflowNotFoundError) return c.json({ error: 'refused', message: 'dunning is not running for this invoice' }, 409);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { z } from '@hono/zod-openapi';
+import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
+
+export const isoDate = z
+  .string()
+  .refine(isIsoDate, 'must be a calendar date written YYYY-MM-DD')
+  .openapi({ example: '2026-11-30', format: 'date' });
+
+const cents = (what: string) => z.number({ error: `${what} must be a number of cents` }).int('must be a whole number of cents').max(9e15, 'is too large');
+
+export const refParam = z.object({
+  ref: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - only, 64 at most').openapi({ param: { name: 'ref', in: 'path' }, example: 'C-1001' }),
+});
+export const numberParam = z.object({
+  number: z.string().regex(/^[A-Za-z0-9._/:-]{1,64}$/, 'letters, digits and . _ / : - only, 64 at most').openapi({ param: { name: 'number', in: 'path' }, example: 'F-2026-0042' }),
+});
+
+export const customerBody = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(200, 'is longer than 200 characters'),
+    emails: z.array(z.email({ error: 'is not a valid e-mail address' })).max(10, 'at most 10 addresses').default([]),
+    address: z
+      .object({
+        line1: z.string().max(200).default(''),
+        line2: z.string().max(200).default(''),
+        postalCode: z.string().max(20).default(''),
+        city: z.string().max(100).default(''),
+        country: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code').default('FR'),
+      })
+      .default({ line1: '', line2: '', postalCode: '', city: '', country: 'FR' }),
+    language: z.enum(['fr', 'en'], { error: 'must be fr or en' }).default('fr'),
+  })
+  .strict()
+  .openapi('Customer');
+
+const dueRule = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('at_order') }),
+  z.object({ kind: z.literal('days'), days: z.number().int().min(0).max(365) }),
+  z.object({ kind: z.literal('days_end_of_month'), days: z.number().int().min(0).max(365) }),
+]);
+
+export const invoiceBody = z
+  .object({
+    customerRef: refParam.shape.ref,
+    issueDate: isoDate,
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO currency code such as EUR'),
+    totalCents: cents('totalCents').positive('must be above zero'),
+    dueDate: isoDate.optional(),
+    dueRule: dueRule.optional().openapi({ description: 'Due date from the issue date: at order, n days, or n days end of month' }),
+    installments: z
+      .array(
+        z.object({
+          percent: z.number().optional(),
+          amountCents: z.number().optional(),
+          rule: dueRule,
+          label: z.string().max(100).optional(),
+        }),
+      )
+      .max(60)
+      .optional()
+      .openapi({ description: 'A payment schedule, each line due relative to the line above; must total 100 %' }),
+    status: z.enum(['open', 'cancelled']).default('open'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const given = [v.dueDate, v.dueRule, v.installments].filter((x) => x !== undefined).length;
+    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'give exactly one of dueDate, dueRule or installments' });
+    if (v.dueDate && v.dueDate < v.issueDate) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'is before issueDate' });
+  })
+  .openapi('Invoice');
+
+export const paymentBody = z
+  .object({
+    invoiceNumber: numberParam.shape.number,
+    amountCents: cents('amountCents').positive('must be above zero'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO currency code'),
+    paidOn: isoDate,
+    method: z.enum(['transfer', 'card', 'sepa_debit', 'stripe', 'cheque', 'credit_note', 'other']),
+    externalId: z.string().min(1).max(200).openapi({ description: 'Your id for this payment: sending it twice records it once' }),
+  })
+  .strict()
+  .openapi('Payment');
+
+export const pauseBody = z.object({ reason: z.string().trim().min(1, 'is required').max(500) }).strict();
+export const sendNowBody = z
+  .object({ level: z.number().int().min(1).optional(), note: z.string().max(1000).optional() })
+  .strict()
+  .default({});

@@ -1,0 +1,11 @@
+import type { Client } from '@temporalio/client';
+import type { Sql } from '../db/client.js';
+
+export interface WebDeps {
+  sql: Sql;
+  temporal: Client;
+  taskQueue: string;
+  apiToken: string;
+  temporalUiUrl: string;
+  namespace: string;
+}

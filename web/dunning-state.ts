@@ -1,0 +1,30 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { stateQuery, type DunningState } from '../workflows/messages.js';
+import { dunningWorkflowId } from './dunning-client.js';
+import type { WebDeps } from './deps.js';
+
+export interface LiveDunning {
+  workflowId: string;
+  runStatus: string;
+  state: DunningState | null;
+  temporalUiUrl: string;
+}
+
+/** The workflow's own view of the invoice, with a link to it in the Temporal UI. */
+export async function liveDunningState(deps: WebDeps, invoiceId: number): Promise<LiveDunning | null> {
+  const workflowId = dunningWorkflowId(invoiceId);
+  const handle = deps.temporal.workflow.getHandle(workflowId);
+  try {
+    const description = await handle.describe();
+    const state = description.status.name === 'RUNNING' ? await handle.query(stateQuery) : null;
+    return {
+      workflowId,
+      runStatus: description.status.name,
+      state,
+      temporalUiUrl: `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`,
+    };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,43 @@
+import { serve } from '@hono/node-server';
+import { Client } from '@temporalio/client';
+import { createSql } from '../db/client.js';
+import { openInvoiceRefs } from '../db/queries/invoices.js';
+import { loadConfig } from '../worker/config.js';
+import { createLogger } from '../worker/logger.js';
+import { connectClient } from '../worker/temporal-connection.js';
+import { createApp } from './app.js';
+import { ensureDunningWorkflows } from './dunning-client.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, 'web');
+  if (!config.database.url) throw new Error('DATABASE_URL is required to run the web server on its own (npm start sets it for you)');
+  const sql = createSql(config.database.url);
+  const connection = await connectClient(config.temporal);
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({
+    sql, temporal, taskQueue: config.temporal.taskQueue, apiToken: config.apiToken,
+    temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace,
+    log: (err) => log.error({ err }, 'request failed'),
+  });
+  const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }, () =>
+    log.info({ url: config.web.publicUrl }, 'web server listening'),
+  );
+  ensureDunningWorkflows(temporal, config.temporal.taskQueue, await openInvoiceRefs(sql))
+    .then(() => log.info('every open invoice has its dunning workflow'))
+    .catch((err) => log.error({ err }, 'could not check the dunning workflows'));
+
+  const stop = async () => {
+    server.close();
+    await connection.close();
+    await sql.end({ timeout: 5 });
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

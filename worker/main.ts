@@ -1,0 +1,32 @@
+import { loadConfig } from './config.js';
+import { createSql } from '../db/client.js';
+import { createMailer } from '../activities/mail/create-mailer.js';
+import { createLogger } from './logger.js';
+import { createWorker } from './create-worker.js';
+import { connectWorker } from './temporal-connection.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, 'worker');
+  if (!config.database.url) throw new Error('DATABASE_URL is required to run the worker on its own (npm start sets it for you)');
+  const sql = createSql(config.database.url);
+  const connection = await connectWorker(config.temporal);
+  const mailer = createMailer(config.mail, sql);
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { sql, mailer, defaultFrom: config.mail.from },
+  });
+  log.info({ taskQueue: config.temporal.taskQueue, mail: mailer.kind }, 'worker started');
+  // SIGINT/SIGTERM make the SDK drain and stop the worker; then the connections close, in that order.
+  await worker.run();
+  await connection.close();
+  await sql.end({ timeout: 5 });
+  log.info('worker stopped');
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
