@@ -30,6 +30,13 @@ export async function startEmbeddedPostgres(options: {
   const isRoot = userInfo().uid === 0;
   await mkdir(dirname(dir), { recursive: true });
   if (isRoot) await letPostgresUserTraverse(dir);
+  // The server's last words, to explain a failed start.
+  const recent: string[] = [];
+  const onLog = (line: string) => {
+    recent.push(...line.split('\n').filter((l) => /LOG|FATAL|ERROR|PANIC/.test(l)));
+    recent.splice(0, Math.max(0, recent.length - 8));
+    options.onLog?.(line);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: options.port,
@@ -38,8 +45,8 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: options.onLog ?? (() => {}),
-    onError: (e: unknown) => options.onLog?.(String(e)),
+    onLog,
+    onError: (e: unknown) => onLog(String(e)),
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
   try {
@@ -49,7 +56,8 @@ export async function startEmbeddedPostgres(options: {
     const stale = await access(pidFile).then(() => true, () => false);
     throw new Error(
       `Embedded PostgreSQL did not start on port ${options.port}` +
-        (stale ? ` (${pidFile} exists: is another Relance still running?)` : ' (is the port taken?)'),
+        (stale ? ` (${pidFile} exists: is another Relance still running?)` : '') +
+        `. PostgreSQL said:\n${recent.join('\n')}`,
       { cause },
     );
   }

@@ -48,7 +48,7 @@ function startDevServer(cli: string, config: Config): ChildProcess {
     '--port', String(config.temporal.devPort),
     '--ui-port', String(config.temporal.uiPort),
     '--namespace', config.temporal.namespace,
-    '--log-level', 'warn',
+    '--log-level', 'error',
     ...Object.entries(searchAttributeDefinitions).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
   return spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });

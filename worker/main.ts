@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from './config.js';
 import { createSql } from '../db/client.js';
 import { createMailer } from '../activities/mail/create-mailer.js';
@@ -8,6 +9,8 @@ import { connectWorker } from './temporal-connection.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'worker');
+  // The SDK's own chatter (bundler statistics, poller states) only when something is wrong.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   if (!config.database.url) throw new Error('DATABASE_URL is required to run the worker on its own (npm start sets it for you)');
   const sql = createSql(config.database.url);
   const connection = await connectWorker(config.temporal);
