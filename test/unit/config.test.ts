@@ -1,0 +1,32 @@
+import { expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../worker/config.js';
+
+const token = { API_TOKEN: 'x'.repeat(32) };
+
+it('gives typed defaults for the embedded setup', () => {
+  const c = loadConfig(token);
+  expect(c.web).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000' });
+  expect(c.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'relance', tls: false, uiUrl: 'http://localhost:8233' });
+  expect(c.demoData).toBe(true);
+});
+
+it('names every bad or missing variable, without echoing secrets', () => {
+  let error: ConfigError | undefined;
+  try {
+    loadConfig({ WEB_PORT: 'abc', TEMPORAL_ADDRESS: 'http://x', TEMPORAL_TLS: 'maybe', DATABASE_URL: 'mysql://secret@h/db' });
+  } catch (e) {
+    error = e as ConfigError;
+  }
+  expect(error?.problems).toEqual([
+    expect.stringMatching(/^DATABASE_URL: expected a postgres:\/\/ connection URL$/),
+    expect.stringMatching(/^TEMPORAL_ADDRESS: expected host:port/),
+    expect.stringMatching(/^TEMPORAL_TLS: expected true or false \(got "maybe"\)$/),
+    expect.stringMatching(/^WEB_PORT: .*\(got "abc"\)$/),
+    expect.stringMatching(/^API_TOKEN: is required/),
+  ]);
+  expect(error?.message).not.toContain('secret');
+});
+
+it('turns on TLS for Temporal Cloud when an API key is given', () => {
+  expect(loadConfig({ ...token, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k' }).temporal.tls).toBe(true);
+});
