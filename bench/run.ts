@@ -1,0 +1,123 @@
+// `npm run bench`: measures on this machine and writes BENCHMARKS.md.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createSql } from '../db/client.js';
+import { startEmbeddedPostgres } from '../db/embedded.js';
+import { migrate } from '../db/migrate.js';
+import { ensureDefaultPolicy } from '../db/seed/defaults.js';
+import { openInvoiceRefs } from '../db/queries/invoices.js';
+import { ensureDunningWorkflows } from '../web/dunning-client.js';
+import { registerSearchAttributes } from '../web/search-attributes-admin.js';
+import { childEnvironment } from '../worker/config.js';
+import { ensureTemporalCli } from '../scripts/temporal-binaries.js';
+import { freePort } from '../test/helpers/ports.js';
+
+const INVOICES = 10_000;
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null) return done();
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(resolve('.data'), 'bench-'));
+  const children: ChildProcess[] = [];
+  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort() });
+  try {
+    const sql = createSql(pg.url);
+    await migrate(sql);
+    await ensureDefaultPolicy(sql);
+    // Customers and invoices written in bulk: the benchmark measures Temporal and the worker, not inserts.
+    await sql`insert into customers (ref, name, emails, language)
+      select 'B-' || g, 'Bench customer ' || g, array['ap' || g || '@bench.example'], 'fr' from generate_series(1, 500) g`;
+    await sql`insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
+      select 'BF-' || g, (select id from customers where ref = 'B-' || (1 + g % 500)), current_date, current_date + (5 + g % 60), 'EUR', 10000 + g
+      from generate_series(1, ${INVOICES}) g`;
+
+    const cli = await ensureTemporalCli({ toolsDir: resolve('.tools'), log: console.log });
+    const [port, uiPort] = [await freePort(), await freePort()];
+    const server = spawn(cli, ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--log-level', 'error',
+      '--db-filename', join(dir, 'temporal.db')], { stdio: 'ignore' });
+    children.push(server);
+    const address = `127.0.0.1:${port}`;
+    let connection: Connection | undefined;
+    for (let i = 0; i < 120 && !connection; i++) {
+      connection = await Connection.connect({ address, connectTimeout: 1000 }).catch(async () => {
+        await new Promise((r) => setTimeout(r, 500));
+        return undefined;
+      });
+    }
+    if (!connection) throw new Error('the Temporal dev server did not start');
+    await registerSearchAttributes(connection, 'default');
+    const client = new Client({ connection });
+
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: childEnvironment({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: address, API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn' }),
+    });
+    children.push(worker);
+
+    const refs = await openInvoiceRefs(sql);
+    const started = Date.now();
+    let lastPrint = 0;
+    await ensureDunningWorkflows(client, 'relance', refs, {
+      concurrency: 64,
+      onProgress: (n) => {
+        if (Date.now() - lastPrint > 5000) {
+          lastPrint = Date.now();
+          console.log(`started ${n}/${refs.length}`);
+        }
+      },
+    });
+    const startSeconds = (Date.now() - started) / 1000;
+    // Planned = the workflow has loaded its invoice, computed its next step and published NextStepAt.
+    let planned = 0;
+    while (planned < INVOICES) {
+      await new Promise((r) => setTimeout(r, 1000));
+      planned = (await client.workflow.count('DunningStatus = "scheduled" AND NextStepAt IS NOT NULL')).count;
+      console.log(`planned ${planned}/${INVOICES}`);
+      if ((Date.now() - started) / 1000 > 900) throw new Error('gave up after 15 minutes');
+    }
+    const planSeconds = (Date.now() - started) / 1000;
+    const peak = await peakRssMb(worker.pid!);
+
+    const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+    const report = `# Benchmarks
+
+Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, on ${machine}.
+Temporal dev server (CLI 1.9.1, SQLite) and embedded PostgreSQL 17 on the same machine, one worker process.
+
+## Invoice workflows (issue 2)
+
+| measure | result | target |
+| --- | --- | --- |
+| ${INVOICES.toLocaleString('en')} invoice workflows started | ${startSeconds.toFixed(1)} s (${Math.round(INVOICES / startSeconds)} per second) | — |
+| … and each has loaded its invoice and planned its next step | ${planSeconds.toFixed(1)} s after the first start | under 60 s |
+| worker peak memory (VmHWM) with ${INVOICES.toLocaleString('en')} sleeping workflows | ${peak.toFixed(0)} MB | under 1 GB |
+`;
+    await writeFile('BENCHMARKS.md', report);
+    console.log(report);
+    await connection.close();
+    await sql.end({ timeout: 5 });
+  } finally {
+    for (const child of children.reverse()) await stop(child);
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
