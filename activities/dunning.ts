@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/client.js';
 import { insertEvent, type FollowUpEvent } from '../db/queries/events.js';
-import { invoiceFacts, setInvoicePaused } from '../db/queries/invoices.js';
+import { dunnableFacts, invoiceFacts, setInvoicePaused } from '../db/queries/invoices.js';
 import { lastSentReminder } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
@@ -36,14 +36,7 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
         invoiceId,
         number: inv.number,
         customerRef: inv.customerRef,
-        dunnable: {
-          status: inv.status,
-          balanceCents: inv.totalCents - inv.paidCents,
-          paused: inv.paused,
-          customerPaused: inv.customerPaused,
-          excluded: inv.excluded,
-          minimumBalanceCents: settings.minimumBalanceCents,
-        },
+        dunnable: dunnableFacts(inv, settings.minimumBalanceCents),
         dueDate: inv.referenceDueDate,
         steps: steps.map((s) => ({ level: s.level, name: s.name, delayDays: s.delayDays, isFinal: s.isFinal })),
         settings: { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country },

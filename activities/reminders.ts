@@ -1,7 +1,7 @@
 import type { Sql } from '../db/client.js';
 import { customerById } from '../db/queries/customers.js';
 import { insertEvent } from '../db/queries/events.js';
-import { invoiceByNumber, invoiceFacts, overdueInvoicesOfCustomer } from '../db/queries/invoices.js';
+import { dunnableFacts, invoiceByNumber, invoiceFacts, overdueInvoicesOfCustomer } from '../db/queries/invoices.js';
 import { claimReminder, markReminderFailed, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
@@ -35,14 +35,7 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
       if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
       const step = inv.policyId ? (await stepsOfPolicy(sql, inv.policyId)).find((s) => s.level === level) : undefined;
       if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
-      const hold = dunningHold({
-        status: inv.status,
-        balanceCents: inv.totalCents - inv.paidCents,
-        paused: inv.paused,
-        customerPaused: inv.customerPaused,
-        excluded: inv.excluded,
-        minimumBalanceCents: settings.minimumBalanceCents,
-      });
+      const hold = dunningHold(dunnableFacts(inv, settings.minimumBalanceCents));
       if (hold) return { status: 'skipped', level, hold };
 
       const today = localDate(input.at, settings.timezone);

@@ -1,5 +1,6 @@
 import type { Sql } from '../client.js';
 import type { Installment } from '../../workflows/schedule/payment-terms.js';
+import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
 
 export interface InvoiceWrite {
   number: string;
@@ -47,6 +48,18 @@ export interface InvoiceFactsRow {
   policyId: number | null;
   /** The invoice's due date, or the first installment not yet covered by payments. */
   referenceDueDate: string | null;
+}
+
+/** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
+export function dunnableFacts(inv: InvoiceFactsRow, minimumBalanceCents: number): DunnableFacts {
+  return {
+    status: inv.status,
+    balanceCents: inv.totalCents - inv.paidCents,
+    paused: inv.paused,
+    customerPaused: inv.customerPaused,
+    excluded: inv.excluded,
+    minimumBalanceCents,
+  };
 }
 
 export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<InvoiceFactsRow | undefined> {
