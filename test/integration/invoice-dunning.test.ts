@@ -1,5 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { writeFile } from 'node:fs/promises';
+import proto from '@temporalio/proto';
 import Holidays from 'date-holidays';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../db/client.js';
@@ -98,7 +100,14 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
         invoiceId: invoice.id, amountCents: 120_000, currency: 'EUR', paidOn: await serverToday(), method: 'transfer', source: 'api', externalId: `late-${invoice.id}`, actor: 'test',
       });
       await handle.signal(paymentRecordedSignal, { paymentId });
-      return handle.result();
+      const outcome = await handle.result();
+      // A whole life (four levels, litigation, a late payment) replays with today's workflow code.
+      const history = await handle.fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'full-life' }, history);
+      if (process.env.RECORD_HISTORIES) {
+        await writeFile(new URL('../fixtures/histories/full-life.pb', import.meta.url), proto.temporal.api.history.v1.History.encode(history).finish());
+      }
+      return outcome;
     });
 
     expect(result).toEqual({ status: 'paid', level: 4 });
