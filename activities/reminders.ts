@@ -1,7 +1,7 @@
 import type { Sql } from '../db/client.js';
 import { customerById } from '../db/queries/customers.js';
 import { insertEvent } from '../db/queries/events.js';
-import { dunnableFacts, invoiceByNumber, invoiceFacts, overdueInvoicesOfCustomer } from '../db/queries/invoices.js';
+import { dunnableFacts, invoiceFacts, overdueInvoicesOfCustomer } from '../db/queries/invoices.js';
 import { claimReminder, markReminderFailed, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
@@ -65,10 +65,9 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
       if (customer.emails.length === 0) return fail('no e-mail address for this customer');
       const template = await templateFor(sql, step.id, 'email', customer.language);
       if (!template) return fail(`no e-mail template for "${step.name}"`);
-      const invoice = (await invoiceByNumber(sql, inv.number))!;
       const fields = buildMergeFields({
         settings, customer, level, today,
-        invoice: { ...invoice, dueDate: inv.referenceDueDate ?? invoice.issueDate },
+        invoice: { ...inv, dueDate: inv.referenceDueDate ?? inv.issueDate },
         stepName: step.name,
         feeCents: step.feeCents,
         overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       select 'BF-' || g, (select id from customers where ref = 'B-' || (1 + g % 500)), current_date, current_date + (5 + g % 60), 'EUR', 10000 + g
       from generate_series(1, ${INVOICES}) g`;
 
-    const cli = await ensureTemporalCli({ toolsDir: resolve('.tools'), log: console.log });
+    const cli = await ensureTemporalCli({ toolsDir: resolve('.tools'), env: childEnvironment({}), log: console.log });
     const [port, uiPort] = [await freePort(), await freePort()];
     const server = spawn(cli, ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--log-level', 'error',
       '--db-filename', join(dir, 'temporal.db')], { stdio: 'ignore' });

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
 
     let temporalAddress = config.temporal.address;
     if (!temporalAddress) {
-      const cli = await ensureTemporalCli({ configured: config.temporal.cli, toolsDir: resolve('.tools'), log: say });
+      const cli = await ensureTemporalCli({ configured: config.temporal.cli, toolsDir: resolve('.tools'), env: bootstrap, log: say });
       say(`starting the Temporal dev server (history in ${join(dataDir, 'temporal.db')}) …`);
       const server = startDevServer(cli, config);
       cleanups.push(

