@@ -1,5 +1,6 @@
 // `npm run bench`: measures on this machine and writes BENCHMARKS.md.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { parseArgs } from 'node:util';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +16,8 @@ import { childEnvironment } from '../worker/config.js';
 import { ensureTemporalCli } from '../scripts/temporal-binaries.js';
 import { freePort } from '../test/helpers/ports.js';
 
-const INVOICES = 10_000;
+const { values: args } = parseArgs({ options: { invoices: { type: 'string', default: '10000' } } });
+const INVOICES = Number(args.invoices);
 
 async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
