@@ -4,14 +4,14 @@ import { parseArgs } from 'node:util';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { createSql } from '../db/client.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
 import { ensureDefaultPolicy } from '../db/seed/defaults.js';
 import { openInvoiceRefs } from '../db/queries/invoices.js';
 import { ensureDunningWorkflows } from '../web/dunning-client.js';
-import { registerSearchAttributes } from '../web/search-attributes-admin.js';
+import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { childEnvironment } from '../worker/config.js';
 import { ensureTemporalCli } from '../scripts/temporal-binaries.js';
 import { freePort } from '../test/helpers/ports.js';
@@ -34,7 +34,7 @@ function stop(child: ChildProcess): Promise<void> {
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(resolve('.data'), 'bench-'));
-  const children: ChildProcess[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort() });
   try {
     const sql = createSql(pg.url);
@@ -48,27 +48,18 @@ async function main(): Promise<void> {
       from generate_series(1, ${INVOICES}) g`;
 
     const cli = await ensureTemporalCli({ toolsDir: resolve('.tools'), env: childEnvironment({}), log: console.log });
-    const [port, uiPort] = [await freePort(), await freePort()];
-    const server = spawn(cli, ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--log-level', 'error',
-      '--db-filename', join(dir, 'temporal.db')], { stdio: 'ignore' });
-    children.push(server);
-    const address = `127.0.0.1:${port}`;
-    let connection: Connection | undefined;
-    for (let i = 0; i < 120 && !connection; i++) {
-      connection = await Connection.connect({ address, connectTimeout: 1000 }).catch(async () => {
-        await new Promise((r) => setTimeout(r, 500));
-        return undefined;
-      });
-    }
-    if (!connection) throw new Error('the Temporal dev server did not start');
-    await registerSearchAttributes(connection, 'default');
+    const server = await startDevServer({
+      cli, dbFile: join(dir, 'temporal.db'), port: await freePort(), uiPort: await freePort(), namespace: 'default', output: 'ignore',
+    });
+    stoppers.push(() => server.stop());
+    const { address, connection } = server;
     const client = new Client({ connection });
 
     const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: childEnvironment({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: address, API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn' }),
     });
-    children.push(worker);
+    stoppers.push(() => stop(worker));
 
     const refs = await openInvoiceRefs(sql);
     const started = Date.now();
@@ -113,7 +104,7 @@ Temporal dev server (CLI 1.9.1, SQLite) and embedded PostgreSQL 17 on the same m
     await connection.close();
     await sql.end({ timeout: 5 });
   } finally {
-    for (const child of children.reverse()) await stop(child);
+    for (const stopper of stoppers.reverse()) await stopper();
     await pg.stop();
     await rm(dir, { recursive: true, force: true });
   }

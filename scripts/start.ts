@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Connection } from '@temporalio/client';
 import { createSql } from '../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
@@ -11,10 +10,9 @@ import { ensureDefaultPolicy } from '../db/seed/defaults.js';
 import { loadDemoData } from '../db/seed/demo.js';
 import { getSettings } from '../db/queries/settings.js';
 import { childEnvironment, loadConfig, type Config } from '../worker/config.js';
-import { registerSearchAttributes } from '../web/search-attributes-admin.js';
-import { searchAttributeDefinitions } from '../workflows/search-attributes.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { ensureTemporalCli } from './temporal-binaries.js';
+import { startDevServer } from './temporal-dev-server.js';
 
 const say = (line: string) => console.log(`[relance] ${line}`);
 
@@ -26,32 +24,6 @@ async function apiToken(dataDir: string, env: Record<string, string | undefined>
   const token = randomBytes(24).toString('base64url');
   await writeFile(file, `${token}\n`, { mode: 0o600 });
   return token;
-}
-
-async function waitForTemporal(address: string, child: ChildProcess): Promise<Connection> {
-  for (let i = 0; i < 120; i++) {
-    if (child.exitCode !== null) throw new Error(`the Temporal dev server exited (code ${child.exitCode}); see its output above`);
-    try {
-      return await Connection.connect({ address, connectTimeout: 1000 });
-    } catch {
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  throw new Error(`the Temporal dev server did not answer on ${address} within 60 s`);
-}
-
-function startDevServer(cli: string, config: Config): ChildProcess {
-  const args = [
-    'server', 'start-dev',
-    '--db-filename', resolve(config.dataDir, 'temporal.db'),
-    '--ip', '127.0.0.1',
-    '--port', String(config.temporal.devPort),
-    '--ui-port', String(config.temporal.uiPort),
-    '--namespace', config.temporal.namespace,
-    '--log-level', 'error',
-    ...Object.entries(searchAttributeDefinitions).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-  ];
-  return spawn(cli, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 /** Runs the worker or the web server as its own process, started again if it dies (a kill -9 drill). */
@@ -113,19 +85,12 @@ async function main(): Promise<void> {
     if (!temporalAddress) {
       const cli = await ensureTemporalCli({ configured: config.temporal.cli, toolsDir: resolve('.tools'), env: bootstrap, log: say });
       say(`starting the Temporal dev server (history in ${join(dataDir, 'temporal.db')}) …`);
-      const server = startDevServer(cli, config);
-      cleanups.push(
-        () =>
-          new Promise<void>((done) => {
-            if (server.exitCode !== null) return done();
-            server.once('exit', () => done());
-            server.kill('SIGTERM');
-          }),
-      );
-      temporalAddress = `127.0.0.1:${config.temporal.devPort}`;
-      const connection = await waitForTemporal(temporalAddress, server);
-      await registerSearchAttributes(connection, config.temporal.namespace);
-      await connection.close();
+      const server = await startDevServer({
+        cli, dbFile: join(dataDir, 'temporal.db'), port: config.temporal.devPort, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace,
+      });
+      cleanups.push(() => server.stop());
+      await server.connection.close();
+      temporalAddress = server.address;
     }
 
     if (config.demoData) {

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: { sql, mailer, defaultFrom: config.mail.from },
+    tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
   });
   log.info({ taskQueue: config.temporal.taskQueue, mail: mailer.kind }, 'worker started');
   // SIGINT/SIGTERM make the SDK drain and stop the worker; then the connections close, in that order.

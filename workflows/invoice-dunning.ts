@@ -36,8 +36,10 @@ const reads = proxyLocalActivities<ReturnType<typeof createActivities>>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: Object.values(NON_RETRYABLE) },
 });
 
+// A send takes well under a second; a worker that died mid-send is detected after this timeout,
+// and the retry finds the claimed (invoice, level) row, so nothing goes out twice.
 const acts = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '20 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
