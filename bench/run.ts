@@ -12,6 +12,7 @@ import { ensureDefaultPolicy } from '../db/seed/defaults.js';
 import { openInvoiceRefs } from '../db/queries/invoices.js';
 import { ensureDunningWorkflows } from '../web/dunning-client.js';
 import { startDevServer } from '../scripts/temporal-dev-server.js';
+import { buildWorkflowBundle } from '../worker/build-bundle.js';
 import { childEnvironment } from '../worker/config.js';
 import { ensureTemporalCli } from '../scripts/temporal-binaries.js';
 import { freePort } from '../test/helpers/ports.js';
@@ -57,7 +58,10 @@ async function main(): Promise<void> {
 
     const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: childEnvironment({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: address, API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn' }),
+      env: childEnvironment({
+        DATABASE_URL: pg.url, TEMPORAL_ADDRESS: address, API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn',
+        WORKFLOW_BUNDLE: await buildWorkflowBundle(join(dir, 'workflow-bundle.js')),
+      }),
     });
     stoppers.push(() => stop(worker));
 

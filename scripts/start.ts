@@ -13,6 +13,7 @@ import { childEnvironment, loadConfig, type Config } from '../worker/config.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { ensureTemporalCli } from './temporal-binaries.js';
 import { startDevServer } from './temporal-dev-server.js';
+import { buildWorkflowBundle } from '../worker/build-bundle.js';
 
 const say = (line: string) => console.log(`[relance] ${line}`);
 
@@ -98,7 +99,11 @@ async function main(): Promise<void> {
       if (await loadDemoData(sql, localDate(Date.now(), settings.timezone))) say('demo data loaded: 40 customers, 300 invoices');
     }
 
-    const env = childEnvironment({ API_TOKEN: token, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress });
+    say('bundling the workflow code …');
+    const workflowBundle = await buildWorkflowBundle(join(dataDir, 'workflow-bundle.js'));
+    const env = childEnvironment({
+      API_TOKEN: token, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, WORKFLOW_BUNDLE: workflowBundle,
+    });
     const worker = supervise('worker', 'worker/main.ts', env, () => stopping);
     const web = supervise('web server', 'web/main.ts', env, () => stopping);
     cleanups.push(() => web.stop(), () => worker.stop());

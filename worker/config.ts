@@ -42,6 +42,7 @@ const schema = z.object({
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: url.optional(),
   MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(0, 'must be 0 or more').default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: bool.default(true),
@@ -59,6 +60,8 @@ export interface Config {
     cli?: string;
     /** Sleeping workflows beyond this are evicted from the worker and replayed from history when they wake. */
     maxCachedWorkflows: number;
+    /** A prebuilt workflow bundle (npm run build:workflows); without it the worker bundles at start. */
+    workflowBundle?: string;
     devPort: number;
     uiPort: number;
     uiUrl: string;
@@ -104,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiKey: e.TEMPORAL_API_KEY,
       cli: e.TEMPORAL_CLI,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      workflowBundle: e.WORKFLOW_BUNDLE,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: { sql, mailer, defaultFrom: config.mail.from },
+    workflowBundle: config.temporal.workflowBundle ? { codePath: config.temporal.workflowBundle } : undefined,
     tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
   });
   log.info({ taskQueue: config.temporal.taskQueue, mail: mailer.kind }, 'worker started');
