@@ -43,7 +43,7 @@ const schema = z.object({
   RESEND_BASE_URL: url.optional(),
   MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(0, 'must be 0 or more').default(1000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(0, 'must be 0 or more').default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_DATA: bool.default(true),
 });
