@@ -11,7 +11,7 @@ import { createResendMailer } from '../../activities/mail/resend-mailer.js';
 import type { Mailer } from '../../activities/mail/mailer.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
-import { pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQuery } from '../../workflows/messages.js';
+import { pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQuery, stepsChangedSignal } from '../../workflows/messages.js';
 import { addDays, dayOfWeek } from '../../workflows/schedule/calendar-date.js';
 import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';
 import { freshDatabase } from '../helpers/database.js';
@@ -203,6 +203,39 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       { kind: 'resumed', actor: 'alice' },
       { kind: 'reminder_sent', actor: 'alice' },
     ]);
+  });
+
+  it('applies edited steps from the next step on once told, without touching what was sent', async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const customerId = await makeCustomer(sql);
+    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -1) });
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    // Edit a copy of the default policy, so other tests keep the standard steps.
+    const [{ policyId }] = await sql<[{ policyId: number }]>`
+      with p as (insert into policies (name) values (${`edited-${invoice.id}`}) returning id),
+           s as (insert into follow_up_steps (policy_id, position, name, delay_days, is_final)
+                 select (select id from p), position, name, delay_days, is_final from follow_up_steps
+                 where policy_id = (select id from policies where is_default) returning id)
+      select id as "policyId" from p`;
+    await sql`insert into templates (step_id, channel, language, subject, body)
+      select n.id, t.channel, t.language, t.subject, t.body from templates t
+      join follow_up_steps o on o.id = t.step_id join follow_up_steps n on n.position = o.position and n.policy_id = ${policyId}
+      where o.policy_id = (select id from policies where is_default)`;
+    await sql`update customers set policy_id = ${policyId} where id = ${customerId}`;
+    await worker.runUntil(async () => {
+      const handle = await startDunning(invoice, taskQueue);
+      await waitFor(async () => (await handle.query(stateQuery)).level === 1);
+      const before = await handle.query(stateQuery);
+      expect(before.next?.sendDate).toBe(nextBusinessDay(addDays(before.lastDate!, 15)));
+
+      await sql`update follow_up_steps set delay_days = 5, name = 'Relance 2 (courte)' where policy_id = ${policyId} and position = 2`;
+      await handle.signal(stepsChangedSignal);
+      await waitFor(async () => (await handle.query(stateQuery)).next?.name === 'Relance 2 (courte)');
+      const after = await handle.query(stateQuery);
+      expect(after).toMatchObject({ level: 1, lastDate: before.lastDate, next: { level: 2, sendDate: nextBusinessDay(addDays(before.lastDate!, 5)) } });
+      await handle.terminate('test done');
+    });
+    expect((await sentReminders(invoice.id)).map((r) => r.level)).toEqual([1]);
   });
 
   it('retries a provider 500 and 429 without sending a second e-mail, and records a rejected recipient as a visible failure', async () => {
