@@ -9,8 +9,6 @@ import { createSql } from '../db/client.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { migrate } from '../db/migrate.js';
 import { ensureDefaultPolicy } from '../db/seed/defaults.js';
-import { openInvoiceRefs } from '../db/queries/invoices.js';
-import { ensureDunningWorkflows } from '../web/dunning-client.js';
 import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
 import { childEnvironment } from '../worker/config.js';
@@ -56,32 +54,21 @@ async function main(): Promise<void> {
     const { address, connection } = server;
     const client = new Client({ connection });
 
+    const bundle = await buildWorkflowBundle(join(dir, 'workflow-bundle.js'));
+    // The worker starts every open invoice's workflow itself (eagerly) when it comes up.
+    const started = Date.now();
     const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: childEnvironment({
-        DATABASE_URL: pg.url, TEMPORAL_ADDRESS: address, API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn',
-        WORKFLOW_BUNDLE: await buildWorkflowBundle(join(dir, 'workflow-bundle.js')),
-      }),
+      env: childEnvironment({ DATABASE_URL: pg.url, TEMPORAL_ADDRESS: address, API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: bundle }),
     });
     stoppers.push(() => stop(worker));
 
-    const refs = await openInvoiceRefs(sql);
-    const started = Date.now();
-    let lastPrint = 0;
-    await ensureDunningWorkflows(client, 'relance', refs, {
-      concurrency: 64,
-      onProgress: (n) => {
-        if (Date.now() - lastPrint > 5000) {
-          lastPrint = Date.now();
-          console.log(`started ${n}/${refs.length}`);
-        }
-      },
-    });
-    const startSeconds = (Date.now() - started) / 1000;
+    let startSeconds = 0;
     // Planned = the workflow has loaded its invoice, computed its next step and published NextStepAt.
     let planned = 0;
     while (planned < INVOICES) {
       await new Promise((r) => setTimeout(r, 1000));
+      if (!startSeconds && (await client.workflow.count()).count >= INVOICES) startSeconds = (Date.now() - started) / 1000;
       planned = (await client.workflow.count('DunningStatus = "scheduled" AND NextStepAt IS NOT NULL')).count;
       console.log(`planned ${planned}/${INVOICES}`);
       if ((Date.now() - started) / 1000 > 900) throw new Error('gave up after 15 minutes');
@@ -99,8 +86,8 @@ Temporal dev server (CLI 1.9.1, SQLite) and embedded PostgreSQL 17 on the same m
 
 | measure | result | target |
 | --- | --- | --- |
-| ${INVOICES.toLocaleString('en')} invoice workflows started | ${startSeconds.toFixed(1)} s (${Math.round(INVOICES / startSeconds)} per second) | — |
-| … and each has loaded its invoice and planned its next step | ${planSeconds.toFixed(1)} s after the first start | under 60 s |
+| ${INVOICES.toLocaleString('en')} invoice workflows started by the worker as it comes up | ${startSeconds.toFixed(1)} s (${Math.round(INVOICES / startSeconds)} per second) | — |
+| … and each has loaded its invoice and planned its next step | ${planSeconds.toFixed(1)} s after the worker was launched | under 60 s |
 | worker peak memory (VmHWM) with ${INVOICES.toLocaleString('en')} sleeping workflows | ${peak.toFixed(0)} MB | under 1 GB |
 `;
     await writeFile('BENCHMARKS.md', report);

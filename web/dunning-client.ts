@@ -45,7 +45,7 @@ export async function ensureDunningWorkflows(
   client: Client,
   taskQueue: string,
   invoices: InvoiceRef[],
-  options: { concurrency?: number; onProgress?: (done: number) => void } = {},
+  options: { concurrency?: number; eager?: boolean; onProgress?: (done: number) => void } = {},
 ): Promise<void> {
   let next = 0;
   let done = 0;
@@ -56,6 +56,7 @@ export async function ensureDunningWorkflows(
         ...startOptions(taskQueue, invoice),
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        requestEagerStart: options.eager ?? false,
       }).catch((err: Error) => {
         if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
       });

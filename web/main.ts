@@ -1,12 +1,10 @@
 import { serve } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { createSql } from '../db/client.js';
-import { openInvoiceRefs } from '../db/queries/invoices.js';
 import { loadConfig } from '../worker/config.js';
 import { createLogger } from '../worker/logger.js';
 import { connectClient } from '../worker/temporal-connection.js';
 import { createApp } from './app.js';
-import { ensureDunningWorkflows } from './dunning-client.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -23,9 +21,6 @@ async function main(): Promise<void> {
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }, () =>
     log.info({ url: config.web.publicUrl }, 'web server listening'),
   );
-  ensureDunningWorkflows(temporal, config.temporal.taskQueue, await openInvoiceRefs(sql))
-    .then(() => log.info('every open invoice has its dunning workflow'))
-    .catch((err) => log.error({ err }, 'could not check the dunning workflows'));
 
   const stop = async () => {
     server.close();

@@ -1,4 +1,7 @@
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { openInvoiceRefs } from '../db/queries/invoices.js';
+import { ensureDunningWorkflows } from '../web/dunning-client.js';
 import { loadConfig } from './config.js';
 import { createSql } from '../db/client.js';
 import { createMailer } from '../activities/mail/create-mailer.js';
@@ -25,7 +28,14 @@ async function main(): Promise<void> {
   });
   log.info({ taskQueue: config.temporal.taskQueue, mail: mailer.kind }, 'worker started');
   // SIGINT/SIGTERM make the SDK drain and stop the worker; then the connections close, in that order.
-  await worker.run();
+  const running = worker.run();
+  // A client on the worker's own connection starts missing workflows eagerly: the server hands
+  // their first task straight back to this worker, without a round trip through the task queue.
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  ensureDunningWorkflows(client, config.temporal.taskQueue, await openInvoiceRefs(sql), { eager: true })
+    .then(() => log.info('every open invoice has its dunning workflow'))
+    .catch((err) => log.error({ err }, 'could not check the dunning workflows'));
+  await running;
   await connection.close();
   await sql.end({ timeout: 5 });
   log.info('worker stopped');
