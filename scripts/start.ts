@@ -14,6 +14,7 @@ import { localDate } from '../workflows/schedule/zoned-time.js';
 import { ensureTemporalCli } from './temporal-binaries.js';
 import { startDevServer } from './temporal-dev-server.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
+import { ensureFirstAdmin } from '../web/auth/first-admin.js';
 
 const say = (line: string) => console.log(`[relance] ${line}`);
 
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     const { applied } = await migrate(sql);
     if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
     await ensureDefaultPolicy(sql);
+    const firstAdmin = await ensureFirstAdmin(sql, config.firstAdmin);
 
     let temporalAddress = config.temporal.address;
     if (!temporalAddress) {
@@ -109,6 +111,9 @@ async function main(): Promise<void> {
     cleanups.push(() => web.stop(), () => worker.stop());
 
     say('ready:');
+    say(`  Admin site     ${config.web.publicUrl}/`);
+    if (firstAdmin?.password) say(`  First admin    ${firstAdmin.email} / ${firstAdmin.password}   (shown once: note it now)`);
+    else if (firstAdmin) say(`  First admin    ${firstAdmin.email} (password from ADMIN_PASSWORD)`);
     say(`  REST API       ${config.web.publicUrl}/api/v1   (Authorization: Bearer ${token})`);
     say(`  OpenAPI        ${config.web.publicUrl}/api/v1/openapi.json`);
     say(`  Temporal UI    ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);

@@ -1,17 +1,42 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAdmin } from './admin/index.js';
 import { createApi } from './api/index.js';
 import type { WebDeps } from './deps.js';
 
-export function createApp(deps: WebDeps & { log?: (err: unknown) => void }) {
+const htmxFile = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
+
+export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unknown) => void }) {
   const app = new Hono();
-  app.use('*', secureHeaders());
+  app.use(
+    '*',
+    secureHeaders({
+      // "no-referrer" would make browsers send `Origin: null` on our own form posts.
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], formAction: ["'self'"] },
+    }),
+  );
+  app.get('/static/htmx.min.js', async (c) => {
+    c.header('content-type', 'text/javascript; charset=utf-8');
+    c.header('cache-control', 'public, max-age=86400');
+    return c.body(await readFile(htmxFile));
+  });
+  app.get('/static/app.css', async (c) => {
+    c.header('content-type', 'text/css; charset=utf-8');
+    return c.body(await readFile(join(staticDir, 'app.css')));
+  });
   app.get('/health', async (c) => {
     await deps.sql`select 1`;
     return c.json({ ok: true });
   });
   app.route('/api/v1', createApi(deps));
+  app.route('/', createAdmin(deps));
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       const res = err.getResponse();

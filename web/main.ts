@@ -5,6 +5,7 @@ import { loadConfig } from '../worker/config.js';
 import { createLogger } from '../worker/logger.js';
 import { connectClient } from '../worker/temporal-connection.js';
 import { createApp } from './app.js';
+import { ensureFirstAdmin } from './auth/first-admin.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,8 +14,10 @@ async function main(): Promise<void> {
   const sql = createSql(config.database.url);
   const connection = await connectClient(config.temporal);
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const firstAdmin = await ensureFirstAdmin(sql, config.firstAdmin);
+  if (firstAdmin?.password) log.warn(`first admin created: ${firstAdmin.email} / ${firstAdmin.password} (shown once)`);
   const app = createApp({
-    sql, temporal, taskQueue: config.temporal.taskQueue, apiToken: config.apiToken,
+    sql, temporal, publicUrl: config.web.publicUrl, taskQueue: config.temporal.taskQueue, apiToken: config.apiToken,
     temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace,
     log: (err) => log.error({ err }, 'request failed'),
   });

@@ -39,6 +39,8 @@ const schema = z.object({
   API_TOKEN: z
     .string({ error: 'is required: the bearer token clients send to the REST API' })
     .min(24, 'must be at least 24 characters long'),
+  ADMIN_EMAIL: z.email({ error: 'expected an e-mail address' }).default('admin@relance.local'),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters long').optional(),
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: url.optional(),
   MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
@@ -68,6 +70,8 @@ export interface Config {
   };
   web: { host: string; port: number; publicUrl: string };
   apiToken: string;
+  /** The first admin, created on an empty database. */
+  firstAdmin: { email: string; password?: string };
   mail: { resendApiKey?: string; resendBaseUrl?: string; from: string };
   logLevel: string;
   demoData: boolean;
@@ -89,7 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '(environment)');
         const got = present[name];
-        const shown = got === undefined || /KEY|TOKEN|URL/.test(name) ? '' : ` (got "${got}")`;
+        const shown = got === undefined || /KEY|TOKEN|URL|PASSWORD/.test(name) ? '' : ` (got "${got}")`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );
@@ -114,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     web: { host: e.WEB_HOST, port: e.WEB_PORT, publicUrl: webUrl.replace(/\/$/, '') },
     apiToken: e.API_TOKEN,
+    firstAdmin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
     mail: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, from: e.MAIL_FROM },
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,

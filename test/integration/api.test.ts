@@ -24,7 +24,7 @@ beforeAll(async () => {
     deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>' },
   });
   running = worker.run();
-  app = createApp({ sql: db.sql, temporal: env.client, taskQueue: 'api', apiToken: TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default' });
+  app = createApp({ sql: db.sql, publicUrl: 'http://localhost:3000', temporal: env.client, taskQueue: 'api', apiToken: TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default' });
 });
 afterAll(async () => {
   worker?.shutdown();

@@ -19,5 +19,6 @@ export function createApi(deps: WebDeps) {
   api.route('/', customerRoutes(deps));
   api.route('/', invoiceRoutes(deps));
   api.route('/', paymentRoutes(deps));
+  api.all('*', (c) => c.json({ error: 'not_found', message: `No API route for ${c.req.method} ${c.req.path}` }, 404));
   return api;
 }

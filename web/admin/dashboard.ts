@@ -1,0 +1,60 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { formatMoney } from '../../activities/format.js';
+import { dashboardFigures, latestReminders, type ReminderLine } from '../../db/queries/dashboard.js';
+import { getSettings } from '../../db/queries/settings.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages, type Lang, type Messages } from '../i18n.js';
+import { agingChart } from './aging-chart.js';
+import type { AdminEnv } from './index.js';
+import { layout } from './layout.js';
+
+export async function dashboardPage(c: Context<AdminEnv>, deps: WebDeps) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const settings = await getSettings(deps.sql);
+  const today = localDate(Date.now(), settings.timezone);
+  const [figures, sent, failed] = await Promise.all([
+    dashboardFigures(deps.sql, today),
+    latestReminders(deps.sql, 'sent'),
+    latestReminders(deps.sql, 'failed'),
+  ]);
+  const overdue = figures.overdueByCurrency.length
+    ? figures.overdueByCurrency.map((o) => formatMoney(o.balanceCents, o.currency, lang)).join(' + ')
+    : formatMoney(0, figures.agingCurrency, lang);
+  return c.html(
+    layout({
+      title: t.dashboard, lang, t, user: c.get('user'),
+      body: html`<h1>${t.dashboard}</h1>
+      <div class="cards">
+        <div class="card"><h2>${t.amountOverdue}</h2><div class="kpi red" data-testid="amount-overdue">${overdue}</div></div>
+        <div class="card"><h2>${t.overdueInvoices}</h2><div class="kpi">${figures.overdueCount}</div></div>
+        <div class="card"><h2>${t.openInvoices}</h2><div class="kpi">${figures.openCount}</div></div>
+      </div>
+      <div class="grid2">
+        <section class="card"><h2>${t.aging} (${figures.agingCurrency})</h2>${agingChart(figures.aging, figures.agingCurrency, lang, t)}</section>
+        <section class="card"><h2>${t.byLevel}</h2>
+          <table><tbody>${figures.byLevel.map(
+            (l) => html`<tr><td>${l.level === 0 ? t.noReminderYet : `${l.level} · ${l.stepName}`}</td><td class="num">${t.invoicesCount(l.count)}</td></tr>`,
+          )}</tbody></table>
+        </section>
+      </div>
+      <div class="grid2">
+        <section class="card"><h2>${t.recentReminders}</h2>${reminderTable(sent, lang, t, settings.timezone, false)}</section>
+        <section class="card"><h2>${t.failedSends}</h2>${reminderTable(failed, lang, t, settings.timezone, true)}</section>
+      </div>`,
+    }),
+  );
+}
+
+function reminderTable(rows: ReminderLine[], lang: Lang, t: Messages, timeZone: string, withReason: boolean) {
+  if (rows.length === 0) return html`<p class="muted">${t.none}</p>`;
+  const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone });
+  return html`<table>
+    <thead><tr><th>${t.invoice}</th><th>${t.customer}</th><th>${t.level}</th><th>${withReason ? t.reason : t.date}</th></tr></thead>
+    <tbody>${rows.map(
+      (r) => html`<tr><td>${r.invoiceNumber}</td><td>${r.customerName}</td><td>${r.level} · ${r.stepName}</td>
+        <td>${withReason ? r.failureReason : when.format(r.at)}</td></tr>`,
+    )}</tbody></table>`;
+}

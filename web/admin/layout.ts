@@ -1,0 +1,36 @@
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { SessionUser } from '../auth/sessions.js';
+import type { Lang, Messages } from '../i18n.js';
+
+type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** The page frame; htmx requests carry the CSRF token in a header set once on <body>. */
+export function layout(p: { title: string; lang: Lang; t: Messages; user?: SessionUser; body: Content }) {
+  const csrf = p.user ? JSON.stringify({ 'X-CSRF-Token': p.user.csrfToken }) : '{}';
+  return html`<!doctype html>
+<html lang="${p.lang}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${p.title} · Relance</title>
+  <link rel="stylesheet" href="/static/app.css">
+  <meta name="htmx-config" content='{"includeIndicatorStyles": false}'>
+  <script src="/static/htmx.min.js" defer></script>
+</head>
+<body hx-headers="${csrf}">
+  <header class="top">
+    <a class="brand" href="/">Relance</a>
+    ${p.user
+      ? html`<nav><a href="/">${p.t.dashboard}</a></nav>
+        <div class="who">
+          <a href="/lang/${p.lang === 'fr' ? 'en' : 'fr'}" class="lang">${p.lang === 'fr' ? 'EN' : 'FR'}</a>
+          <span>${p.user.name} · ${p.user.role}</span>
+          <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${p.user.csrfToken}"><button class="link">${p.t.signOut}</button></form>
+        </div>`
+      : html`<div class="who"><a href="/lang/${p.lang === 'fr' ? 'en' : 'fr'}" class="lang">${p.lang === 'fr' ? 'EN' : 'FR'}</a></div>`}
+  </header>
+  <main>${p.body}</main>
+</body>
+</html>`;
+}
