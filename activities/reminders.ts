@@ -1,7 +1,7 @@
 import type { Sql } from '../db/client.js';
 import { customerById } from '../db/queries/customers.js';
 import { insertEvent } from '../db/queries/events.js';
-import { dunnableFacts, invoiceFacts, overdueInvoicesOfCustomer } from '../db/queries/invoices.js';
+import { dunnableFacts, invoiceFacts, noteReminderSent, overdueInvoicesOfCustomer } from '../db/queries/invoices.js';
 import { claimReminder, markReminderFailed, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
@@ -91,6 +91,7 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
       const sentAt = await sql.begin(async (tx) => {
         const t = tx as unknown as Sql;
         const at = await markReminderSent(t, { id: claim.id, recipients: customer.emails, subject: email.subject, providerMessageId, at: input.at });
+        await noteReminderSent(t, invoiceId, level, at);
         await insertEvent(t, {
           invoiceId, kind: 'reminder_sent', level, actor: input.actor,
           message: `${step.name} sent by e-mail to ${customer.emails.join(', ')}${input.note ? ` — ${input.note}` : ''}`,

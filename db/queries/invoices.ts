@@ -136,3 +136,8 @@ export async function openInvoiceRefs(sql: Sql): Promise<{ id: number; number: s
     select i.id, i.number, c.ref as "customerRef" from invoices i join customers c on c.id = i.customer_id
     where i.status = 'open' order by i.id`;
 }
+
+/** Keeps the invoice's last level in step with its reminders; call in the reminder's transaction. */
+export async function noteReminderSent(sql: Sql, invoiceId: number, level: number, at: Date): Promise<void> {
+  await sql`update invoices set last_level = greatest(last_level, ${level}), last_reminded_at = ${at} where id = ${invoiceId}`;
+}

@@ -4,10 +4,10 @@ import { hashPassword, passwordMatches } from '../../web/auth/passwords.js';
 import { createUser } from '../../db/queries/users.js';
 import { createApp } from '../../web/app.js';
 import { ensureFirstAdmin } from '../../web/auth/first-admin.js';
+import { signIn, ORIGIN } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 
-const ORIGIN = 'http://localhost:3000';
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let app: ReturnType<typeof createApp>;
 
@@ -30,10 +30,9 @@ async function login(email = 'fin@relance.test', password = 'correct horse batte
 }
 
 async function session() {
-  const sid = cookieOf(await login())!;
-  const page = await (await app.request('/', { headers: { cookie: `relance_session=${sid}` } })).text();
-  const csrf = /"X-CSRF-Token":"([^"]+)"/.exec(page.replaceAll('&quot;', '"'))![1]!;
-  return { sid, csrf, page };
+  const { cookie, csrf } = await signIn(app, db.sql);
+  const page = await (await app.request('/', { headers: { cookie } })).text();
+  return { sid: cookie.replace('relance_session=', ''), csrf, page };
 }
 
 describe('admin sign-in', () => {

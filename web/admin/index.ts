@@ -7,6 +7,7 @@ import { closeSession, currentUser, openSession, sameToken, type SessionUser } f
 import type { WebDeps } from '../deps.js';
 import { LANG_COOKIE, langOf, messages } from '../i18n.js';
 import { dashboardPage } from './dashboard.js';
+import { followUpPage } from './follow-up.js';
 import { layout } from './layout.js';
 
 export type AdminEnv = { Variables: { user: SessionUser } };
@@ -68,6 +69,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string }) {
     return c.redirect('/login');
   });
   app.get('/', (c) => dashboardPage(c, deps));
+  app.get('/invoices', (c) => followUpPage(c, deps));
   return app;
 }
 

@@ -22,7 +22,7 @@ export function layout(p: { title: string; lang: Lang; t: Messages; user?: Sessi
   <header class="top">
     <a class="brand" href="/">Relance</a>
     ${p.user
-      ? html`<nav><a href="/">${p.t.dashboard}</a></nav>
+      ? html`<nav><a href="/">${p.t.dashboard}</a><a href="/invoices">${p.t.followUp}</a></nav>
         <div class="who">
           <a href="/lang/${p.lang === 'fr' ? 'en' : 'fr'}" class="lang">${p.lang === 'fr' ? 'EN' : 'FR'}</a>
           <span>${p.user.name} · ${p.user.role}</span>

@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import type { Sql } from '../../db/client.js';
+import { createUser, type Role } from '../../db/queries/users.js';
+import { hashPassword } from '../../web/auth/passwords.js';
+
+export const ORIGIN = 'http://localhost:3000';
+
+type App = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
+
+/** A user of the given role, signed in through the real form: returns the cookie and CSRF token. */
+export async function signIn(app: App, sql: Sql, role: Role = 'finance') {
+  const email = `${role}-${randomBytes(3).toString('hex')}@relance.test`;
+  await createUser(sql, { email, name: `Test ${role}`, role, passwordHash: await hashPassword('a long test password') });
+  const res = await app.request('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+    body: new URLSearchParams({ email, password: 'a long test password' }).toString(),
+  });
+  const cookie = `relance_session=${res.headers.get('set-cookie')!.match(/relance_session=([^;]+)/)![1]}`;
+  const page = await (await app.request('/', { headers: { cookie } })).text();
+  const csrf = /"X-CSRF-Token":"([^"]+)"/.exec(page.replaceAll('&quot;', '"'))![1]!;
+  return { cookie, csrf };
+}

@@ -1,0 +1,74 @@
+import { Client } from '@temporalio/client';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApp } from '../../web/app.js';
+import { addDays } from '../../workflows/schedule/calendar-date.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { signIn, ORIGIN } from '../helpers/admin-session.js';
+import { freshDatabase } from '../helpers/database.js';
+import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let app: ReturnType<typeof createApp>;
+let cookie: string;
+const today = localDate(Date.now(), 'Europe/Paris');
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: new Client(), taskQueue: 't', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  ({ cookie } = await signIn(app, db.sql));
+  const dupont = await makeCustomer(db.sql, { name: 'Atelier Dupont' });
+  const martin = await makeCustomer(db.sql, { name: 'Boulangerie Martin' });
+  await makeInvoice(db.sql, dupont, { number: 'F-OVERDUE', dueDate: addDays(today, -10) });
+  await makeInvoice(db.sql, dupont, { number: 'F-SOON', dueDate: addDays(today, 3) });
+  await makeInvoice(db.sql, martin, { number: 'F-LATER', dueDate: addDays(today, 40) });
+  await makeInvoice(db.sql, martin, { number: 'F-OLD', dueDate: addDays(today, -200) });
+});
+afterAll(() => db?.drop());
+
+const page = async (query: string, headers: Record<string, string> = {}) => {
+  const res = await app.request(`/invoices?${query}`, { headers: { cookie, ...headers } });
+  return { status: res.status, body: await res.text() };
+};
+const rowsOf = (body: string) =>
+  [...body.matchAll(/<tr class="row-(\w+)" data-invoice="([^"]+)">\s*<td><input[^>]*?( checked)?>/g)].map((m) => ({ number: m[2], colour: m[1], checked: !!m[3] }));
+
+it('colours rows blue, orange and red, pre-checks the overdue ones, and names the next action', async () => {
+  const { status, body } = await page('sort=due');
+  expect(status).toBe(200);
+  expect(rowsOf(body)).toEqual([
+    { number: 'F-OLD', colour: 'red', checked: true },
+    { number: 'F-OVERDUE', colour: 'red', checked: true },
+    { number: 'F-SOON', colour: 'orange', checked: false },
+    { number: 'F-LATER', colour: 'blue', checked: false },
+  ]);
+  expect(body).toContain('Relance 1 · ');
+});
+
+it('filters by a due-date window with either bound optional, by customer and by text', async () => {
+  const window = `dueFrom=${addDays(today, -30)}&dueTo=${addDays(today, 5)}`;
+  expect(rowsOf((await page(window)).body).map((r) => r.number)).toEqual(['F-OVERDUE', 'F-SOON']);
+  expect(rowsOf((await page(`dueTo=${today}`)).body).map((r) => r.number)).toEqual(['F-OLD', 'F-OVERDUE']);
+  expect(rowsOf((await page('customer=martin')).body).map((r) => r.number)).toEqual(['F-OLD', 'F-LATER']);
+  expect(rowsOf((await page('q=soon')).body).map((r) => r.number)).toEqual(['F-SOON']);
+  expect(rowsOf((await page('check=all')).body).every((r) => r.checked)).toBe(true);
+});
+
+it('answers an htmx request with the results only, and sorts both ways', async () => {
+  const { body } = await page('sort=number&dir=desc', { 'hx-request': 'true', 'hx-target': 'results' });
+  expect(body).not.toContain('<html');
+  expect(rowsOf(body).map((r) => r.number)).toEqual(['F-SOON', 'F-OVERDUE', 'F-OLD', 'F-LATER']);
+});
+
+it('names a bad filter, and treats SQL-looking input as plain text', async () => {
+  const bad = await page('dueFrom=2026-13-45');
+  expect(bad.body).toMatch(/Filtre invalide: dueFrom/);
+  const sqlish = await page(`q=${encodeURIComponent("'; drop table invoices; --")}&customer=${encodeURIComponent("x' or '1'='1")}`);
+  expect(sqlish.status).toBe(200);
+  expect(sqlish.body).toContain('Aucune facture ne correspond');
+  const [{ n }] = await db.sql<[{ n: number }]>`select count(*)::int as n from invoices`;
+  expect(n).toBe(4);
+});
+
+it('refuses an anonymous visitor', async () => {
+  expect((await app.request('/invoices')).status).toBe(302);
+});

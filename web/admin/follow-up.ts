@@ -1,0 +1,130 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { z } from 'zod';
+import { formatDate, formatMoney } from '../../activities/format.js';
+import type { Sql } from '../../db/client.js';
+import { listFollowUp, type FollowUpFilter, type FollowUpRow } from '../../db/queries/follow-up-list.js';
+import { getSettings, type CompanySettings } from '../../db/queries/settings.js';
+import { stepsOfPolicy, type FollowUpStep } from '../../db/queries/steps.js';
+import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
+import { upcomingSteps } from '../../workflows/schedule/plan.js';
+import { daysLate, rowColour } from '../../workflows/schedule/row-colour.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages, type Lang, type Messages } from '../i18n.js';
+import type { AdminEnv } from './index.js';
+import { layout } from './layout.js';
+
+const PAGE_SIZE = 50;
+const optionalDate = z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isIsoDate, 'YYYY-MM-DD').optional());
+const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() ? v.trim() : undefined), z.string().max(100).optional());
+
+const filterSchema = z.object({
+  dueFrom: optionalDate,
+  dueTo: optionalDate,
+  customer: optionalText,
+  level: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(50).optional()),
+  status: z.enum(['open', 'paid', 'cancelled', 'all']).catch('open'),
+  balanceOnly: z.preprocess((v) => v === 'on' || v === '1', z.boolean()),
+  q: optionalText,
+  sort: z.enum(['due', 'number', 'customer', 'balance']).catch('due'),
+  dir: z.enum(['asc', 'desc']).catch('asc'),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  check: z.enum(['overdue', 'all', 'none']).catch('overdue'),
+});
+
+type Filter = z.infer<typeof filterSchema>;
+
+/** The mass follow-up (source 000): filters, coloured rows, next action; htmx swaps only the results. */
+export async function followUpPage(c: Context<AdminEnv>, deps: WebDeps) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const raw = c.req.query();
+  const parsed = filterSchema.safeParse(raw);
+  const errors = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message }));
+  const filter = parsed.success ? parsed.data : filterSchema.parse({ ...raw, dueFrom: '', dueTo: '', level: '' });
+  if (filter.dueFrom && filter.dueTo && filter.dueFrom > filter.dueTo) errors.push({ field: 'dueTo', message: '≥ dueFrom' });
+  const results = errors.length ? html`<p class="error" role="alert">${t.invalidFilter}: ${errors.map((e) => `${e.field} (${e.message})`).join(', ')}</p>` : await resultsPartial(deps.sql, filter, lang, t);
+  if (c.req.header('hx-request') && c.req.header('hx-target') === 'results') return c.html(results);
+  return c.html(layout({ title: t.followUp, lang, t, user: c.get('user'), body: html`<h1>${t.followUp}</h1>${filterForm(filter, raw, t)}<div id="results">${results}</div>` }));
+}
+
+function filterForm(f: Filter, raw: Record<string, string>, t: Messages) {
+  const opt = (value: string, label: string, current: string) => html`<option value="${value}" ${value === current ? 'selected' : ''}>${label}</option>`;
+  return html`<form class="card filters" method="get" action="/invoices" hx-get="/invoices" hx-target="#results" hx-push-url="true"
+      hx-trigger="change, keyup changed delay:300ms from:input[type=search], submit">
+    <label>${t.dueFrom} <input type="date" name="dueFrom" value="${raw.dueFrom ?? ''}"></label>
+    <label>${t.dueTo} <input type="date" name="dueTo" value="${raw.dueTo ?? ''}"></label>
+    <label>${t.customer} <input type="text" name="customer" value="${f.customer ?? ''}" size="14"></label>
+    <label>${t.lastLevel} <select name="level">${opt('', t.anyLevel, String(f.level ?? ''))}${[0, 1, 2, 3, 4].map((l) => opt(String(l), String(l), String(f.level ?? '')))}</select></label>
+    <label>${t.status} <select name="status">${opt('open', t.statusOpen, f.status)}${opt('paid', t.statusPaid, f.status)}${opt('cancelled', t.statusCancelled, f.status)}${opt('all', t.statusAll, f.status)}</select></label>
+    <label class="inline"><input type="checkbox" name="balanceOnly" ${f.balanceOnly ? 'checked' : ''}> ${t.balanceOnly}</label>
+    <label class="grow">${t.search} <input type="search" name="q" value="${f.q ?? ''}"></label>
+    <input type="hidden" name="sort" value="${f.sort}"><input type="hidden" name="dir" value="${f.dir}">
+    <button type="submit">${t.filter}</button>
+  </form>`;
+}
+
+function queryString(f: Filter, changes: Partial<Filter>): string {
+  const merged = { ...f, ...changes };
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(merged)) {
+    if (v === undefined || v === '' || v === false) continue;
+    params.set(k, v === true ? '1' : String(v));
+  }
+  return `/invoices?${params.toString()}`;
+}
+
+async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages) {
+  const settings = await getSettings(sql);
+  const today = localDate(Date.now(), settings.timezone);
+  const { rows, total } = await listFollowUp(sql, { ...f, pageSize: PAGE_SIZE } satisfies FollowUpFilter);
+  const policies = new Map<number, FollowUpStep[]>();
+  for (const id of new Set(rows.map((r) => r.policyId).filter((p): p is number => p !== null))) policies.set(id, await stepsOfPolicy(sql, id));
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const link = (changes: Partial<Filter>, label: string, cls = '') =>
+    html`<a class="${cls}" href="${queryString(f, changes)}" hx-get="${queryString(f, changes)}" hx-target="#results" hx-push-url="true">${label}</a>`;
+  const sortHeader = (key: Filter['sort'], label: string, cls = '') => {
+    const dir = f.sort === key && f.dir === 'asc' ? 'desc' : 'asc';
+    const arrow = f.sort === key ? (f.dir === 'asc' ? ' ▲' : ' ▼') : '';
+    return html`<th class="${cls}">${link({ sort: key, dir, page: 1 }, label + arrow)}</th>`;
+  };
+  if (rows.length === 0) return html`<p class="card muted">${t.noResult}</p>`;
+  return html`<form id="selection" class="card">
+    <div class="toolbar">
+      ${link({ check: 'all' }, t.selectAll)} · ${link({ check: 'none' }, t.selectNone)} · ${link({ check: 'overdue' }, t.selectOverdue)}
+      <span class="muted right">${t.pageOf(f.page, pages, total)}</span>
+    </div>
+    <table class="follow-up">
+      <thead><tr><th></th>${sortHeader('number', t.invoice)}${sortHeader('customer', t.customer)}<th class="num">${t.amount}</th>${sortHeader('balance', t.balance, 'num')}${sortHeader('due', t.dueDate)}<th class="num">${t.daysLate}</th><th>${t.lastReminder}</th><th>${t.nextAction}</th></tr></thead>
+      <tbody>${rows.map((r) => row(r, f.check, policies.get(r.policyId ?? -1) ?? [], settings, today, lang, t))}</tbody>
+    </table>
+    <div class="toolbar">
+      ${f.page > 1 ? link({ page: f.page - 1 }, `← ${t.previous}`) : ''}
+      ${f.page < pages ? link({ page: f.page + 1 }, `${t.next} →`, 'right') : ''}
+    </div>
+  </form>`;
+}
+
+function row(r: FollowUpRow, check: Filter['check'], steps: FollowUpStep[], settings: CompanySettings, today: string, lang: Lang, t: Messages) {
+  const balance = r.totalCents - r.paidCents;
+  const open = r.status === 'open' && balance > 0;
+  const colour = open ? rowColour(r.dueDate, today, settings.dueSoonDays) : 'closed';
+  const checked = check === 'all' || (check === 'overdue' && colour === 'red');
+  const sendSettings = { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country };
+  const lastDate = r.lastRemindedAt ? localDate(r.lastRemindedAt.getTime(), settings.timezone) : null;
+  const next = open ? upcomingSteps(steps, r.dueDate, { level: r.lastLevel, lastDate }, sendSettings)[0] : undefined;
+  const lastStep = steps.find((s) => s.level === r.lastLevel);
+  return html`<tr class="row-${colour}" data-invoice="${r.number}">
+    <td><input type="checkbox" name="invoice" value="${r.id}" aria-label="${r.number}" ${checked ? 'checked' : ''}></td>
+    <td>${r.number}</td>
+    <td>${r.customerName}</td>
+    <td class="num">${formatMoney(r.totalCents, r.currency, lang)}</td>
+    <td class="num">${formatMoney(balance, r.currency, lang)}</td>
+    <td>${formatDate(r.dueDate, lang)}</td>
+    <td class="num">${open ? daysLate(r.dueDate, today) : ''}</td>
+    <td>${lastDate ? html`${formatDate(lastDate, lang)} · ${r.lastLevel} ${lastStep?.name ?? ''}${r.lastNote ? html`<div class="muted">${r.lastNote}</div>` : ''}` : ''}
+      ${r.lastFailure ? html`<div class="failed">⚠ ${r.lastFailure}</div>` : ''}</td>
+    <td>${r.paused ? html`<span class="badge">${t.paused}</span>` : next ? html`${next.name} · ${formatDate(next.sendDate, lang)}` : open ? t.ended : ''}</td>
+  </tr>`;
+}
