@@ -50,3 +50,19 @@ export async function applyPayment(tx: Sql, p: PaymentInput): Promise<PaymentRes
   });
   return { paymentId: inserted.id, duplicate: false, invoiceStatus: inv!.status };
 }
+
+export interface PaymentRow {
+  id: number;
+  amountCents: number;
+  currency: string;
+  paidOn: string;
+  method: string;
+  source: string;
+  externalId: string | null;
+}
+
+export async function paymentsOf(sql: Sql, invoiceId: number): Promise<PaymentRow[]> {
+  return sql<PaymentRow[]>`
+    select id, amount_cents as "amountCents", currency, paid_on as "paidOn", method, source, external_id as "externalId"
+    from payments where invoice_id = ${invoiceId} order by paid_on, id`;
+}

@@ -117,7 +117,7 @@ function row(r: FollowUpRow, check: Filter['check'], steps: FollowUpStep[], sett
   const lastStep = steps.find((s) => s.level === r.lastLevel);
   return html`<tr class="row-${colour}" data-invoice="${r.number}">
     <td><input type="checkbox" name="invoice" value="${r.id}" aria-label="${r.number}" ${checked ? 'checked' : ''}></td>
-    <td>${r.number}</td>
+    <td><a href="/invoices/${encodeURIComponent(r.number)}">${r.number}</a></td>
     <td>${r.customerName}</td>
     <td class="num">${formatMoney(r.totalCents, r.currency, lang)}</td>
     <td class="num">${formatMoney(balance, r.currency, lang)}</td>

@@ -8,6 +8,7 @@ import type { WebDeps } from '../deps.js';
 import { LANG_COOKIE, langOf, messages } from '../i18n.js';
 import { dashboardPage } from './dashboard.js';
 import { followUpPage } from './follow-up.js';
+import { invoiceAction, invoicePage } from './invoice-page.js';
 import { layout } from './layout.js';
 
 export type AdminEnv = { Variables: { user: SessionUser } };
@@ -70,6 +71,8 @@ export function createAdmin(deps: WebDeps & { publicUrl: string }) {
   });
   app.get('/', (c) => dashboardPage(c, deps));
   app.get('/invoices', (c) => followUpPage(c, deps));
+  app.get('/invoices/:number', (c) => invoicePage(c, deps));
+  app.post('/invoices/:number/:action', (c) => invoiceAction(c, deps));
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { Sql } from '../../db/client.js';
 import { customerByRef } from '../../db/queries/customers.js';
@@ -11,6 +11,7 @@ import { applyDueRule, planInstallments, PaymentTermsError, type Installment } f
 import { dunningWorkflowId, startOrWakeDunning } from '../dunning-client.js';
 import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../dunning-state.js';
+import { askWorkflow } from '../invoice-actions.js';
 import { invalid, notFound } from './problems.js';
 import { invoiceBody, numberParam, pauseBody, sendNowBody } from './schemas.js';
 import { validationHook } from './validation.js';
@@ -98,12 +99,7 @@ export function invoiceRoutes(deps: WebDeps) {
   async function viaWorkflow(c: Context, number: string, call: (handle: WorkflowHandle) => Promise<unknown>) {
     const inv = await invoiceByNumber(deps.sql, number);
     if (!inv) return notFound(c, 'Invoice');
-    try {
-      return c.json((await call(deps.temporal.workflow.getHandle(dunningWorkflowId(inv.id)))) as object, 200);
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) return c.json({ error: 'refused', message: err.cause?.message ?? err.message }, 409);
-      if (err instanceof WorkflowNotFoundError) return c.json({ error: 'refused', message: 'dunning is not running for this invoice' }, 409);
-      throw err;
-    }
+    const answer = await askWorkflow(deps, inv.id, call);
+    return answer.ok ? c.json(answer.value as object, 200) : c.json({ error: 'refused', message: answer.message }, 409);
   }
 }

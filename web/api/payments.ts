@@ -1,8 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { invoiceByNumber } from '../../db/queries/invoices.js';
-import { recordPayment } from '../../db/queries/payments.js';
-import { paymentRecordedSignal } from '../../workflows/messages.js';
-import { dunningWorkflowId } from '../dunning-client.js';
+import { recordPaymentAndWake } from '../invoice-actions.js';
 import type { WebDeps } from '../deps.js';
 import { invalid } from './problems.js';
 import { paymentBody } from './schemas.js';
@@ -26,17 +24,10 @@ export function paymentRoutes(deps: WebDeps) {
     if (!inv) return invalid(c, [{ field: 'invoiceNumber', message: `no invoice "${b.invoiceNumber}"` }]);
     if (b.currency !== inv.currency) return invalid(c, [{ field: 'currency', message: `must be the invoice's currency, ${inv.currency}` }]);
     if (inv.status === 'cancelled') return invalid(c, [{ field: 'invoiceNumber', message: 'this invoice is cancelled' }]);
-    const r = await recordPayment(deps.sql, {
+    const r = await recordPaymentAndWake(deps, {
       invoiceId: inv.id, amountCents: b.amountCents, currency: b.currency, paidOn: b.paidOn, method: b.method,
       source: 'api', externalId: b.externalId, actor: 'api',
     });
-    if (!r.duplicate) {
-      // The payment is safe in the database; a workflow that is not running has nothing to wake.
-      await deps.temporal.workflow
-        .getHandle(dunningWorkflowId(inv.id))
-        .signal(paymentRecordedSignal, { paymentId: r.paymentId })
-        .catch(() => undefined);
-    }
     return c.json(r, r.duplicate ? 200 : 201);
   });
 }

@@ -1,0 +1,91 @@
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
+import { createApp } from '../../web/app.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { createWorker } from '../../worker/create-worker.js';
+import { stateQuery } from '../../workflows/messages.js';
+import { signIn, ORIGIN } from '../helpers/admin-session.js';
+import { freshDatabase } from '../helpers/database.js';
+import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
+
+let env: TestWorkflowEnvironment;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let worker: Worker;
+let running: Promise<void>;
+let app: ReturnType<typeof createApp>;
+let session: { cookie: string; csrf: string };
+let invoiceId: number;
+// A plain client: the time-skipping one would let the server jump to the invoice's 2099 timers.
+let plain: Client;
+
+beforeAll(async () => {
+  const [e, bundle, d] = await Promise.all([timeSkippingEnvironment(), workflowBundle(), freshDatabase()]);
+  env = e;
+  db = d;
+  plain = new Client({ connection: env.connection });
+  worker = await createWorker({
+    connection: env.nativeConnection, namespace: 'default', taskQueue: 'page', workflowBundle: bundle,
+    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>' },
+  });
+  running = worker.run();
+  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: plain, taskQueue: 'page', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui.test', namespace: 'default' });
+  session = await signIn(app, db.sql);
+  const customerId = await makeCustomer(db.sql);
+  const invoice = await makeInvoice(db.sql, customerId, { number: 'F-PAGE', dueDate: '2099-06-12', totalCents: 50_000 });
+  invoiceId = invoice.id;
+  await startOrWakeDunning(plain, 'page', { ...invoice, customerRef: 'C-page' });
+  await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery)).next).not.toBeNull());
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await db?.drop();
+});
+
+const view = async () => (await app.request('/invoices/F-PAGE', { headers: { cookie: session.cookie } })).text();
+async function act(action: string, fields: Record<string, string>, csrf = session.csrf) {
+  const res = await app.request(`/invoices/F-PAGE/${action}`, {
+    method: 'POST',
+    headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...fields, _csrf: csrf }).toString(),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+it('shows the forecast, the live workflow and its Temporal UI link', async () => {
+  const page = await view();
+  expect(page).toContain('1 · Relance 1</td><td>12 juin 2099');
+  expect(page).toContain('4 · Mise en demeure');
+  expect(page).toContain('<strong>RUNNING</strong> · scheduled');
+  expect(page).toContain(`href="http://ui.test/namespaces/default/workflows/invoice-${invoiceId}"`);
+});
+
+it('pauses with a reason through the workflow, refuses without one, and resumes', async () => {
+  expect((await act('pause', { reason: ' ' })).body).toContain('Refusé: reason: required');
+  const paused = await act('pause', { reason: 'Litige sur la livraison' });
+  expect(paused.body).toContain('Fait.');
+  expect(paused.body).toContain('Dunning paused: Litige sur la livraison');
+  expect((await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery)).hold).toBe('paused');
+  const resumed = await act('resume', {});
+  expect(resumed.body).toContain('Dunning resumed');
+  expect((await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery)).hold).toBeNull();
+});
+
+it('adds a note to the timeline, signed by the user, and refuses a post without the CSRF token', async () => {
+  expect((await act('notes', { note: 'Appelé la comptable <b>demain</b>' }, 'forged')).status).toBe(403);
+  const page = (await act('notes', { note: 'Appelé la comptable <b>demain</b>' })).body;
+  expect(page).toContain('Appelé la comptable &lt;b&gt;demain&lt;/b&gt;');
+  expect(page).toMatch(/finance-\w+@relance\.test/);
+});
+
+it('records a payment, naming a bad amount, and the workflow ends as paid', async () => {
+  expect((await act('payments', { amount: '-3', paidOn: '2026-11-20', method: 'transfer' })).body).toContain('amount: a positive amount');
+  const paid = await act('payments', { amount: '500,00', paidOn: '2026-11-20', method: 'transfer' });
+  expect(paid.body).toMatch(/data-testid="balance">0,00\s€/);
+  expect(await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).result()).toEqual({ status: 'paid', level: 0 });
+});

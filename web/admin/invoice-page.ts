@@ -1,0 +1,166 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { z } from 'zod';
+import { formatDate, formatMoney } from '../../activities/format.js';
+import { insertEvent, timelineOf } from '../../db/queries/events.js';
+import { installmentsOf, invoiceByNumber, invoiceFacts, type InvoiceSummary } from '../../db/queries/invoices.js';
+import { paymentsOf } from '../../db/queries/payments.js';
+import { lastSentReminder } from '../../db/queries/reminders.js';
+import { getSettings } from '../../db/queries/settings.js';
+import { stepsOfPolicy } from '../../db/queries/steps.js';
+import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
+import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
+import { upcomingSteps } from '../../workflows/schedule/plan.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import type { WebDeps } from '../deps.js';
+import { liveDunningState } from '../dunning-state.js';
+import { langOf, messages } from '../i18n.js';
+import { askWorkflow, recordPaymentAndWake } from '../invoice-actions.js';
+import type { AdminEnv } from './index.js';
+import { layout } from './layout.js';
+
+const paymentForm = z.object({
+  amount: z.string().regex(/^\d{1,12}([.,]\d{1,2})?$/, 'a positive amount such as 1250.00'),
+  paidOn: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
+  method: z.enum(['transfer', 'card', 'cheque', 'sepa_debit', 'credit_note', 'other']),
+});
+
+/** An invoice's page: details, schedule, payments, timeline, forecast and its live workflow. */
+export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: { ok: boolean; text: string }) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
+  if (!inv) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
+  const settings = await getSettings(deps.sql);
+  const today = localDate(Date.now(), settings.timezone);
+  const [facts, installments, payments, timeline, live, last] = await Promise.all([
+    invoiceFacts(deps.sql, inv.id),
+    installmentsOf(deps.sql, inv.id),
+    paymentsOf(deps.sql, inv.id),
+    timelineOf(deps.sql, inv.id),
+    liveDunningState(deps, inv.id),
+    lastSentReminder(deps.sql, inv.id),
+  ]);
+  const steps = facts?.policyId ? await stepsOfPolicy(deps.sql, facts.policyId) : [];
+  const progress = last
+    ? { level: last.level, lastDate: localDate(last.sentAt.getTime(), settings.timezone), nextPlannedOn: last.nextPlannedOn }
+    : { level: 0, lastDate: null };
+  const open = inv.status === 'open' && inv.totalCents > inv.paidCents;
+  const forecast = open && facts?.referenceDueDate
+    ? upcomingSteps(steps, facts.referenceDueDate, progress, { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country })
+    : [];
+  const money = (cents: number) => formatMoney(cents, inv.currency, lang);
+  const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
+  const csrf = c.get('user').csrfToken;
+  const action = (path: string, label: string, fields: unknown = '') =>
+    html`<form method="post" action="/invoices/${inv.number}/${path}" class="action">
+      <input type="hidden" name="_csrf" value="${csrf}">${fields}<button type="submit">${label}</button></form>`;
+
+  return c.html(
+    layout({
+      title: inv.number, lang, t, user: c.get('user'),
+      body: html`<h1>${t.invoice} ${inv.number} <span class="badge">${inv.status}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
+      ${flash ? html`<p class="${flash.ok ? 'notice' : 'error'}" role="status">${flash.text}</p>` : ''}
+      <div class="cards">
+        <div class="card"><h2>${t.customer}</h2><div>${inv.customerRef}</div></div>
+        <div class="card"><h2>${t.amount}</h2><div class="kpi">${money(inv.totalCents)}</div></div>
+        <div class="card"><h2>${t.balance}</h2><div class="kpi ${open ? 'red' : ''}" data-testid="balance">${money(inv.totalCents - inv.paidCents)}</div></div>
+        <div class="card"><h2>${t.dueDate}</h2><div class="kpi">${inv.dueDate ? formatDate(inv.dueDate, lang) : ''}</div></div>
+      </div>
+      <div class="grid2">
+        <section class="card"><h2>${t.forecast}</h2>
+          ${forecast.length === 0 ? html`<p class="muted">${open ? t.ended : t.none}</p>` : html`<table class="forecast"><tbody>${forecast.map(
+            (s) => html`<tr class="${s.sendDate <= today ? 'reached' : ''}"><td>${s.level} · ${s.name}</td><td>${formatDate(s.sendDate, lang)}</td></tr>`,
+          )}</tbody></table>`}
+        </section>
+        <section class="card"><h2>${t.workflow}</h2>
+          ${live
+            ? html`<p><strong>${live.runStatus}</strong>${live.state ? html` · ${live.state.status} · ${t.level} ${live.state.level}${live.state.next ? html` · ${live.state.next.name} ${formatDate(live.state.next.sendDate, lang)}` : ''}${live.state.blockedReason ? html`<div class="failed">⚠ ${live.state.blockedReason}</div>` : ''}` : ''}</p>
+              <p><a href="${live.temporalUiUrl}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>`
+            : html`<p class="muted">${t.notRunning}</p>`}
+          ${open
+            ? html`<div class="actions">
+                ${action('send-now', t.sendNow, html`<input name="note" placeholder="${t.note}" maxlength="500">`)}
+                ${inv.paused ? action('resume', t.resume) : action('pause', t.pause, html`<input name="reason" placeholder="${t.reason}" required maxlength="500">`)}
+              </div>`
+            : ''}
+        </section>
+      </div>
+      <div class="grid2">
+        <section class="card"><h2>${t.timeline}</h2>
+          ${timeline.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table><tbody>${timeline.map(
+            (e) => html`<tr><td class="nowrap">${when.format(e.occurredAt)}</td><td>${e.message}</td><td class="muted">${e.actor}</td></tr>`,
+          )}</tbody></table>`}
+          ${action('notes', t.addNote, html`<input name="note" placeholder="${t.note}" required maxlength="1000">`)}
+        </section>
+        <section class="card"><h2>${t.payments}</h2>
+          ${payments.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table><tbody>${payments.map(
+            (p) => html`<tr><td>${formatDate(p.paidOn, lang)}</td><td class="num">${money(p.amountCents)}</td><td>${p.method}</td><td class="muted">${p.source}</td></tr>`,
+          )}</tbody></table>`}
+          ${installments.length
+            ? html`<h2>${t.installments}</h2><table><tbody>${installments.map(
+                (i) => html`<tr><td>${i.seq}</td><td>${formatDate(i.dueDate, lang)}</td><td class="num">${money(i.amountCents)}</td><td class="muted">${i.label}</td></tr>`,
+              )}</tbody></table>`
+            : ''}
+          ${open
+            ? action('payments', t.recordPayment, html`<input name="amount" placeholder="${t.amount}" required inputmode="decimal">
+                <input type="date" name="paidOn" value="${today}" required>
+                <select name="method"><option value="transfer">transfer</option><option value="cheque">cheque</option><option value="card">card</option><option value="sepa_debit">sepa_debit</option><option value="credit_note">credit_note</option><option value="other">other</option></select>`)
+            : ''}
+        </section>
+      </div>`,
+    }),
+  );
+}
+
+/** The actions of the invoice page; each answers with the page and what happened. */
+export async function invoiceAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
+  if (!inv) return invoicePage(c, deps);
+  const form = await c.req.parseBody();
+  const actor = c.get('user').email;
+  const text = (name: string) => String(form[name] ?? '').trim();
+  const outcome = await perform(c.req.param('action')!, inv, deps, actor, text);
+  return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${outcome.text}` });
+}
+
+async function perform(
+  name: string,
+  inv: InvoiceSummary,
+  deps: WebDeps,
+  actor: string,
+  text: (field: string) => string,
+): Promise<{ ok: boolean; text?: string }> {
+  const answer = (a: { ok: true; value: unknown } | { ok: false; message: string }, describe: (v: never) => string) =>
+    a.ok ? { ok: true, text: describe(a.value as never) } : { ok: false, text: a.message };
+  switch (name) {
+    case 'send-now':
+      return answer(
+        await askWorkflow(deps, inv.id, (h) => h.executeUpdate(sendNowUpdate, { args: [{ actor, note: text('note') || undefined }] })),
+        (o: { status: string; level: number; reason?: string }) => `${o.status} · ${o.level}${o.reason ? ` · ${o.reason}` : ''}`,
+      );
+    case 'pause':
+      if (!text('reason')) return { ok: false, text: 'reason: required' };
+      return answer(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(pauseUpdate, { args: [{ reason: text('reason'), actor }] })), () => '');
+    case 'resume':
+      return answer(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(resumeUpdate, { args: [{ actor }] })), () => '');
+    case 'notes':
+      if (!text('note')) return { ok: false, text: 'note: required' };
+      await insertEvent(deps.sql, { invoiceId: inv.id, kind: 'note', message: text('note').slice(0, 1000), actor });
+      return { ok: true };
+    case 'payments': {
+      const parsed = paymentForm.safeParse({ amount: text('amount'), paidOn: text('paidOn'), method: text('method') });
+      if (!parsed.success) return { ok: false, text: parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join(', ') };
+      const amountCents = Math.round(Number(parsed.data.amount.replace(',', '.')) * 100);
+      if (amountCents <= 0) return { ok: false, text: 'amount: must be above zero' };
+      await recordPaymentAndWake(deps, {
+        invoiceId: inv.id, amountCents, currency: inv.currency, paidOn: parsed.data.paidOn, method: parsed.data.method,
+        source: 'manual', externalId: null, actor,
+      });
+      return { ok: true };
+    }
+    default:
+      return { ok: false, text: `unknown action ${name}` };
+  }
+}

@@ -1,0 +1,31 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { recordPayment, type PaymentInput, type PaymentResult } from '../db/queries/payments.js';
+import { paymentRecordedSignal } from '../workflows/messages.js';
+import { dunningWorkflowId } from './dunning-client.js';
+import type { WebDeps } from './deps.js';
+
+export type WorkflowAnswer<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Asks an invoice's workflow through an update; a refusal comes back as its reason. */
+export async function askWorkflow<T>(deps: WebDeps, invoiceId: number, call: (handle: WorkflowHandle) => Promise<T>): Promise<WorkflowAnswer<T>> {
+  try {
+    return { ok: true, value: await call(deps.temporal.workflow.getHandle(dunningWorkflowId(invoiceId))) };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return { ok: false, message: err.cause?.message ?? err.message };
+    if (err instanceof WorkflowNotFoundError) return { ok: false, message: 'dunning is not running for this invoice' };
+    throw err;
+  }
+}
+
+/** Records a payment, then wakes the workflow, which ends the dunning once the balance is paid. */
+export async function recordPaymentAndWake(deps: WebDeps, payment: PaymentInput): Promise<PaymentResult> {
+  const result = await recordPayment(deps.sql, payment);
+  if (!result.duplicate) {
+    // The payment is safe in the database; a workflow that is not running has nothing to wake.
+    await deps.temporal.workflow
+      .getHandle(dunningWorkflowId(payment.invoiceId))
+      .signal(paymentRecordedSignal, { paymentId: result.paymentId })
+      .catch(() => undefined);
+  }
+  return result;
+}
