@@ -10,6 +10,15 @@ function run(cmd, args) {
 }
 
 if (!existsSync('node_modules/.package-lock.json')) run('npm', ['install', '--no-audit', '--no-fund']);
+// Browser tests drive Debian's Chromium (a browser downloaded by a test tool cannot run here).
+if (!existsSync('/usr/bin/chromium')) {
+  if (process.getuid?.() !== 0) {
+    console.error('Chromium is missing: install Debian\'s package first (sudo apt-get install -y chromium), then run npm test again.');
+    process.exit(1);
+  }
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', 'chromium']);
+}
 run('npx', ['tsc', '--noEmit']);
 mkdirSync('.data', { recursive: true });
 const report = '.data/vitest-report.json';
