@@ -5,6 +5,15 @@ export type Lang = 'fr' | 'en';
 
 const fr = {
   appTitle: 'Relance',
+  contact: 'Coordonnées',
+  language: 'Langue',
+  invoices: 'Factures',
+  reminders: 'Relances',
+  user: 'Utilisateur',
+  nextDate: 'Prochaine relance',
+  pauseCustomer: 'Suspendre les relances de ce client',
+  resumeCustomer: 'Reprendre les relances de ce client',
+  noEmail: 'Aucune adresse e-mail : les relances par e-mail sont impossibles.',
   installments: 'Échéancier',
   payments: 'Règlements',
   timeline: 'Historique du suivi',
@@ -81,6 +90,15 @@ const fr = {
 
 const en: typeof fr = {
   appTitle: 'Relance',
+  contact: 'Contact',
+  language: 'Language',
+  invoices: 'Invoices',
+  reminders: 'Reminders',
+  user: 'User',
+  nextDate: 'Next reminder',
+  pauseCustomer: "Pause this customer's dunning",
+  resumeCustomer: "Resume this customer's dunning",
+  noEmail: 'No e-mail address: reminders by e-mail are impossible.',
   installments: 'Installments',
   payments: 'Payments',
   timeline: 'Follow-up history',

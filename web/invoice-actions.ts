@@ -1,6 +1,9 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { recordPayment, type PaymentInput, type PaymentResult } from '../db/queries/payments.js';
-import { paymentRecordedSignal } from '../workflows/messages.js';
+import type { Sql } from '../db/client.js';
+import { openInvoiceIdsOfCustomer, setCustomerPaused } from '../db/queries/customers.js';
+import { insertEvent } from '../db/queries/events.js';
+import { invoiceChangedSignal, paymentRecordedSignal } from '../workflows/messages.js';
 import { dunningWorkflowId } from './dunning-client.js';
 import type { WebDeps } from './deps.js';
 
@@ -28,4 +31,24 @@ export async function recordPaymentAndWake(deps: WebDeps, payment: PaymentInput)
       .catch(() => undefined);
   }
   return result;
+}
+
+/** Pauses or resumes a whole customer: one transaction for the flag and each invoice's timeline, then every workflow is told. */
+export async function setCustomerPause(deps: WebDeps, customerId: number, pause: { paused: boolean; reason: string | null; actor: string }): Promise<number> {
+  const ids = await deps.sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    await setCustomerPaused(t, customerId, pause.paused, pause.reason);
+    const open = await openInvoiceIdsOfCustomer(t, customerId);
+    for (const invoiceId of open) {
+      await insertEvent(t, {
+        invoiceId,
+        kind: pause.paused ? 'paused' : 'resumed',
+        message: pause.paused ? `Dunning paused for the whole customer: ${pause.reason}` : 'Dunning resumed for the whole customer',
+        actor: pause.actor,
+      });
+    }
+    return open;
+  });
+  await Promise.allSettled(ids.map((id) => deps.temporal.workflow.getHandle(dunningWorkflowId(id)).signal(invoiceChangedSignal)));
+  return ids.length;
 }

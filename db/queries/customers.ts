@@ -15,6 +15,7 @@ export interface CustomerInput {
 export interface Customer extends CustomerInput {
   id: number;
   paused: boolean;
+  pauseReason: string | null;
   dunningExcluded: boolean;
 }
 
@@ -31,7 +32,7 @@ export async function upsertCustomer(sql: Sql, c: CustomerInput): Promise<{ id: 
 
 const columns = (sql: Sql) => sql`
   id, ref, name, emails, address_line1 as "addressLine1", address_line2 as "addressLine2", postal_code as "postalCode",
-  city, country, language, paused, dunning_excluded as "dunningExcluded"`;
+  city, country, language, paused, pause_reason as "pauseReason", dunning_excluded as "dunningExcluded"`;
 
 export async function customerByRef(sql: Sql, ref: string): Promise<Customer | undefined> {
   const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where ref = ${ref}`;
@@ -46,4 +47,47 @@ export async function customerById(sql: Sql, id: number): Promise<Customer | und
 export async function openInvoiceIdsOfCustomer(sql: Sql, customerId: number): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`select id from invoices where customer_id = ${customerId} and status = 'open'`;
   return rows.map((r) => r.id);
+}
+
+export async function setCustomerPaused(sql: Sql, customerId: number, paused: boolean, reason: string | null): Promise<void> {
+  await sql`update customers set paused = ${paused}, pause_reason = ${reason}, updated_at = now() where id = ${customerId}`;
+}
+
+export interface CustomerInvoiceLine {
+  id: number;
+  number: string;
+  dueDate: string | null;
+  currency: string;
+  totalCents: number;
+  paidCents: number;
+  status: string;
+  lastLevel: number;
+}
+
+export async function invoicesOfCustomer(sql: Sql, customerId: number): Promise<CustomerInvoiceLine[]> {
+  return sql<CustomerInvoiceLine[]>`
+    select id, number, due_date as "dueDate", currency, total_cents as "totalCents", paid_cents as "paidCents", status,
+           last_level as "lastLevel"
+    from invoices where customer_id = ${customerId} order by due_date desc nulls last, number`;
+}
+
+export interface CustomerReminderLine {
+  id: number;
+  invoiceNumber: string;
+  note: string | null;
+  level: number;
+  stepName: string;
+  performedBy: string;
+  status: string;
+  at: Date;
+  nextPlannedOn: string | null;
+}
+
+/** Every reminder across the customer's invoices, paid ones included (source 003's history). */
+export async function remindersOfCustomer(sql: Sql, customerId: number): Promise<CustomerReminderLine[]> {
+  return sql<CustomerReminderLine[]>`
+    select r.id, i.number as "invoiceNumber", r.note, r.level, r.step_name as "stepName", r.performed_by as "performedBy",
+           r.status, coalesce(r.sent_at, r.created_at) as at, r.next_planned_on as "nextPlannedOn"
+    from reminders r join invoices i on i.id = r.invoice_id
+    where i.customer_id = ${customerId} order by coalesce(r.sent_at, r.created_at) desc, r.id desc`;
 }

@@ -90,6 +90,7 @@ export interface InvoiceSummary {
   number: string;
   customerId: number;
   customerRef: string;
+  customerName: string;
   issueDate: string;
   dueDate: string | null;
   currency: string;
@@ -102,7 +103,7 @@ export interface InvoiceSummary {
 
 export async function invoiceByNumber(sql: Sql, number: string): Promise<InvoiceSummary | undefined> {
   const [row] = await sql<InvoiceSummary[]>`
-    select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.issue_date as "issueDate",
+    select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", c.name as "customerName", i.issue_date as "issueDate",
            i.due_date as "dueDate", i.currency, i.total_cents as "totalCents", i.paid_cents as "paidCents",
            i.status, i.paused, i.pause_reason as "pauseReason"
     from invoices i join customers c on c.id = i.customer_id where i.number = ${number}`;

@@ -83,6 +83,27 @@ it('adds a note to the timeline, signed by the user, and refuses a post without 
   expect(page).toMatch(/finance-\w+@relance\.test/);
 });
 
+it('shows the customer with its invoices and reminders, and pauses the whole customer through its workflows', async () => {
+  const [{ ref }] = await db.sql<[{ ref: string }]>`select c.ref from customers c join invoices i on i.customer_id = c.id where i.id = ${invoiceId}`;
+  const page = await (await app.request(`/customers/${ref}`, { headers: { cookie: session.cookie } })).text();
+  expect(page).toContain('Atelier Dupont SARL');
+  expect(page).toContain('compta@dupont.example');
+  expect(page).toContain('href="/invoices/F-PAGE"');
+  const post = (action: string, fields: Record<string, string>) =>
+    app.request(`/customers/${ref}/${action}`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...fields, _csrf: session.csrf }).toString(),
+    });
+  expect(await (await post('pause', { reason: '' })).text()).toContain('reason: required');
+  expect(await (await post('pause', { reason: 'Redressement judiciaire' })).text()).toContain('Fait.');
+  const handle = plain.workflow.getHandle(dunningWorkflowId(invoiceId));
+  await vi.waitFor(async () => expect((await handle.query(stateQuery)).hold).toBe('customer_paused'));
+  expect(await view()).toContain('Dunning paused for the whole customer: Redressement judiciaire');
+  await post('resume', {});
+  await vi.waitFor(async () => expect((await handle.query(stateQuery)).hold).toBeNull());
+});
+
 it('records a payment, naming a bad amount, and the workflow ends as paid', async () => {
   expect((await act('payments', { amount: '-3', paidOn: '2026-11-20', method: 'transfer' })).body).toContain('amount: a positive amount');
   const paid = await act('payments', { amount: '500,00', paidOn: '2026-11-20', method: 'transfer' });

@@ -118,7 +118,7 @@ function row(r: FollowUpRow, check: Filter['check'], steps: FollowUpStep[], sett
   return html`<tr class="row-${colour}" data-invoice="${r.number}">
     <td><input type="checkbox" name="invoice" value="${r.id}" aria-label="${r.number}" ${checked ? 'checked' : ''}></td>
     <td><a href="/invoices/${encodeURIComponent(r.number)}">${r.number}</a></td>
-    <td>${r.customerName}</td>
+    <td><a href="/customers/${encodeURIComponent(r.customerRef)}">${r.customerName}</a></td>
     <td class="num">${formatMoney(r.totalCents, r.currency, lang)}</td>
     <td class="num">${formatMoney(balance, r.currency, lang)}</td>
     <td>${formatDate(r.dueDate, lang)}</td>

@@ -7,6 +7,7 @@ import { closeSession, currentUser, openSession, sameToken, type SessionUser } f
 import type { WebDeps } from '../deps.js';
 import { LANG_COOKIE, langOf, messages } from '../i18n.js';
 import { dashboardPage } from './dashboard.js';
+import { customerPage, customerPauseAction } from './customer-page.js';
 import { followUpPage } from './follow-up.js';
 import { invoiceAction, invoicePage } from './invoice-page.js';
 import { layout } from './layout.js';
@@ -73,6 +74,8 @@ export function createAdmin(deps: WebDeps & { publicUrl: string }) {
   app.get('/invoices', (c) => followUpPage(c, deps));
   app.get('/invoices/:number', (c) => invoicePage(c, deps));
   app.post('/invoices/:number/:action', (c) => invoiceAction(c, deps));
+  app.get('/customers/:ref', (c) => customerPage(c, deps));
+  app.post('/customers/:ref/:action{pause|resume}', (c) => customerPauseAction(c, deps));
   return app;
 }
 

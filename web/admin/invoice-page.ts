@@ -62,7 +62,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: {
       body: html`<h1>${t.invoice} ${inv.number} <span class="badge">${inv.status}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
       ${flash ? html`<p class="${flash.ok ? 'notice' : 'error'}" role="status">${flash.text}</p>` : ''}
       <div class="cards">
-        <div class="card"><h2>${t.customer}</h2><div>${inv.customerRef}</div></div>
+        <div class="card"><h2>${t.customer}</h2><div><a href="/customers/${encodeURIComponent(inv.customerRef)}">${inv.customerName}</a></div></div>
         <div class="card"><h2>${t.amount}</h2><div class="kpi">${money(inv.totalCents)}</div></div>
         <div class="card"><h2>${t.balance}</h2><div class="kpi ${open ? 'red' : ''}" data-testid="balance">${money(inv.totalCents - inv.paidCents)}</div></div>
         <div class="card"><h2>${t.dueDate}</h2><div class="kpi">${inv.dueDate ? formatDate(inv.dueDate, lang) : ''}</div></div>
