@@ -1,7 +1,6 @@
 import type { Sql } from '../db/client.js';
-import { customerById } from '../db/queries/customers.js';
 import { insertEvent } from '../db/queries/events.js';
-import { dunnableFacts, invoiceFacts, noteReminderSent, overdueInvoicesOfCustomer } from '../db/queries/invoices.js';
+import { dunnableFacts, invoiceFacts, noteReminderSent } from '../db/queries/invoices.js';
 import { claimReminder, markReminderFailed, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
@@ -10,7 +9,7 @@ import type { ReminderOutcome } from '../workflows/messages.js';
 import { dunningHold } from '../workflows/schedule/dunnable.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { EmailRejectedError, type Mailer } from './mail/mailer.js';
-import { buildMergeFields } from './merge-fields.js';
+import { loadMergeFields } from './load-merge-fields.js';
 import { renderEmail } from './render.js';
 
 export interface PerformReminderInput {
@@ -47,7 +46,7 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
         return { status: 'sent', level, reminderId: claim.id, sentOn: localDate(claim.sentAt!.getTime(), settings.timezone) };
       }
 
-      const customer = (await customerById(sql, inv.customerId))!;
+      const { fields, customer } = await loadMergeFields(sql, { invoice: inv, settings, level, step, today });
       const fail = async (reason: string): Promise<ReminderOutcome> => {
         await sql.begin(async (tx) => {
           const t = tx as unknown as Sql;
@@ -63,15 +62,8 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
       };
 
       if (customer.emails.length === 0) return fail('no e-mail address for this customer');
-      const template = await templateFor(sql, step.id, 'email', customer.language);
+      const template = await templateFor(sql, step.id, 'email', customer.language, input.actor);
       if (!template) return fail(`no e-mail template for "${step.name}"`);
-      const fields = buildMergeFields({
-        settings, customer, level, today,
-        invoice: { ...inv, dueDate: inv.referenceDueDate ?? inv.issueDate },
-        stepName: step.name,
-        feeCents: step.feeCents,
-        overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),
-      });
       const email = renderEmail(template, fields);
 
       let providerMessageId: string;
@@ -90,7 +82,7 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
 
       const sentAt = await sql.begin(async (tx) => {
         const t = tx as unknown as Sql;
-        const at = await markReminderSent(t, { id: claim.id, recipients: customer.emails, subject: email.subject, providerMessageId, at: input.at });
+        const at = await markReminderSent(t, { id: claim.id, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
         await noteReminderSent(t, invoiceId, level, at);
         await insertEvent(t, {
           invoiceId, kind: 'reminder_sent', level, actor: input.actor,

@@ -19,6 +19,8 @@ export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unkno
     secureHeaders({
       // "no-referrer" would make browsers send `Origin: null` on our own form posts.
       referrerPolicy: 'strict-origin-when-cross-origin',
+      // A handler that sets its own header (the sandboxed e-mail preview) keeps it.
+      overwrite: false,
       contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], formAction: ["'self'"] },
     }),
   );

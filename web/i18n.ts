@@ -1,9 +1,11 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { configEn, configFr } from './i18n-config.js';
 
 export type Lang = 'fr' | 'en';
 
 const fr = {
+  ...configFr,
   appTitle: 'Relance',
   contact: 'Coordonnées',
   language: 'Langue',
@@ -89,6 +91,7 @@ const fr = {
 };
 
 const en: typeof fr = {
+  ...configEn,
   appTitle: 'Relance',
   contact: 'Contact',
   language: 'Language',

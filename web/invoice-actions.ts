@@ -3,9 +3,10 @@ import { recordPayment, type PaymentInput, type PaymentResult } from '../db/quer
 import type { Sql } from '../db/client.js';
 import { openInvoiceIdsOfCustomer, setCustomerPaused } from '../db/queries/customers.js';
 import { insertEvent } from '../db/queries/events.js';
-import { invoiceChangedSignal, paymentRecordedSignal } from '../workflows/messages.js';
+import { paymentRecordedSignal } from '../workflows/messages.js';
 import { dunningWorkflowId } from './dunning-client.js';
 import type { WebDeps } from './deps.js';
+import { wakeWorkflows } from './wake-workflows.js';
 
 export type WorkflowAnswer<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -49,6 +50,6 @@ export async function setCustomerPause(deps: WebDeps, customerId: number, pause:
     }
     return open;
   });
-  await Promise.allSettled(ids.map((id) => deps.temporal.workflow.getHandle(dunningWorkflowId(id)).signal(invoiceChangedSignal)));
+  await wakeWorkflows(deps, ids);
   return ids.length;
 }

@@ -17,6 +17,8 @@ export interface Customer extends CustomerInput {
   paused: boolean;
   pauseReason: string | null;
   dunningExcluded: boolean;
+  /** Null: the default policy. */
+  policyId: number | null;
 }
 
 export async function upsertCustomer(sql: Sql, c: CustomerInput): Promise<{ id: number; created: boolean }> {
@@ -32,7 +34,8 @@ export async function upsertCustomer(sql: Sql, c: CustomerInput): Promise<{ id: 
 
 const columns = (sql: Sql) => sql`
   id, ref, name, emails, address_line1 as "addressLine1", address_line2 as "addressLine2", postal_code as "postalCode",
-  city, country, language, paused, pause_reason as "pauseReason", dunning_excluded as "dunningExcluded"`;
+  city, country, language, paused, pause_reason as "pauseReason", dunning_excluded as "dunningExcluded",
+  policy_id as "policyId"`;
 
 export async function customerByRef(sql: Sql, ref: string): Promise<Customer | undefined> {
   const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where ref = ${ref}`;

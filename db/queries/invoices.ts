@@ -142,3 +142,18 @@ export async function openInvoiceRefs(sql: Sql): Promise<{ id: number; number: s
 export async function noteReminderSent(sql: Sql, invoiceId: number, level: number, at: Date): Promise<void> {
   await sql`update invoices set last_level = greatest(last_level, ${level}), last_reminded_at = ${at} where id = ${invoiceId}`;
 }
+
+/** Open invoices whose customer follows the policy, the default one included for customers without their own. */
+export async function openInvoiceIdsOfPolicy(sql: Sql, policyId: number): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    select i.id from invoices i join customers c on c.id = i.customer_id
+    where i.status = 'open' and coalesce(c.policy_id, (select id from policies where is_default)) = ${policyId}`;
+  return rows.map((r) => r.id);
+}
+
+/** An invoice to preview templates on: the most overdue open one, else the latest. */
+export async function sampleInvoiceNumber(sql: Sql): Promise<string | undefined> {
+  const [row] = await sql<{ number: string }[]>`
+    select number from invoices order by (status = 'open' and total_cents > paid_cents) desc, due_date nulls last, id desc limit 1`;
+  return row?.number;
+}

@@ -34,10 +34,10 @@ export async function claimReminder(
 
 export async function markReminderSent(
   sql: Sql,
-  r: { id: number; recipients: string[]; subject: string; providerMessageId: string; at: number },
+  r: { id: number; recipients: string[]; subject: string; html: string; providerMessageId: string; at: number },
 ): Promise<Date> {
   const [row] = await sql<{ sentAt: Date }[]>`
-    update reminders set status = 'sent', recipients = ${r.recipients}, subject = ${r.subject},
+    update reminders set status = 'sent', recipients = ${r.recipients}, subject = ${r.subject}, html = ${r.html},
       provider_message_id = ${r.providerMessageId}, sent_at = coalesce(sent_at, ${new Date(r.at)})
     where id = ${r.id} returning sent_at as "sentAt"`;
   return row!.sentAt;
@@ -83,4 +83,37 @@ export async function remindersOf(sql: Sql, invoiceId: number): Promise<Reminder
            subject, note, performed_by as "performedBy", sent_at as "sentAt", next_planned_on as "nextPlannedOn",
            provider_message_id as "providerMessageId", created_at as "createdAt"
     from reminders where invoice_id = ${invoiceId} order by level`;
+}
+
+export interface SentMessage {
+  id: number;
+  invoiceNumber: string;
+  customerName: string;
+  level: number;
+  stepName: string;
+  status: 'pending' | 'sent' | 'failed';
+  recipients: string[];
+  subject: string | null;
+  providerMessageId: string | null;
+  failureReason: string | null;
+  performedBy: string;
+  at: Date;
+}
+
+/** The e-mails sent or refused, newest first; `before` pages by id so the list stays fast however long. */
+export async function sentMessages(sql: Sql, f: { status?: 'sent' | 'failed'; before?: number; limit: number }): Promise<SentMessage[]> {
+  return sql<SentMessage[]>`
+    select r.id, i.number as "invoiceNumber", c.name as "customerName", r.level, r.step_name as "stepName", r.status,
+           r.recipients, r.subject, r.provider_message_id as "providerMessageId", r.failure_reason as "failureReason",
+           r.performed_by as "performedBy", coalesce(r.sent_at, r.created_at) as at
+    from reminders r join invoices i on i.id = r.invoice_id join customers c on c.id = i.customer_id
+    where r.channel = 'email' and r.status <> 'pending'
+      ${f.status ? sql`and r.status = ${f.status}` : sql``}
+      ${f.before ? sql`and r.id < ${f.before}` : sql``}
+    order by r.id desc limit ${f.limit}`;
+}
+
+export async function sentMessageHtml(sql: Sql, id: number): Promise<string | undefined> {
+  const [row] = await sql<{ html: string | null }[]>`select html from reminders where id = ${id}`;
+  return row?.html ?? undefined;
 }

@@ -23,10 +23,9 @@ export async function getSettings(sql: Sql): Promise<CompanySettings> {
   return row;
 }
 
-export async function updateCompanyIdentity(
-  sql: Sql,
-  v: Pick<CompanySettings, 'companyName' | 'companyAddress' | 'companyEmail' | 'companyPhone'>,
-): Promise<void> {
+export async function updateSettings(sql: Sql, v: CompanySettings): Promise<void> {
   await sql`update settings set company_name = ${v.companyName}, company_address = ${v.companyAddress},
-    company_email = ${v.companyEmail}, company_phone = ${v.companyPhone}, updated_at = now() where id = 1`;
+    company_email = ${v.companyEmail}, company_phone = ${v.companyPhone}, mail_from = ${v.mailFrom},
+    timezone = ${v.timezone}, send_hour = ${v.sendHour}, country = ${v.country}, due_soon_days = ${v.dueSoonDays},
+    minimum_balance_cents = ${v.minimumBalanceCents}, updated_at = now() where id = 1`;
 }

@@ -1,21 +1,64 @@
 import type { Sql } from '../client.js';
 
+export type Channel = 'email' | 'letter';
+export type Language = 'fr' | 'en';
+
 export interface StoredTemplate {
   subject: string;
   body: string;
-  language: 'fr' | 'en';
+  language: Language;
 }
 
-/** The template in the customer's language, else the French one. */
-export async function templateFor(
-  sql: Sql,
-  stepId: number,
-  channel: 'email' | 'letter',
-  language: string,
-): Promise<StoredTemplate | undefined> {
+export interface TemplateKey {
+  stepId: number;
+  channel: Channel;
+  language: Language;
+}
+
+/**
+ * The template for a send: the sending user's own version when they have one, else the shared
+ * one, each in the customer's language before French.
+ */
+export async function templateFor(sql: Sql, stepId: number, channel: Channel, language: string, actor?: string): Promise<StoredTemplate | undefined> {
   const [row] = await sql<StoredTemplate[]>`
-    select subject, body, language from templates
-    where step_id = ${stepId} and channel = ${channel} and language in (${language}, 'fr')
-    order by (language = ${language}) desc limit 1`;
+    select subject, body, language from (
+      select subject, body, language, 0 as rank from user_templates
+      where step_id = ${stepId} and channel = ${channel} and language in (${language}, 'fr')
+        and user_id = (select id from users where email = ${actor ?? ''})
+      union all
+      select subject, body, language, 1 from templates
+      where step_id = ${stepId} and channel = ${channel} and language in (${language}, 'fr')
+    ) t order by (language = ${language}) desc, rank limit 1`;
   return row;
+}
+
+/** The stored template at a key, the shared one or a user's own. */
+export async function templateAt(sql: Sql, key: TemplateKey, userId?: number): Promise<StoredTemplate | undefined> {
+  const [row] = userId === undefined
+    ? await sql<StoredTemplate[]>`select subject, body, language from templates
+        where step_id = ${key.stepId} and channel = ${key.channel} and language = ${key.language}`
+    : await sql<StoredTemplate[]>`select subject, body, language from user_templates
+        where user_id = ${userId} and step_id = ${key.stepId} and channel = ${key.channel} and language = ${key.language}`;
+  return row;
+}
+
+export async function saveTemplate(sql: Sql, key: TemplateKey, t: { subject: string; body: string }, userId?: number): Promise<void> {
+  if (userId === undefined) {
+    await sql`insert into templates (step_id, channel, language, subject, body) values (${key.stepId}, ${key.channel}, ${key.language}, ${t.subject}, ${t.body})
+      on conflict (step_id, channel, language) do update set subject = excluded.subject, body = excluded.body, updated_at = now()`;
+  } else {
+    await sql`insert into user_templates (user_id, step_id, channel, language, subject, body)
+      values (${userId}, ${key.stepId}, ${key.channel}, ${key.language}, ${t.subject}, ${t.body})
+      on conflict (user_id, step_id, channel, language) do update set subject = excluded.subject, body = excluded.body, updated_at = now()`;
+  }
+}
+
+export async function deleteUserTemplate(sql: Sql, key: TemplateKey, userId: number): Promise<void> {
+  await sql`delete from user_templates where user_id = ${userId} and step_id = ${key.stepId} and channel = ${key.channel} and language = ${key.language}`;
+}
+
+/** Which channel and language pairs a step has texts for, to flag the missing ones. */
+export async function templateKeysOfStep(sql: Sql, stepId: number): Promise<string[]> {
+  const rows = await sql<{ key: string }[]>`select channel || '/' || language as key from templates where step_id = ${stepId}`;
+  return rows.map((r) => r.key);
 }

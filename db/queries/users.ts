@@ -26,3 +26,26 @@ export async function userWithHashByEmail(sql: Sql, email: string): Promise<(Use
     select id, email, name, role, password_hash as "passwordHash" from users where email = ${email.toLowerCase()}`;
   return row;
 }
+
+export async function listUsers(sql: Sql): Promise<(User & { createdAt: Date })[]> {
+  return sql<(User & { createdAt: Date })[]>`select id, email, name, role, created_at as "createdAt" from users order by email`;
+}
+
+export async function userById(sql: Sql, id: number): Promise<User | undefined> {
+  const [row] = await sql<User[]>`select id, email, name, role from users where id = ${id}`;
+  return row;
+}
+
+/** Changes a role or removes a user, refusing to leave the site without an administrator. */
+export async function changeUser(sql: Sql, id: number, change: { role: Role } | 'delete'): Promise<'done' | 'last_admin'> {
+  return sql.begin(async (tx) => {
+    await tx`lock table users in share row exclusive mode`;
+    const [row] = await tx<{ admins: number }[]>`select count(*)::int as admins from users where role = 'admin' and id <> ${id}`;
+    const [target] = await tx<{ role: Role }[]>`select role from users where id = ${id}`;
+    const losesAdmin = target?.role === 'admin' && (change === 'delete' || change.role !== 'admin');
+    if (losesAdmin && row!.admins === 0) return 'last_admin';
+    if (change === 'delete') await tx`delete from users where id = ${id}`;
+    else await tx`update users set role = ${change.role} where id = ${id}`;
+    return 'done';
+  });
+}

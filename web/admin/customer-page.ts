@@ -1,32 +1,38 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { formatDate, formatMoney } from '../../activities/format.js';
-import { customerByRef, invoicesOfCustomer, remindersOfCustomer } from '../../db/queries/customers.js';
+import { writeAudit } from '../../db/queries/audit.js';
+import { customerByRef, invoicesOfCustomer, openInvoiceIdsOfCustomer, remindersOfCustomer } from '../../db/queries/customers.js';
+import { listPolicies, setCustomerPolicy } from '../../db/queries/steps.js';
 import { getSettings } from '../../db/queries/settings.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { setCustomerPause } from '../invoice-actions.js';
+import { wakeWorkflows } from '../wake-workflows.js';
 import type { AdminEnv } from './index.js';
-import { layout } from './layout.js';
+import { flashOf, layout, type Flash } from './layout.js';
 
 /** A customer's page: contact, invoices with balances, and every reminder across them (source 003). */
-export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: { ok: boolean; text: string }) {
+export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
   const lang = langOf(c);
   const t = messages(lang);
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
   if (!customer) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
-  const [invoices, reminders, settings] = await Promise.all([
+  const [invoices, reminders, settings, policies] = await Promise.all([
     invoicesOfCustomer(deps.sql, customer.id),
     remindersOfCustomer(deps.sql, customer.id),
     getSettings(deps.sql),
+    listPolicies(deps.sql),
   ]);
+  const isAdmin = c.get('user').role === 'admin';
+  const policyName = policies.find((p) => (customer.policyId === null ? p.isDefault : p.id === customer.policyId))?.name ?? '';
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
   const csrf = c.get('user').csrfToken;
   return c.html(
     layout({
       title: customer.name, lang, t, user: c.get('user'),
       body: html`<h1>${customer.name} <span class="badge">${customer.ref}</span>${customer.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
-      ${flash ? html`<p class="${flash.ok ? 'notice' : 'error'}" role="status">${flash.text}</p>` : ''}
+      ${flashOf(flash)}
       <div class="grid2">
         <section class="card"><h2>${t.contact}</h2>
           <p>${[customer.addressLine1, customer.addressLine2, `${customer.postalCode} ${customer.city}`.trim(), customer.country].filter(Boolean).map((l) => html`${l}<br>`)}</p>
@@ -38,6 +44,17 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
             ${customer.paused ? '' : html`<input name="reason" placeholder="${t.reason}" required maxlength="500">`}
             <button type="submit">${customer.paused ? t.resumeCustomer : t.pauseCustomer}</button>
           </form>
+          <h2 class="spaced">${t.policy}</h2>
+          ${isAdmin
+            ? html`<form method="post" action="/customers/${customer.ref}/policy" class="action">
+                <input type="hidden" name="_csrf" value="${csrf}">
+                <select name="policy" aria-label="${t.policy}"><option value="">${t.defaultPolicy}</option>${policies.map(
+                  (p) => html`<option value="${p.id}" ${p.id === customer.policyId ? 'selected' : ''}>${p.name}</option>`,
+                )}</select>
+                <label class="inline"><input type="checkbox" name="excluded" ${customer.dunningExcluded ? 'checked' : ''}> ${t.excluded}</label>
+                <button type="submit">${t.save}</button>
+              </form>`
+            : html`<p>${policyName}${customer.dunningExcluded ? html` · <strong>${t.excluded}</strong>` : ''}</p>`}
         </section>
         <section class="card"><h2>${t.invoices}</h2>
           <table><thead><tr><th>${t.invoice}</th><th>${t.dueDate}</th><th class="num">${t.balance}</th><th>${t.status}</th><th>${t.level}</th></tr></thead>
@@ -67,5 +84,23 @@ export async function customerPauseAction(c: Context<AdminEnv>, deps: WebDeps) {
   const reason = String((await c.req.parseBody()).reason ?? '').trim();
   if (paused && !reason) return customerPage(c, deps, { ok: false, text: `${t.refused}: reason: required` });
   await setCustomerPause(deps, customer.id, { paused, reason: paused ? reason : null, actor: c.get('user').email });
+  return customerPage(c, deps, { ok: true, text: t.done });
+}
+
+/** Gives the customer another policy or takes it out of dunning; its workflows replan at once. */
+export async function customerPolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const customer = await customerByRef(deps.sql, c.req.param('ref')!);
+  if (!customer) return customerPage(c, deps);
+  const form = await c.req.parseBody();
+  const policyId = form.policy ? Number(form.policy) : null;
+  if (policyId !== null && !(await listPolicies(deps.sql)).some((p) => p.id === policyId)) return customerPage(c, deps, { ok: false, text: `${t.refused}: policy: not found` });
+  const excluded = form.excluded === 'on';
+  await setCustomerPolicy(deps.sql, customer.id, policyId, excluded);
+  await writeAudit(deps.sql, {
+    userId: c.get('user').id, action: 'customer.policy', entity: `customer:${customer.ref}`,
+    before: { policyId: customer.policyId, excluded: customer.dunningExcluded }, after: { policyId, excluded },
+  });
+  await wakeWorkflows(deps, await openInvoiceIdsOfCustomer(deps.sql, customer.id), 'steps');
   return customerPage(c, deps, { ok: true, text: t.done });
 }

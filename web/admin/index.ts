@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
 import { html } from 'hono/html';
 import { userWithHashByEmail } from '../../db/queries/users.js';
 import { passwordMatches } from '../auth/passwords.js';
@@ -7,7 +8,16 @@ import { closeSession, currentUser, openSession, sameToken, type SessionUser } f
 import type { WebDeps } from '../deps.js';
 import { LANG_COOKIE, langOf, messages } from '../i18n.js';
 import { dashboardPage } from './dashboard.js';
-import { customerPage, customerPauseAction } from './customer-page.js';
+import { auditPage } from './audit-page.js';
+import { customerPage, customerPauseAction, customerPolicyAction } from './customer-page.js';
+import { applyImportAction, importPage, importProgress, importRecordPage, uploadImport } from './import-page.js';
+import { myTemplatesPage } from './my-templates-page.js';
+import { outboxMessageHtml, outboxPage } from './outbox-page.js';
+import { addStepAction, policiesPage, policyAction, policyPage, stepAction } from './policies-page.js';
+import { PreviewStore } from './preview-store.js';
+import { saveSettings, settingsPage } from './settings-page.js';
+import { dropOwnTemplate, previewAction, saveTemplateAction, servePreview, templatePage } from './template-editor.js';
+import { addUser, changeUserAction, usersPage } from './users-page.js';
 import { followUpPage } from './follow-up.js';
 import { invoiceAction, invoicePage } from './invoice-page.js';
 import { layout } from './layout.js';
@@ -17,7 +27,7 @@ export type AdminEnv = { Variables: { user: SessionUser } };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The server-rendered admin site: every page needs a session, every change a CSRF token. */
-export function createAdmin(deps: WebDeps & { publicUrl: string }) {
+export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unknown) => void }) {
   const secureCookie = deps.publicUrl.startsWith('https://');
   const origin = new URL(deps.publicUrl).origin;
   const app = new Hono<AdminEnv>();
@@ -76,6 +86,48 @@ export function createAdmin(deps: WebDeps & { publicUrl: string }) {
   app.post('/invoices/:number/:action', (c) => invoiceAction(c, deps));
   app.get('/customers/:ref', (c) => customerPage(c, deps));
   app.post('/customers/:ref/:action{pause|resume}', (c) => customerPauseAction(c, deps));
+  app.get('/outbox', (c) => outboxPage(c, deps));
+  app.get('/import', (c) => importPage(c, deps));
+  app.post('/import', (c) => uploadImport(c, deps));
+  app.get('/import/:id{[0-9]+}', (c) => importRecordPage(c, deps));
+  app.get('/import/:id{[0-9]+}/progress', (c) => importProgress(c, deps));
+  app.post('/import/:id{[0-9]+}/apply', (c) => applyImportAction(c, deps));
+  app.get('/outbox/:id{[0-9]+}/html', (c) => outboxMessageHtml(c, deps));
+
+  const editor = { ...deps, previews: new PreviewStore() };
+  app.post('/templates/preview/:stepId{[0-9]+}/:channel/:lang', (c) => previewAction(c, editor));
+  app.get('/templates/preview/:key', (c) => servePreview(c, editor.previews));
+  app.get('/my-templates', (c) => myTemplatesPage(c, deps));
+  app.get('/my-templates/:stepId{[0-9]+}/:channel/:lang', (c) => templatePage(c, editor, 'mine'));
+  app.post('/my-templates/:stepId{[0-9]+}/:channel/:lang', (c) => saveTemplateAction(c, editor, 'mine'));
+  app.post('/my-templates/:stepId{[0-9]+}/:channel/:lang/delete', (c) => dropOwnTemplate(c, editor));
+
+  // Configuration: administrators only, every change written to the audit log.
+  const adminOnly = createMiddleware<AdminEnv>(async (c, next) => {
+    if (c.get('user').role !== 'admin') {
+      const t = messages(langOf(c));
+      return c.html(layout({ title: t.forbidden, lang: langOf(c), t, user: c.get('user'), body: html`<p class="card error">${t.adminsOnly}</p>` }), 403);
+    }
+    await next();
+  });
+  app.use('/settings', adminOnly);
+  app.use('/settings/*', adminOnly);
+  app.post('/customers/:ref/policy', adminOnly, (c) => customerPolicyAction(c, deps));
+  app.get('/settings', (c) => settingsPage(c, deps));
+  app.post('/settings', (c) => saveSettings(c, deps));
+  app.get('/settings/users', (c) => usersPage(c, deps));
+  app.post('/settings/users', (c) => addUser(c, deps));
+  app.post('/settings/users/:id{[0-9]+}/:action{role|delete}', (c) => changeUserAction(c, deps));
+  app.get('/settings/audit', (c) => auditPage(c, deps));
+  app.get('/settings/policies', (c) => policiesPage(c, deps));
+  app.post('/settings/policies', (c) => policyAction(c, deps));
+  app.get('/settings/policies/:id{[0-9]+}', (c) => policyPage(c, deps));
+  app.post('/settings/policies/:id{[0-9]+}/steps', (c) => addStepAction(c, deps));
+  app.post('/settings/policies/:id{[0-9]+}/:action{default|delete|rename}', (c) => policyAction(c, deps));
+  app.post('/settings/steps/:id{[0-9]+}', (c) => stepAction(c, deps));
+  app.post('/settings/steps/:id{[0-9]+}/:action{up|down|delete}', (c) => stepAction(c, deps));
+  app.get('/settings/templates/:stepId{[0-9]+}/:channel/:lang', (c) => templatePage(c, editor, 'shared'));
+  app.post('/settings/templates/:stepId{[0-9]+}/:channel/:lang', (c) => saveTemplateAction(c, editor, 'shared'));
   return app;
 }
 

@@ -17,7 +17,7 @@ import { liveDunningState } from '../dunning-state.js';
 import { langOf, messages } from '../i18n.js';
 import { askWorkflow, recordPaymentAndWake } from '../invoice-actions.js';
 import type { AdminEnv } from './index.js';
-import { layout } from './layout.js';
+import { flashOf, layout, type Flash } from './layout.js';
 
 const paymentForm = z.object({
   amount: z.string().regex(/^\d{1,12}([.,]\d{1,2})?$/, 'a positive amount such as 1250.00'),
@@ -26,7 +26,7 @@ const paymentForm = z.object({
 });
 
 /** An invoice's page: details, schedule, payments, timeline, forecast and its live workflow. */
-export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: { ok: boolean; text: string }) {
+export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
   const lang = langOf(c);
   const t = messages(lang);
   const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
@@ -60,7 +60,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: {
     layout({
       title: inv.number, lang, t, user: c.get('user'),
       body: html`<h1>${t.invoice} ${inv.number} <span class="badge">${inv.status}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
-      ${flash ? html`<p class="${flash.ok ? 'notice' : 'error'}" role="status">${flash.text}</p>` : ''}
+      ${flashOf(flash)}
       <div class="cards">
         <div class="card"><h2>${t.customer}</h2><div><a href="/customers/${encodeURIComponent(inv.customerRef)}">${inv.customerName}</a></div></div>
         <div class="card"><h2>${t.amount}</h2><div class="kpi">${money(inv.totalCents)}</div></div>

@@ -22,7 +22,10 @@ export function layout(p: { title: string; lang: Lang; t: Messages; user?: Sessi
   <header class="top">
     <a class="brand" href="/">Relance</a>
     ${p.user
-      ? html`<nav><a href="/">${p.t.dashboard}</a><a href="/invoices">${p.t.followUp}</a></nav>
+      ? html`<nav><a href="/">${p.t.dashboard}</a><a href="/invoices">${p.t.followUp}</a><a href="/outbox">${p.t.outbox}</a><a href="/import">${p.t.import}</a>
+          ${p.user.role === 'admin'
+            ? html`<a href="/settings/policies">${p.t.steps}</a><a href="/settings">${p.t.settings}</a><a href="/settings/users">${p.t.users}</a><a href="/settings/audit">${p.t.audit}</a>`
+            : ''}</nav>
         <div class="who">
           <a href="/lang/${p.lang === 'fr' ? 'en' : 'fr'}" class="lang">${p.lang === 'fr' ? 'EN' : 'FR'}</a>
           <span>${p.user.name} · ${p.user.role}</span>
@@ -33,4 +36,11 @@ export function layout(p: { title: string; lang: Lang; t: Messages; user?: Sessi
   <main>${p.body}</main>
 </body>
 </html>`;
+}
+
+export type Flash = { ok: boolean; text: string };
+
+/** The outcome of the last action, announced to screen readers. */
+export function flashOf(flash: Flash | undefined) {
+  return flash ? html`<p class="${flash.ok ? 'notice' : 'error'}" role="status">${flash.text}</p>` : '';
 }

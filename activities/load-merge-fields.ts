@@ -1,0 +1,23 @@
+import type { Sql } from '../db/client.js';
+import { customerById, type Customer } from '../db/queries/customers.js';
+import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../db/queries/invoices.js';
+import type { CompanySettings } from '../db/queries/settings.js';
+import { buildMergeFields, type MergeFields } from './merge-fields.js';
+
+/** The merge fields of one invoice at one step, as a reminder sent today would see them. */
+export async function loadMergeFields(
+  sql: Sql,
+  input: { invoice: InvoiceFactsRow; settings: CompanySettings; level: number; step: { name: string; feeCents: number | null }; today: string; language?: 'fr' | 'en' },
+): Promise<{ fields: MergeFields; customer: Customer }> {
+  const { invoice, settings, today } = input;
+  const stored = (await customerById(sql, invoice.customerId))!;
+  const customer = input.language ? { ...stored, language: input.language } : stored;
+  const fields = buildMergeFields({
+    settings, customer, today, level: input.level,
+    invoice: { ...invoice, dueDate: invoice.referenceDueDate ?? invoice.issueDate },
+    stepName: input.step.name,
+    feeCents: input.step.feeCents,
+    overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),
+  });
+  return { fields, customer };
+}

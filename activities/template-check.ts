@@ -1,0 +1,95 @@
+import Handlebars from 'handlebars';
+import { MERGE_FIELD_NAMES } from './merge-fields.js';
+
+export interface TemplateProblem {
+  line: number;
+  reason: string;
+}
+
+type Node = hbs.AST.Node & { loc?: hbs.AST.SourceLocation };
+
+const KNOWN = new Set<string>(MERGE_FIELD_NAMES);
+const LISTS = new Set(['overdueInvoices']);
+const CONDITIONS = new Set(['if', 'unless']);
+const SCOPES = new Set(['each', 'with']);
+
+/**
+ * Everything wrong with a template before it is saved: a syntax error, or a name that is not a
+ * merge field (a typo would otherwise print nothing in a reminder sent to a customer).
+ */
+export function checkTemplate(source: string): TemplateProblem[] {
+  let program: hbs.AST.Program;
+  try {
+    program = Handlebars.parse(source);
+  } catch (err) {
+    return [syntaxProblem(err as Error & { lineNumber?: number })];
+  }
+  const problems: TemplateProblem[] = [];
+  const at = (node: Node) => node.loc?.start.line ?? 1;
+
+  const checkPath = (path: hbs.AST.PathExpression, scopes: string[]) => {
+    if (path.data) {
+      if (scopes.length === 0) problems.push({ line: at(path), reason: `${path.original} is only known inside {{#each}}` });
+      return;
+    }
+    const base = scopes[scopes.length - 1 - path.depth] ?? '';
+    const name = [base, ...path.parts].filter(Boolean).join('.');
+    if (path.parts.length === 0) return; // {{this}}
+    const list = name.endsWith('.length') ? name.slice(0, -'.length'.length) : null;
+    if (!KNOWN.has(name) && !(list && LISTS.has(list))) problems.push({ line: at(path), reason: `unknown merge field "${path.original}"` });
+  };
+
+  const visit = (nodes: hbs.AST.Statement[], scopes: string[]) => {
+    for (const node of nodes) {
+      switch (node.type) {
+        case 'MustacheStatement': {
+          const m = node as hbs.AST.MustacheStatement;
+          if (!m.escaped) problems.push({ line: at(m), reason: 'triple braces print without escaping: use {{ }}' });
+          if (m.params.length || m.hash) problems.push({ line: at(m), reason: `unknown helper "${(m.path as hbs.AST.PathExpression).original}"` });
+          else if (m.path.type === 'PathExpression') checkPath(m.path as hbs.AST.PathExpression, scopes);
+          else problems.push({ line: at(m), reason: 'only merge fields may be printed' });
+          break;
+        }
+        case 'BlockStatement': {
+          const b = node as hbs.AST.BlockStatement;
+          const helper = (b.path as hbs.AST.PathExpression).original;
+          const [subject] = b.params;
+          if (!CONDITIONS.has(helper) && !SCOPES.has(helper)) {
+            problems.push({ line: at(b), reason: `unknown block "{{#${helper}}}": use if, unless, each or with` });
+            break;
+          }
+          if (b.params.length !== 1 || subject?.type !== 'PathExpression') {
+            problems.push({ line: at(b), reason: `{{#${helper}}} takes one merge field` });
+            break;
+          }
+          const path = subject as hbs.AST.PathExpression;
+          checkPath(path, scopes);
+          const inner = SCOPES.has(helper) ? [...scopes, [scopes[scopes.length - 1 - path.depth] ?? '', ...path.parts].filter(Boolean).join('.')] : scopes;
+          visit(b.program.body, inner);
+          if (b.inverse) visit(b.inverse.body, scopes);
+          break;
+        }
+        case 'PartialStatement':
+        case 'PartialBlockStatement':
+        case 'DecoratorBlock':
+        case 'Decorator':
+          problems.push({ line: at(node), reason: 'partials and decorators are not allowed' });
+          break;
+      }
+    }
+  };
+  visit(program.body, []);
+  return problems;
+}
+
+function syntaxProblem(err: Error & { lineNumber?: number }): TemplateProblem {
+  const line = err.lineNumber ?? Number(/on line (\d+)/.exec(err.message)?.[1] ?? 1);
+  const reason = err.message
+    .replace(/^Parse error on line \d+:\n/, '')
+    .replace(/ - \d+:\d+$/, '')
+    .split('\n')
+    .at(-1)!
+    .replace(/^Expecting .*, got 'EOF'$/, 'a {{ }} or a block is not closed')
+    .replace(/^Expecting .*, got '(\w+)'$/, "a {{ }} is not closed properly (found $1)");
+  return { line, reason };
+}

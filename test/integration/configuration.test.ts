@@ -1,0 +1,257 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
+import { createReminderActivities } from '../../activities/reminders.js';
+import { recentAudit } from '../../db/queries/audit.js';
+import { getSettings } from '../../db/queries/settings.js';
+import { defaultPolicyId, stepsOfPolicy } from '../../db/queries/steps.js';
+import { createApp } from '../../web/app.js';
+import { addDays } from '../../workflows/schedule/calendar-date.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { freshDatabase } from '../helpers/database.js';
+import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { timeSkippingEnvironment } from '../helpers/temporal.js';
+
+let env: TestWorkflowEnvironment;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let app: ReturnType<typeof createApp>;
+let admin: { cookie: string; csrf: string };
+let finance: { cookie: string; csrf: string };
+let policyId: number;
+const today = localDate(Date.now(), 'Europe/Paris');
+const hostileName = '<script>alert(1)</script> SARL';
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
+  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: env.client, taskQueue: 'cfg', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  [admin, finance] = [await signIn(app, db.sql, 'admin'), await signIn(app, db.sql, 'finance')];
+  policyId = (await defaultPolicyId(db.sql))!;
+  const customer = await makeCustomer(db.sql, { name: hostileName, ref: 'C-HOSTILE' });
+  await makeInvoice(db.sql, customer, { number: 'F-CFG', dueDate: addDays(today, -20) });
+});
+afterAll(async () => {
+  await db?.drop();
+  await env?.teardown();
+});
+
+const get = async (path: string, who = admin) => {
+  const res = await app.request(path, { headers: { cookie: `${who.cookie}; relance_lang=en` } });
+  return { status: res.status, body: await res.text(), headers: res.headers };
+};
+const post = async (path: string, fields: Record<string, string>, who = admin, headers: Record<string, string> = {}) => {
+  const res = await app.request(path, {
+    method: 'POST',
+    headers: { cookie: `${who.cookie}; relance_lang=en`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString(),
+  });
+  return { status: res.status, body: await res.text(), headers: res.headers };
+};
+const steps = () => stepsOfPolicy(db.sql, policyId);
+const stepFields = (s: Awaited<ReturnType<typeof steps>>[number], changes: Record<string, string> = {}) => ({
+  name: s.name, colour: s.colour, delayDays: String(s.delayDays), channel: s.channel, fee: s.feeCents ? (s.feeCents / 100).toFixed(2) : '',
+  ...(s.isFinal ? { isFinal: 'on' } : {}), ...changes,
+});
+const unescape = (s: string) => s.replaceAll('&quot;', '"').replaceAll('&#39;', "'").replaceAll('&amp;', '&');
+
+describe('who may change the configuration', () => {
+  const pages = ['/settings', '/settings/users', '/settings/audit', '/settings/policies', `/settings/policies/1`, '/settings/templates/1/email/fr'];
+
+  it('refuses finance users every configuration page and change, and says why', async () => {
+    for (const page of pages) {
+      const res = await get(page, finance);
+      expect(res.status, page).toBe(403);
+      expect(res.body).toContain('administrat');
+    }
+    const [first] = await steps();
+    const before = JSON.stringify(await steps());
+    for (const [path, fields] of [
+      [`/settings/steps/${first!.id}`, stepFields(first!, { delayDays: '99' })],
+      [`/settings/steps/${first!.id}/delete`, {}],
+      [`/settings/policies/${policyId}/steps`, stepFields(first!, { name: 'Sneaky' })],
+      ['/settings', { companyName: 'Pwned' }],
+      ['/settings/users', { email: 'x@y.z', name: 'X', role: 'admin', password: 'a very long password' }],
+      [`/settings/templates/${first!.id}/email/fr`, { subject: 'x', body: 'y' }],
+      ['/customers/C-HOSTILE/policy', { excluded: 'on' }],
+    ] as const) {
+      expect((await post(path, fields, finance)).status, path).toBe(403);
+    }
+    expect(JSON.stringify(await steps())).toBe(before);
+    expect((await getSettings(db.sql)).companyName).not.toBe('Pwned');
+  });
+
+  it('refuses anonymous visitors and cross-site posts', async () => {
+    for (const page of [...pages, '/outbox', '/my-templates', '/import']) {
+      const res = await app.request(page);
+      expect(res.status, page).toBe(302);
+      expect(res.headers.get('location')).toBe('/login');
+    }
+    const [first] = await steps();
+    const res = await post(`/settings/steps/${first!.id}`, stepFields(first!, { delayDays: '99' }), admin, { origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect((await steps())[0]!.delayDays).toBe(first!.delayDays);
+  });
+});
+
+describe('steps editor', () => {
+  it('changes a delay, shows it in the forecast and writes who changed what to the audit log', async () => {
+    const forecastOf = async () => [...(await get('/invoices/F-CFG')).body.matchAll(/<tr class="[^"]*"><td>(\d) · [^<]+<\/td><td>([^<]+)<\/td>/g)].map((m) => m[2]);
+    const before = await forecastOf();
+    const [, second] = await steps();
+    const res = await post(`/settings/steps/${second!.id}`, stepFields(second!, { delayDays: String(second!.delayDays + 30) }), admin, { 'hx-request': 'true' });
+    expect(res.status).toBe(200);
+    expect((await steps())[1]!.delayDays).toBe(second!.delayDays + 30);
+    const after = await forecastOf();
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    const [entry] = await recentAudit(db.sql, 1);
+    expect(entry).toMatchObject({ action: 'step.update', userName: 'Test admin', before: { delayDays: second!.delayDays }, after: { delayDays: second!.delayDays + 30 } });
+  });
+
+  it('refuses a bad step naming each field, and writes nothing', async () => {
+    const before = await steps();
+    const res = await post(`/settings/policies/${policyId}/steps`, { name: '', colour: 'red', delayDays: '1000', channel: 'fax', fee: 'abc' });
+    expect(res.body).toMatch(/name: required/);
+    expect(res.body).toMatch(/colour: a colour/);
+    expect(res.body).toMatch(/delayDays: at most 365/);
+    expect(res.body).toMatch(/channel: email, letter or both/);
+    expect(res.body).toMatch(/fee: an amount/);
+    expect(await steps()).toEqual(before);
+  });
+
+  it('adds a courtesy step before the due date, moves it first, and deletes it while unused', async () => {
+    const [first] = await steps();
+    // A final step ends the policy: nothing may follow it.
+    const refused = await post(`/settings/policies/${policyId}/steps`, { name: 'Courtesy', colour: '#2563eb', delayDays: '-5', channel: 'email' });
+    expect(unescape(refused.body)).toContain('isFinal: "Mise en demeure" is the final step');
+    const last = (await steps()).at(-1)!;
+    const { isFinal: _, ...notFinal } = stepFields(last);
+    await post(`/settings/steps/${last.id}`, notFinal);
+    expect((await steps()).at(-1)!.isFinal).toBe(false);
+
+    const added = await post(`/settings/policies/${policyId}/steps`, { name: 'Courtesy', colour: '#2563eb', delayDays: '-5', channel: 'email' });
+    expect(added.body).toContain('Courtesy');
+    let all = await steps();
+    const courtesy = all.at(-1)!;
+    for (let i = all.length; i > 1; i--) await post(`/settings/steps/${courtesy.id}/up`, {});
+    all = await steps();
+    expect(all.map((s) => s.name)[0]).toBe('Courtesy');
+    expect(all.map((s) => s.level)).toEqual([1, 2, 3, 4, 5]);
+    expect(all[1]!.id).toBe(first!.id);
+
+    await post(`/settings/steps/${courtesy.id}/delete`, {});
+    expect((await steps()).map((s) => s.name)).toEqual(['Relance 1', 'Relance 2', 'Relance 3', 'Mise en demeure']);
+    expect((await recentAudit(db.sql, 1))[0]).toMatchObject({ action: 'step.delete', before: { name: 'Courtesy' }, after: null });
+  });
+
+  it('refuses to delete a step in use, with a message that says why', async () => {
+    const invoice = await db.sql<{ id: number }[]>`select id from invoices where number = 'F-CFG'`;
+    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>' });
+    expect(await reminders.performReminder({ invoiceId: invoice[0]!.id, level: 1, actor: 'system', note: null, at: Date.now() })).toMatchObject({ status: 'sent' });
+    const [first] = await steps();
+    const res = await post(`/settings/steps/${first!.id}/delete`, {});
+    expect(unescape(res.body)).toContain('"Relance 1" is in use: 1 reminder sent with it and 1 open invoice at or past it');
+    expect((await steps()).length).toBe(4);
+  });
+});
+
+describe('policies', () => {
+  it('creates a policy from the default, gives it to a customer, and refuses to delete it while given', async () => {
+    const res = await app.request('/settings/policies', {
+      method: 'POST', headers: { cookie: admin.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: admin.csrf, name: 'Public sector', copyFrom: String(policyId) }).toString(),
+    });
+    expect(res.status).toBe(303);
+    const created = Number(res.headers.get('location')!.split('/').at(-1));
+    expect((await stepsOfPolicy(db.sql, created)).map((s) => s.name)).toEqual((await steps()).map((s) => s.name));
+
+    await post('/customers/C-HOSTILE/policy', { policy: String(created), excluded: 'on' });
+    const [customer] = await db.sql`select policy_id, dunning_excluded from customers where ref = 'C-HOSTILE'`;
+    expect(customer).toEqual({ policy_id: created, dunning_excluded: true });
+
+    const refused = await post(`/settings/policies/${created}/delete`, {});
+    expect(unescape(refused.body)).toContain('"Public sector" is the default policy or is given to 1 customer');
+    await post('/customers/C-HOSTILE/policy', { policy: '' });
+    await post(`/settings/policies/${created}/delete`, {});
+    expect(await db.sql`select name from policies`).toEqual([{ name: 'Standard B2B' }]);
+  });
+});
+
+describe('template editor', () => {
+  it('refuses a template with a syntax error or an unknown field, naming the line, and keeps the stored one', async () => {
+    const [first] = await steps();
+    const path = `/settings/templates/${first!.id}/email/en`;
+    const stored = await db.sql`select subject, body from templates where step_id = ${first!.id} and language = 'en'`;
+    const broken = await post(path, { subject: 'Invoice {{invoice.number}}', body: 'Hello\n{{customer.nmae}}\n{{#if amountDue}}' });
+    expect(broken.body).toContain('body, line 3: a {{ }} or a block is not closed');
+    const unknown = await post(path, { subject: 'Invoice {{invoice.numbr}}', body: 'Hello\n\n{{customer.nmae}}' });
+    expect(unescape(unknown.body)).toContain('subject, line 1: unknown merge field "invoice.numbr"');
+    expect(unescape(unknown.body)).toContain('body, line 3: unknown merge field "customer.nmae"');
+    expect(await db.sql`select subject, body from templates where step_id = ${first!.id} and language = 'en'`).toEqual(stored);
+  });
+
+  it('previews a draft on a real invoice with its fields filled in and the customer name escaped', async () => {
+    const [first] = await steps();
+    const fragment = await post(`/templates/preview/${first!.id}/email/en`, { subject: 'Invoice {{invoice.number}} for {{customer.name}}', body: '<p>Dear {{customer.name}}, {{amountDue}} is due.</p>', invoice: 'F-CFG' });
+    expect(fragment.body).not.toContain('<html');
+    expect(fragment.body).toContain('Invoice F-CFG for &lt;script&gt;');
+    const frame = /src="(\/templates\/preview\/[^"]+)"/.exec(fragment.body)![1]!;
+    const page = await get(frame);
+    expect(page.headers.get('content-security-policy')).toContain('sandbox');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.body).toContain('Dear &lt;script&gt;alert(1)&lt;/script&gt; SARL, €1,200.00 is due.');
+    expect(page.body).not.toContain('<script>');
+    // Another user cannot open someone else's preview.
+    expect((await get(frame, finance)).status).toBe(404);
+  });
+
+  it("uses a user's own version for that user's sends only", async () => {
+    const [, second] = await steps();
+    const mine = await post(`/my-templates/${second!.id}/email/fr`, { subject: 'Mon relevé {{invoice.number}}', body: 'Bonjour, {{amountDue}}' }, finance);
+    expect(mine.status).toBe(200);
+    const financeEmail = (await db.sql<{ email: string }[]>`select email from users where role = 'finance'`)[0]!.email;
+    const [invoice] = await db.sql<{ id: number }[]>`select id from invoices where number = 'F-CFG'`;
+    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>' });
+    await reminders.performReminder({ invoiceId: invoice!.id, level: 2, actor: financeEmail, note: null, at: Date.now() });
+    const outbox = await get('/outbox', finance);
+    expect(outbox.body).toContain('Mon relevé F-CFG');
+    expect((await recentAudit(db.sql, 50)).some((e) => e.action === 'template.update')).toBe(false);
+  });
+});
+
+describe('outbox, settings and users', () => {
+  it('lists sent e-mails with recipient, provider id and the exact rendering in a sandbox', async () => {
+    const page = await get('/outbox?status=sent');
+    expect(page.body).toContain('compta@dupont.example');
+    expect(page.body).toMatch(/<code>[\w-]+<\/code>/);
+    const id = /href="\/outbox\?status=sent&amp;show=(\d+)"/.exec(page.body)![1];
+    const shown = await get(`/outbox?status=sent&show=${id}`);
+    const rendering = await get(/src="(\/outbox\/\d+\/html)"/.exec(shown.body)![1]!);
+    expect(rendering.headers.get('content-security-policy')).toContain('sandbox');
+    expect(rendering.body).toContain('F-CFG');
+    expect(rendering.body).not.toContain('<script>alert');
+  });
+
+  it('refuses bad settings naming the field, saves good ones and audits them', async () => {
+    const before = await getSettings(db.sql);
+    const form = { companyName: 'Relance Test SA', companyAddress: '1 rue X', companyEmail: 'ar@test.example', companyPhone: '', mailFrom: '', timezone: 'Europe/Paris', sendHour: '8', country: 'FR', dueSoonDays: '5', minimumBalance: '15,00' };
+    const bad = await post('/settings', { ...form, timezone: 'Mars/Olympus', sendHour: '25' });
+    expect(bad.body).toContain('timezone: an IANA time zone');
+    expect(bad.body).toContain('sendHour:');
+    expect(await getSettings(db.sql)).toEqual(before);
+    await post('/settings', form);
+    expect(await getSettings(db.sql)).toMatchObject({ companyName: 'Relance Test SA', sendHour: 8, minimumBalanceCents: 1500, mailFrom: null });
+    expect((await recentAudit(db.sql, 1))[0]).toMatchObject({ action: 'settings.update', before: { sendHour: 9 }, after: { sendHour: 8 } });
+  });
+
+  it('adds a finance user, and never leaves the site without an administrator', async () => {
+    await post('/settings/users', { email: 'Compta@Test.example', name: 'Claire', role: 'finance', password: 'a long enough password' });
+    expect((await get('/settings/users')).body).toContain('compta@test.example');
+    const short = await post('/settings/users', { email: 'x@test.example', name: 'X', role: 'finance', password: 'short' });
+    expect(short.body).toContain('password: at least 12 characters');
+    const [me] = await db.sql<{ id: number }[]>`select id from users where role = 'admin'`;
+    const res = await post(`/settings/users/${me!.id}/role`, { role: 'finance' });
+    expect(res.body).toContain('at least one administrator must remain');
+    expect((await db.sql`select role from users where id = ${me!.id}`)[0]!.role).toBe('admin');
+  });
+});

@@ -1,0 +1,127 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createApp } from '../../web/app.js';
+import { dunningWorkflowId } from '../../web/dunning-client.js';
+import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { freshDatabase } from '../helpers/database.js';
+import { timeSkippingEnvironment } from '../helpers/temporal.js';
+
+let env: TestWorkflowEnvironment;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let app: ReturnType<typeof createApp>;
+let session: { cookie: string; csrf: string };
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
+  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: env.client, taskQueue: 'import', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  session = await signIn(app, db.sql);
+});
+afterAll(async () => {
+  await db?.drop();
+  await env?.teardown();
+});
+
+const headers = () => ({ cookie: `${session.cookie}; relance_lang=en`, origin: ORIGIN });
+
+async function upload(kind: string, csv: string, filename = `${kind}.csv`) {
+  const form = new FormData();
+  form.set('_csrf', session.csrf);
+  form.set('kind', kind);
+  form.set('file', new File([csv], filename, { type: 'text/csv' }));
+  const res = await app.request('/import', { method: 'POST', headers: headers(), body: form });
+  return { status: res.status, location: res.headers.get('location'), body: await res.text() };
+}
+async function apply(location: string) {
+  const res = await app.request(`${location}/apply`, {
+    method: 'POST', headers: { ...headers(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: session.csrf }).toString(),
+  });
+  return { status: res.status, body: await res.text() };
+}
+const errorsOf = (body: string) =>
+  [...body.matchAll(/<tr><td class="num">(\d+)<\/td><td><code>([^<]+)<\/code><\/td><td>([^<]+)<\/td><\/tr>/g)].map((m) => `${m[1]} ${m[2]}: ${m[3]!.replaceAll('&quot;', '"')}`);
+const count = async (table: 'customers' | 'invoices' | 'payments' | 'imports') => (await db.sql`select count(*)::int as n from ${db.sql(table)}`)[0]!.n;
+
+it('imports customers from a spreadsheet export: BOM, semicolons, several e-mails', async () => {
+  const csv = '\uFEFFref;name;emails;postal_code;city;language\nC-1;Atelier Dupont;compta@dupont.example, dg@dupont.example;69003;Lyon;fr\nC-2;Boulangerie Martin;;75011;Paris;en\n';
+  const checked = await upload('customers', csv);
+  expect(checked.status).toBe(303);
+  const preview = await (await app.request(checked.location!, { headers: headers() })).text();
+  expect(preview).toContain('All 2 rows are valid');
+  expect(preview).toContain('compta@dupont.example, dg@dupont.example');
+  expect(await count('customers')).toBe(0);
+  expect((await apply(checked.location!)).status).toBe(303);
+  expect(await db.sql`select ref, emails, language from customers order by ref`).toEqual([
+    { ref: 'C-1', emails: ['compta@dupont.example', 'dg@dupont.example'], language: 'fr' },
+    { ref: 'C-2', emails: [], language: 'en' },
+  ]);
+});
+
+it('refuses a file with bad rows, listing each by line and column, and writes nothing', async () => {
+  const csv = [
+    'number,customer_ref,issue_date,due_date,total',
+    'F-1,C-1,2026-10-01,2026-10-31,1250.00',
+    'F-2,C-1,2026-10-01,31/10/2026,100',
+    'F-3,C-1,2026-10-01,2026-10-31,-5',
+    'F-1,C-2,2026-10-01,2026-10-31,10',
+    'F 4,C-1,2026-10-01,2026-09-30,10',
+  ].join('\n');
+  const importsBefore = await count('imports');
+  const res = await upload('invoices', csv);
+  expect(res.status).toBe(200);
+  expect(res.body).toContain('File refused: 5 errors. Nothing was written.');
+  expect(errorsOf(res.body)).toEqual([
+    '3 due_date: must be a calendar date written YYYY-MM-DD',
+    '4 total: an amount above zero such as 1250.00',
+    '5 number: repeats line 2',
+    '6 number: letters, digits and . _ / : - only, 64 at most',
+    '6 due_date: is before issueDate',
+  ]);
+  expect(await count('imports')).toBe(importsBefore);
+  expect(await count('invoices')).toBe(0);
+
+  const columns = await upload('invoices', 'number;client;total\nF-1;C-1;10\n');
+  expect(errorsOf(columns.body)).toEqual([
+    '1 customer_ref: missing column', '1 issue_date: missing column', '1 due_date: missing column',
+    '1 client: unknown column; expected number, customer_ref, issue_date, due_date, total, currency, status',
+  ]);
+});
+
+it('writes all rows or none: one unknown customer refuses the whole file at confirmation', async () => {
+  const checked = await upload('invoices', 'number,customer_ref,issue_date,due_date,total\nF-10,C-1,2026-10-01,2026-10-31,100\nF-11,C-404,2026-10-01,2026-10-31,100\n');
+  const res = await apply(checked.location!);
+  expect(errorsOf(res.body)).toEqual(['3 customer_ref: no customer "C-404": import the customers first']);
+  expect(await count('invoices')).toBe(0);
+  expect((await db.sql`select status from imports where id = ${Number(checked.location!.split('/').at(-1))}`)[0]!.status).toBe('checked');
+});
+
+it('starts a workflow for every imported invoice and shows the progress', async () => {
+  const checked = await upload('invoices', 'number;customer_ref;issue_date;due_date;total;currency\nF-20;C-1;2026-10-01;2099-10-31;1 250,50;EUR\nF-21;C-2;2026-10-01;2099-11-30;99;EUR\n');
+  expect((await apply(checked.location!)).status).toBe(303);
+  expect(await db.sql`select number, total_cents from invoices order by number`).toEqual([
+    { number: 'F-20', total_cents: 125_050 },
+    { number: 'F-21', total_cents: 9_900 },
+  ]);
+  const id = Number(checked.location!.split('/').at(-1));
+  await vi.waitFor(async () => expect((await db.sql`select workflows_done from imports where id = ${id}`)[0]!.workflows_done).toBe(2), { timeout: 10_000 });
+  const page = await (await app.request(checked.location!, { headers: headers() })).text();
+  expect(page).toContain('Workflows started or woken: 2 / 2');
+  expect(page).not.toContain('hx-trigger="every 1s"');
+  for (const row of await db.sql<{ id: number }[]>`select id from invoices`) {
+    expect((await env.client.workflow.getHandle(dunningWorkflowId(row.id)).describe()).status.name).toBe('RUNNING');
+  }
+  // Applying twice is refused.
+  expect(errorsOf((await apply(checked.location!)).body)).toEqual(['1 file: this file was already imported']);
+});
+
+it('records imported payments once, even when the same file is imported again', async () => {
+  const csv = 'invoice_number,amount,paid_on,method\nF-21,99.00,2026-11-02,transfer\nF-20,250.50,2026-11-02,cheque\n';
+  for (let i = 0; i < 2; i++) {
+    const checked = await upload('payments', csv);
+    expect((await apply(checked.location!)).status).toBe(303);
+  }
+  expect(await db.sql`select number, paid_cents, status from invoices order by number`).toEqual([
+    { number: 'F-20', paid_cents: 25_050, status: 'open' },
+    { number: 'F-21', paid_cents: 9_900, status: 'paid' },
+  ]);
+  expect(await count('payments')).toBe(2);
+});

@@ -1,0 +1,17 @@
+import type { z } from 'zod';
+
+export type FormResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Validates a submitted form; a refusal names every bad field, so nothing is half-written. */
+export function parseForm<S extends z.ZodType>(schema: S, form: Record<string, unknown>): FormResult<z.infer<S>> {
+  const parsed = schema.safeParse(form);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join(' · ') };
+}
+
+/** "1 250,50" or "1250.5" as cents; undefined when it is not an amount. */
+export function centsOf(text: string): number | undefined {
+  const clean = text.replace(/[\s\u202f\u00a0]/g, '').replace(',', '.');
+  if (!/^\d{1,12}(\.\d{1,2})?$/.test(clean)) return undefined;
+  return Math.round(Number(clean) * 100);
+}

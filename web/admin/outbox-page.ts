@@ -1,0 +1,51 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { sentMessageHtml, sentMessages } from '../../db/queries/reminders.js';
+import { getSettings } from '../../db/queries/settings.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages } from '../i18n.js';
+import type { AdminEnv } from './index.js';
+import { layout } from './layout.js';
+import { sandboxedHtml } from './preview-store.js';
+
+const PAGE = 50;
+
+/** Every e-mail sent or refused: recipient, subject, provider id, status, and what the customer saw. */
+export async function outboxPage(c: Context<AdminEnv>, deps: WebDeps) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const status = c.req.query('status') === 'sent' || c.req.query('status') === 'failed' ? (c.req.query('status') as 'sent' | 'failed') : undefined;
+  const before = Number(c.req.query('before')) || undefined;
+  const shown = Number(c.req.query('show')) || undefined;
+  const [rows, settings] = await Promise.all([sentMessages(deps.sql, { status, before, limit: PAGE }), getSettings(deps.sql)]);
+  const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
+  const link = (p: Record<string, string | number | undefined>) =>
+    `/outbox?${new URLSearchParams(Object.entries({ status, before, ...p }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))}`;
+  return c.html(
+    layout({
+      title: t.outbox, lang, t, user: c.get('user'),
+      body: html`<h1>${t.outbox}</h1>
+      <nav class="tabs">${([undefined, 'sent', 'failed'] as const).map(
+        (s) => html`<a href="${link({ status: s, before: undefined })}" class="${s === status ? 'active' : ''}">${s === undefined ? t.statusAll : s === 'sent' ? t.sent : t.failedSends}</a>`,
+      )}</nav>
+      <section class="card">${rows.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table class="outbox">
+        <thead><tr><th>${t.date}</th><th>${t.invoice}</th><th>${t.customer}</th><th>${t.level}</th><th>${t.recipient}</th><th>${t.subject}</th><th>${t.status}</th><th>${t.providerId}</th></tr></thead>
+        <tbody>${rows.map(
+          (r) => html`<tr class="${r.status === 'failed' ? 'row-red' : ''}"><td class="nowrap">${when.format(r.at)}</td>
+            <td><a href="/invoices/${encodeURIComponent(r.invoiceNumber)}">${r.invoiceNumber}</a></td><td>${r.customerName}</td>
+            <td>${r.level} · ${r.stepName}</td><td>${r.recipients.join(', ')}</td>
+            <td>${r.status === 'sent' ? html`<a href="${link({ show: r.id })}">${r.subject}</a>` : r.subject ?? ''}</td>
+            <td>${r.status === 'sent' ? t.sent : html`<span class="failed">${r.failureReason}</span>`}</td><td><code>${r.providerMessageId ?? ''}</code></td></tr>
+            ${shown === r.id ? html`<tr><td colspan="8"><iframe src="/outbox/${r.id}/html" sandbox title="${r.subject}" class="preview-frame"></iframe></td></tr>` : ''}`,
+        )}</tbody></table>
+        ${rows.length === PAGE ? html`<p><a href="${link({ before: rows.at(-1)!.id, show: undefined })}">${t.older} →</a></p>` : ''}`}
+      </section>`,
+    }),
+  );
+}
+
+export async function outboxMessageHtml(c: Context<AdminEnv>, deps: WebDeps) {
+  const page = await sentMessageHtml(deps.sql, Number(c.req.param('id')));
+  if (!page) return c.text('No rendering is stored for this message.', 404);
+  return sandboxedHtml(c, page);
+}

@@ -1,0 +1,227 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { z } from 'zod';
+import { formatMoney } from '../../activities/format.js';
+import { writeAudit } from '../../db/queries/audit.js';
+import { openInvoiceIdsOfPolicy } from '../../db/queries/invoices.js';
+import {
+  addStep, createPolicy, deletePolicy, deleteStep, listPolicies, makeDefaultPolicy, moveStep, renamePolicy,
+  stepById, stepsOfPolicy, stepUsage, updateStep, type FollowUpStep, type StepFields,
+} from '../../db/queries/steps.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages, type Messages } from '../i18n.js';
+import { wakeWorkflows } from '../wake-workflows.js';
+import { centsOf, parseForm } from './form.js';
+import type { AdminEnv } from './index.js';
+import { flashOf, layout, type Flash } from './layout.js';
+
+const policyName = z.string().trim().min(1, 'required').max(80);
+
+const stepForm = z.object({
+  name: z.string().trim().min(1, 'required').max(80, 'at most 80 characters'),
+  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #d97706'),
+  delayDays: z.coerce.number().int('whole days').min(-365, 'at least -365').max(365, 'at most 365'),
+  channel: z.enum(['email', 'letter', 'both'], 'email, letter or both'),
+  attachPdf: z.literal('on').optional().transform(Boolean),
+  isFinal: z.literal('on').optional().transform(Boolean),
+  fee: z.string().optional().transform((v, ctx) => {
+    if (!v?.trim()) return null;
+    const cents = centsOf(v);
+    if (cents === undefined) ctx.addIssue({ code: 'custom', message: 'an amount such as 40.00, or empty' });
+    return cents ?? null;
+  }),
+});
+
+function toStepFields(v: z.infer<typeof stepForm>): StepFields {
+  return { name: v.name, colour: v.colour, delayDays: v.delayDays, channel: v.channel, attachPdf: v.attachPdf, isFinal: v.isFinal, feeCents: v.fee };
+}
+
+/** The named sequences of steps; each customer follows the default one unless given another. */
+export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const csrf = c.get('user').csrfToken;
+  const policies = await listPolicies(deps.sql);
+  const defaultId = policies.find((p) => p.isDefault)?.id;
+  return c.html(
+    layout({
+      title: t.policies, lang, t, user: c.get('user'),
+      body: html`<h1>${t.policies}</h1>${flashOf(flash)}
+      <section class="card"><table><thead><tr><th>${t.name}</th><th class="num">${t.steps}</th><th class="num">${t.customersWithPolicy}</th><th></th></tr></thead>
+        <tbody>${policies.map(
+          (p) => html`<tr><td><a href="/settings/policies/${p.id}">${p.name}</a>${p.isDefault ? html` <span class="badge">${t.defaultPolicy}</span>` : ''}</td>
+            <td class="num">${p.steps}</td><td class="num">${p.customers}</td>
+            <td class="row-actions">${p.isDefault ? '' : html`
+              <form method="post" action="/settings/policies/${p.id}/default" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.makeDefault}</button></form>
+              <form method="post" action="/settings/policies/${p.id}/delete" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button class="danger">${t.delete}</button></form>`}</td></tr>`,
+        )}</tbody></table></section>
+      <form method="post" action="/settings/policies" class="card form-grid">
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <h2>${t.newPolicy}</h2>
+        <label>${t.name}<input name="name" required maxlength="80" placeholder="${t.policyExample}"></label>
+        <label>${t.copyStepsFrom}<select name="copyFrom">${policies.map((p) => html`<option value="${p.id}" ${p.id === defaultId ? 'selected' : ''}>${p.name}</option>`)}</select></label>
+        <div><button type="submit" class="primary">${t.create}</button></div>
+      </form>`,
+    }),
+  );
+}
+
+export async function policyAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const form = await c.req.parseBody();
+  const userId = c.get('user').id;
+  const id = Number(c.req.param('id'));
+  const policy = (await listPolicies(deps.sql)).find((p) => p.id === id);
+  switch (c.req.param('action')) {
+    case undefined: {
+      const name = policyName.safeParse(form.name);
+      const source = Number(form.copyFrom);
+      if (!name.success) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${name.error.issues[0]!.message}` });
+      if ((await listPolicies(deps.sql)).some((p) => p.name === name.data)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${t.nameTaken}` });
+      const created = await createPolicy(deps.sql, name.data, source);
+      await writeAudit(deps.sql, { userId, action: 'policy.create', entity: `policy:${created}`, before: null, after: { name: name.data, copyFrom: source } });
+      return c.redirect(`/settings/policies/${created}`, 303);
+    }
+    case 'default':
+      if (!policy) break;
+      await makeDefaultPolicy(deps.sql, id);
+      await writeAudit(deps.sql, { userId, action: 'policy.default', entity: `policy:${id}`, before: null, after: { name: policy.name, isDefault: true } });
+      // Every customer without a policy of their own now follows this one.
+      await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, id), 'steps');
+      return policiesPage(c, deps, { ok: true, text: t.done });
+    case 'delete':
+      if (!policy) break;
+      if ((await deletePolicy(deps.sql, id)) === 'in_use') return policiesPage(c, deps, { ok: false, text: `${t.refused}: ${t.policyInUse(policy.name, policy.customers)}` });
+      await writeAudit(deps.sql, { userId, action: 'policy.delete', entity: `policy:${id}`, before: { name: policy.name }, after: null });
+      return policiesPage(c, deps, { ok: true, text: t.done });
+    case 'rename': {
+      if (!policy) break;
+      const name = policyName.safeParse(form.name);
+      if (!name.success) return policyPage(c, deps, { ok: false, text: `${t.refused}: name: ${name.error.issues[0]!.message}` });
+      await renamePolicy(deps.sql, id, name.data);
+      await writeAudit(deps.sql, { userId, action: 'policy.rename', entity: `policy:${id}`, before: { name: policy.name }, after: { name: name.data } });
+      return policyPage(c, deps, { ok: true, text: t.done });
+    }
+  }
+  return c.notFound();
+}
+
+/** One policy's steps, each row its own form; htmx swaps the table, a plain POST reloads the page. */
+export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash, policyId = Number(c.req.param('id'))) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const policy = (await listPolicies(deps.sql)).find((p) => p.id === policyId);
+  if (!policy) return c.notFound();
+  const steps = await stepsOfPolicy(deps.sql, policyId);
+  const csrf = c.get('user').csrfToken;
+  return c.html(
+    layout({
+      title: policy.name, lang, t, user: c.get('user'),
+      body: html`<p><a href="/settings/policies">← ${t.policies}</a></p>
+      <h1>${policy.name}${policy.isDefault ? html` <span class="badge">${t.defaultPolicy}</span>` : ''}</h1>
+      <section id="steps">${flashOf(flash)}
+        <div class="card"><h2>${t.steps}</h2>
+        <p class="muted">${t.delayHelp}</p>
+        <table class="steps"><thead><tr><th>${t.level}</th><th>${t.step}</th><th></th></tr></thead>
+          <tbody>${steps.map((s, i) => stepRow(s, i, steps.length, csrf, t, lang))}</tbody></table></div>
+        <form method="post" action="/settings/policies/${policyId}/steps" class="card form-grid" hx-post="/settings/policies/${policyId}/steps" hx-select="#steps" hx-target="#steps" hx-swap="outerHTML">
+          <input type="hidden" name="_csrf" value="${csrf}">
+          <h2>${t.addStep}</h2>
+          ${stepInputs({ name: '', colour: '#d97706', delayDays: 10, channel: 'email', attachPdf: false, feeCents: null, isFinal: false }, t, 'new')}
+          <div><button type="submit" class="primary">${t.addStep}</button></div>
+        </form>
+      </section>
+      <form method="post" action="/settings/policies/${policyId}/rename" class="card form-grid">
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <h2>${t.rename}</h2><label>${t.name}<input name="name" value="${policy.name}" required maxlength="80"></label>
+        <div><button type="submit">${t.save}</button></div>
+      </form>`,
+    }),
+  );
+}
+
+function stepInputs(s: StepFields, t: Messages, key: string) {
+  return html`<label>${t.name}<input name="name" value="${s.name}" required maxlength="80" aria-label="${t.name} ${key}"></label>
+    <label>${t.colour}<input name="colour" type="color" value="${s.colour}"></label>
+    <label>${t.delayDays}<input name="delayDays" type="number" min="-365" max="365" value="${s.delayDays}" required class="narrow" aria-label="${t.delayDays} ${key}"></label>
+    <label>${t.channel}<select name="channel">${(['email', 'letter', 'both'] as const).map((ch) => html`<option ${ch === s.channel ? 'selected' : ''}>${ch}</option>`)}</select></label>
+    <label class="inline"><input type="checkbox" name="attachPdf" ${s.attachPdf ? 'checked' : ''}>${t.attachPdf}</label>
+    <label>${t.fee}<input name="fee" value="${s.feeCents === null ? '' : (s.feeCents / 100).toFixed(2)}" inputmode="decimal" class="narrow"></label>
+    <label class="inline"><input type="checkbox" name="isFinal" ${s.isFinal ? 'checked' : ''}>${t.final}</label>`;
+}
+
+function stepRow(s: FollowUpStep, index: number, count: number, csrf: string, t: Messages, lang: 'fr' | 'en') {
+  const formId = `step-${s.id}`;
+  const swap = html`hx-select="#steps" hx-target="#steps" hx-swap="outerHTML"`;
+  const button = (action: string, label: string, extra = '') =>
+    html`<form method="post" action="/settings/steps/${s.id}/${action}" class="inline" hx-post="/settings/steps/${s.id}/${action}" ${swap}>
+      <input type="hidden" name="_csrf" value="${csrf}"><button class="${extra}" title="${label}">${label}</button></form>`;
+  return html`<tr data-step="${s.name}">
+    <td><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" rx="2" fill="${s.colour}"/></svg>${s.level}</td>
+    <td><form id="${formId}" method="post" action="/settings/steps/${s.id}" class="step-form" hx-post="/settings/steps/${s.id}" ${swap}>
+      <input type="hidden" name="_csrf" value="${csrf}">${stepInputs(s, t, String(s.level))}
+      <button type="submit">${t.save}</button>
+      <a href="/settings/templates/${s.id}/email/fr">${t.templates}</a>
+      ${s.feeCents ? html`<span class="muted">${formatMoney(s.feeCents, 'EUR', lang)}</span>` : ''}
+    </form></td>
+    <td class="row-actions">${index > 0 ? button('up', '↑') : ''}${index < count - 1 ? button('down', '↓') : ''}${button('delete', t.delete, 'danger')}</td>
+  </tr>`;
+}
+
+export async function addStepAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const policyId = Number(c.req.param('id'));
+  const parsed = parseForm(stepForm, await c.req.parseBody());
+  if (!parsed.ok) return policyPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
+  const steps = await stepsOfPolicy(deps.sql, policyId);
+  const last = steps.at(-1);
+  if (last?.isFinal) return policyPage(c, deps, { ok: false, text: `${t.refused}: isFinal: ${t.afterFinal(last.name)}` });
+  const fields = toStepFields(parsed.value);
+  // The new step starts with its predecessor's texts so it can send at once; they are edited next.
+  const id = await addStep(deps.sql, policyId, fields, last?.id ?? null);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'step.create', entity: `step:${id}`, before: null, after: fields });
+  await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, policyId), 'steps');
+  return policyPage(c, deps, { ok: true, text: t.done });
+}
+
+export async function stepAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const step = await stepById(deps.sql, Number(c.req.param('id')));
+  if (!step) return c.notFound();
+  const userId = c.get('user').id;
+  const refuse = (text: string) => policyPage(c, deps, { ok: false, text: `${t.refused}: ${text}` }, step.policyId);
+  const steps = await stepsOfPolicy(deps.sql, step.policyId);
+  const { id: _id, policyId: _p, level: _l, ...before } = step;
+  switch (c.req.param('action')) {
+    case undefined: {
+      const parsed = parseForm(stepForm, await c.req.parseBody());
+      if (!parsed.ok) return refuse(parsed.message);
+      const after = toStepFields(parsed.value);
+      if (after.isFinal && step.level < steps.length) return refuse(`isFinal: ${t.finalNotLast}`);
+      await updateStep(deps.sql, step.id, after);
+      await writeAudit(deps.sql, { userId, action: 'step.update', entity: `step:${step.id}`, before, after });
+      break;
+    }
+    case 'up':
+    case 'down': {
+      const direction = c.req.param('action') === 'up' ? -1 : 1;
+      const moved = steps[step.level - 1 + direction];
+      if (!moved) return refuse(t.cannotMove);
+      if (step.isFinal || moved.isFinal) return refuse(`isFinal: ${t.finalNotLast}`);
+      await moveStep(deps.sql, step.id, direction);
+      await writeAudit(deps.sql, { userId, action: 'step.move', entity: `step:${step.id}`, before: { level: step.level }, after: { level: step.level + direction } });
+      break;
+    }
+    case 'delete': {
+      const usage = await stepUsage(deps.sql, step);
+      if (usage.reminders > 0 || usage.openInvoicesAtOrPast > 0) return refuse(t.stepInUse(step.name, usage.reminders, usage.openInvoicesAtOrPast));
+      await deleteStep(deps.sql, step);
+      await writeAudit(deps.sql, { userId, action: 'step.delete', entity: `step:${step.id}`, before, after: null });
+      break;
+    }
+    default:
+      return c.notFound();
+  }
+  await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, step.policyId), 'steps');
+  return policyPage(c, deps, { ok: true, text: t.done }, step.policyId);
+}

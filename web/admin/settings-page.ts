@@ -1,0 +1,88 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { z } from 'zod';
+import { formatMoney } from '../../activities/format.js';
+import { writeAudit } from '../../db/queries/audit.js';
+import { openInvoiceRefs } from '../../db/queries/invoices.js';
+import { getSettings, updateSettings, type CompanySettings } from '../../db/queries/settings.js';
+import { supportedHolidayCountries } from '../../workflows/schedule/holidays.js';
+import { isValidTimeZone } from '../../workflows/schedule/zoned-time.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages } from '../i18n.js';
+import { wakeWorkflows } from '../wake-workflows.js';
+import { centsOf, parseForm } from './form.js';
+import type { AdminEnv } from './index.js';
+import { flashOf, layout, type Flash } from './layout.js';
+
+const settingsForm = z.object({
+  companyName: z.string().trim().min(1, 'required').max(200),
+  companyAddress: z.string().trim().max(500),
+  companyEmail: z.union([z.literal(''), z.email('an e-mail address')]),
+  companyPhone: z.string().trim().max(40),
+  mailFrom: z.string().trim().max(200).transform((v) => v || null),
+  timezone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Paris'),
+  sendHour: z.coerce.number().int('a whole hour').min(0).max(23),
+  country: z.enum(supportedHolidayCountries as [string, ...string[]], 'a country whose public holidays are known'),
+  dueSoonDays: z.coerce.number().int('whole days').min(0).max(90),
+  minimumBalance: z.string().transform((v, ctx) => {
+    const cents = centsOf(v || '0');
+    if (cents === undefined) ctx.addIssue({ code: 'custom', message: 'an amount such as 15.00' });
+    return cents ?? 0;
+  }),
+});
+
+/** Company identity for templates' header and footer, and the clock the schedule runs on. */
+export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash, draft?: Record<string, string>) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const s = await getSettings(deps.sql);
+  const value = (name: keyof CompanySettings | 'minimumBalance', current: unknown) => draft?.[name] ?? String(current ?? '');
+  const field = (name: keyof CompanySettings | 'minimumBalance', label: string, current: unknown, attrs = html``) =>
+    html`<label>${label}<input name="${name}" value="${value(name, current)}" ${attrs}></label>`;
+  return c.html(
+    layout({
+      title: t.settings, lang, t, user: c.get('user'),
+      body: html`<h1>${t.settings}</h1>${flashOf(flash)}
+      <form method="post" action="/settings" class="card form-grid">
+        <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
+        <h2>${t.companyIdentity}</h2>
+        ${field('companyName', t.companyName, s.companyName, html`required maxlength="200"`)}
+        ${field('companyAddress', t.address, s.companyAddress)}
+        ${field('companyEmail', t.email, s.companyEmail, html`type="email"`)}
+        ${field('companyPhone', t.phone, s.companyPhone)}
+        ${field('mailFrom', t.mailFrom, s.mailFrom, html`placeholder="Relance &lt;relances@example.com&gt;"`)}
+        <h2>${t.schedule}</h2>
+        ${field('timezone', t.timezone, s.timezone, html`required`)}
+        ${field('sendHour', t.sendHour, s.sendHour, html`type="number" min="0" max="23" required`)}
+        <label>${t.holidays}<select name="country">${supportedHolidayCountries.map(
+          (cc) => html`<option ${value('country', s.country) === cc ? 'selected' : ''}>${cc}</option>`,
+        )}</select></label>
+        ${field('dueSoonDays', t.dueSoonDays, s.dueSoonDays, html`type="number" min="0" max="90" required`)}
+        ${field('minimumBalance', t.minimumBalance, (s.minimumBalanceCents / 100).toFixed(2), html`inputmode="decimal"`)}
+        <p class="muted">${t.minimumBalanceHelp(formatMoney(s.minimumBalanceCents, 'EUR', lang))}</p>
+        <div><button type="submit" class="primary">${t.save}</button></div>
+      </form>`,
+    }),
+  );
+}
+
+export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, String(v)]));
+  const parsed = parseForm(settingsForm, form);
+  if (!parsed.ok) return settingsPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` }, form);
+  const { minimumBalance, ...rest } = parsed.value;
+  const after: CompanySettings = { ...rest, minimumBalanceCents: minimumBalance };
+  const before = await deps.sql.begin(async (tx) => {
+    const sql = tx as unknown as typeof deps.sql;
+    const previous = await getSettings(sql);
+    await updateSettings(sql, after);
+    await writeAudit(sql, { userId: c.get('user').id, action: 'settings.update', entity: 'settings', before: previous, after });
+    return previous;
+  });
+  // The clock, the calendar and the threshold decide every workflow's next step.
+  if (before.timezone !== after.timezone || before.sendHour !== after.sendHour || before.country !== after.country || before.minimumBalanceCents !== after.minimumBalanceCents) {
+    await wakeWorkflows(deps, (await openInvoiceRefs(deps.sql)).map((r) => r.id), 'steps');
+  }
+  return settingsPage(c, deps, { ok: true, text: t.done });
+}

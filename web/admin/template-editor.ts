@@ -1,0 +1,167 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { loadMergeFields } from '../../activities/load-merge-fields.js';
+import { MERGE_FIELD_NAMES, type MergeFields } from '../../activities/merge-fields.js';
+import { renderEmail } from '../../activities/render.js';
+import { checkTemplate, type TemplateProblem } from '../../activities/template-check.js';
+import { writeAudit } from '../../db/queries/audit.js';
+import { invoiceByNumber, invoiceFacts, sampleInvoiceNumber } from '../../db/queries/invoices.js';
+import { getSettings } from '../../db/queries/settings.js';
+import { stepById, type FollowUpStep } from '../../db/queries/steps.js';
+import { deleteUserTemplate, saveTemplate, templateAt, type Channel, type Language, type TemplateKey } from '../../db/queries/templates.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages, type Messages } from '../i18n.js';
+import type { AdminEnv } from './index.js';
+import { flashOf, layout, type Flash } from './layout.js';
+import { sandboxedHtml, type PreviewStore } from './preview-store.js';
+
+/** The shared templates (admins) or the signed-in user's own versions of them. */
+export type TemplateScope = 'shared' | 'mine';
+
+const CHANNELS: Channel[] = ['email', 'letter'];
+const LANGUAGES: Language[] = ['fr', 'en'];
+const base = (scope: TemplateScope) => (scope === 'shared' ? '/settings/templates' : '/my-templates');
+
+interface Draft {
+  subject: string;
+  body: string;
+  invoice: string;
+}
+
+function keyOf(c: Context): TemplateKey | undefined {
+  const channel = c.req.param('channel') as Channel;
+  const language = c.req.param('lang') as Language;
+  if (!CHANNELS.includes(channel) || !LANGUAGES.includes(language)) return undefined;
+  return { stepId: Number(c.req.param('stepId')), channel, language };
+}
+
+/** Problems of the subject and the body, each named by field and line. */
+function problemsOf(draft: Pick<Draft, 'subject' | 'body'>): (TemplateProblem & { field: 'subject' | 'body' })[] {
+  return [
+    ...(draft.subject.trim() ? checkTemplate(draft.subject).map((p) => ({ ...p, field: 'subject' as const })) : [{ field: 'subject' as const, line: 1, reason: 'required' }]),
+    ...(draft.body.trim() ? checkTemplate(draft.body).map((p) => ({ ...p, field: 'body' as const })) : [{ field: 'body' as const, line: 1, reason: 'required' }]),
+  ];
+}
+
+export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }, scope: TemplateScope, flash?: Flash, draft?: Draft) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const key = keyOf(c);
+  const step = key && (await stepById(deps.sql, key.stepId));
+  if (!key || !step) return c.notFound();
+  const user = c.get('user');
+  const shared = await templateAt(deps.sql, key);
+  const own = scope === 'mine' ? await templateAt(deps.sql, key, user.id) : undefined;
+  const stored = own ?? shared;
+  const current: Draft = draft ?? { subject: stored?.subject ?? '', body: stored?.body ?? '', invoice: c.req.query('invoice') ?? (await sampleInvoiceNumber(deps.sql)) ?? '' };
+  const path = `${base(scope)}/${key.stepId}/${key.channel}/${key.language}`;
+  const preview = await previewFragment(deps, user.id, step, key, current, t);
+  return c.html(
+    layout({
+      title: `${t.templates} · ${step.name}`, lang, t, user,
+      body: html`<p>${scope === 'shared' ? html`<a href="/settings/policies/${step.policyId}">← ${t.steps}</a>` : html`<a href="/my-templates">← ${t.myTemplates}</a>`}</p>
+      <h1>${scope === 'shared' ? t.templates : t.myTemplates} · ${step.level} · ${step.name}</h1>
+      <nav class="tabs">${CHANNELS.flatMap((ch) => LANGUAGES.map((l) => html`<a href="${base(scope)}/${step.id}/${ch}/${l}" class="${ch === key.channel && l === key.language ? 'active' : ''}">${ch} · ${l.toUpperCase()}</a>`))}
+        ${scope === 'shared' ? html`<a href="/my-templates/${step.id}/${key.channel}/${key.language}" class="right">${t.myVersion}</a>` : ''}</nav>
+      ${flashOf(flash)}
+      ${scope === 'mine' ? html`<p class="muted">${own ? t.ownVersionInUse : t.ownVersionNone}</p>` : !shared ? html`<p class="error">${t.templateMissing}</p>` : ''}
+      <div class="editor">
+        <form method="post" action="${path}" class="card form-grid" hx-post="/templates/preview/${step.id}/${key.channel}/${key.language}" hx-trigger="input delay:400ms" hx-target="#preview" hx-swap="outerHTML">
+          <input type="hidden" name="_csrf" value="${user.csrfToken}">
+          <label>${t.subject}<input name="subject" value="${current.subject}" required></label>
+          <label>${t.body}<textarea name="body" rows="18" spellcheck="false" required>${current.body}</textarea></label>
+          <label>${t.previewOn}<input name="invoice" value="${current.invoice}" class="narrow"></label>
+          <div><button type="submit" class="primary">${t.save}</button></div>
+        </form>
+        <aside class="card merge-fields"><h2>${t.mergeFields}</h2>
+          <p class="muted">${t.mergeFieldsHelp}</p>
+          <ul>${MERGE_FIELD_NAMES.filter((n) => !n.startsWith('overdueInvoices.')).map((n) => html`<li><code>{{${n}}}</code></li>`)}</ul>
+          <pre>{{#each overdueInvoices}}
+  {{number}} {{dueDate}} {{balance}} {{daysLate}}
+{{/each}}</pre>
+        </aside>
+      </div>
+      ${scope === 'mine' && own
+        ? html`<form method="post" action="${path}/delete" class="action"><input type="hidden" name="_csrf" value="${user.csrfToken}"><button>${t.useSharedVersion}</button></form>`
+        : ''}
+      ${preview}`,
+    }),
+  );
+}
+
+/** The live preview: the problems with their lines, or the subject and the rendered e-mail. */
+async function previewFragment(deps: WebDeps & { previews: PreviewStore }, userId: number, step: FollowUpStep, key: TemplateKey, draft: Draft, t: Messages) {
+  const problems = problemsOf(draft);
+  if (problems.length) {
+    return html`<section id="preview" class="card"><h2>${t.preview}</h2><ul class="error problems">${problems.map(
+      (p) => html`<li>${p.field}, ${t.line} ${p.line}: ${p.reason}</li>`,
+    )}</ul></section>`;
+  }
+  const fields = await previewFields(deps, step, key.language, draft.invoice);
+  if (!fields) return html`<section id="preview" class="card"><h2>${t.preview}</h2><p class="error">invoice: ${t.notFound} (${draft.invoice})</p></section>`;
+  const email = renderEmail(draft, fields);
+  const previewKey = deps.previews.put(userId, email.html);
+  return html`<section id="preview" class="card"><h2>${t.preview} · ${draft.invoice}</h2>
+    <p><strong>${t.subject}:</strong> <span data-testid="preview-subject">${email.subject}</span></p>
+    <iframe src="/templates/preview/${previewKey}" sandbox title="${t.preview}" class="preview-frame"></iframe></section>`;
+}
+
+async function previewFields(deps: WebDeps, step: FollowUpStep, language: Language, number: string): Promise<MergeFields | undefined> {
+  const summary = number ? await invoiceByNumber(deps.sql, number) : undefined;
+  const invoice = summary && (await invoiceFacts(deps.sql, summary.id));
+  if (!invoice) return undefined;
+  const settings = await getSettings(deps.sql);
+  const today = localDate(Date.now(), settings.timezone);
+  return (await loadMergeFields(deps.sql, { invoice, settings, level: step.level, step, today, language })).fields;
+}
+
+export async function previewAction(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }) {
+  const t = messages(langOf(c));
+  const key = keyOf(c);
+  const step = key && (await stepById(deps.sql, key.stepId));
+  if (!key || !step) return c.notFound();
+  return c.html(await previewFragment(deps, c.get('user').id, step, key, await draftOf(c), t));
+}
+
+export function servePreview(c: Context<AdminEnv>, previews: PreviewStore) {
+  const page = previews.get(c.get('user').id, c.req.param('key')!);
+  if (!page) return c.text('This preview has expired: edit the template to render it again.', 404);
+  return sandboxedHtml(c, page);
+}
+
+async function draftOf(c: Context): Promise<Draft> {
+  const form = await c.req.parseBody();
+  return { subject: String(form.subject ?? ''), body: String(form.body ?? ''), invoice: String(form.invoice ?? '').trim() };
+}
+
+/** Saves a template only when both parts compile and name known fields; else the draft comes back with the reasons. */
+export async function saveTemplateAction(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }, scope: TemplateScope) {
+  const t = messages(langOf(c));
+  const key = keyOf(c);
+  if (!key || !(await stepById(deps.sql, key.stepId))) return c.notFound();
+  const draft = await draftOf(c);
+  const problems = problemsOf(draft);
+  if (problems.length) {
+    const text = problems.map((p) => `${p.field}, ${t.line} ${p.line}: ${p.reason}`).join(' · ');
+    return templatePage(c, deps, scope, { ok: false, text: `${t.refused}: ${text}` }, draft);
+  }
+  const user = c.get('user');
+  const owner = scope === 'mine' ? user.id : undefined;
+  const before = await templateAt(deps.sql, key, owner);
+  await saveTemplate(deps.sql, key, draft, owner);
+  if (scope === 'shared') {
+    await writeAudit(deps.sql, {
+      userId: user.id, action: 'template.update', entity: `template:${key.stepId}/${key.channel}/${key.language}`,
+      before: before ? { subject: before.subject, body: before.body } : null, after: { subject: draft.subject, body: draft.body },
+    });
+  }
+  return templatePage(c, deps, scope, { ok: true, text: t.done }, draft);
+}
+
+export async function dropOwnTemplate(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }) {
+  const key = keyOf(c);
+  if (!key) return c.notFound();
+  await deleteUserTemplate(deps.sql, key, c.get('user').id);
+  return c.redirect(`/my-templates/${key.stepId}/${key.channel}/${key.language}`, 303);
+}

@@ -1,0 +1,79 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { z } from 'zod';
+import { writeAudit } from '../../db/queries/audit.js';
+import { changeUser, createUser, listUsers, userById, userWithHashByEmail, type Role } from '../../db/queries/users.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages } from '../i18n.js';
+import { parseForm } from './form.js';
+import type { AdminEnv } from './index.js';
+import { flashOf, layout, type Flash } from './layout.js';
+
+const newUserForm = z.object({
+  email: z.email('an e-mail address').transform((v) => v.toLowerCase()),
+  name: z.string().trim().min(1, 'required').max(120),
+  role: z.enum(['admin', 'finance'], 'admin or finance'),
+  password: z.string().min(12, 'at least 12 characters').max(200),
+});
+
+/** Who may sign in, and with which role. */
+export async function usersPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const me = c.get('user');
+  const users = await listUsers(deps.sql);
+  const roleSelect = (role: Role) =>
+    html`<select name="role">${(['finance', 'admin'] as const).map((r) => html`<option value="${r}" ${r === role ? 'selected' : ''}>${r}</option>`)}</select>`;
+  return c.html(
+    layout({
+      title: t.users, lang, t, user: me,
+      body: html`<h1>${t.users}</h1>${flashOf(flash)}
+      <section class="card"><table><thead><tr><th>${t.email}</th><th>${t.name}</th><th>${t.role}</th><th></th></tr></thead>
+        <tbody>${users.map(
+          (u) => html`<tr data-user="${u.email}"><td>${u.email}</td><td>${u.name}</td>
+            <td><form method="post" action="/settings/users/${u.id}/role" class="inline">
+              <input type="hidden" name="_csrf" value="${me.csrfToken}">${roleSelect(u.role)}<button>${t.save}</button></form></td>
+            <td>${u.id === me.id ? html`<span class="muted">${t.you}</span>` : html`<form method="post" action="/settings/users/${u.id}/delete" class="inline">
+              <input type="hidden" name="_csrf" value="${me.csrfToken}"><button class="danger">${t.delete}</button></form>`}</td></tr>`,
+        )}</tbody></table></section>
+      <form method="post" action="/settings/users" class="card form-grid">
+        <input type="hidden" name="_csrf" value="${me.csrfToken}">
+        <h2>${t.addUser}</h2>
+        <label>${t.email}<input name="email" type="email" required></label>
+        <label>${t.name}<input name="name" required maxlength="120"></label>
+        <label>${t.role}${roleSelect('finance')}</label>
+        <label>${t.password}<input name="password" type="password" minlength="12" required autocomplete="new-password"></label>
+        <div><button type="submit" class="primary">${t.addUser}</button></div>
+      </form>`,
+    }),
+  );
+}
+
+export async function addUser(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const parsed = parseForm(newUserForm, await c.req.parseBody());
+  if (!parsed.ok) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
+  const { password, ...user } = parsed.value;
+  if (await userWithHashByEmail(deps.sql, user.email)) return usersPage(c, deps, { ok: false, text: `${t.refused}: email: already a user` });
+  const created = await createUser(deps.sql, { ...user, passwordHash: await hashPassword(password) });
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'user.create', entity: `user:${created.email}`, before: null, after: user });
+  return usersPage(c, deps, { ok: true, text: t.done });
+}
+
+export async function changeUserAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const target = await userById(deps.sql, Number(c.req.param('id')));
+  if (!target) return usersPage(c, deps, { ok: false, text: `${t.refused}: user: not found` });
+  const remove = c.req.param('action') === 'delete';
+  if (remove && target.id === c.get('user').id) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.cannotDeleteSelf}` });
+  const role = z.enum(['admin', 'finance']).safeParse((await c.req.parseBody()).role);
+  if (!remove && !role.success) return usersPage(c, deps, { ok: false, text: `${t.refused}: role: admin or finance` });
+  const outcome = await changeUser(deps.sql, target.id, remove ? 'delete' : { role: role.data! });
+  if (outcome === 'last_admin') return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.lastAdmin}` });
+  await writeAudit(deps.sql, {
+    userId: c.get('user').id, action: remove ? 'user.delete' : 'user.role', entity: `user:${target.email}`,
+    before: { role: target.role }, after: remove ? null : { role: role.data },
+  });
+  return usersPage(c, deps, { ok: true, text: t.done });
+}

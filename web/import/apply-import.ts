@@ -1,0 +1,95 @@
+import type { Sql } from '../../db/client.js';
+import { upsertCustomer } from '../../db/queries/customers.js';
+import { claimImport, noteWorkflowsDone, setWorkflowsTotal, type ImportRecord } from '../../db/queries/imports.js';
+import { upsertInvoice } from '../../db/queries/invoices.js';
+import { applyPayment } from '../../db/queries/payments.js';
+import type { WebDeps } from '../deps.js';
+import { startOrWakeDunning } from '../dunning-client.js';
+import { inLanes } from '../wake-workflows.js';
+import type { ParsedRows, RowError } from './csv-rows.js';
+
+type InvoiceRef = { id: number; number: string; customerRef: string };
+
+class RowsRefused extends Error {
+  constructor(readonly errors: RowError[]) {
+    super('rows refused');
+  }
+}
+
+/**
+ * Writes every row of a checked file in one transaction, or none: a row that names a missing
+ * customer or invoice refuses the whole file. Returns the invoices whose workflows must start or wake.
+ */
+export async function writeImport(sql: Sql, record: ImportRecord, parsed: ParsedRows, actor: string): Promise<{ ok: true; invoices: InvoiceRef[] } | { ok: false; errors: RowError[] }> {
+  try {
+    const invoices = await sql.begin(async (tx) => {
+      const t = tx as unknown as Sql;
+      if (!(await claimImport(t, record.id))) throw new RowsRefused([{ line: 1, field: 'file', message: 'this file was already imported' }]);
+      const touched = await writeRows(t, record, parsed, actor);
+      await setWorkflowsTotal(t, record.id, touched.length);
+      return touched;
+    });
+    return { ok: true, invoices };
+  } catch (err) {
+    if (err instanceof RowsRefused) return { ok: false, errors: err.errors };
+    throw err;
+  }
+}
+
+async function writeRows(t: Sql, record: ImportRecord, parsed: ParsedRows, actor: string): Promise<InvoiceRef[]> {
+  switch (parsed.kind) {
+    case 'customers': {
+      const ids: number[] = [];
+      for (const { value: c } of parsed.rows) {
+        const { id } = await upsertCustomer(t, {
+          ref: c.ref, name: c.name, emails: c.emails, language: c.language,
+          addressLine1: c.address.line1, addressLine2: c.address.line2, postalCode: c.address.postalCode, city: c.address.city, country: c.address.country,
+        });
+        ids.push(id);
+      }
+      return t<InvoiceRef[]>`select i.id, i.number, c.ref as "customerRef" from invoices i join customers c on c.id = i.customer_id
+        where i.status = 'open' and c.id = any(${ids}::bigint[])`;
+    }
+    case 'invoices': {
+      const refs = [...new Set(parsed.rows.map((r) => r.value.customerRef))];
+      const customers = new Map((await t<{ id: number; ref: string }[]>`select id, ref from customers where ref = any(${refs}::text[])`).map((c) => [c.ref, c.id]));
+      const missing = parsed.rows.filter((r) => !customers.has(r.value.customerRef));
+      if (missing.length) throw new RowsRefused(missing.map((r) => ({ line: r.line, field: 'customer_ref', message: `no customer "${r.value.customerRef}": import the customers first` })));
+      const touched: InvoiceRef[] = [];
+      for (const { value: i } of parsed.rows) {
+        const { id } = await upsertInvoice(t, {
+          number: i.number, customerId: customers.get(i.customerRef)!, issueDate: i.issueDate, dueDate: i.dueDate ?? null,
+          currency: i.currency, totalCents: i.totalCents, status: i.status, installments: [],
+        });
+        touched.push({ id, number: i.number, customerRef: i.customerRef });
+      }
+      return touched;
+    }
+    case 'payments': {
+      const numbers = [...new Set(parsed.rows.map((r) => r.value.invoiceNumber))];
+      const found = await t<(InvoiceRef & { currency: string })[]>`
+        select i.id, i.number, c.ref as "customerRef", i.currency from invoices i join customers c on c.id = i.customer_id where i.number = any(${numbers}::text[])`;
+      const byNumber = new Map(found.map((i) => [i.number, i]));
+      const errors = parsed.rows.flatMap((r): RowError[] => {
+        const inv = byNumber.get(r.value.invoiceNumber);
+        if (!inv) return [{ line: r.line, field: 'invoice_number', message: `no invoice "${r.value.invoiceNumber}"` }];
+        if (inv.currency !== r.value.currency) return [{ line: r.line, field: 'currency', message: `the invoice is in ${inv.currency}` }];
+        return [];
+      });
+      if (errors.length) throw new RowsRefused(errors);
+      for (const { line, value: p } of parsed.rows) {
+        await applyPayment(t, {
+          invoiceId: byNumber.get(p.invoiceNumber)!.id, amountCents: p.amountCents, currency: p.currency, paidOn: p.paidOn, method: p.method,
+          // Without the bank's id, the file and the line name the payment: importing the same file twice records it once.
+          source: 'csv', externalId: p.externalId ?? `csv:${record.fileSha256.slice(0, 16)}:${line}`, actor,
+        });
+      }
+      return [...new Map(parsed.rows.map((r) => [r.value.invoiceNumber, byNumber.get(r.value.invoiceNumber)!])).values()].map(({ id, number, customerRef }) => ({ id, number, customerRef }));
+    }
+  }
+}
+
+/** Starts or wakes the workflows of an applied import, recording the progress the import page shows. */
+export async function startImportedWorkflows(deps: WebDeps, importId: number, invoices: InvoiceRef[]): Promise<void> {
+  await inLanes(invoices, (inv) => startOrWakeDunning(deps.temporal, deps.taskQueue, inv), (done) => noteWorkflowsDone(deps.sql, importId, done));
+}
