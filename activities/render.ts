@@ -25,7 +25,8 @@ export interface RenderedEmail {
 export function renderEmail(template: { subject: string; body: string }, fields: MergeFields): RenderedEmail {
   const subject = compile(template.subject, false)(fields).replace(/\s+/g, ' ').trim();
   const body = compile(template.body, true)(fields);
-  return { subject, html: compile(EMAIL_LAYOUT, true)({ ...fields, body: new hb.SafeString(body) }) };
+  const footer = [fields.company.name, fields.company.address, fields.company.email, fields.company.phone].filter(Boolean).join(' · ');
+  return { subject, html: compile(EMAIL_LAYOUT, true)({ ...fields, footer, body: new hb.SafeString(body) }) };
 }
 
 const EMAIL_LAYOUT = `<!doctype html>
@@ -34,5 +35,5 @@ const EMAIL_LAYOUT = `<!doctype html>
 <table role="presentation" width="100%" style="max-width:640px;margin:0 auto;background:#ffffff;border-radius:6px">
 <tr><td style="padding:20px 28px;border-bottom:3px solid #1e3a8a;font-size:18px;font-weight:bold">{{company.name}}</td></tr>
 <tr><td style="padding:24px 28px;font-size:14px;line-height:1.55">{{body}}</td></tr>
-<tr><td style="padding:16px 28px;border-top:1px solid #e5e7eb;font-size:12px;color:#6b7280">{{company.name}} · {{company.address}} · {{company.email}} {{company.phone}}</td></tr>
+<tr><td style="padding:16px 28px;border-top:1px solid #e5e7eb;font-size:12px;color:#6b7280">{{footer}}</td></tr>
 </table></body></html>`;

@@ -10,6 +10,8 @@ type Node = hbs.AST.Node & { loc?: hbs.AST.SourceLocation };
 
 const KNOWN = new Set<string>(MERGE_FIELD_NAMES);
 const LISTS = new Set(['overdueInvoices']);
+// Groups of fields a block may open: {{#with invoice}}{{number}}{{/with}}.
+const GROUPS = new Set(MERGE_FIELD_NAMES.filter((n) => n.includes('.')).map((n) => n.split('.')[0]!));
 const CONDITIONS = new Set(['if', 'unless']);
 const SCOPES = new Set(['each', 'with']);
 
@@ -22,12 +24,12 @@ export function checkTemplate(source: string): TemplateProblem[] {
   try {
     program = Handlebars.parse(source);
   } catch (err) {
-    return [syntaxProblem(err as Error & { lineNumber?: number })];
+    return [syntaxProblem(source, err as Error & { lineNumber?: number })];
   }
   const problems: TemplateProblem[] = [];
   const at = (node: Node) => node.loc?.start.line ?? 1;
 
-  const checkPath = (path: hbs.AST.PathExpression, scopes: string[]) => {
+  const checkPath = (path: hbs.AST.PathExpression, scopes: string[], opensBlock = false) => {
     if (path.data) {
       if (scopes.length === 0) problems.push({ line: at(path), reason: `${path.original} is only known inside {{#each}}` });
       return;
@@ -36,7 +38,7 @@ export function checkTemplate(source: string): TemplateProblem[] {
     const name = [base, ...path.parts].filter(Boolean).join('.');
     if (path.parts.length === 0) return; // {{this}}
     const list = name.endsWith('.length') ? name.slice(0, -'.length'.length) : null;
-    if (!KNOWN.has(name) && !(list && LISTS.has(list))) problems.push({ line: at(path), reason: `unknown merge field "${path.original}"` });
+    if (!KNOWN.has(name) && !(list && LISTS.has(list)) && !(opensBlock && GROUPS.has(name))) problems.push({ line: at(path), reason: `unknown merge field "${path.original}"` });
   };
 
   const visit = (nodes: hbs.AST.Statement[], scopes: string[]) => {
@@ -63,8 +65,13 @@ export function checkTemplate(source: string): TemplateProblem[] {
             break;
           }
           const path = subject as hbs.AST.PathExpression;
-          checkPath(path, scopes);
-          const inner = SCOPES.has(helper) ? [...scopes, [scopes[scopes.length - 1 - path.depth] ?? '', ...path.parts].filter(Boolean).join('.')] : scopes;
+          const full = [scopes[scopes.length - 1 - path.depth] ?? '', ...path.parts].filter(Boolean).join('.');
+          if (helper === 'each' && !LISTS.has(full)) {
+            problems.push({ line: at(b), reason: `{{#each}} goes through a list: ${[...LISTS].join(', ')}` });
+            break;
+          }
+          checkPath(path, scopes, true);
+          const inner = SCOPES.has(helper) ? [...scopes, full] : scopes;
           visit(b.program.body, inner);
           if (b.inverse) visit(b.inverse.body, scopes);
           break;
@@ -82,14 +89,22 @@ export function checkTemplate(source: string): TemplateProblem[] {
   return problems;
 }
 
-function syntaxProblem(err: Error & { lineNumber?: number }): TemplateProblem {
+function syntaxProblem(source: string, err: Error & { lineNumber?: number }): TemplateProblem {
   const line = err.lineNumber ?? Number(/on line (\d+)/.exec(err.message)?.[1] ?? 1);
-  const reason = err.message
-    .replace(/^Parse error on line \d+:\n/, '')
-    .replace(/ - \d+:\d+$/, '')
-    .split('\n')
-    .at(-1)!
-    .replace(/^Expecting .*, got 'EOF'$/, 'a {{ }} or a block is not closed')
-    .replace(/^Expecting .*, got '(\w+)'$/, "a {{ }} is not closed properly (found $1)");
-  return { line, reason };
+  const last = err.message.replace(/ - \d+:\d+$/, '').split('\n').at(-1)!;
+  if (/got 'EOF'$/.test(last)) return unclosedBlock(source) ?? { line, reason: 'a {{ }} is not closed' };
+  return { line, reason: last.replace(/^Expecting .*, got '(\w+)'$/, 'a {{ }} is not closed properly (found $1)') };
+}
+
+/** The parser stops at the end of the text; the person needs the line where the block was opened. */
+function unclosedBlock(source: string): TemplateProblem | undefined {
+  const open: { name: string; line: number }[] = [];
+  for (const [index, text] of source.split('\n').entries()) {
+    for (const tag of text.matchAll(/\{\{~?\s*([#/])\s*(\w+)/g)) {
+      if (tag[1] === '#') open.push({ name: tag[2]!, line: index + 1 });
+      else if (open.at(-1)?.name === tag[2]) open.pop();
+    }
+  }
+  const block = open.at(-1);
+  return block && { line: block.line, reason: `{{#${block.name}}} is never closed with {{/${block.name}}}` };
 }

@@ -3,6 +3,8 @@ import { recordPayment, type PaymentInput, type PaymentResult } from '../db/quer
 import type { Sql } from '../db/client.js';
 import { openInvoiceIdsOfCustomer, setCustomerPaused } from '../db/queries/customers.js';
 import { insertEvent } from '../db/queries/events.js';
+import { noteReminderSent } from '../db/queries/invoices.js';
+import { recordManualReminder } from '../db/queries/reminders.js';
 import { paymentRecordedSignal } from '../workflows/messages.js';
 import { dunningWorkflowId } from './dunning-client.js';
 import type { WebDeps } from './deps.js';
@@ -52,4 +54,31 @@ export async function setCustomerPause(deps: WebDeps, customerId: number, pause:
   });
   await wakeWorkflows(deps, ids);
   return ids.length;
+}
+
+/**
+ * Records a reminder a person made by hand, with the timeline entry, in one transaction; then the
+ * workflow replans from it (its next step on the chosen date, else after the step's delay).
+ */
+export async function recordManualReminderAndWake(
+  deps: WebDeps,
+  input: { invoiceId: number; step: { id: number; level: number; name: string }; note: string; nextPlannedOn: string | null; actor: string },
+): Promise<boolean> {
+  const at = new Date();
+  const recorded = await deps.sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const id = await recordManualReminder(t, {
+      invoiceId: input.invoiceId, level: input.step.level, stepId: input.step.id, stepName: input.step.name,
+      actor: input.actor, note: input.note, nextPlannedOn: input.nextPlannedOn, at,
+    });
+    if (id === undefined) return false;
+    await noteReminderSent(t, input.invoiceId, input.step.level, at);
+    await insertEvent(t, {
+      invoiceId: input.invoiceId, kind: 'reminder_manual', level: input.step.level, actor: input.actor,
+      message: `${input.step.name} done by hand: ${input.note}${input.nextPlannedOn ? ` — next reminder on ${input.nextPlannedOn}` : ''}`,
+    });
+    return true;
+  });
+  if (recorded) await wakeWorkflows(deps, [input.invoiceId]);
+  return recorded;
 }

@@ -117,3 +117,23 @@ export async function sentMessageHtml(sql: Sql, id: number): Promise<string | un
   const [row] = await sql<{ html: string | null }[]>`select html from reminders where id = ${id}`;
   return row?.html ?? undefined;
 }
+
+/**
+ * Records a reminder made by hand at a level, replacing a failed attempt at that level; refused
+ * (undefined) when the level was already sent or is being sent.
+ */
+export async function recordManualReminder(
+  sql: Sql,
+  r: { invoiceId: number; level: number; stepId: number; stepName: string; actor: string; note: string; nextPlannedOn: string | null; at: Date },
+): Promise<number | undefined> {
+  const [row] = await sql<{ id: number }[]>`
+    insert into reminders (invoice_id, level, step_id, step_name, channel, status, performed_by, note, next_planned_on, sent_at, idempotency_key)
+    values (${r.invoiceId}, ${r.level}, ${r.stepId}, ${r.stepName}, 'manual', 'sent', ${r.actor}, ${r.note}, ${r.nextPlannedOn}, ${r.at},
+            ${`manual-${r.invoiceId}-${r.level}`})
+    on conflict (invoice_id, level) do update
+      set channel = 'manual', status = 'sent', failure_reason = null, performed_by = excluded.performed_by, note = excluded.note,
+          next_planned_on = excluded.next_planned_on, sent_at = excluded.sent_at, idempotency_key = excluded.idempotency_key
+      where reminders.status = 'failed'
+    returning id`;
+  return row?.id;
+}

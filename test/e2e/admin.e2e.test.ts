@@ -11,6 +11,8 @@ import { createApp } from '../../web/app.js';
 import { hashPassword } from '../../web/auth/passwords.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
 import { createWorker } from '../../worker/create-worker.js';
+import { formatDate } from '../../activities/format.js';
+import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { freshDatabase } from '../helpers/database.js';
@@ -47,6 +49,7 @@ beforeAll(async () => {
   const app = createApp({ sql: db.sql, publicUrl: base, temporal: plain, taskQueue: 'e2e', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui.test', namespace: 'default' });
   server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
   await createUser(db.sql, { email: 'fanny@relance.test', name: 'Fanny', role: 'finance', passwordHash: await hashPassword('a long e2e password') });
+  await createUser(db.sql, { email: 'alice@relance.test', name: 'Alice', role: 'admin', passwordHash: await hashPassword('a long e2e password') });
   const customer = await makeCustomer(db.sql, { name: 'Atelier <script>alert(1)</script>' });
   for (const [number, offset] of [['F-E2E-LATE', -12], ['F-E2E-SOON', 2], ['F-E2E-LATER', 45]] as const) {
     const invoice = await makeInvoice(db.sql, customer, { number, dueDate: addDays(today, offset), totalCents: 75_000 });
@@ -73,12 +76,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
-it('signs in, filters the mass follow-up by due date and sees the right rows and colours', async () => {
-  await page.goto(`${base}/invoices`);
-  await page.fill('#email', 'fanny@relance.test');
+async function signInAs(email: string) {
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
   await page.fill('#password', 'a long e2e password');
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=amount-overdue]');
+}
+
+it('signs in, filters the mass follow-up by due date and sees the right rows and colours', async () => {
+  await signInAs('fanny@relance.test');
   await page.screenshot({ path: `${ARTIFACTS}/e2e-dashboard.png`, fullPage: true });
   await page.goto(`${base}/invoices`);
   await expect.poll(() => page.locator('tr[data-invoice]').count()).toBe(3);
@@ -108,4 +115,66 @@ it('pauses and resumes an invoice, then a payment ends its workflow', async () =
   expect(dialogs).toEqual([]);
   const invoiceId = (await db.sql<[{ id: number }]>`select id from invoices where number = 'F-E2E-LATE'`)[0].id;
   expect(await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).result()).toMatchObject({ status: 'paid' });
+});
+
+it("an admin edits a step's delay: the forecast and the running workflow both move", async () => {
+  await page.click('button:text("Se déconnecter")');
+  await signInAs('alice@relance.test');
+  const due = addDays(today, 45);
+  const firstStepOn = async () => {
+    await page.goto(`${base}/invoices/F-E2E-LATER`);
+    return [await page.locator('table.forecast tr').first().innerText(), await page.locator('[data-testid=workflow-next]').innerText()];
+  };
+  const before = formatDate(nextBusinessDay(due, 'FR'), 'fr');
+  expect(await firstStepOn()).toEqual([expect.stringContaining(before), expect.stringContaining(before)]);
+
+  await page.click('a:text("Étapes")');
+  await page.click('a:text("Standard B2B")');
+  const row = page.locator('tr[data-step="Relance 1"]');
+  await row.locator('input[name=delayDays]').fill('10');
+  await row.locator('button:text("Enregistrer")').click();
+  await page.waitForSelector('#steps .notice');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-steps.png`, fullPage: true });
+
+  const after = formatDate(nextBusinessDay(addDays(due, 10), 'FR'), 'fr');
+  await expect.poll(firstStepOn, { timeout: 10_000 }).toEqual([expect.stringContaining(after), expect.stringContaining(after)]);
+});
+
+it('breaks a template and sees the error with its line, fixes it and sees the preview', async () => {
+  await page.goto(`${base}/settings/policies`);
+  await page.click('a:text("Standard B2B")');
+  await page.locator('tr[data-step="Relance 1"] a:text("Modèles")').click();
+  await page.waitForSelector('iframe.preview-frame');
+  await page.fill('textarea[name=body]', 'Bonjour {{customer.name}},\n\n{{#if amountDue}}\nReste dû : {{amountDu}}');
+  await page.waitForSelector('#preview .problems');
+  expect(await page.locator('#preview .problems').innerText()).toContain('body, ligne 3: {{#if}} is never closed');
+  await page.click('button:text("Enregistrer")');
+  await page.waitForSelector('p.error:has-text("Refusé")');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-template-error.png`, fullPage: true });
+
+  await page.fill('textarea[name=body]', '<p>Bonjour {{customer.name}},</p>\n<p>Reste dû : <strong>{{amountDue}}</strong> sur la facture {{invoice.number}}.</p>');
+  const preview = page.frameLocator('iframe.preview-frame');
+  await expect.poll(() => preview.locator('body').innerText(), { timeout: 10_000 }).toContain('Bonjour Atelier <script>alert(1)</script>,');
+  await page.click('button:text("Enregistrer")');
+  await page.waitForSelector('p.notice:has-text("Fait.")');
+  await expect.poll(() => preview.locator('body').innerText(), { timeout: 10_000 }).toContain('Reste dû');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-template.png`, fullPage: true });
+  await page.locator('#preview').screenshot({ path: `${ARTIFACTS}/e2e-template-preview.png` });
+  expect((await db.sql`select body from templates t join follow_up_steps s on s.id = t.step_id where s.name = 'Relance 1' and t.language = 'fr' and t.channel = 'email'`)[0]!.body).toContain('{{amountDue}}');
+  expect(dialogs).toEqual([]);
+});
+
+it('shows the configuration pages cleanly', async () => {
+  await page.goto(`${base}/outbox`);
+  await page.click('a:has-text("Facture F-E2E-LATE")');
+  await expect.poll(() => page.frameLocator('iframe.preview-frame').locator('body').innerText()).toContain('F-E2E-LATE');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-outbox.png`, fullPage: true });
+  for (const [path, name] of [['/settings', 'settings'], ['/settings/users', 'users'], ['/settings/audit', 'audit'], ['/import', 'import'], ['/settings/policies', 'policies']]) {
+    await page.goto(`${base}${path}`);
+    await page.screenshot({ path: `${ARTIFACTS}/e2e-${name}.png`, fullPage: true });
+  }
+  expect(await page.locator('text=step.update').count()).toBe(0);
+  await page.goto(`${base}/settings/audit`);
+  expect(await page.locator('td code', { hasText: 'step.update' }).count()).toBe(1);
+  expect(dialogs).toEqual([]);
 });

@@ -183,7 +183,7 @@ describe('template editor', () => {
     const path = `/settings/templates/${first!.id}/email/en`;
     const stored = await db.sql`select subject, body from templates where step_id = ${first!.id} and language = 'en'`;
     const broken = await post(path, { subject: 'Invoice {{invoice.number}}', body: 'Hello\n{{customer.nmae}}\n{{#if amountDue}}' });
-    expect(broken.body).toContain('body, line 3: a {{ }} or a block is not closed');
+    expect(broken.body).toContain('body, line 3: {{#if}} is never closed with {{/if}}');
     const unknown = await post(path, { subject: 'Invoice {{invoice.numbr}}', body: 'Hello\n\n{{customer.nmae}}' });
     expect(unescape(unknown.body)).toContain('subject, line 1: unknown merge field "invoice.numbr"');
     expect(unescape(unknown.body)).toContain('body, line 3: unknown merge field "customer.nmae"');

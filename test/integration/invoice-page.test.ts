@@ -7,6 +7,7 @@ import { createApp } from '../../web/app.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { stateQuery } from '../../workflows/messages.js';
+import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { signIn, ORIGIN } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
@@ -104,9 +105,23 @@ it('shows the customer with its invoices and reminders, and pauses the whole cus
   await vi.waitFor(async () => expect((await handle.query(stateQuery)).hold).toBeNull());
 });
 
+it('records a reminder made by hand at a later level, and the workflow plans the next one on the chosen date', async () => {
+  expect((await act('manual-reminder', { level: '2', note: '', nextOn: '' })).body).toContain('note: required');
+  expect((await act('manual-reminder', { level: '2', note: 'Appel', nextOn: '2020-01-01' })).body).toContain('nextOn: a date after today');
+  const done = await act('manual-reminder', { level: '2', note: 'Appel à la comptable, promesse de virement', nextOn: '2099-07-01' });
+  expect(done.body).toContain('Relance 2 done by hand: Appel à la comptable, promesse de virement — next reminder on 2099-07-01');
+  const handle = plain.workflow.getHandle(dunningWorkflowId(invoiceId));
+  await vi.waitFor(async () => expect((await handle.query(stateQuery)).next).toMatchObject({ level: 3, sendDate: nextBusinessDay('2099-07-01', 'FR') }));
+  expect((await handle.query(stateQuery)).level).toBe(2);
+  expect(await db.sql`select level, channel, status, note, next_planned_on from reminders where invoice_id = ${invoiceId}`).toEqual([
+    { level: 2, channel: 'manual', status: 'sent', note: 'Appel à la comptable, promesse de virement', next_planned_on: '2099-07-01' },
+  ]);
+  expect((await act('manual-reminder', { level: '1', note: 'Encore', nextOn: '' })).body).toContain('level: one of the steps after level 2');
+});
+
 it('records a payment, naming a bad amount, and the workflow ends as paid', async () => {
   expect((await act('payments', { amount: '-3', paidOn: '2026-11-20', method: 'transfer' })).body).toContain('amount: a positive amount');
   const paid = await act('payments', { amount: '500,00', paidOn: '2026-11-20', method: 'transfer' });
   expect(paid.body).toMatch(/data-testid="balance">0,00\s€/);
-  expect(await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).result()).toEqual({ status: 'paid', level: 0 });
+  expect(await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).result()).toEqual({ status: 'paid', level: 2 });
 });

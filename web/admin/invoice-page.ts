@@ -9,13 +9,13 @@ import { lastSentReminder } from '../../db/queries/reminders.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { stepsOfPolicy } from '../../db/queries/steps.js';
 import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
-import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
+import { addDays, isIsoDate } from '../../workflows/schedule/calendar-date.js';
 import { upcomingSteps } from '../../workflows/schedule/plan.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../dunning-state.js';
 import { langOf, messages } from '../i18n.js';
-import { askWorkflow, recordPaymentAndWake } from '../invoice-actions.js';
+import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '../invoice-actions.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
 
@@ -75,13 +75,18 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
         </section>
         <section class="card"><h2>${t.workflow}</h2>
           ${live
-            ? html`<p><strong>${live.runStatus}</strong>${live.state ? html` · ${live.state.status} · ${t.level} ${live.state.level}${live.state.next ? html` · ${live.state.next.name} ${formatDate(live.state.next.sendDate, lang)}` : ''}${live.state.blockedReason ? html`<div class="failed">⚠ ${live.state.blockedReason}</div>` : ''}` : ''}</p>
+            ? html`<p><strong>${live.runStatus}</strong>${live.state ? html` · ${live.state.status} · ${t.level} ${live.state.level}${live.state.next ? html` · <span data-testid="workflow-next">${live.state.next.name} ${formatDate(live.state.next.sendDate, lang)}</span>` : ''}${live.state.blockedReason ? html`<div class="failed">⚠ ${live.state.blockedReason}</div>` : ''}` : ''}</p>
               <p><a href="${live.temporalUiUrl}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>`
             : html`<p class="muted">${t.notRunning}</p>`}
           ${open
             ? html`<div class="actions">
                 ${action('send-now', t.sendNow, html`<input name="note" placeholder="${t.note}" maxlength="500">`)}
                 ${inv.paused ? action('resume', t.resume) : action('pause', t.pause, html`<input name="reason" placeholder="${t.reason}" required maxlength="500">`)}
+                ${forecast.length
+                  ? action('manual-reminder', t.manualReminder, html`<select name="level" aria-label="${t.level}">${forecast.map((s) => html`<option value="${s.level}">${s.level} · ${s.name}</option>`)}</select>
+                      <input name="note" placeholder="${t.manualNote}" required maxlength="1000">
+                      <label class="inline">${t.nextDate}<input type="date" name="nextOn" min="${addDays(today, 1)}"></label>`)
+                  : ''}
               </div>`
             : ''}
         </section>
@@ -145,6 +150,8 @@ async function perform(
       return answer(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(pauseUpdate, { args: [{ reason: text('reason'), actor }] })), () => '');
     case 'resume':
       return answer(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(resumeUpdate, { args: [{ actor }] })), () => '');
+    case 'manual-reminder':
+      return manualReminder(inv, deps, actor, text);
     case 'notes':
       if (!text('note')) return { ok: false, text: 'note: required' };
       await insertEvent(deps.sql, { invoiceId: inv.id, kind: 'note', message: text('note').slice(0, 1000), actor });
@@ -163,4 +170,18 @@ async function perform(
     default:
       return { ok: false, text: `unknown action ${name}` };
   }
+}
+
+/** A reminder made by hand at a later level (source 003): the note, and optionally the next reminder's date. */
+async function manualReminder(inv: InvoiceSummary, deps: WebDeps, actor: string, text: (field: string) => string): Promise<{ ok: boolean; text?: string }> {
+  const [facts, last, settings] = await Promise.all([invoiceFacts(deps.sql, inv.id), lastSentReminder(deps.sql, inv.id), getSettings(deps.sql)]);
+  const steps = facts?.policyId ? await stepsOfPolicy(deps.sql, facts.policyId) : [];
+  const lastLevel = last?.level ?? 0;
+  const step = steps.find((s) => s.level === Number(text('level')));
+  if (!step || step.level <= lastLevel) return { ok: false, text: `level: one of the steps after level ${lastLevel}` };
+  if (!text('note')) return { ok: false, text: 'note: required' };
+  const nextOn = text('nextOn') || null;
+  if (nextOn !== null && (!isIsoDate(nextOn) || nextOn <= localDate(Date.now(), settings.timezone))) return { ok: false, text: 'nextOn: a date after today, YYYY-MM-DD' };
+  const recorded = await recordManualReminderAndWake(deps, { invoiceId: inv.id, step, note: text('note').slice(0, 1000), nextPlannedOn: nextOn, actor });
+  return recorded ? { ok: true } : { ok: false, text: `level: ${step.name} was already sent or is being sent` };
 }
