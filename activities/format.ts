@@ -1,11 +1,19 @@
 const LOCALES: Record<string, string> = { fr: 'fr-FR', en: 'en-GB' };
 
+// Building an Intl formatter costs far more than using one; a page of 50 rows uses a few hundred.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+
 export function formatMoney(cents: number, currency: string, language: string): string {
-  return new Intl.NumberFormat(LOCALES[language] ?? 'fr-FR', { style: 'currency', currency }).format(cents / 100);
+  const locale = LOCALES[language] ?? 'fr-FR';
+  return formatter(`money:${locale}:${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency })).format(cents / 100);
 }
 
 export function formatDate(isoDate: string, language: string): string {
-  return new Intl.DateTimeFormat(LOCALES[language] ?? 'fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${isoDate}T00:00:00Z`),
-  );
+  const locale = LOCALES[language] ?? 'fr-FR';
+  return formatter(`date:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' })).format(new Date(`${isoDate}T00:00:00Z`));
 }

@@ -10,6 +10,9 @@ export function createSql(url: string, options: { max?: number } = {}): Sql {
   return postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
+    // Statements are prepared; after five runs PostgreSQL may switch to a generic plan that ignores
+    // the filter's values, and a follow-up filtered to a few rows would scan them all.
+    connection: { plan_cache_mode: 'force_custom_plan' },
     types: {
       date: { to: DATE_OID, from: [DATE_OID], serialize: (v: string) => v, parse: (v: string) => v },
       int8: { to: INT8_OID, from: [INT8_OID], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },

@@ -59,7 +59,8 @@ const fr = {
   selectOverdue: 'Cocher les échues',
   previous: 'Précédent',
   next: 'Suivant',
-  pageOf: (page: number, pages: number, total: number) => `Page ${page} / ${pages} · ${total} facture${total > 1 ? 's' : ''}`,
+  pageOf: (page: number, pages: number, total: number, more: boolean) =>
+    `Page ${page} / ${pages.toLocaleString('fr-FR')}${more ? '+' : ''} · ${more ? 'plus de ' : ''}${total.toLocaleString('fr-FR')} facture${total > 1 ? 's' : ''}`,
   noResult: 'Aucune facture ne correspond à ces filtres.',
   ended: 'Relances terminées',
   invalidFilter: 'Filtre invalide',
@@ -145,7 +146,8 @@ const en: typeof fr = {
   selectOverdue: 'Select overdue',
   previous: 'Previous',
   next: 'Next',
-  pageOf: (page: number, pages: number, total: number) => `Page ${page} of ${pages} · ${total} invoice${total === 1 ? '' : 's'}`,
+  pageOf: (page: number, pages: number, total: number, more: boolean) =>
+    `Page ${page} of ${pages.toLocaleString('en')}${more ? '+' : ''} · ${more ? 'over ' : ''}${total.toLocaleString('en')} invoice${total === 1 ? '' : 's'}`,
   noResult: 'No invoice matches these filters.',
   ended: 'Follow-up finished',
   invalidFilter: 'Invalid filter',

@@ -78,7 +78,7 @@ function queryString(f: Filter, changes: Partial<Filter>): string {
 async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages) {
   const settings = await getSettings(sql);
   const today = localDate(Date.now(), settings.timezone);
-  const { rows, total } = await listFollowUp(sql, { ...f, pageSize: PAGE_SIZE } satisfies FollowUpFilter);
+  const { rows, total, more } = await listFollowUp(sql, { ...f, pageSize: PAGE_SIZE } satisfies FollowUpFilter);
   const policies = new Map<number, FollowUpStep[]>();
   for (const id of new Set(rows.map((r) => r.policyId).filter((p): p is number => p !== null))) policies.set(id, await stepsOfPolicy(sql, id));
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -93,7 +93,7 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages) {
   return html`<form id="selection" class="card">
     <div class="toolbar">
       ${link({ check: 'all' }, t.selectAll)} · ${link({ check: 'none' }, t.selectNone)} · ${link({ check: 'overdue' }, t.selectOverdue)}
-      <span class="muted right">${t.pageOf(f.page, pages, total)}</span>
+      <span class="muted right">${t.pageOf(f.page, pages, total, more)}</span>
     </div>
     <table class="follow-up">
       <thead><tr><th></th>${sortHeader('number', t.invoice)}${sortHeader('customer', t.customer)}<th class="num">${t.amount}</th>${sortHeader('balance', t.balance, 'num')}${sortHeader('due', t.dueDate)}<th class="num">${t.daysLate}</th><th>${t.lastReminder}</th><th>${t.nextAction}</th></tr></thead>
@@ -101,7 +101,7 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages) {
     </table>
     <div class="toolbar">
       ${f.page > 1 ? link({ page: f.page - 1 }, `← ${t.previous}`) : ''}
-      ${f.page < pages ? link({ page: f.page + 1 }, `${t.next} →`, 'right') : ''}
+      ${f.page < pages || (more && rows.length === PAGE_SIZE) ? link({ page: f.page + 1 }, `${t.next} →`, 'right') : ''}
     </div>
   </form>`;
 }

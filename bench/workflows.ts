@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { createSql } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+import { ensureDefaultPolicy } from '../db/seed/defaults.js';
+import { buildWorkflowBundle } from '../worker/build-bundle.js';
+import { childEnvironment } from '../worker/config.js';
+import { peakRssMb, stopChild } from './processes.js';
+
+/** Invoice workflows started and planned by a worker coming up on a database of open invoices. */
+export async function benchWorkflows(opts: { adminUrl: string; temporalAddress: string; client: Client; dir: string; invoices: number }): Promise<string> {
+  const { invoices } = opts;
+  const admin = createSql(opts.adminUrl, { max: 1 });
+  await admin.unsafe('drop database if exists bench_workflows');
+  await admin.unsafe('create database bench_workflows');
+  const url = opts.adminUrl.replace(/\/[^/]+$/, '/bench_workflows');
+  const sql = createSql(url);
+  try {
+    await migrate(sql);
+    await ensureDefaultPolicy(sql);
+    // Customers and invoices written in bulk: the benchmark measures Temporal and the worker, not inserts.
+    await sql`insert into customers (ref, name, emails, language)
+      select 'B-' || g, 'Bench customer ' || g, array['ap' || g || '@bench.example'], 'fr' from generate_series(1, 500) g`;
+    await sql`insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
+      select 'BF-' || g, (select id from customers where ref = 'B-' || (1 + g % 500)), current_date, current_date + (5 + g % 60), 'EUR', 10000 + g
+      from generate_series(1, ${invoices}) g`;
+
+    const bundle = await buildWorkflowBundle(join(opts.dir, 'workflow-bundle.js'));
+    // The worker starts every open invoice's workflow itself (eagerly) when it comes up.
+    const started = Date.now();
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: childEnvironment({ DATABASE_URL: url, TEMPORAL_ADDRESS: opts.temporalAddress, API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: bundle }),
+    });
+    try {
+      let startSeconds = 0;
+      // Planned = the workflow has loaded its invoice, computed its next step and published NextStepAt.
+      let planned = 0;
+      while (planned < invoices) {
+        await new Promise((r) => setTimeout(r, 1000));
+        if (!startSeconds && (await opts.client.workflow.count()).count >= invoices) startSeconds = (Date.now() - started) / 1000;
+        planned = (await opts.client.workflow.count('DunningStatus = "scheduled" AND NextStepAt IS NOT NULL')).count;
+        console.log(`planned ${planned}/${invoices}`);
+        if ((Date.now() - started) / 1000 > 900) throw new Error('gave up after 15 minutes');
+      }
+      const planSeconds = (Date.now() - started) / 1000;
+      const peak = await peakRssMb(worker.pid!);
+      return `## Invoice workflows (issue 2)
+
+| measure | result | target |
+| --- | --- | --- |
+| ${invoices.toLocaleString('en')} invoice workflows started by the worker as it comes up | ${startSeconds.toFixed(1)} s (${Math.round(invoices / startSeconds)} per second) | — |
+| … and each has loaded its invoice and planned its next step | ${planSeconds.toFixed(1)} s after the worker was launched | under 60 s |
+| worker peak memory (VmHWM) with ${invoices.toLocaleString('en')} sleeping workflows | ${peak.toFixed(0)} MB | under 1 GB |
+`;
+    } finally {
+      await stopChild(worker);
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+    await admin.end({ timeout: 5 });
+  }
+}
