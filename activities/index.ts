@@ -1,6 +1,9 @@
+import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
+import { createBulkRunActivities } from './bulk-runs.js';
 import { createDunningActivities } from './dunning.js';
 import type { Mailer } from './mail/mailer.js';
+import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { createReminderActivities } from './reminders.js';
 
 export interface ActivityDeps {
@@ -8,11 +11,15 @@ export interface ActivityDeps {
   mailer: Mailer;
   /** Sender used when the company settings name none. */
   defaultFrom: string;
+  pdf: PdfRenderer;
+  /** Bulk runs ask invoice workflows through it. */
+  temporal: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDunningActivities(deps),
     ...createReminderActivities(deps),
+    ...createBulkRunActivities(deps),
   };
 }

@@ -1,7 +1,9 @@
 import type { Sql } from '../db/client.js';
+import type { Customer } from '../db/queries/customers.js';
+import { saveDocument } from '../db/queries/documents.js';
 import { insertEvent } from '../db/queries/events.js';
 import { dunnableFacts, invoiceFacts, noteReminderSent } from '../db/queries/invoices.js';
-import { claimReminder, markReminderFailed, markReminderSent } from '../db/queries/reminders.js';
+import { claimReminder, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
 import { templateFor } from '../db/queries/templates.js';
@@ -10,7 +12,10 @@ import { dunningHold } from '../workflows/schedule/dunnable.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { EmailRejectedError, type Mailer } from './mail/mailer.js';
 import { loadMergeFields } from './load-merge-fields.js';
-import { renderEmail } from './render.js';
+import type { MergeFields } from './merge-fields.js';
+import { mergePdfs } from './pdf/merge.js';
+import type { PdfRenderer } from './pdf/pdf-renderer.js';
+import { renderEmail, renderLetter, stampWord } from './render.js';
 
 export interface PerformReminderInput {
   invoiceId: number;
@@ -20,13 +25,42 @@ export interface PerformReminderInput {
   nextPlannedOn?: string | null;
   /** The workflow's clock (epoch ms): the instant the reminder is performed, recorded as its date. */
   at: number;
+  /** Default: the step's channel. */
+  channel?: 'email' | 'letter';
+  /** Default: the step's "attach the invoice PDF". */
+  attachPdf?: boolean;
+  runId?: number;
 }
 
-export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sql; mailer: Mailer; defaultFrom: string }) {
+export interface ReminderDeps {
+  sql: Sql;
+  mailer: Mailer;
+  pdf: PdfRenderer;
+  defaultFrom: string;
+}
+
+const hasPostalAddress = (c: Customer) => Boolean(c.addressLine1.trim() && c.city.trim());
+
+export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: ReminderDeps) {
+  /** The letter and the stamped invoice copy, as one PDF. */
+  async function letterPdf(stepId: number, isFinal: boolean, customer: Customer, fields: MergeFields, actor: string) {
+    const template = (await templateFor(sql, stepId, 'letter', customer.language, actor)) ?? (await templateFor(sql, stepId, 'email', customer.language, actor));
+    if (!template) return undefined;
+    const parts = renderLetter(template, fields, { stamp: stampWord(isFinal, customer.language), language: customer.language });
+    return mergePdfs([await pdf.render(parts.letter), await pdf.render(parts.invoiceCopy)]);
+  }
+
+  /** Just the stamped invoice copy, for an e-mail attachment. */
+  async function invoiceCopyPdf(isFinal: boolean, customer: Customer, fields: MergeFields): Promise<Uint8Array> {
+    const parts = renderLetter({ subject: '', body: '' }, fields, { stamp: stampWord(isFinal, customer.language), language: customer.language });
+    return pdf.render(parts.invoiceCopy);
+  }
+
   return {
     /**
      * Performs one level for one invoice, at most once: re-checks payment and pauses, claims the
-     * (invoice, level) slot, renders, sends with the slot's idempotency key, and records the result.
+     * (invoice, level) slot, renders, sends with the slot's idempotency key (or stores the letter
+     * for printing), and records the result.
      */
     async performReminder(input: PerformReminderInput): Promise<ReminderOutcome> {
       const { invoiceId, level } = input;
@@ -37,14 +71,17 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
       const hold = dunningHold(dunnableFacts(inv, settings.minimumBalanceCents));
       if (hold) return { status: 'skipped', level, hold };
 
+      const channel = input.channel ?? step.channel;
+      const attachPdf = input.attachPdf ?? step.attachPdf;
       const today = localDate(input.at, settings.timezone);
       const claim = await claimReminder(sql, {
-        invoiceId, level, stepId: step.id, stepName: step.name, channel: 'email',
+        invoiceId, level, stepId: step.id, stepName: step.name, channel, attachPdf, runId: input.runId ?? null,
         actor: input.actor, note: input.note, nextPlannedOn: input.nextPlannedOn ?? null,
       });
       if (claim.status === 'sent') {
         return { status: 'sent', level, reminderId: claim.id, sentOn: localDate(claim.sentAt!.getTime(), settings.timezone) };
       }
+      if (claim.status === 'prepared') return { status: 'prepared', level, reminderId: claim.id };
 
       const { fields, customer } = await loadMergeFields(sql, { invoice: inv, settings, level, step, today });
       const fail = async (reason: string): Promise<ReminderOutcome> => {
@@ -61,10 +98,34 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
         return { status: 'failed', level, reminderId: claim.id, reason };
       };
 
-      if (customer.emails.length === 0) return fail('no e-mail address for this customer');
+      const byEmail = channel !== 'letter';
+      const byLetter = channel !== 'email';
+      if (byEmail && customer.emails.length === 0) return fail('no e-mail address for this customer');
+      if (byLetter && !hasPostalAddress(customer)) return fail('no postal address for this customer');
+
+      if (byLetter) {
+        const letter = await letterPdf(step.id, step.isFinal, customer, fields, input.actor);
+        if (!letter) return fail(`no letter or e-mail template for "${step.name}"`);
+        await saveDocument(sql, { reminderId: claim.id, filename: `${inv.number}-${level}.pdf`.replace(/[^\w.-]/g, '_'), content: letter.pdf, pages: letter.pages });
+      }
+      if (!byEmail) {
+        await sql.begin(async (tx) => {
+          const t = tx as unknown as Sql;
+          await markReminderPrepared(t, claim.id);
+          await insertEvent(t, {
+            invoiceId, kind: 'letter_prepared', level, actor: input.actor,
+            message: `${step.name}: letter ready to print${input.note ? ` — ${input.note}` : ''}`,
+            dedupeKey: `${claim.idempotencyKey}-prepared`,
+            occurredAt: input.at,
+          });
+        });
+        return { status: 'prepared', level, reminderId: claim.id };
+      }
+
       const template = await templateFor(sql, step.id, 'email', customer.language, input.actor);
       if (!template) return fail(`no e-mail template for "${step.name}"`);
       const email = renderEmail(template, fields);
+      const attachments = attachPdf ? [{ filename: `${inv.number}.pdf`.replace(/[^\w.-]/g, '_'), content: await invoiceCopyPdf(step.isFinal, customer, fields) }] : [];
 
       let providerMessageId: string;
       try {
@@ -73,6 +134,7 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
           to: customer.emails,
           subject: email.subject,
           html: email.html,
+          attachments,
           idempotencyKey: claim.idempotencyKey,
         }));
       } catch (err) {
@@ -86,7 +148,7 @@ export function createReminderActivities({ sql, mailer, defaultFrom }: { sql: Sq
         await noteReminderSent(t, invoiceId, level, at);
         await insertEvent(t, {
           invoiceId, kind: 'reminder_sent', level, actor: input.actor,
-          message: `${step.name} sent by e-mail to ${customer.emails.join(', ')}${input.note ? ` — ${input.note}` : ''}`,
+          message: `${step.name} sent by e-mail to ${customer.emails.join(', ')}${attachments.length ? ' with the invoice PDF' : ''}${byLetter ? ', and as a letter' : ''}${input.note ? ` — ${input.note}` : ''}`,
           dedupeKey: `${claim.idempotencyKey}-sent`,
           occurredAt: input.at,
         });

@@ -1,9 +1,10 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { dunningWorkflowId } from '../workflows/ids.js';
 import { invoiceDunning } from '../workflows/invoice-dunning.js';
 import { invoiceChangedSignal } from '../workflows/messages.js';
 import { customerIdKey, invoiceNumberKey } from '../workflows/search-attributes.js';
 
-export const dunningWorkflowId = (invoiceId: number) => `invoice-${invoiceId}`;
+export { dunningWorkflowId } from '../workflows/ids.js';
 
 type InvoiceRef = { id: number; number: string; customerRef: string };
 

@@ -44,6 +44,7 @@ const schema = z.object({
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: url.optional(),
   MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(0, 'must be 0 or more').default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,6 +74,8 @@ export interface Config {
   /** The first admin, created on an empty database. */
   firstAdmin: { email: string; password?: string };
   mail: { resendApiKey?: string; resendBaseUrl?: string; from: string };
+  /** The Chromium that renders letters and invoice copies to PDF. */
+  chromiumPath: string;
   logLevel: string;
   demoData: boolean;
 }
@@ -120,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiToken: e.API_TOKEN,
     firstAdmin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
     mail: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, from: e.MAIL_FROM },
+    chromiumPath: e.CHROMIUM_PATH,
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,
   };

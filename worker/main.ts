@@ -5,6 +5,7 @@ import { ensureDunningWorkflows } from '../web/dunning-client.js';
 import { loadConfig } from './config.js';
 import { createSql } from '../db/client.js';
 import { createMailer } from '../activities/mail/create-mailer.js';
+import { createPdfRenderer } from '../activities/pdf/pdf-renderer.js';
 import { createLogger } from './logger.js';
 import { createWorker } from './create-worker.js';
 import { connectWorker } from './temporal-connection.js';
@@ -18,24 +19,26 @@ async function main(): Promise<void> {
   const sql = createSql(config.database.url);
   const connection = await connectWorker(config.temporal);
   const mailer = createMailer(config.mail, sql);
+  const pdf = createPdfRenderer({ executablePath: config.chromiumPath });
+  // A client on the worker's own connection: bulk runs ask invoice workflows through it, and it
+  // starts missing workflows eagerly (the server hands their first task straight back here).
+  const client = new Client({ connection, namespace: config.temporal.namespace });
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { sql, mailer, defaultFrom: config.mail.from },
+    deps: { sql, mailer, pdf, temporal: client, defaultFrom: config.mail.from },
     workflowBundle: config.temporal.workflowBundle ? { codePath: config.temporal.workflowBundle } : undefined,
     tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
   });
   log.info({ taskQueue: config.temporal.taskQueue, mail: mailer.kind }, 'worker started');
   // SIGINT/SIGTERM make the SDK drain and stop the worker; then the connections close, in that order.
   const running = worker.run();
-  // A client on the worker's own connection starts missing workflows eagerly: the server hands
-  // their first task straight back to this worker, without a round trip through the task queue.
-  const client = new Client({ connection, namespace: config.temporal.namespace });
   ensureDunningWorkflows(client, config.temporal.taskQueue, await openInvoiceRefs(sql), { eager: true })
     .then(() => log.info('every open invoice has its dunning workflow'))
     .catch((err) => log.error({ err }, 'could not check the dunning workflows'));
   await running;
+  await pdf.close();
   await connection.close();
   await sql.end({ timeout: 5 });
   log.info('worker stopped');

@@ -1,1 +1,2 @@
 export { invoiceDunning } from './invoice-dunning.js';
+export { bulkRun } from './bulk-run.js';

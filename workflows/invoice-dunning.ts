@@ -153,7 +153,10 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       const level = manual.request.level ?? state.level + 1;
       const outcome: ReminderOutcome = hold
         ? { status: 'skipped', level, hold }
-        : await acts.performReminder({ invoiceId, level, actor: manual.request.actor, note: manual.request.note ?? null, at: Date.now() });
+        : await acts.performReminder({
+            invoiceId, level, actor: manual.request.actor, note: manual.request.note ?? null, at: Date.now(),
+            channel: manual.request.channel, attachPdf: manual.request.attachPdf, runId: manual.request.runId,
+          });
       if (outcome.status === 'sent') {
         // Known before the next reload, so a second "send now" for this level is refused at once.
         state.level = Math.max(state.level, outcome.level);

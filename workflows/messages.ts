@@ -20,10 +20,18 @@ export interface SendNowRequest {
   level?: number;
   note?: string;
   actor: string;
+  /** Defaults to the step's channel. */
+  channel?: 'email' | 'letter';
+  /** Defaults to the step's "attach the invoice PDF". */
+  attachPdf?: boolean;
+  /** The bulk run that asks, recorded on the reminder so the run can gather its letters. */
+  runId?: number;
 }
 
 export type ReminderOutcome =
   | { status: 'sent'; level: number; reminderId: number; sentOn: IsoDate }
+  /** A letter rendered and stored: it counts as sent once downloaded for printing. */
+  | { status: 'prepared'; level: number; reminderId: number }
   | { status: 'failed'; level: number; reminderId: number; reason: string }
   | { status: 'skipped'; level: number; hold: DunningHold }
   /** The request itself was wrong (no step at that level); nothing was recorded. */

@@ -6,6 +6,8 @@ export const customerIdKey = defineSearchAttributeKey('CustomerId', 'KEYWORD');
 export const dunningLevelKey = defineSearchAttributeKey('DunningLevel', 'INT');
 export const nextStepAtKey = defineSearchAttributeKey('NextStepAt', 'DATETIME');
 export const dunningStatusKey = defineSearchAttributeKey('DunningStatus', 'KEYWORD');
+export const bulkRunIdKey = defineSearchAttributeKey('BulkRunId', 'INT');
+export const runProgressKey = defineSearchAttributeKey('RunItemsDone', 'INT');
 
 /** `temporal server start-dev --search-attribute` arguments for the keys above. */
 export const searchAttributeDefinitions: Record<string, 'Keyword' | 'Int' | 'Datetime'> = {
@@ -14,4 +16,6 @@ export const searchAttributeDefinitions: Record<string, 'Keyword' | 'Int' | 'Dat
   DunningLevel: 'Int',
   NextStepAt: 'Datetime',
   DunningStatus: 'Keyword',
+  BulkRunId: 'Int',
+  RunItemsDone: 'Int',
 };

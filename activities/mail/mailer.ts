@@ -3,6 +3,7 @@ export interface OutgoingEmail {
   to: string[];
   subject: string;
   html: string;
+  attachments: { filename: string; content: Uint8Array }[];
   /** Same key, same message: the provider (or the outbox) sends it once. */
   idempotencyKey: string;
 }

@@ -10,7 +10,10 @@ export function createResendMailer(options: { apiKey: string; baseUrl?: string }
     kind: 'resend',
     async send(email) {
       const { data, error } = await resend.emails.send(
-        { from: email.from, to: email.to, subject: email.subject, html: email.html },
+        {
+          from: email.from, to: email.to, subject: email.subject, html: email.html,
+          attachments: email.attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content) })),
+        },
         { idempotencyKey: email.idempotencyKey },
       );
       if (data) return { providerMessageId: data.id };

@@ -50,6 +50,7 @@ export interface InvoiceFactsRow {
   currency: string;
   /** The invoice's due date, or the first installment not yet covered by payments. */
   referenceDueDate: string | null;
+  letterToPrint: boolean;
 }
 
 /** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
@@ -61,6 +62,7 @@ export function dunnableFacts(inv: InvoiceFactsRow, minimumBalanceCents: number)
     customerPaused: inv.customerPaused,
     excluded: inv.excluded,
     minimumBalanceCents,
+    letterToPrint: inv.letterToPrint,
   };
 }
 
@@ -75,7 +77,8 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
                 select due_date, sum(amount_cents) over (order by seq) as covered
                 from installments where invoice_id = i.id) s
               where covered > i.paid_cents order by due_date limit 1),
-             i.due_date) as "referenceDueDate"
+             i.due_date) as "referenceDueDate",
+           exists (select 1 from reminders r where r.invoice_id = i.id and r.status = 'prepared') as "letterToPrint"
     from invoices i join customers c on c.id = i.customer_id
     where i.id = ${invoiceId}`;
   return row;

@@ -2,7 +2,7 @@ import type { Sql } from '../client.js';
 
 export interface ReminderClaim {
   id: number;
-  status: 'pending' | 'sent' | 'failed';
+  status: 'pending' | 'prepared' | 'sent' | 'failed';
   idempotencyKey: string;
   sentAt: Date | null;
 }
@@ -13,15 +13,19 @@ export interface ReminderClaim {
  */
 export async function claimReminder(
   sql: Sql,
-  r: { invoiceId: number; level: number; stepId: number; stepName: string; channel: 'email' | 'letter'; actor: string; note: string | null; nextPlannedOn: string | null },
+  r: {
+    invoiceId: number; level: number; stepId: number; stepName: string; channel: 'email' | 'letter' | 'both'; attachPdf: boolean;
+    runId: number | null; actor: string; note: string | null; nextPlannedOn: string | null;
+  },
 ): Promise<ReminderClaim> {
   const firstKey = `relance-${r.invoiceId}-${r.level}-1`;
   const [claimed] = await sql<ReminderClaim[]>`
-    insert into reminders (invoice_id, level, step_id, step_name, channel, performed_by, note, next_planned_on, idempotency_key)
-    values (${r.invoiceId}, ${r.level}, ${r.stepId}, ${r.stepName}, ${r.channel}, ${r.actor}, ${r.note}, ${r.nextPlannedOn}, ${firstKey})
+    insert into reminders (invoice_id, level, step_id, step_name, channel, attach_pdf, run_id, performed_by, note, next_planned_on, idempotency_key)
+    values (${r.invoiceId}, ${r.level}, ${r.stepId}, ${r.stepName}, ${r.channel}, ${r.attachPdf}, ${r.runId}, ${r.actor}, ${r.note}, ${r.nextPlannedOn}, ${firstKey})
     on conflict (invoice_id, level) do update
       set status = 'pending', failure_reason = null, attempt = reminders.attempt + 1,
           idempotency_key = 'relance-' || reminders.invoice_id || '-' || reminders.level || '-' || (reminders.attempt + 1),
+          channel = excluded.channel, attach_pdf = excluded.attach_pdf, run_id = excluded.run_id,
           performed_by = excluded.performed_by, note = excluded.note, next_planned_on = excluded.next_planned_on
       where reminders.status = 'failed'
     returning id, status, idempotency_key as "idempotencyKey", sent_at as "sentAt"`;
@@ -136,4 +140,29 @@ export async function recordManualReminder(
       where reminders.status = 'failed'
     returning id`;
   return row?.id;
+}
+
+/** A letter rendered and stored, waiting for its download to count as sent. */
+export async function markReminderPrepared(sql: Sql, id: number): Promise<void> {
+  await sql`update reminders set status = 'prepared' where id = ${id}`;
+}
+
+/**
+ * Marks prepared letters as sent when they are downloaded for printing, once: the level advances,
+ * the timeline says so. Returns the invoices whose workflows must hear of it.
+ */
+export async function markLettersPrinted(sql: Sql, which: { runId: number } | { reminderId: number }, actor: string): Promise<number[]> {
+  return sql.begin(async (tx) => {
+    const printed = await tx<{ id: number; invoiceId: number; level: number; stepName: string; sentAt: Date }[]>`
+      update reminders set status = 'sent', sent_at = now()
+      where status = 'prepared' and ${'runId' in which ? tx`run_id = ${which.runId}` : tx`id = ${which.reminderId}`}
+      returning id, invoice_id as "invoiceId", level, step_name as "stepName", sent_at as "sentAt"`;
+    for (const r of printed) {
+      await tx`update invoices set last_level = greatest(last_level, ${r.level}), last_reminded_at = ${r.sentAt} where id = ${r.invoiceId}`;
+      await tx`insert into follow_up_events (invoice_id, kind, level, message, actor, dedupe_key)
+        values (${r.invoiceId}, 'letter_printed', ${r.level}, ${`${r.stepName}: letter downloaded for printing`}, ${actor}, ${`reminder-${r.id}-printed`})
+        on conflict (dedupe_key) do nothing`;
+    }
+    return [...new Set(printed.map((r) => r.invoiceId))];
+  });
 }

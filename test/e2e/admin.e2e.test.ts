@@ -16,12 +16,14 @@ import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { freshDatabase } from '../helpers/database.js';
+import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/ports.js';
 import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
 
 // The real server, worker, Temporal and Postgres, driven by Debian's Chromium.
 const ARTIFACTS = 'test-artifacts';
+const pdf = testPdfRenderer();
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let worker: Worker;
@@ -43,7 +45,7 @@ beforeAll(async () => {
   plain = new Client({ connection: env.connection });
   worker = await createWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue: 'e2e', workflowBundle: bundle,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>' },
+    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: plain },
   });
   running = worker.run();
   const app = createApp({ sql: db.sql, publicUrl: base, temporal: plain, taskQueue: 'e2e', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui.test', namespace: 'default' });
@@ -68,6 +70,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await pdf.close();
   await browser?.close();
   server?.close();
   worker?.shutdown();

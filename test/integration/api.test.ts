@@ -6,9 +6,11 @@ import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createApp } from '../../web/app.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { freshDatabase } from '../helpers/database.js';
+import { testPdfRenderer } from '../helpers/pdf.js';
 import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
 
 const TOKEN = 'test-token-of-at-least-24-chars';
+const pdf = testPdfRenderer();
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let worker: Worker;
@@ -21,12 +23,13 @@ beforeAll(async () => {
   db = d;
   worker = await createWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue: 'api', workflowBundle: bundle,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>' },
+    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: env.client },
   });
   running = worker.run();
   app = createApp({ sql: db.sql, publicUrl: 'http://localhost:3000', temporal: env.client, taskQueue: 'api', apiToken: TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default' });
 });
 afterAll(async () => {
+  await pdf.close();
   worker?.shutdown();
   await running;
   await env?.teardown();

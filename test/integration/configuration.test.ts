@@ -10,9 +10,11 @@ import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
+import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { timeSkippingEnvironment } from '../helpers/temporal.js';
 
+const pdf = testPdfRenderer();
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let app: ReturnType<typeof createApp>;
@@ -31,6 +33,7 @@ beforeAll(async () => {
   await makeInvoice(db.sql, customer, { number: 'F-CFG', dueDate: addDays(today, -20) });
 });
 afterAll(async () => {
+  await pdf.close();
   await db?.drop();
   await env?.teardown();
 });
@@ -146,7 +149,7 @@ describe('steps editor', () => {
 
   it('refuses to delete a step in use, with a message that says why', async () => {
     const invoice = await db.sql<{ id: number }[]>`select id from invoices where number = 'F-CFG'`;
-    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>' });
+    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>', pdf });
     expect(await reminders.performReminder({ invoiceId: invoice[0]!.id, level: 1, actor: 'system', note: null, at: Date.now() })).toMatchObject({ status: 'sent' });
     const [first] = await steps();
     const res = await post(`/settings/steps/${first!.id}/delete`, {});
@@ -211,7 +214,7 @@ describe('template editor', () => {
     expect(mine.status).toBe(200);
     const financeEmail = (await db.sql<{ email: string }[]>`select email from users where role = 'finance'`)[0]!.email;
     const [invoice] = await db.sql<{ id: number }[]>`select id from invoices where number = 'F-CFG'`;
-    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>' });
+    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>', pdf });
     await reminders.performReminder({ invoiceId: invoice!.id, level: 2, actor: financeEmail, note: null, at: Date.now() });
     const outbox = await get('/outbox', finance);
     expect(outbox.body).toContain('Mon relevé F-CFG');

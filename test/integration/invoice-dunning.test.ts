@@ -15,6 +15,7 @@ import { pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQ
 import { addDays, dayOfWeek } from '../../workflows/schedule/calendar-date.js';
 import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';
 import { freshDatabase } from '../helpers/database.js';
+import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { startResendServer } from '../helpers/resend-server.js';
 import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
@@ -25,6 +26,7 @@ const isBusinessDay = (d: string) => ![0, 6].includes(dayOfWeek(d)) && !(fr.isHo
 const nextBusinessDay = (d: string): string => (isBusinessDay(d) ? d : nextBusinessDay(addDays(d, 1)));
 const nineInParis = (d: string) => instantAt(d, 9, 'Europe/Paris');
 
+const pdf = testPdfRenderer();
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -36,6 +38,7 @@ beforeAll(async () => {
   sql = db.sql;
 });
 afterAll(async () => {
+  await pdf.close();
   await env?.teardown();
   await db?.drop();
 });
@@ -46,7 +49,7 @@ function newWorker(mailer: Mailer, taskQueue: string, tuning: { maxCachedWorkflo
     namespace: 'default',
     taskQueue,
     workflowBundle: bundle,
-    deps: { sql, mailer, defaultFrom: 'Relance <relance@test.example>' },
+    deps: { sql, mailer, defaultFrom: 'Relance <relance@test.example>', pdf, temporal: env.client },
     tuning,
   });
 }

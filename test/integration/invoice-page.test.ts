@@ -10,9 +10,11 @@ import { stateQuery } from '../../workflows/messages.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { signIn, ORIGIN } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
+import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
 
+const pdf = testPdfRenderer();
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let worker: Worker;
@@ -30,7 +32,7 @@ beforeAll(async () => {
   plain = new Client({ connection: env.connection });
   worker = await createWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue: 'page', workflowBundle: bundle,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>' },
+    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: plain },
   });
   running = worker.run();
   app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: plain, taskQueue: 'page', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui.test', namespace: 'default' });
@@ -42,6 +44,7 @@ beforeAll(async () => {
   await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery)).next).not.toBeNull());
 });
 afterAll(async () => {
+  await pdf.close();
   worker?.shutdown();
   await running;
   await env?.teardown();

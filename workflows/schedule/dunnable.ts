@@ -1,5 +1,5 @@
 /** Why an invoice is not chased right now, or null when it may be. */
-export type DunningHold = 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'below_minimum';
+export type DunningHold = 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'letter_to_print' | 'below_minimum';
 
 export interface DunnableFacts {
   status: 'open' | 'paid' | 'cancelled';
@@ -8,6 +8,8 @@ export interface DunnableFacts {
   customerPaused: boolean;
   excluded: boolean;
   minimumBalanceCents: number;
+  /** A letter is waiting to be downloaded for printing: its level counts once it is. */
+  letterToPrint: boolean;
 }
 
 export function dunningHold(f: DunnableFacts): DunningHold | null {
@@ -16,6 +18,7 @@ export function dunningHold(f: DunnableFacts): DunningHold | null {
   if (f.excluded) return 'excluded';
   if (f.paused) return 'paused';
   if (f.customerPaused) return 'customer_paused';
+  if (f.letterToPrint) return 'letter_to_print';
   if (f.balanceCents < f.minimumBalanceCents) return 'below_minimum';
   return null;
 }

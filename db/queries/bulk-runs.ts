@@ -1,0 +1,94 @@
+import type { Sql } from '../client.js';
+
+export type RunChannel = 'step' | 'email' | 'letter';
+export type ItemOutcome = 'sent' | 'prepared' | 'failed' | 'skipped' | 'refused';
+
+export interface BulkRun {
+  id: number;
+  createdBy: string | null;
+  createdAt: Date;
+  forcedLevel: number | null;
+  channel: RunChannel;
+  attachPdf: boolean;
+  finishedAt: Date | null;
+  lettersDownloadedAt: Date | null;
+  total: number;
+  done: number;
+  failed: number;
+  letters: number;
+}
+
+export interface RunItem {
+  invoiceId: number;
+  position: number;
+}
+
+/** Creates a run and its items in one statement; the invoices keep the order they were selected in. */
+export async function createBulkRun(
+  sql: Sql,
+  r: { userId: number; forcedLevel: number | null; channel: RunChannel; attachPdf: boolean; invoiceIds: number[] },
+): Promise<number> {
+  return sql.begin(async (tx) => {
+    const [run] = await tx<{ id: number }[]>`
+      insert into bulk_runs (created_by, forced_level, channel, attach_pdf) values (${r.userId}, ${r.forcedLevel}, ${r.channel}, ${r.attachPdf}) returning id`;
+    await tx`insert into bulk_run_items (run_id, invoice_id, position)
+      select ${run!.id}, id, position from unnest(${r.invoiceIds}::bigint[]) with ordinality as t(id, position)
+      where id in (select id from invoices)`;
+    return run!.id;
+  });
+}
+
+export async function bulkRunById(sql: Sql, id: number): Promise<BulkRun | undefined> {
+  const [row] = await sql<BulkRun[]>`
+    select r.id, u.name as "createdBy", r.created_at as "createdAt", r.forced_level as "forcedLevel", r.channel, r.attach_pdf as "attachPdf",
+           r.finished_at as "finishedAt", r.letters_downloaded_at as "lettersDownloadedAt",
+           count(i.*)::int as total, count(i.outcome)::int as done,
+           count(*) filter (where i.outcome in ('failed', 'refused'))::int as failed,
+           (select count(*)::int from documents d join bulk_run_items x on x.reminder_id = d.reminder_id where x.run_id = r.id) as letters
+    from bulk_runs r left join users u on u.id = r.created_by left join bulk_run_items i on i.run_id = r.id
+    where r.id = ${id} group by r.id, u.name`;
+  return row;
+}
+
+export async function recentBulkRuns(sql: Sql, limit = 20): Promise<BulkRun[]> {
+  const ids = await sql<{ id: number }[]>`select id from bulk_runs order by id desc limit ${limit}`;
+  return (await Promise.all(ids.map((r) => bulkRunById(sql, r.id)))).filter((r): r is BulkRun => r !== undefined);
+}
+
+export async function runItemsFrom(sql: Sql, runId: number, fromPosition: number, limit: number): Promise<RunItem[]> {
+  return sql<RunItem[]>`
+    select invoice_id as "invoiceId", position from bulk_run_items
+    where run_id = ${runId} and position > ${fromPosition} order by position limit ${limit}`;
+}
+
+export async function recordItemOutcome(
+  sql: Sql,
+  o: { runId: number; invoiceId: number; outcome: ItemOutcome; level: number | null; reason: string | null; reminderId: number | null },
+): Promise<void> {
+  await sql`update bulk_run_items set outcome = ${o.outcome}, level = ${o.level}, reason = ${o.reason}, reminder_id = ${o.reminderId}
+    where run_id = ${o.runId} and invoice_id = ${o.invoiceId}`;
+}
+
+export async function finishBulkRun(sql: Sql, runId: number): Promise<void> {
+  await sql`update bulk_runs set finished_at = coalesce(finished_at, now()) where id = ${runId}`;
+}
+
+export async function noteLettersDownloaded(sql: Sql, runId: number): Promise<void> {
+  await sql`update bulk_runs set letters_downloaded_at = coalesce(letters_downloaded_at, now()) where id = ${runId}`;
+}
+
+export interface RunItemLine {
+  invoiceNumber: string;
+  customerName: string;
+  outcome: ItemOutcome | null;
+  level: number | null;
+  reason: string | null;
+}
+
+/** What did not go as asked: failures, refusals and skips, with their reasons. */
+export async function runProblems(sql: Sql, runId: number): Promise<RunItemLine[]> {
+  return sql<RunItemLine[]>`
+    select i.number as "invoiceNumber", c.name as "customerName", b.outcome, b.level, b.reason
+    from bulk_run_items b join invoices i on i.id = b.invoice_id join customers c on c.id = i.customer_id
+    where b.run_id = ${runId} and b.outcome in ('failed', 'refused', 'skipped') order by b.position`;
+}

@@ -1,0 +1,33 @@
+import type { Sql } from '../client.js';
+
+export interface StoredDocument {
+  id: number;
+  reminderId: number | null;
+  filename: string;
+  content: Uint8Array;
+  pages: number;
+}
+
+/** Keeps a reminder's rendered file; a retried render of the same reminder keeps the first. */
+export async function saveDocument(sql: Sql, d: { reminderId: number; filename: string; content: Uint8Array; pages: number }): Promise<number> {
+  const [row] = await sql<{ id: number }[]>`
+    with ins as (
+      insert into documents (reminder_id, filename, content, pages) values (${d.reminderId}, ${d.filename}, ${Buffer.from(d.content)}, ${d.pages})
+      on conflict (reminder_id) do nothing returning id)
+    select id from ins union all select id from documents where reminder_id = ${d.reminderId} limit 1`;
+  return row!.id;
+}
+
+export async function documentById(sql: Sql, id: number): Promise<StoredDocument | undefined> {
+  const [row] = await sql<StoredDocument[]>`
+    select id, reminder_id as "reminderId", filename, content, pages from documents where id = ${id}`;
+  return row;
+}
+
+/** A run's letters in the order of its items. */
+export async function lettersOfRun(sql: Sql, runId: number): Promise<StoredDocument[]> {
+  return sql<StoredDocument[]>`
+    select d.id, d.reminder_id as "reminderId", d.filename, d.content, d.pages
+    from bulk_run_items b join documents d on d.reminder_id = b.reminder_id
+    where b.run_id = ${runId} order by b.position`;
+}

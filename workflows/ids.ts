@@ -1,0 +1,3 @@
+/** Workflow ids: one per invoice and one per bulk run, so a second start finds the first. */
+export const dunningWorkflowId = (invoiceId: number) => `invoice-${invoiceId}`;
+export const bulkRunWorkflowId = (runId: number) => `bulk-run-${runId}`;
