@@ -13,7 +13,7 @@ import { localDate } from '../workflows/schedule/zoned-time.js';
 import { EmailRejectedError, type Mailer } from './mail/mailer.js';
 import { loadMergeFields } from './load-merge-fields.js';
 import type { MergeFields } from './merge-fields.js';
-import { mergePdfs } from './pdf/merge.js';
+import { pageCount } from './pdf/merge.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { renderEmail, renderLetter, stampWord } from './render.js';
 
@@ -42,18 +42,18 @@ export interface ReminderDeps {
 const hasPostalAddress = (c: Customer) => Boolean(c.addressLine1.trim() && c.city.trim());
 
 export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: ReminderDeps) {
-  /** The letter and the stamped invoice copy, as one PDF. */
+  /** The letter and the stamped invoice copy, as one PDF rendered at once. */
   async function letterPdf(stepId: number, isFinal: boolean, customer: Customer, fields: MergeFields, actor: string) {
     const template = (await templateFor(sql, stepId, 'letter', customer.language, actor)) ?? (await templateFor(sql, stepId, 'email', customer.language, actor));
     if (!template) return undefined;
-    const parts = renderLetter(template, fields, { stamp: stampWord(isFinal, customer.language), language: customer.language });
-    return mergePdfs([await pdf.render(parts.letter), await pdf.render(parts.invoiceCopy)]);
+    const html = renderLetter(template, fields, { stamp: stampWord(isFinal, customer.language), language: customer.language });
+    const content = await pdf.render(html);
+    return { pdf: content, pages: await pageCount(content) };
   }
 
   /** Just the stamped invoice copy, for an e-mail attachment. */
   async function invoiceCopyPdf(isFinal: boolean, customer: Customer, fields: MergeFields): Promise<Uint8Array> {
-    const parts = renderLetter({ subject: '', body: '' }, fields, { stamp: stampWord(isFinal, customer.language), language: customer.language });
-    return pdf.render(parts.invoiceCopy);
+    return pdf.render(renderLetter({ subject: '', body: '' }, fields, { stamp: stampWord(isFinal, customer.language), language: customer.language, copyOnly: true }));
   }
 
   return {

@@ -38,25 +38,21 @@ const EMAIL_LAYOUT = `<!doctype html>
 <tr><td style="padding:16px 28px;border-top:1px solid #e5e7eb;font-size:12px;color:#6b7280">{{footer}}</td></tr>
 </table></body></html>`;
 
-export interface LetterParts {
-  /** The reminder's wording, rendered from the step's letter (or e-mail) template. */
-  letter: string;
-  /** A copy of the invoice, stamped with the level's word. */
-  invoiceCopy: string;
-}
-
-/** The two pages of a postal reminder as HTML, ready for the PDF renderer. */
-export function renderLetter(template: { subject: string; body: string }, fields: MergeFields, copy: { stamp: string; language: 'fr' | 'en' }): LetterParts {
-  const stamp = copy.stamp;
-  const labels = COPY_LABELS[copy.language];
+/**
+ * A postal reminder as one HTML document of two pages: the letter in the step's wording, then a
+ * copy of the invoice stamped with the level's word. `copyOnly` leaves the letter out (the PDF
+ * attached to an e-mail).
+ */
+export function renderLetter(
+  template: { subject: string; body: string },
+  fields: MergeFields,
+  copy: { stamp: string; language: 'fr' | 'en'; copyOnly?: boolean },
+): string {
   const subject = compile(template.subject, false)(fields).replace(/\s+/g, ' ').trim();
   const body = new hb.SafeString(compile(template.body, true)(fields));
   const address = fields.customer.address.split('\n');
   const company = [fields.company.address, [fields.company.email, fields.company.phone].filter(Boolean).join(' · ')].filter(Boolean);
-  return {
-    letter: compile(LETTER_LAYOUT, true)({ ...fields, subject, body, address, company }),
-    invoiceCopy: compile(INVOICE_COPY_LAYOUT, true)({ ...fields, address, company, stamp, labels }),
-  };
+  return compile(LETTER_LAYOUT, true)({ ...fields, subject, body, address, company, stamp: copy.stamp, labels: COPY_LABELS[copy.language], withLetter: !copy.copyOnly });
 }
 
 const COPY_LABELS = {
@@ -69,31 +65,31 @@ export function stampWord(isFinal: boolean, language: 'fr' | 'en'): string {
   return { fr: isFinal ? 'MISE EN DEMEURE' : 'RAPPEL', en: isFinal ? 'FORMAL NOTICE' : 'REMINDER' }[language];
 }
 
-const PAGE_STYLE = `@page { size: A4; margin: 18mm 20mm; }
+const LETTER_LAYOUT = `<!doctype html><html><head><meta charset="utf-8"><style>
+@page { size: A4; margin: 18mm 20mm; }
 body { font-family: Helvetica, Arial, sans-serif; font-size: 11pt; color: #111; margin: 0; }
+section { position: relative; height: 255mm; overflow: hidden; }
+section + section { break-before: page; }
 .head { display: flex; justify-content: space-between; border-bottom: 2px solid #1e3a8a; padding-bottom: 8px; }
 .company { font-size: 14pt; font-weight: bold; color: #1e3a8a; }
 .small { font-size: 9pt; color: #444; }
-.to { margin: 28mm 0 14mm 95mm; line-height: 1.4; }`;
-
-const LETTER_LAYOUT = `<!doctype html><html><head><meta charset="utf-8"><style>${PAGE_STYLE}
+.to { margin: 28mm 0 14mm 95mm; line-height: 1.4; }
 .subject { font-weight: bold; margin: 10mm 0 6mm; }
 .body { line-height: 1.5; }
-</style></head><body>
-<div class="head"><div><div class="company">{{company.name}}</div>{{#each company}}<div class="small">{{this}}</div>{{/each}}</div><div class="small">{{today}}</div></div>
-<div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
-<div class="subject">{{subject}}</div>
-<div class="body">{{body}}</div>
-</body></html>`;
-
-const INVOICE_COPY_LAYOUT = `<!doctype html><html><head><meta charset="utf-8"><style>${PAGE_STYLE}
 h1 { font-size: 18pt; margin: 10mm 0 4mm; }
 table { border-collapse: collapse; width: 100%; margin-top: 10mm; }
 td, th { border-bottom: 1px solid #ccc; padding: 6px 4px; text-align: left; }
 td.num { text-align: right; }
-.stamp { position: fixed; top: 95mm; left: 25mm; transform: rotate(-18deg); border: 5px solid #b91c1c; color: #b91c1c;
+.stamp { position: absolute; top: 120mm; left: 20mm; transform: rotate(-18deg); border: 5px solid #b91c1c; color: #b91c1c;
   font-size: 40pt; font-weight: bold; padding: 4mm 10mm; letter-spacing: 3px; opacity: .8; }
 </style></head><body>
+{{#if withLetter}}<section>
+<div class="head"><div><div class="company">{{company.name}}</div>{{#each company}}<div class="small">{{this}}</div>{{/each}}</div><div class="small">{{today}}</div></div>
+<div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
+<div class="subject">{{subject}}</div>
+<div class="body">{{body}}</div>
+</section>{{/if}}
+<section>
 <div class="head"><div><div class="company">{{company.name}}</div>{{#each company}}<div class="small">{{this}}</div>{{/each}}</div></div>
 <div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
 <h1>{{labels.copyOf}} {{invoice.number}}</h1>
@@ -103,4 +99,5 @@ td.num { text-align: right; }
 <tr><th>{{labels.balance}}</th><td class="num"><strong>{{amountDue}}</strong></td></tr>
 </table>
 <div class="stamp">{{stamp}}</div>
+</section>
 </body></html>`;

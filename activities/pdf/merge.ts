@@ -9,3 +9,7 @@ export async function mergePdfs(parts: readonly Uint8Array[]): Promise<{ pdf: Ui
   }
   return { pdf: await merged.save(), pages: merged.getPageCount() };
 }
+
+export async function pageCount(pdf: Uint8Array): Promise<number> {
+  return (await PDFDocument.load(pdf)).getPageCount();
+}

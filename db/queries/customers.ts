@@ -84,13 +84,15 @@ export interface CustomerReminderLine {
   status: string;
   at: Date;
   nextPlannedOn: string | null;
+  /** The letter's PDF, when the reminder went by post. */
+  documentId: number | null;
 }
 
 /** Every reminder across the customer's invoices, paid ones included (source 003's history). */
 export async function remindersOfCustomer(sql: Sql, customerId: number): Promise<CustomerReminderLine[]> {
   return sql<CustomerReminderLine[]>`
     select r.id, i.number as "invoiceNumber", r.note, r.level, r.step_name as "stepName", r.performed_by as "performedBy",
-           r.status, coalesce(r.sent_at, r.created_at) as at, r.next_planned_on as "nextPlannedOn"
-    from reminders r join invoices i on i.id = r.invoice_id
+           r.status, coalesce(r.sent_at, r.created_at) as at, r.next_planned_on as "nextPlannedOn", d.id as "documentId"
+    from reminders r join invoices i on i.id = r.invoice_id left join documents d on d.reminder_id = r.id
     where i.customer_id = ${customerId} order by coalesce(r.sent_at, r.created_at) desc, r.id desc`;
 }

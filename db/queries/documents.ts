@@ -31,3 +31,16 @@ export async function lettersOfRun(sql: Sql, runId: number): Promise<StoredDocum
     from bulk_run_items b join documents d on d.reminder_id = b.reminder_id
     where b.run_id = ${runId} order by b.position`;
 }
+
+export interface InvoiceLetter {
+  id: number;
+  filename: string;
+  level: number;
+  status: string;
+}
+
+export async function lettersOfInvoice(sql: Sql, invoiceId: number): Promise<InvoiceLetter[]> {
+  return sql<InvoiceLetter[]>`
+    select d.id, d.filename, r.level, r.status from documents d join reminders r on r.id = d.reminder_id
+    where r.invoice_id = ${invoiceId} order by r.level`;
+}

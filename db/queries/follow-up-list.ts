@@ -30,6 +30,8 @@ export interface FollowUpRow {
   lastRemindedAt: Date | null;
   lastNote: string | null;
   lastFailure: string | null;
+  /** Without an address the row cannot be chased by e-mail: it is marked, a letter still can. */
+  hasEmail: boolean;
 }
 
 export const COUNT_CAP = 10_000;
@@ -77,7 +79,7 @@ export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows:
              coalesce(c.policy_id, (select id from policies where is_default)) as "policyId",
              i.currency, i.total_cents as "totalCents", i.paid_cents as "paidCents", i.due_date as "dueDate", i.status,
              (i.paused or c.paused) as paused, i.last_level as "lastLevel", i.last_reminded_at as "lastRemindedAt",
-             r.note as "lastNote", f.failure_reason as "lastFailure"
+             r.note as "lastNote", f.failure_reason as "lastFailure", cardinality(c.emails) > 0 as "hasEmail"
       from page p join invoices i on i.id = p.id join customers c on c.id = i.customer_id
       left join lateral (select note from reminders where invoice_id = i.id and status = 'sent' order by level desc limit 1) r on true
       left join lateral (select failure_reason from reminders where invoice_id = i.id and status = 'failed' order by level desc limit 1) f on true

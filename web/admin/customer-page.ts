@@ -66,10 +66,11 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
       </div>
       <section class="card"><h2>${t.reminders}</h2>
         ${reminders.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
-          <thead><tr><th>Id</th><th>${t.invoice}</th><th>${t.note}</th><th>${t.level}</th><th>${t.user}</th><th>${t.date}</th><th>${t.nextDate}</th><th>${t.status}</th></tr></thead>
+          <thead><tr><th>Id</th><th>${t.invoice}</th><th>${t.note}</th><th>${t.level}</th><th>${t.user}</th><th>${t.date}</th><th>${t.nextDate}</th><th>${t.status}</th><th>${t.file}</th></tr></thead>
           <tbody>${reminders.map(
             (r) => html`<tr><td>${r.id}</td><td>${r.invoiceNumber}</td><td>${r.note ?? ''}</td><td>${r.level} · ${r.stepName}</td><td>${r.performedBy}</td>
-              <td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${r.status}</td></tr>`,
+              <td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${r.status}</td>
+              <td>${r.documentId ? html`<a href="/documents/${r.documentId}">PDF</a>` : ''}</td></tr>`,
           )}</tbody></table>`}
       </section>`,
     }),

@@ -44,7 +44,7 @@ export async function followUpPage(c: Context<AdminEnv>, deps: WebDeps) {
   const errors = parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message }));
   const filter = parsed.success ? parsed.data : filterSchema.parse({ ...raw, dueFrom: '', dueTo: '', level: '' });
   if (filter.dueFrom && filter.dueTo && filter.dueFrom > filter.dueTo) errors.push({ field: 'dueTo', message: '≥ dueFrom' });
-  const results = errors.length ? html`<p class="error" role="alert">${t.invalidFilter}: ${errors.map((e) => `${e.field} (${e.message})`).join(', ')}</p>` : await resultsPartial(deps.sql, filter, lang, t);
+  const results = errors.length ? html`<p class="error" role="alert">${t.invalidFilter}: ${errors.map((e) => `${e.field} (${e.message})`).join(', ')}</p>` : await resultsPartial(deps.sql, filter, lang, t, c.get('user').csrfToken);
   if (c.req.header('hx-request') && c.req.header('hx-target') === 'results') return c.html(results);
   return c.html(layout({ title: t.followUp, lang, t, user: c.get('user'), body: html`<h1>${t.followUp}</h1>${filterForm(filter, raw, t)}<div id="results">${results}</div>` }));
 }
@@ -75,7 +75,7 @@ function queryString(f: Filter, changes: Partial<Filter>): string {
   return `/invoices?${params.toString()}`;
 }
 
-async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages) {
+async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages, csrf: string) {
   const settings = await getSettings(sql);
   const today = localDate(Date.now(), settings.timezone);
   const { rows, total, more } = await listFollowUp(sql, { ...f, pageSize: PAGE_SIZE } satisfies FollowUpFilter);
@@ -90,7 +90,9 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages) {
     return html`<th class="${cls}">${link({ sort: key, dir, page: 1 }, label + arrow)}</th>`;
   };
   if (rows.length === 0) return html`<p class="card muted">${t.noResult}</p>`;
-  return html`<form id="selection" class="card">
+  const levels = [...new Map([...policies.values()].flat().map((s) => [s.level, s.name])).entries()].sort((a, b) => a[0] - b[0]);
+  return html`<form id="selection" class="card" method="post" action="/runs">
+    <input type="hidden" name="_csrf" value="${csrf}">
     <div class="toolbar">
       ${link({ check: 'all' }, t.selectAll)} · ${link({ check: 'none' }, t.selectNone)} · ${link({ check: 'overdue' }, t.selectOverdue)}
       <span class="muted right">${t.pageOf(f.page, pages, total, more)}</span>
@@ -99,6 +101,13 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages) {
       <thead><tr><th></th>${sortHeader('number', t.invoice)}${sortHeader('customer', t.customer)}<th class="num">${t.amount}</th>${sortHeader('balance', t.balance, 'num')}${sortHeader('due', t.dueDate)}<th class="num">${t.daysLate}</th><th>${t.lastReminder}</th><th>${t.nextAction}</th></tr></thead>
       <tbody>${rows.map((r) => row(r, f.check, policies.get(r.policyId ?? -1) ?? [], settings, today, lang, t))}</tbody>
     </table>
+    <fieldset class="run-options">
+      <legend>${t.runSelection}</legend>
+      <label>${t.runLevel} <select name="level"><option value="">${t.computedLevel}</option>${levels.map(([level, name]) => html`<option value="${level}">${level} · ${name}</option>`)}</select></label>
+      <label>${t.runChannel} <select name="channel"><option value="step">${t.channelStep}</option><option value="email">${t.channelEmail}</option><option value="letter">${t.channelLetter}</option></select></label>
+      <label class="inline"><input type="checkbox" name="attachPdf"> ${t.attachPdf}</label>
+      <button type="submit" class="primary">${t.startRun}</button>
+    </fieldset>
     <div class="toolbar">
       ${f.page > 1 ? link({ page: f.page - 1 }, `← ${t.previous}`) : ''}
       ${f.page < pages || (more && rows.length === PAGE_SIZE) ? link({ page: f.page + 1 }, `${t.next} →`, 'right') : ''}
@@ -118,7 +127,7 @@ function row(r: FollowUpRow, check: Filter['check'], steps: FollowUpStep[], sett
   return html`<tr class="row-${colour}" data-invoice="${r.number}">
     <td><input type="checkbox" name="invoice" value="${r.id}" aria-label="${r.number}" ${checked ? 'checked' : ''}></td>
     <td><a href="/invoices/${encodeURIComponent(r.number)}">${r.number}</a></td>
-    <td><a href="/customers/${encodeURIComponent(r.customerRef)}">${r.customerName}</a></td>
+    <td><a href="/customers/${encodeURIComponent(r.customerRef)}">${r.customerName}</a>${r.hasEmail ? '' : html` <span class="badge warn" title="${t.noEmail}">✉ ${t.noEmailShort}</span>`}</td>
     <td class="num">${formatMoney(r.totalCents, r.currency, lang)}</td>
     <td class="num">${formatMoney(balance, r.currency, lang)}</td>
     <td>${formatDate(r.dueDate, lang)}</td>

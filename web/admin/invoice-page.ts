@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { formatDate, formatMoney } from '../../activities/format.js';
 import { insertEvent, timelineOf } from '../../db/queries/events.js';
 import { installmentsOf, invoiceByNumber, invoiceFacts, type InvoiceSummary } from '../../db/queries/invoices.js';
+import { lettersOfInvoice } from '../../db/queries/documents.js';
 import { paymentsOf } from '../../db/queries/payments.js';
 import { lastSentReminder } from '../../db/queries/reminders.js';
 import { getSettings } from '../../db/queries/settings.js';
@@ -33,13 +34,14 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   if (!inv) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
   const settings = await getSettings(deps.sql);
   const today = localDate(Date.now(), settings.timezone);
-  const [facts, installments, payments, timeline, live, last] = await Promise.all([
+  const [facts, installments, payments, timeline, live, last, letters] = await Promise.all([
     invoiceFacts(deps.sql, inv.id),
     installmentsOf(deps.sql, inv.id),
     paymentsOf(deps.sql, inv.id),
     timelineOf(deps.sql, inv.id),
     liveDunningState(deps, inv.id),
     lastSentReminder(deps.sql, inv.id),
+    lettersOfInvoice(deps.sql, inv.id),
   ]);
   const steps = facts?.policyId ? await stepsOfPolicy(deps.sql, facts.policyId) : [];
   const progress = last
@@ -80,7 +82,9 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
             : html`<p class="muted">${t.notRunning}</p>`}
           ${open
             ? html`<div class="actions">
-                ${action('send-now', t.sendNow, html`<input name="note" placeholder="${t.note}" maxlength="500">`)}
+                ${action('send-now', t.sendNow, html`<input name="note" placeholder="${t.note}" maxlength="500">
+                  <select name="channel" aria-label="${t.channel}"><option value="">${t.channelStep}</option><option value="email">e-mail</option><option value="letter">${t.letter}</option></select>
+                  <label class="inline"><input type="checkbox" name="attachPdf"> PDF</label>`)}
                 ${inv.paused ? action('resume', t.resume) : action('pause', t.pause, html`<input name="reason" placeholder="${t.reason}" required maxlength="500">`)}
                 ${forecast.length
                   ? action('manual-reminder', t.manualReminder, html`<select name="level" aria-label="${t.level}">${forecast.map((s) => html`<option value="${s.level}">${s.level} · ${s.name}</option>`)}</select>
@@ -96,6 +100,9 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
           ${timeline.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table><tbody>${timeline.map(
             (e) => html`<tr><td class="nowrap">${when.format(e.occurredAt)}</td><td>${e.message}</td><td class="muted">${e.actor}</td></tr>`,
           )}</tbody></table>`}
+          ${letters.length
+            ? html`<p>${t.letter}: ${letters.map((l) => html`<a href="/documents/${l.id}" data-testid="letter">${l.filename}</a>${l.status === 'prepared' ? html` <span class="badge warn">${t.toPrint}</span>` : ''} `)}</p>`
+            : ''}
           ${action('notes', t.addNote, html`<input name="note" placeholder="${t.note}" required maxlength="1000">`)}
         </section>
         <section class="card"><h2>${t.payments}</h2>
@@ -142,7 +149,14 @@ async function perform(
   switch (name) {
     case 'send-now':
       return answer(
-        await askWorkflow(deps, inv.id, (h) => h.executeUpdate(sendNowUpdate, { args: [{ actor, note: text('note') || undefined }] })),
+        await askWorkflow(deps, inv.id, (h) =>
+          h.executeUpdate(sendNowUpdate, {
+            args: [{
+              actor, note: text('note') || undefined, attachPdf: text('attachPdf') === 'on' || undefined,
+              ...(text('channel') === 'email' || text('channel') === 'letter' ? { channel: text('channel') as 'email' | 'letter' } : {}),
+            }],
+          }),
+        ),
         (o: { status: string; level: number; reason?: string }) => `${o.status} · ${o.level}${o.reason ? ` · ${o.reason}` : ''}`,
       );
     case 'pause':

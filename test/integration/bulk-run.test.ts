@@ -1,0 +1,139 @@
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
+import { invoiceFacts } from '../../db/queries/invoices.js';
+import { createPolicy, defaultPolicyId, setCustomerPolicy, stepsOfPolicy, updateStep } from '../../db/queries/steps.js';
+import { createApp } from '../../web/app.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { createWorker } from '../../worker/create-worker.js';
+import { stateQuery } from '../../workflows/messages.js';
+import { addDays } from '../../workflows/schedule/calendar-date.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { freshDatabase } from '../helpers/database.js';
+import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { testPdfRenderer } from '../helpers/pdf.js';
+import { pdfPages } from '../helpers/pdf-text.js';
+import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
+
+// 300 invoices chased in one run: e-mails, letters, customers without an address, invoices paid meanwhile.
+const BY_EMAIL = 180;
+const NO_EMAIL = 20;
+const BY_LETTER = 80;
+const PAID = 20;
+const pdf = testPdfRenderer();
+let env: TestWorkflowEnvironment;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let worker: Worker;
+let running: Promise<void>;
+let plain: Client;
+let app: ReturnType<typeof createApp>;
+let session: { cookie: string; csrf: string };
+const ids: Record<'email' | 'noEmail' | 'letter' | 'paid', number[]> = { email: [], noEmail: [], letter: [], paid: [] };
+const today = localDate(Date.now(), 'Europe/Paris');
+
+beforeAll(async () => {
+  const [e, bundle, d] = await Promise.all([timeSkippingEnvironment(), workflowBundle(), freshDatabase()]);
+  env = e;
+  db = d;
+  // A plain client: the time-skipping one would let the server jump to the invoices' future timers.
+  plain = new Client({ connection: env.connection });
+  worker = await createWorker({
+    connection: env.nativeConnection, namespace: 'default', taskQueue: 'bulk', workflowBundle: bundle,
+    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: plain },
+    tuning: { maxCachedWorkflows: 400 },
+  });
+  running = worker.run();
+  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: plain, taskQueue: 'bulk', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  session = await signIn(app, db.sql);
+
+  // Customers on a "letters" policy get their first reminder by post.
+  const letters = await createPolicy(db.sql, 'Courrier', (await defaultPolicyId(db.sql))!);
+  const first = (await stepsOfPolicy(db.sql, letters))[0]!;
+  await updateStep(db.sql, first.id, { ...first, channel: 'letter' });
+
+  const due = addDays(today, 30);
+  for (const [kind, count] of [['email', BY_EMAIL], ['noEmail', NO_EMAIL], ['letter', BY_LETTER], ['paid', PAID]] as const) {
+    for (let i = 0; i < count; i += 10) {
+      const customer = await makeCustomer(db.sql, kind === 'noEmail' ? { emails: [] } : {});
+      if (kind === 'letter') await setCustomerPolicy(db.sql, customer, letters, false);
+      for (let j = 0; j < 10; j++) {
+        const invoice = await makeInvoice(db.sql, customer, { dueDate: due, totalCents: 120_000 });
+        ids[kind].push(invoice.id);
+      }
+    }
+  }
+  const all = Object.values(ids).flat();
+  const refs = await db.sql<{ id: number; number: string; customerRef: string }[]>`
+    select i.id, i.number, c.ref as "customerRef" from invoices i join customers c on c.id = i.customer_id`;
+  await Promise.all(refs.map((r) => startOrWakeDunning(plain, 'bulk', r)));
+  for (const id of all) {
+    await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(id)).query(stateQuery)).next).not.toBeNull(), { timeout: 30_000 });
+  }
+  // Paid in the meantime: their workflows end before the run asks them.
+  await db.sql`update invoices set paid_cents = total_cents, status = 'paid' where id = any(${ids.paid}::bigint[])`;
+  await Promise.all(ids.paid.map((id) => plain.workflow.getHandle(dunningWorkflowId(id)).signal('invoiceChanged')));
+  await Promise.all(ids.paid.map((id) => plain.workflow.getHandle(dunningWorkflowId(id)).result()));
+}, 180_000);
+afterAll(async () => {
+  await pdf.close();
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await db?.drop();
+});
+
+const get = (path: string) => app.request(path, { headers: { cookie: session.cookie } });
+
+it('sends each invoice its reminder, prepares the letters, and lists what could not be done', async () => {
+  const form = new URLSearchParams({ _csrf: session.csrf, level: '', channel: 'step' });
+  for (const id of Object.values(ids).flat()) form.append('invoice', String(id));
+  const started = await app.request('/runs', {
+    method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
+  });
+  expect(started.status).toBe(303);
+  const runPath = started.headers.get('location')!;
+  const runId = Number(runPath.split('/').at(-1));
+
+  await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 240_000, interval: 1000 });
+  const outcomes = await db.sql<{ outcome: string; reason: string | null; n: number }[]>`
+    select outcome, reason, count(*)::int as n from bulk_run_items where run_id = ${runId} group by outcome, reason order by outcome`;
+  expect(outcomes).toEqual([
+    { outcome: 'failed', reason: 'no e-mail address for this customer', n: NO_EMAIL },
+    { outcome: 'prepared', reason: null, n: BY_LETTER },
+    { outcome: 'sent', reason: null, n: BY_EMAIL },
+    { outcome: 'skipped', reason: 'dunning has ended for this invoice (paid or cancelled)', n: PAID },
+  ]);
+  expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(BY_EMAIL);
+  const page = await (await get(runPath)).text();
+  expect(page).toContain(`${NO_EMAIL + PAID + BY_LETTER + BY_EMAIL}</strong>`);
+  expect(page).toContain('no e-mail address for this customer');
+  // A letter waits for its download: the invoice holds, its level not yet advanced.
+  const letterFacts = await invoiceFacts(db.sql, ids.letter[0]!);
+  expect(letterFacts?.letterToPrint).toBe(true);
+  await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(ids.letter[0]!)).query(stateQuery)).hold).toBe('letter_to_print'));
+
+  // The merged PDF: every letter and its stamped invoice copy, in the run's order.
+  const merged = await get(`${runPath}/letters.pdf`);
+  expect(merged.headers.get('content-type')).toBe('application/pdf');
+  const pages = await pdfPages(new Uint8Array(await merged.arrayBuffer()));
+  const stored = await db.sql<{ pages: number }[]>`select d.pages from documents d join bulk_run_items b on b.reminder_id = d.reminder_id where b.run_id = ${runId}`;
+  expect(stored.length).toBe(BY_LETTER);
+  expect(pages.length).toBe(stored.reduce((sum, d) => sum + d.pages, 0));
+  const firstNumber = (await db.sql`select number from invoices where id = ${ids.letter[0]!}`)[0]!.number;
+  expect(pages[0]).toContain('12 rue des Lilas');
+  expect(pages[0]).toContain('69003 Lyon');
+  expect(pages[1]).toContain(firstNumber);
+  expect(pages[1]).toContain('RAPPEL');
+  expect(pages[1]).toMatch(/1\s?200,00\s€/);
+
+  // Downloading made the letters sent, once: levels advance and the workflows plan level 2.
+  expect((await db.sql`select count(*)::int as n from reminders where status = 'sent' and channel = 'letter'`)[0]!.n).toBe(BY_LETTER);
+  await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(ids.letter[0]!)).query(stateQuery))).toMatchObject({ level: 1, hold: null }));
+  const zip = new Uint8Array(await (await get(`${runPath}/letters.zip`)).arrayBuffer());
+  const entries = Buffer.from(zip).toString('latin1').split('PK\u0001\u0002').length - 1;
+  expect(entries).toBe(BY_LETTER);
+  expect((await db.sql`select count(*)::int as n from follow_up_events where kind = 'letter_printed'`)[0]!.n).toBe(BY_LETTER);
+}, 300_000);
