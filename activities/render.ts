@@ -51,8 +51,8 @@ export function renderLetter(
   const subject = compile(template.subject, false)(fields).replace(/\s+/g, ' ').trim();
   const body = new hb.SafeString(compile(template.body, true)(fields));
   const address = fields.customer.address.split('\n');
-  const company = [fields.company.address, [fields.company.email, fields.company.phone].filter(Boolean).join(' · ')].filter(Boolean);
-  return compile(LETTER_LAYOUT, true)({ ...fields, subject, body, address, company, stamp: copy.stamp, labels: COPY_LABELS[copy.language], withLetter: !copy.copyOnly });
+  const companyLines = [fields.company.address, [fields.company.email, fields.company.phone].filter(Boolean).join(' · ')].filter(Boolean);
+  return compile(LETTER_LAYOUT, true)({ ...fields, subject, body, address, companyLines, stamp: copy.stamp, labels: COPY_LABELS[copy.language], withLetter: !copy.copyOnly });
 }
 
 const COPY_LABELS = {
@@ -84,13 +84,13 @@ td.num { text-align: right; }
   font-size: 40pt; font-weight: bold; padding: 4mm 10mm; letter-spacing: 3px; opacity: .8; }
 </style></head><body>
 {{#if withLetter}}<section>
-<div class="head"><div><div class="company">{{company.name}}</div>{{#each company}}<div class="small">{{this}}</div>{{/each}}</div><div class="small">{{today}}</div></div>
+<div class="head"><div><div class="company">{{company.name}}</div>{{#each companyLines}}<div class="small">{{this}}</div>{{/each}}</div><div class="small">{{today}}</div></div>
 <div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
 <div class="subject">{{subject}}</div>
 <div class="body">{{body}}</div>
 </section>{{/if}}
 <section>
-<div class="head"><div><div class="company">{{company.name}}</div>{{#each company}}<div class="small">{{this}}</div>{{/each}}</div></div>
+<div class="head"><div><div class="company">{{company.name}}</div>{{#each companyLines}}<div class="small">{{this}}</div>{{/each}}</div></div>
 <div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
 <h1>{{labels.copyOf}} {{invoice.number}}</h1>
 <div>{{labels.issued}} {{invoice.issueDate}} · {{labels.due}} {{invoice.dueDate}}</div>

@@ -6,7 +6,7 @@ export const configFr = {
   step: 'Étape',
   settings: 'Paramètres',
   users: 'Utilisateurs',
-  audit: 'Journal des modifications',
+  audit: 'Journal',
   forbidden: 'Accès refusé',
   adminsOnly: 'Seuls les administrateurs peuvent modifier la configuration.',
   action: 'Action',

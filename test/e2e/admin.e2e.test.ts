@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
@@ -19,6 +19,7 @@ import { freshDatabase } from '../helpers/database.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/ports.js';
+import { pdfPages } from '../helpers/pdf-text.js';
 import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
 
 // The real server, worker, Temporal and Postgres, driven by Debian's Chromium.
@@ -62,7 +63,7 @@ beforeAll(async () => {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   // A dialog would mean a customer's name ran as a script somewhere.
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
@@ -179,5 +180,24 @@ it('shows the configuration pages cleanly', async () => {
   expect(await page.locator('text=step.update').count()).toBe(0);
   await page.goto(`${base}/settings/audit`);
   expect(await page.locator('td code', { hasText: 'step.update' }).count()).toBe(1);
+  expect(dialogs).toEqual([]);
+});
+
+it('selects invoices in the mass follow-up, runs them as letters, watches the progress and downloads the merged PDF', async () => {
+  await page.goto(`${base}/invoices`);
+  await page.click('a:text("Tout cocher")');
+  await expect.poll(() => page.locator('tr[data-invoice] input[type=checkbox]:checked').count()).toBe(2);
+  await page.selectOption('select[name=channel]', 'letter');
+  await page.click('button:text("Lancer la relance groupée")');
+  await page.waitForSelector('[data-testid=run-progress]');
+  await expect.poll(() => page.locator('[data-testid=run-done]').innerText(), { timeout: 30_000 }).toBe('2');
+  await page.waitForSelector('a:text("Télécharger les courriers (un PDF)")');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-run.png`, fullPage: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:text("Télécharger les courriers (un PDF)")')]);
+  const file = `${ARTIFACTS}/e2e-run-letters.pdf`;
+  await download.saveAs(file);
+  const pages = await pdfPages(new Uint8Array(await readFile(file)));
+  expect(pages).toHaveLength(4);
+  expect(pages.join(' ')).toContain('F-E2E-SOON');
   expect(dialogs).toEqual([]);
 });

@@ -123,6 +123,7 @@ it('sends each invoice its reminder, prepares the letters, and lists what could 
   expect(stored.length).toBe(BY_LETTER);
   expect(pages.length).toBe(stored.reduce((sum, d) => sum + d.pages, 0));
   const firstNumber = (await db.sql`select number from invoices where id = ${ids.letter[0]!}`)[0]!.number;
+  expect(pages[0]).toContain('Ma Société SAS');
   expect(pages[0]).toContain('12 rue des Lilas');
   expect(pages[0]).toContain('69003 Lyon');
   expect(pages[1]).toContain(firstNumber);

@@ -4,12 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, expect, inject, it, vi } from 'vitest';
+import { mergePdfs } from '../../activities/pdf/merge.js';
+import { createBulkRun } from '../../db/queries/bulk-runs.js';
+import { lettersOfRun } from '../../db/queries/documents.js';
 import { openInvoiceRefs } from '../../db/queries/invoices.js';
+import { createPolicy, defaultPolicyId, stepsOfPolicy, updateStep } from '../../db/queries/steps.js';
+import { bulkRun } from '../../workflows/bulk-run.js';
+import { bulkRunWorkflowId } from '../../workflows/ids.js';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server.js';
 import { ensureDunningWorkflows } from '../../web/dunning-client.js';
 import { childEnvironment } from '../../worker/config.js';
 import { freshDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/ports.js';
+import { startResendServer } from '../helpers/resend-server.js';
 
 // The real thing: a Temporal dev server and the worker as its own process, killed with SIGKILL
 // while reminders are going out, then started again.
@@ -34,10 +41,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function startWorker(): ChildProcess {
+function startWorker(extra: Record<string, string> = {}): ChildProcess {
   const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: childEnvironment({ DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: 'crash', API_TOKEN: 'c'.repeat(32), LOG_LEVEL: 'warn' }),
+    env: childEnvironment({ DATABASE_URL: db.url, TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: 'crash', API_TOKEN: 'c'.repeat(32), LOG_LEVEL: 'warn', ...extra }),
   });
   workers.push(worker);
   return worker;
@@ -72,3 +79,51 @@ it('a worker killed with SIGKILL mid-run and restarted sends every due reminder 
   await vi.waitFor(async () => expect((await counts()).sent).toBe(INVOICES), { timeout: 90_000, interval: 250 });
   expect(await counts()).toEqual({ sent: INVOICES, outbox: INVOICES, keys: INVOICES, maxPerInvoice: 1 });
 });
+
+it('a worker killed with SIGKILL in the middle of a 500-invoice bulk run sends each reminder once and completes the letters', async () => {
+  const RUN_EMAILS = 400;
+  const RUN_LETTERS = 100;
+  // The first drill's worker sends through the outbox: it goes, so only Resend-speaking workers poll.
+  await Promise.all(workers.filter((w) => w.exitCode === null && w.signalCode === null).map((w) => new Promise((done) => {
+    w.once('exit', done);
+    w.kill('SIGTERM');
+  })));
+  const resend = await startResendServer();
+  const letters = await createPolicy(db.sql, 'Courrier', (await defaultPolicyId(db.sql))!);
+  const firstStep = (await stepsOfPolicy(db.sql, letters))[0]!;
+  await updateStep(db.sql, firstStep.id, { ...firstStep, channel: 'letter' });
+  // Due in a month: nothing is sent until the run asks.
+  await db.sql`insert into customers (ref, name, emails, address_line1, postal_code, city, policy_id)
+    select 'R-' || g, 'Run client ' || g, array['ap' || g || '@run.example'], g || ' rue de la Paix', '75002', 'Paris', case when g > 40 then ${letters}::bigint end
+    from generate_series(1, 50) g`;
+  await db.sql`insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
+    select 'RF-' || g, (select id from customers where ref = 'R-' || (case when g <= ${RUN_EMAILS} then 1 + g % 40 else 41 + g % 10 end)),
+           current_date, current_date + 30, 'EUR', 10000 + g
+    from generate_series(1, ${RUN_EMAILS + RUN_LETTERS}) g`;
+  const env = { RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.baseUrl };
+  const first = startWorker(env);
+  const client = new Client({ connection: server.connection });
+  await vi.waitFor(async () => expect((await client.workflow.count('InvoiceNumber STARTS_WITH "RF-" AND DunningStatus = "scheduled"')).count).toBe(RUN_EMAILS + RUN_LETTERS), { timeout: 120_000, interval: 500 });
+
+  const invoiceIds = (await db.sql<{ id: number }[]>`select id from invoices where number like 'RF-%' order by id`).map((r) => r.id);
+  const [admin] = await db.sql<{ id: number }[]>`insert into users (email, name, role, password_hash) values ('run@crash.test', 'Run', 'admin', 'x') returning id`;
+  const runId = await createBulkRun(db.sql, { userId: admin!.id, forcedLevel: null, channel: 'step', attachPdf: false, invoiceIds });
+  await client.workflow.start(bulkRun, { workflowId: bulkRunWorkflowId(runId), taskQueue: 'crash', args: [{ runId }] });
+  const done = async () => (await db.sql<{ n: number }[]>`select count(outcome)::int as n from bulk_run_items where run_id = ${runId}`)[0]!.n;
+  await vi.waitFor(async () => expect(await done()).toBeGreaterThanOrEqual(100), { timeout: 120_000, interval: 100 });
+  first.kill('SIGKILL');
+  expect(await done()).toBeLessThan(RUN_EMAILS + RUN_LETTERS);
+
+  startWorker(env);
+  await client.workflow.getHandle(bulkRunWorkflowId(runId)).result();
+  const outcomes = await db.sql`select outcome, count(*)::int as n from bulk_run_items where run_id = ${runId} group by outcome order by outcome`;
+  expect(outcomes).toEqual([{ outcome: 'prepared', n: RUN_LETTERS }, { outcome: 'sent', n: RUN_EMAILS }]);
+  // Resend saw each (invoice, level) once: one idempotency key each, never a second key for the same reminder.
+  const slots = new Set([...resend.delivered.keys()].map((key) => key.replace(/-\d+$/, '')));
+  expect(resend.delivered.size).toBe(RUN_EMAILS);
+  expect(slots.size).toBe(RUN_EMAILS);
+  const letterFiles = await lettersOfRun(db.sql, runId);
+  expect(letterFiles).toHaveLength(RUN_LETTERS);
+  expect((await mergePdfs(letterFiles.map((l) => l.content))).pages).toBe(letterFiles.reduce((n, l) => n + l.pages, 0));
+  await resend.close();
+}, 400_000);
