@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
 import { bulkRunById, finishBulkRun, recordItemOutcome, runItemsFrom, type RunItem } from '../db/queries/bulk-runs.js';
@@ -34,6 +35,7 @@ export function createBulkRunActivities({ sql, temporal }: { sql: Sql; temporal:
       const { runId, invoiceId } = input;
       const record = (outcome: Parameters<typeof recordItemOutcome>[1]['outcome'], level: number | null, reason: string | null, reminderId: number | null = null) =>
         recordItemOutcome(sql, { runId, invoiceId, outcome, level, reason, reminderId });
+      const beat = setInterval(() => Context.current().heartbeat(), 5_000);
       try {
         const outcome = await temporal.workflow.getHandle(dunningWorkflowId(invoiceId)).executeUpdate(sendNowUpdate, {
           updateId: `bulk-run-${runId}-invoice-${invoiceId}`,
@@ -70,6 +72,8 @@ export function createBulkRunActivities({ sql, temporal }: { sql: Sql; temporal:
           return 'ended';
         }
         throw err;
+      } finally {
+        clearInterval(beat);
       }
     },
 

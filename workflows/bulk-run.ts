@@ -3,8 +3,10 @@ import type { createBulkRunActivities } from '../activities/bulk-runs.js';
 import { bulkRunIdKey, dunningStatusKey, runProgressKey } from './search-attributes.js';
 
 const acts = proxyActivities<ReturnType<typeof createBulkRunActivities>>({
-  // The ask waits for the invoice's reminder: an e-mail, or a letter rendered to PDF.
+  // The ask waits for the invoice's reminder: an e-mail, or a letter rendered to PDF. It beats
+  // while it waits, so an ask lost with a crashed worker is retried within seconds.
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 
