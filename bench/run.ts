@@ -12,6 +12,7 @@ import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { freePort } from '../test/helpers/ports.js';
 import { childEnvironment } from '../worker/config.js';
 import { benchFollowUp } from './follow-up.js';
+import { benchLetters } from './letters.js';
 import { benchWorkflows } from './workflows.js';
 
 const { values: args } = parseArgs({
@@ -19,9 +20,10 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     invoices: { type: 'string', default: '10000' },
     'follow-up-invoices': { type: 'string', default: '200000' },
+    letters: { type: 'string', default: '1000' },
   },
 });
-const SECTIONS = ['workflows', 'follow-up'] as const;
+const SECTIONS = ['workflows', 'follow-up', 'letters'] as const;
 if (args.only && !SECTIONS.includes(args.only as never)) throw new Error(`--only: one of ${SECTIONS.join(', ')}`);
 const runs = (section: (typeof SECTIONS)[number]) => !args.only || args.only === section;
 
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     const client = new Client({ connection: server.connection });
     const keep = (section: string) => sections.set(section.split('\n', 1)[0]!, `${section}\nMeasured on ${new Date().toISOString().slice(0, 10)}.\n`);
     if (runs('workflows')) keep(await benchWorkflows({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args.invoices) }));
+    if (runs('letters')) keep(await benchLetters({ letters: Number(args.letters), chromiumPath: '/usr/bin/chromium' }));
     if (runs('follow-up')) keep(await benchFollowUp({ adminUrl: pg.url, temporalAddress: server.address, invoices: Number(args['follow-up-invoices']) }));
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     const report = `# Benchmarks

@@ -5,7 +5,12 @@ import type { WebDeps } from './deps.js';
 const CONCURRENCY = 32;
 
 /** Runs `work` on every item, a bounded number at a time, reporting how many are done. */
-export async function inLanes<T>(items: readonly T[], work: (item: T) => Promise<void>, onProgress?: (done: number) => Promise<void>): Promise<void> {
+export async function inLanes<T>(
+  items: readonly T[],
+  work: (item: T) => Promise<void>,
+  onProgress?: (done: number) => Promise<void>,
+  concurrency = CONCURRENCY,
+): Promise<void> {
   let next = 0;
   let done = 0;
   const lane = async () => {
@@ -15,7 +20,7 @@ export async function inLanes<T>(items: readonly T[], work: (item: T) => Promise
       if (onProgress && (done % 50 === 0 || done === items.length)) await onProgress(done);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
 
 /**
