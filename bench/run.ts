@@ -1,4 +1,4 @@
-// `npm run bench [-- --only workflows|follow-up] [--invoices N] [--follow-up-invoices N]`:
+// `npm run bench [-- --only workflows|follow-up|letters|bulk-run] [--invoices N] [--follow-up-invoices N] [--letters N] [--run-invoices N]`:
 // measures on this machine and writes BENCHMARKS.md; a section not run keeps its last figures.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { freePort } from '../test/helpers/ports.js';
 import { childEnvironment } from '../worker/config.js';
 import { benchFollowUp } from './follow-up.js';
+import { benchBulkRun } from './bulk-run.js';
 import { benchLetters } from './letters.js';
 import { benchWorkflows } from './workflows.js';
 
@@ -21,9 +22,10 @@ const { values: args } = parseArgs({
     invoices: { type: 'string', default: '10000' },
     'follow-up-invoices': { type: 'string', default: '200000' },
     letters: { type: 'string', default: '1000' },
+    'run-invoices': { type: 'string', default: '10000' },
   },
 });
-const SECTIONS = ['workflows', 'follow-up', 'letters'] as const;
+const SECTIONS = ['workflows', 'follow-up', 'letters', 'bulk-run'] as const;
 if (args.only && !SECTIONS.includes(args.only as never)) throw new Error(`--only: one of ${SECTIONS.join(', ')}`);
 const runs = (section: (typeof SECTIONS)[number]) => !args.only || args.only === section;
 
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     const keep = (section: string) => sections.set(section.split('\n', 1)[0]!, `${section}\nMeasured on ${new Date().toISOString().slice(0, 10)}.\n`);
     if (runs('workflows')) keep(await benchWorkflows({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args.invoices) }));
     if (runs('letters')) keep(await benchLetters({ letters: Number(args.letters), chromiumPath: '/usr/bin/chromium' }));
+    if (runs('bulk-run')) keep(await benchBulkRun({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args['run-invoices']) }));
     if (runs('follow-up')) keep(await benchFollowUp({ adminUrl: pg.url, temporalAddress: server.address, invoices: Number(args['follow-up-invoices']) }));
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     const report = `# Benchmarks

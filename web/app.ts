@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAdmin } from './admin/index.js';
 import { createApi } from './api/index.js';
+import { createResendWebhooks } from './webhooks/resend.js';
 import type { WebDeps } from './deps.js';
 
 const htmxFile = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
 
-export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unknown) => void }) {
+export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unknown) => void; resendWebhookSecret?: string }) {
   const app = new Hono();
   app.use(
     '*',
@@ -38,6 +39,7 @@ export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unkno
     return c.json({ ok: true });
   });
   app.route('/api/v1', createApi(deps));
+  app.route('/webhooks', createResendWebhooks(deps));
   app.route('/', createAdmin(deps));
   app.onError((err, c) => {
     if (err instanceof HTTPException) {

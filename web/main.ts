@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   if (firstAdmin?.password) log.warn(`first admin created: ${firstAdmin.email} / ${firstAdmin.password} (shown once)`);
   const app = createApp({
     sql, temporal, publicUrl: config.web.publicUrl, taskQueue: config.temporal.taskQueue, apiToken: config.apiToken,
-    temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace,
+    temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace, resendWebhookSecret: config.mail.resendWebhookSecret,
     log: (err) => log.error({ err }, 'request failed'),
   });
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }, () =>

@@ -43,6 +43,7 @@ const schema = z.object({
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters long').optional(),
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: url.optional(),
+  RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'expected the whsec_… signing secret of the Resend webhook').optional(),
   MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
@@ -73,7 +74,7 @@ export interface Config {
   apiToken: string;
   /** The first admin, created on an empty database. */
   firstAdmin: { email: string; password?: string };
-  mail: { resendApiKey?: string; resendBaseUrl?: string; from: string };
+  mail: { resendApiKey?: string; resendBaseUrl?: string; resendWebhookSecret?: string; from: string };
   /** The Chromium that renders letters and invoice copies to PDF. */
   chromiumPath: string;
   logLevel: string;
@@ -122,7 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     web: { host: e.WEB_HOST, port: e.WEB_PORT, publicUrl: webUrl.replace(/\/$/, '') },
     apiToken: e.API_TOKEN,
     firstAdmin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
-    mail: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, from: e.MAIL_FROM },
+    mail: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, resendWebhookSecret: e.RESEND_WEBHOOK_SECRET, from: e.MAIL_FROM },
     chromiumPath: e.CHROMIUM_PATH,
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,

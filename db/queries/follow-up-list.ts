@@ -32,6 +32,8 @@ export interface FollowUpRow {
   lastFailure: string | null;
   /** Without an address the row cannot be chased by e-mail: it is marked, a letter still can. */
   hasEmail: boolean;
+  /** What the provider reported for the last e-mail: a bounce shows on the row. */
+  lastDelivery: string | null;
 }
 
 export const COUNT_CAP = 10_000;
@@ -79,9 +81,9 @@ export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows:
              coalesce(c.policy_id, (select id from policies where is_default)) as "policyId",
              i.currency, i.total_cents as "totalCents", i.paid_cents as "paidCents", i.due_date as "dueDate", i.status,
              (i.paused or c.paused) as paused, i.last_level as "lastLevel", i.last_reminded_at as "lastRemindedAt",
-             r.note as "lastNote", f.failure_reason as "lastFailure", cardinality(c.emails) > 0 as "hasEmail"
+             r.note as "lastNote", f.failure_reason as "lastFailure", cardinality(c.emails) > 0 as "hasEmail", r.delivery_status as "lastDelivery"
       from page p join invoices i on i.id = p.id join customers c on c.id = i.customer_id
-      left join lateral (select note from reminders where invoice_id = i.id and status = 'sent' order by level desc limit 1) r on true
+      left join lateral (select note, delivery_status from reminders where invoice_id = i.id and status = 'sent' order by level desc limit 1) r on true
       left join lateral (select failure_reason from reminders where invoice_id = i.id and status = 'failed' order by level desc limit 1) f on true
       order by p.position`,
     // Counting past the cap would cost every page a scan of the whole selection; "10,000+" tells enough.

@@ -102,6 +102,8 @@ export interface SentMessage {
   failureReason: string | null;
   performedBy: string;
   at: Date;
+  deliveryStatus: string | null;
+  deliveryDetail: string | null;
 }
 
 /** The e-mails sent or refused, newest first; `before` pages by id so the list stays fast however long. */
@@ -109,7 +111,8 @@ export async function sentMessages(sql: Sql, f: { status?: 'sent' | 'failed'; be
   return sql<SentMessage[]>`
     select r.id, i.number as "invoiceNumber", c.name as "customerName", r.level, r.step_name as "stepName", r.status,
            r.recipients, r.subject, r.provider_message_id as "providerMessageId", r.failure_reason as "failureReason",
-           r.performed_by as "performedBy", coalesce(r.sent_at, r.created_at) as at
+           r.performed_by as "performedBy", coalesce(r.sent_at, r.created_at) as at,
+           r.delivery_status as "deliveryStatus", r.delivery_detail as "deliveryDetail"
     from reminders r join invoices i on i.id = r.invoice_id join customers c on c.id = i.customer_id
     where r.channel = 'email' and r.status <> 'pending'
       ${f.status ? sql`and r.status = ${f.status}` : sql``}

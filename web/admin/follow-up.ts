@@ -133,7 +133,8 @@ function row(r: FollowUpRow, check: Filter['check'], steps: FollowUpStep[], sett
     <td>${formatDate(r.dueDate, lang)}</td>
     <td class="num">${open ? daysLate(r.dueDate, today) : ''}</td>
     <td>${lastDate ? html`${formatDate(lastDate, lang)} · ${r.lastLevel} ${lastStep?.name ?? ''}${r.lastNote ? html`<div class="muted">${r.lastNote}</div>` : ''}` : ''}
-      ${r.lastFailure ? html`<div class="failed">⚠ ${r.lastFailure}</div>` : ''}</td>
+      ${r.lastFailure ? html`<div class="failed">⚠ ${r.lastFailure}</div>` : ''}
+      ${r.lastDelivery && ['bounced', 'complained', 'failed', 'suppressed'].includes(r.lastDelivery) ? html`<div class="failed" data-testid="delivery">⚠ e-mail ${r.lastDelivery}</div>` : ''}</td>
     <td>${r.paused ? html`<span class="badge">${t.paused}</span>` : next ? html`${next.name} · ${formatDate(next.sendDate, lang)}` : open ? t.ended : ''}</td>
   </tr>`;
 }

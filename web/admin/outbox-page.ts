@@ -35,7 +35,8 @@ export async function outboxPage(c: Context<AdminEnv>, deps: WebDeps) {
             <td><a href="/invoices/${encodeURIComponent(r.invoiceNumber)}">${r.invoiceNumber}</a></td><td>${r.customerName}</td>
             <td>${r.level} · ${r.stepName}</td><td>${r.recipients.join(', ')}</td>
             <td>${r.status === 'sent' ? html`<a href="${link({ show: r.id })}">${r.subject}</a>` : r.subject ?? ''}</td>
-            <td>${r.status === 'sent' ? t.statusSent : html`<span class="failed">${r.failureReason}</span>`}</td><td><code>${r.providerMessageId ?? ''}</code></td></tr>
+            <td>${r.status === 'sent' ? t.statusSent : html`<span class="failed">${r.failureReason}</span>`}
+              ${r.deliveryStatus ? html`<div class="${r.deliveryStatus === 'delivered' ? 'muted' : 'failed'}" data-testid="delivery">${r.deliveryStatus}${r.deliveryDetail ? ` · ${r.deliveryDetail}` : ''}</div>` : ''}</td><td><code>${r.providerMessageId ?? ''}</code></td></tr>
             ${shown === r.id ? html`<tr><td colspan="8"><iframe src="/outbox/${r.id}/html" sandbox title="${r.subject}" class="preview-frame"></iframe></td></tr>` : ''}`,
         )}</tbody></table>
         ${rows.length === PAGE ? html`<p><a href="${link({ before: rows.at(-1)!.id, show: undefined })}">${t.older} →</a></p>` : ''}`}

@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { createSql } from '../db/client.js';
+import { createBulkRun } from '../db/queries/bulk-runs.js';
+import { migrate } from '../db/migrate.js';
+import { ensureDefaultPolicy } from '../db/seed/defaults.js';
+import { startResendServer } from '../test/helpers/resend-server.js';
+import { buildWorkflowBundle } from '../worker/build-bundle.js';
+import { childEnvironment } from '../worker/config.js';
+import { bulkRun } from '../workflows/bulk-run.js';
+import { bulkRunWorkflowId } from '../workflows/ids.js';
+import { stopChild } from './processes.js';
+
+/** A bulk run of e-mail reminders end to end: the run, each invoice's workflow, rendering, the Resend API, the records. */
+export async function benchBulkRun(opts: { adminUrl: string; temporalAddress: string; client: Client; dir: string; invoices: number }): Promise<string> {
+  const { invoices } = opts;
+  const admin = createSql(opts.adminUrl, { max: 1 });
+  await admin.unsafe('drop database if exists bench_bulk_run');
+  await admin.unsafe('create database bench_bulk_run');
+  const url = opts.adminUrl.replace(/\/[^/]+$/, '/bench_bulk_run');
+  const sql = createSql(url);
+  // The e-mail ceiling lifted: a local server speaking Resend's API answers at once.
+  const resend = await startResendServer();
+  try {
+    await migrate(sql);
+    await ensureDefaultPolicy(sql);
+    await sql`insert into customers (ref, name, emails, language)
+      select 'R-' || g, 'Run customer ' || g, array['ap' || g || '@bench.example'], 'fr' from generate_series(1, 1000) g`;
+    await sql`insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
+      select 'RB-' || g, (select id from customers where ref = 'R-' || (1 + g % 1000)), current_date, current_date + 30, 'EUR', 10000 + g
+      from generate_series(1, ${invoices}) g`;
+    const bundle = await buildWorkflowBundle(join(opts.dir, 'workflow-bundle-run.js'));
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: childEnvironment({
+        DATABASE_URL: url, TEMPORAL_ADDRESS: opts.temporalAddress, TEMPORAL_TASK_QUEUE: 'bench-run', API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn',
+        WORKFLOW_BUNDLE: bundle, RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.baseUrl, WORKER_MAX_CACHED_WORKFLOWS: String(invoices + 100),
+      }),
+    });
+    try {
+      for (let planned = 0; planned < invoices; ) {
+        await new Promise((r) => setTimeout(r, 2000));
+        planned = (await opts.client.workflow.count('InvoiceNumber STARTS_WITH "RB-" AND DunningStatus = "scheduled"')).count;
+        console.log(`run bench: ${planned}/${invoices} invoice workflows waiting`);
+      }
+      const ids = (await sql<{ id: number }[]>`select id from invoices order by id`).map((r) => r.id);
+      const [user] = await sql<{ id: number }[]>`insert into users (email, name, role, password_hash) values ('bench@run.test', 'Bench', 'admin', 'x') returning id`;
+      const runId = await createBulkRun(sql, { userId: user!.id, forcedLevel: null, channel: 'email', attachPdf: false, invoiceIds: ids });
+      const started = Date.now();
+      await opts.client.workflow.start(bulkRun, { workflowId: bulkRunWorkflowId(runId), taskQueue: 'bench-run', args: [{ runId }] });
+      await opts.client.workflow.getHandle(bulkRunWorkflowId(runId)).result();
+      const seconds = (Date.now() - started) / 1000;
+      const [sent] = await sql<{ n: number }[]>`select count(*)::int as n from bulk_run_items where run_id = ${runId} and outcome = 'sent'`;
+      return `## Bulk run of e-mail reminders (issue 4)
+
+${invoices.toLocaleString('en')} open invoices, each with its workflow waiting; one bulk run asks every one of them for its next
+reminder by e-mail. The e-mail ceiling is lifted: a local server speaking Resend's API answers at once.
+
+| measure | result | target |
+| --- | --- | --- |
+| reminders sent (rendered, sent through the Resend SDK, recorded) | ${sent!.n.toLocaleString('en')} of ${invoices.toLocaleString('en')}, ${resend.delivered.size.toLocaleString('en')} distinct at the server | all, once |
+| end to end | ${seconds.toFixed(1)} s, ${(sent!.n / seconds).toFixed(1)} per second | 100 or more per second |
+`;
+    } finally {
+      await stopChild(worker);
+    }
+  } finally {
+    await resend.close();
+    await sql.end({ timeout: 5 });
+    await admin.end({ timeout: 5 });
+  }
+}
