@@ -46,6 +46,7 @@ const schema = z.object({
   RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'expected the whsec_… signing secret of the Resend webhook').optional(),
   MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  SENDS_PER_SECOND: z.coerce.number({ error: 'expected a number' }).positive('must be above 0').optional(),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number({ error: 'expected a number' }).int('expected a whole number').min(0, 'must be 0 or more').default(500),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -74,7 +75,7 @@ export interface Config {
   apiToken: string;
   /** The first admin, created on an empty database. */
   firstAdmin: { email: string; password?: string };
-  mail: { resendApiKey?: string; resendBaseUrl?: string; resendWebhookSecret?: string; from: string };
+  mail: { resendApiKey?: string; resendBaseUrl?: string; resendWebhookSecret?: string; from: string; sendsPerSecond?: number };
   /** The Chromium that renders letters and invoice copies to PDF. */
   chromiumPath: string;
   logLevel: string;
@@ -123,7 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     web: { host: e.WEB_HOST, port: e.WEB_PORT, publicUrl: webUrl.replace(/\/$/, '') },
     apiToken: e.API_TOKEN,
     firstAdmin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
-    mail: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, resendWebhookSecret: e.RESEND_WEBHOOK_SECRET, from: e.MAIL_FROM },
+    mail: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, resendWebhookSecret: e.RESEND_WEBHOOK_SECRET, from: e.MAIL_FROM, sendsPerSecond: e.SENDS_PER_SECOND },
     chromiumPath: e.CHROMIUM_PATH,
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     deps: { sql, mailer, pdf, temporal: client, defaultFrom: config.mail.from },
     workflowBundle: config.temporal.workflowBundle ? { codePath: config.temporal.workflowBundle } : undefined,
     tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
+    sendsPerSecond: config.mail.sendsPerSecond,
   });
   log.info({ taskQueue: config.temporal.taskQueue, mail: mailer.kind }, 'worker started');
   // SIGINT/SIGTERM make the SDK drain and stop the worker; then the connections close, in that order.

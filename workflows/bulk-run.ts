@@ -11,7 +11,7 @@ const acts = proxyActivities<ReturnType<typeof createBulkRunActivities>>({
 });
 
 // Invoices asked at once; each answer is a few events, so a chunk keeps the history well under its limits.
-const CONCURRENCY = 16;
+const CONCURRENCY = 64;
 const CHUNK = 500;
 
 export interface BulkRunInput {

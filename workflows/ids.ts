@@ -1,3 +1,6 @@
 /** Workflow ids: one per invoice and one per bulk run, so a second start finds the first. */
 export const dunningWorkflowId = (invoiceId: number) => `invoice-${invoiceId}`;
 export const bulkRunWorkflowId = (runId: number) => `bulk-run-${runId}`;
+
+/** The task queue reminders are sent from: its rate limit is the e-mail provider's ceiling. */
+export const emailTaskQueue = (taskQueue: string) => `${taskQueue}-send`;

@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
+import { emailTaskQueue } from './ids.js';
 import {
   invoiceChangedSignal,
   pauseUpdate,
@@ -38,7 +39,7 @@ const reads = proxyLocalActivities<ReturnType<typeof createActivities>>({
 
 // A send takes well under a second; a worker that died mid-send is detected after this timeout,
 // and the retry finds the claimed (invoice, level) row, so nothing goes out twice.
-const acts = proxyActivities<ReturnType<typeof createActivities>>({
+const activityOptions = {
   startToCloseTimeout: '20 seconds',
   retry: {
     initialInterval: '2 seconds',
@@ -46,7 +47,8 @@ const acts = proxyActivities<ReturnType<typeof createActivities>>({
     maximumInterval: '10 minutes',
     nonRetryableErrorTypes: Object.values(NON_RETRYABLE),
   },
-});
+} as const;
+const acts = proxyActivities<ReturnType<typeof createActivities>>(activityOptions);
 
 export interface InvoiceDunningInput {
   invoiceId: number;
@@ -69,6 +71,8 @@ const TURNS_BEFORE_CONTINUE = 100;
  */
 export async function invoiceDunning(input: InvoiceDunningInput): Promise<InvoiceDunningResult> {
   const { invoiceId } = input;
+  // Reminders go out through their own task queue, whose rate limit is the provider's ceiling for every worker.
+  const sends = proxyActivities<ReturnType<typeof createActivities>>({ ...activityOptions, taskQueue: emailTaskQueue(workflowInfo().taskQueue) });
   const state: DunningState = {
     invoiceId,
     status: 'scheduled',
@@ -153,7 +157,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       const level = manual.request.level ?? state.level + 1;
       const outcome: ReminderOutcome = hold
         ? { status: 'skipped', level, hold }
-        : await acts.performReminder({
+        : await sends.performReminder({
             invoiceId, level, actor: manual.request.actor, note: manual.request.note ?? null, at: Date.now(),
             channel: manual.request.channel, attachPdf: manual.request.attachPdf, runId: manual.request.runId,
           });
@@ -169,7 +173,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
 
     const due = facts.dueDate ? stepDue(facts.steps, facts.dueDate, facts.progress, facts.settings, Date.now()) : null;
     if (!hold && !state.blockedReason && due?.reached) {
-      const outcome = await acts.performReminder({ invoiceId, level: due.reached.level, actor: 'system', note: null, at: Date.now() });
+      const outcome = await sends.performReminder({ invoiceId, level: due.reached.level, actor: 'system', note: null, at: Date.now() });
       if (outcome.status === 'failed') state.blockedReason = outcome.reason;
       continue;
     }

@@ -1,10 +1,9 @@
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createApp } from '../../web/app.js';
-import { createWorker } from '../../worker/create-worker.js';
+import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
 import { freshDatabase } from '../helpers/database.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
 import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
@@ -13,7 +12,7 @@ const TOKEN = 'test-token-of-at-least-24-chars';
 const pdf = testPdfRenderer();
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
-let worker: Worker;
+let worker: RelanceWorker;
 let running: Promise<void>;
 let app: ReturnType<typeof createApp>;
 

@@ -9,7 +9,7 @@ import { recordPayment } from '../../db/queries/payments.js';
 import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createResendMailer } from '../../activities/mail/resend-mailer.js';
 import type { Mailer } from '../../activities/mail/mailer.js';
-import { createWorker } from '../../worker/create-worker.js';
+import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
 import { pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQuery, stepsChangedSignal } from '../../workflows/messages.js';
 import { addDays, dayOfWeek } from '../../workflows/schedule/calendar-date.js';
@@ -43,7 +43,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function newWorker(mailer: Mailer, taskQueue: string, tuning: { maxCachedWorkflows?: number } = {}): Promise<Worker> {
+function newWorker(mailer: Mailer, taskQueue: string, tuning: { maxCachedWorkflows?: number } = {}): Promise<RelanceWorker> {
   return createWorker({
     connection: env.nativeConnection,
     namespace: 'default',

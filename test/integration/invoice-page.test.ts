@@ -1,11 +1,10 @@
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createApp } from '../../web/app.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
-import { createWorker } from '../../worker/create-worker.js';
+import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { signIn, ORIGIN } from '../helpers/admin-session.js';
@@ -17,7 +16,7 @@ import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js'
 const pdf = testPdfRenderer();
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
-let worker: Worker;
+let worker: RelanceWorker;
 let running: Promise<void>;
 let app: ReturnType<typeof createApp>;
 let session: { cookie: string; csrf: string };
