@@ -2,6 +2,7 @@ import type { Sql } from '../db/client.js';
 import type { Customer } from '../db/queries/customers.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { insertEvent } from '../db/queries/events.js';
+import { invoicePdfOf } from '../db/queries/invoice-files.js';
 import { dunnableFacts, invoiceFacts, noteReminderSent } from '../db/queries/invoices.js';
 import { claimReminder, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
@@ -13,7 +14,8 @@ import { localDate } from '../workflows/schedule/zoned-time.js';
 import { EmailRejectedError, type Mailer } from './mail/mailer.js';
 import { loadMergeFields } from './load-merge-fields.js';
 import type { MergeFields } from './merge-fields.js';
-import { pageCount } from './pdf/merge.js';
+import { mergePdfs, pageCount } from './pdf/merge.js';
+import { stampPdf } from './pdf/stamp.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { renderEmail, renderLetter, stampWord } from './render.js';
 
@@ -42,18 +44,29 @@ export interface ReminderDeps {
 const hasPostalAddress = (c: Customer) => Boolean(c.addressLine1.trim() && c.city.trim());
 
 export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: ReminderDeps) {
-  /** The letter and the stamped invoice copy, as one PDF rendered at once. */
-  async function letterPdf(stepId: number, isFinal: boolean, customer: Customer, fields: MergeFields, actor: string) {
+  /**
+   * The letter and the stamped invoice copy as one PDF: rendered at once from the invoice's data, or
+   * the letter followed by the billing system's own PDF, stamped, when it sent one.
+   */
+  async function letterPdf(invoiceId: number, stepId: number, isFinal: boolean, customer: Customer, fields: MergeFields, actor: string) {
     const template = (await templateFor(sql, stepId, 'letter', customer.language, actor)) ?? (await templateFor(sql, stepId, 'email', customer.language, actor));
     if (!template) return undefined;
-    const html = renderLetter(template, fields, { stamp: stampWord(isFinal, customer.language), language: customer.language });
-    const content = await pdf.render(html);
+    const stamp = stampWord(isFinal, customer.language);
+    const billing = await invoicePdfOf(sql, invoiceId);
+    if (billing) {
+      const letter = await pdf.render(renderLetter(template, fields, { stamp, language: customer.language, part: 'letter' }));
+      return mergePdfs([letter, await stampPdf(billing, stamp)]);
+    }
+    const content = await pdf.render(renderLetter(template, fields, { stamp, language: customer.language }));
     return { pdf: content, pages: await pageCount(content) };
   }
 
   /** Just the stamped invoice copy, for an e-mail attachment. */
-  async function invoiceCopyPdf(isFinal: boolean, customer: Customer, fields: MergeFields): Promise<Uint8Array> {
-    return pdf.render(renderLetter({ subject: '', body: '' }, fields, { stamp: stampWord(isFinal, customer.language), language: customer.language, copyOnly: true }));
+  async function invoiceCopyPdf(invoiceId: number, isFinal: boolean, customer: Customer, fields: MergeFields): Promise<Uint8Array> {
+    const stamp = stampWord(isFinal, customer.language);
+    const billing = await invoicePdfOf(sql, invoiceId);
+    if (billing) return stampPdf(billing, stamp);
+    return pdf.render(renderLetter({ subject: '', body: '' }, fields, { stamp, language: customer.language, part: 'copy' }));
   }
 
   return {
@@ -104,7 +117,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: Remi
       if (byLetter && !hasPostalAddress(customer)) return fail('no postal address for this customer');
 
       if (byLetter) {
-        const letter = await letterPdf(step.id, step.isFinal, customer, fields, input.actor);
+        const letter = await letterPdf(invoiceId, step.id, step.isFinal, customer, fields, input.actor);
         if (!letter) return fail(`no letter or e-mail template for "${step.name}"`);
         await saveDocument(sql, { reminderId: claim.id, filename: `${inv.number}-${level}.pdf`.replace(/[^\w.-]/g, '_'), content: letter.pdf, pages: letter.pages });
       }
@@ -125,7 +138,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: Remi
       const template = await templateFor(sql, step.id, 'email', customer.language, input.actor);
       if (!template) return fail(`no e-mail template for "${step.name}"`);
       const email = renderEmail(template, fields);
-      const attachments = attachPdf ? [{ filename: `${inv.number}.pdf`.replace(/[^\w.-]/g, '_'), content: await invoiceCopyPdf(step.isFinal, customer, fields) }] : [];
+      const attachments = attachPdf ? [{ filename: `${inv.number}.pdf`.replace(/[^\w.-]/g, '_'), content: await invoiceCopyPdf(invoiceId, step.isFinal, customer, fields) }] : [];
 
       let providerMessageId: string;
       try {

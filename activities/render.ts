@@ -40,19 +40,19 @@ const EMAIL_LAYOUT = `<!doctype html>
 
 /**
  * A postal reminder as one HTML document of two pages: the letter in the step's wording, then a
- * copy of the invoice stamped with the level's word. `copyOnly` leaves the letter out (the PDF
- * attached to an e-mail).
+ * copy of the invoice stamped with the level's word. `part` keeps only the letter (the billing
+ * system's own PDF follows it) or only the copy (attached to an e-mail).
  */
 export function renderLetter(
   template: { subject: string; body: string },
   fields: MergeFields,
-  copy: { stamp: string; language: 'fr' | 'en'; copyOnly?: boolean },
+  copy: { stamp: string; language: 'fr' | 'en'; part?: 'letter' | 'copy' },
 ): string {
   const subject = compile(template.subject, false)(fields).replace(/\s+/g, ' ').trim();
   const body = new hb.SafeString(compile(template.body, true)(fields));
   const address = fields.customer.address.split('\n');
   const companyLines = [fields.company.address, [fields.company.email, fields.company.phone].filter(Boolean).join(' · ')].filter(Boolean);
-  return compile(LETTER_LAYOUT, true)({ ...fields, subject, body, address, companyLines, stamp: copy.stamp, labels: COPY_LABELS[copy.language], withLetter: !copy.copyOnly });
+  return compile(LETTER_LAYOUT, true)({ ...fields, subject, body, address, companyLines, stamp: copy.stamp, labels: COPY_LABELS[copy.language], withLetter: copy.part !== 'copy', withCopy: copy.part !== 'letter' });
 }
 
 const COPY_LABELS = {
@@ -89,7 +89,7 @@ td.num { text-align: right; }
 <div class="subject">{{subject}}</div>
 <div class="body">{{body}}</div>
 </section>{{/if}}
-<section>
+{{#if withCopy}}<section>
 <div class="head"><div><div class="company">{{company.name}}</div>{{#each companyLines}}<div class="small">{{this}}</div>{{/each}}</div></div>
 <div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
 <h1>{{labels.copyOf}} {{invoice.number}}</h1>
@@ -99,5 +99,5 @@ td.num { text-align: right; }
 <tr><th>{{labels.balance}}</th><td class="num"><strong>{{amountDue}}</strong></td></tr>
 </table>
 <div class="stamp">{{stamp}}</div>
-</section>
+</section>{{/if}}
 </body></html>`;

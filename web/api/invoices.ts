@@ -5,7 +5,9 @@ import type { Sql } from '../../db/client.js';
 import { customerByRef } from '../../db/queries/customers.js';
 import { timelineOf } from '../../db/queries/events.js';
 import { installmentsOf, invoiceByNumber, upsertInvoice } from '../../db/queries/invoices.js';
+import { saveInvoicePdf } from '../../db/queries/invoice-files.js';
 import { remindersOf } from '../../db/queries/reminders.js';
+import { pageCount } from '../../activities/pdf/merge.js';
 import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
 import { applyDueRule, planInstallments, PaymentTermsError, type Installment } from '../../workflows/schedule/payment-terms.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../dunning-client.js';
@@ -38,6 +40,12 @@ const resume = createRoute({
   method: 'post', path: '/invoices/{number}/resume', summary: 'Resume dunning',
   request: { params: numberParam },
   responses: { 200: ok('The new state'), 404: { description: 'No such invoice' }, 409: { description: 'Refused by the workflow' } },
+});
+const MAX_PDF_BYTES = 10 * 1024 * 1024;
+const putPdf = createRoute({
+  method: 'put', path: '/invoices/{number}/pdf', summary: "The billing system's PDF of the invoice: letters and e-mails carry a stamped copy of it",
+  request: { params: numberParam, body: { content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } }, required: true } },
+  responses: { 204: { description: 'Stored' }, 404: { description: 'No such invoice' }, 422: { description: 'Not a readable PDF, or over 10 MB' } },
 });
 const sendNow = createRoute({
   method: 'post', path: '/invoices/{number}/send-now', summary: 'Send the next (or a given) level now',
@@ -93,7 +101,17 @@ export function invoiceRoutes(deps: WebDeps) {
     .openapi(resume, async (c) => viaWorkflow(c, c.req.valid('param').number, (h) => h.executeUpdate(resumeUpdate, { args: [{ actor: 'api' }] })))
     .openapi(sendNow, async (c) =>
       viaWorkflow(c, c.req.valid('param').number, (h) => h.executeUpdate(sendNowUpdate, { args: [{ ...(c.req.valid('json') ?? {}), actor: 'api' }] })),
-    );
+    )
+    .openapi(putPdf, async (c) => {
+      const inv = await invoiceByNumber(deps.sql, c.req.valid('param').number);
+      if (!inv) return notFound(c, 'Invoice');
+      const content = new Uint8Array(await c.req.arrayBuffer());
+      if (content.length > MAX_PDF_BYTES) return invalid(c, [{ field: 'body', message: 'is larger than 10 MB' }]);
+      const pages = await pageCount(content).catch(() => 0);
+      if (pages === 0) return invalid(c, [{ field: 'body', message: 'is not a readable PDF' }]);
+      await saveInvoicePdf(deps.sql, inv.id, content, pages);
+      return c.body(null, 204);
+    });
 
   /** Asks the invoice's workflow; a refusal (validator or handler) is a 409 with its reason. */
   async function viaWorkflow(c: Context, number: string, call: (handle: WorkflowHandle) => Promise<unknown>) {

@@ -1,0 +1,95 @@
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createResendMailer } from '../../activities/mail/resend-mailer.js';
+import { createReminderActivities } from '../../activities/reminders.js';
+import { documentById } from '../../db/queries/documents.js';
+import { markLettersPrinted } from '../../db/queries/reminders.js';
+import { createApp } from '../../web/app.js';
+import { addDays } from '../../workflows/schedule/calendar-date.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { ORIGIN } from '../helpers/admin-session.js';
+import { freshDatabase } from '../helpers/database.js';
+import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { testPdfRenderer } from '../helpers/pdf.js';
+import { pdfPages } from '../helpers/pdf-text.js';
+import { startResendServer } from '../helpers/resend-server.js';
+import { Client } from '@temporalio/client';
+
+const pdf = testPdfRenderer();
+const TOKEN = 'l'.repeat(32);
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let resend: Awaited<ReturnType<typeof startResendServer>>;
+let app: ReturnType<typeof createApp>;
+let reminders: ReturnType<typeof createReminderActivities>;
+const overdue = addDays(localDate(Date.now(), 'Europe/Paris'), -20);
+
+beforeAll(async () => {
+  [db, resend] = await Promise.all([freshDatabase(), startResendServer()]);
+  // The PDF upload never reaches Temporal: a client that is never connected will do.
+  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: new Client(), taskQueue: 'letters', apiToken: TOKEN, temporalUiUrl: 'http://ui', namespace: 'default' });
+  reminders = createReminderActivities({ sql: db.sql, mailer: createResendMailer({ apiKey: resend.apiKey, baseUrl: resend.baseUrl }), pdf, defaultFrom: 'R <r@test.example>' });
+});
+afterAll(async () => {
+  await pdf.close();
+  await resend?.close();
+  await db?.drop();
+});
+
+async function billingPdf(text: string, pages = 2): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 1; i <= pages; i++) doc.addPage().drawText(`${text} page ${i}`, { x: 50, y: 700, size: 14, font });
+  return doc.save();
+}
+const upload = (number: string, body: Uint8Array | string) =>
+  app.request(`/api/v1/invoices/${number}/pdf`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/pdf' }, body: new Blob([body as BlobPart]) });
+
+it("refuses a file that is not a PDF, naming the body", async () => {
+  const customer = await makeCustomer(db.sql);
+  await makeInvoice(db.sql, customer, { number: 'F-NOTPDF', dueDate: overdue });
+  const res = await upload('F-NOTPDF', 'hello, not a pdf');
+  expect(res.status).toBe(422);
+  expect(await res.json()).toMatchObject({ problems: [{ field: 'body', message: 'is not a readable PDF' }] });
+  expect((await db.sql`select count(*)::int as n from invoice_files`)[0]!.n).toBe(0);
+});
+
+it("puts the billing system's own PDF, stamped, behind the letter and in the e-mail", async () => {
+  const customer = await makeCustomer(db.sql, { language: 'en', name: 'Harbour Supplies Ltd' });
+  const invoice = await makeInvoice(db.sql, customer, { number: 'F-BILLING', dueDate: overdue });
+  expect((await upload('F-BILLING', await billingPdf('ERP INVOICE F-BILLING'))).status).toBe(204);
+
+  const letter = await reminders.performReminder({ invoiceId: invoice.id, level: 1, actor: 'system', note: null, at: Date.now(), channel: 'letter' });
+  expect(letter).toMatchObject({ status: 'prepared', level: 1 });
+  const [doc] = await db.sql<{ id: number }[]>`select id from documents`;
+  const stored = (await documentById(db.sql, doc!.id))!;
+  expect(stored.pages).toBe(3);
+  const pages = await pdfPages(stored.content);
+  expect(pages[0]).toContain('Harbour Supplies Ltd');
+  expect(pages[1]).toContain('ERP INVOICE F-BILLING page 1');
+  expect(pages[1]).toContain('REMINDER');
+  expect(pages[2]).toContain('ERP INVOICE F-BILLING page 2');
+  expect(pages[2]).not.toContain('REMINDER');
+
+  // The letter counts once downloaded; until then the invoice holds.
+  expect(await reminders.performReminder({ invoiceId: invoice.id, level: 2, actor: 'system', note: null, at: Date.now() })).toMatchObject({ status: 'skipped', hold: 'letter_to_print' });
+  await markLettersPrinted(db.sql, { reminderId: (await db.sql<{ id: number }[]>`select id from reminders where level = 1`)[0]!.id }, 'test');
+  const email = await reminders.performReminder({ invoiceId: invoice.id, level: 2, actor: 'system', note: null, at: Date.now(), channel: 'email', attachPdf: true });
+  expect(email).toMatchObject({ status: 'sent' });
+  const sent = [...resend.delivered.values()].at(-1)!.body as unknown as { attachments: { filename: string; content: string }[] };
+  expect(sent.attachments.map((a) => a.filename)).toEqual(['F-BILLING.pdf']);
+  const attached = await pdfPages(new Uint8Array(Buffer.from(sent.attachments[0]!.content, 'base64')));
+  expect(attached).toHaveLength(2);
+  expect(attached[0]).toContain('ERP INVOICE F-BILLING page 1');
+  expect(attached[0]).toContain('REMINDER');
+});
+
+it('renders the invoice copy from its data when the billing system sent no PDF', async () => {
+  const customer = await makeCustomer(db.sql);
+  const invoice = await makeInvoice(db.sql, customer, { number: 'F-DATA', dueDate: overdue, totalCents: 98_765 });
+  await reminders.performReminder({ invoiceId: invoice.id, level: 1, actor: 'system', note: null, at: Date.now(), channel: 'email', attachPdf: true });
+  const sent = [...resend.delivered.values()].at(-1)!.body as unknown as { attachments: { content: string }[] };
+  const [copy] = await pdfPages(new Uint8Array(Buffer.from(sent.attachments[0]!.content, 'base64')));
+  expect(copy).toContain('Copie de la facture F-DATA');
+  expect(copy).toMatch(/987,65\s€/);
+  expect(copy).toContain('RAPPEL');
+});
