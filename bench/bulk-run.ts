@@ -1,30 +1,22 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { createSql } from '../db/client.js';
 import { createBulkRun } from '../db/queries/bulk-runs.js';
-import { migrate } from '../db/migrate.js';
-import { ensureDefaultPolicy } from '../db/seed/defaults.js';
 import { startResendServer } from '../test/helpers/resend-server.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
 import { childEnvironment } from '../worker/config.js';
 import { bulkRun } from '../workflows/bulk-run.js';
 import { bulkRunWorkflowId } from '../workflows/ids.js';
+import { benchDatabase } from './database.js';
 import { stopChild } from './processes.js';
 
 /** A bulk run of e-mail reminders end to end: the run, each invoice's workflow, rendering, the Resend API, the records. */
 export async function benchBulkRun(opts: { adminUrl: string; temporalAddress: string; client: Client; dir: string; invoices: number }): Promise<string> {
   const { invoices } = opts;
-  const admin = createSql(opts.adminUrl, { max: 1 });
-  await admin.unsafe('drop database if exists bench_bulk_run');
-  await admin.unsafe('create database bench_bulk_run');
-  const url = opts.adminUrl.replace(/\/[^/]+$/, '/bench_bulk_run');
-  const sql = createSql(url);
+  const { sql, url, drop } = await benchDatabase(opts.adminUrl, 'bench_bulk_run');
   // The e-mail ceiling lifted: a local server speaking Resend's API answers at once.
   const resend = await startResendServer();
   try {
-    await migrate(sql);
-    await ensureDefaultPolicy(sql);
     await sql`insert into customers (ref, name, emails, language)
       select 'R-' || g, 'Run customer ' || g, array['ap' || g || '@bench.example'], 'fr' from generate_series(1, 1000) g`;
     await sql`insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
@@ -67,7 +59,6 @@ reminder by e-mail. The e-mail ceiling is lifted: a local server speaking Resend
     }
   } finally {
     await resend.close();
-    await sql.end({ timeout: 5 });
-    await admin.end({ timeout: 5 });
+    await drop();
   }
 }

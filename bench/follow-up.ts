@@ -1,10 +1,9 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
-import { createSql, type Sql } from '../db/client.js';
-import { migrate } from '../db/migrate.js';
-import { ensureDefaultPolicy } from '../db/seed/defaults.js';
+import type { Sql } from '../db/client.js';
 import { childEnvironment } from '../worker/config.js';
 import { freePort } from '../test/helpers/ports.js';
+import { benchDatabase } from './database.js';
 import { stopChild } from './processes.js';
 
 const INVOICES_PER_CUSTOMER = 10;
@@ -14,10 +13,8 @@ const DURATION_SECONDS = 30;
 const SAMPLES_PER_PAGE = 40;
 
 /** 200,000 invoices as a finance team has them: a year of due dates, most open, some paid, reminders on the late ones. */
-export async function seed(sql: Sql, invoices: number): Promise<void> {
+async function seed(sql: Sql, invoices: number): Promise<void> {
   const customers = Math.ceil(invoices / INVOICES_PER_CUSTOMER);
-  await migrate(sql);
-  await ensureDefaultPolicy(sql);
   await sql`insert into customers (ref, name, emails, language)
     select 'C-' || g, (array['Atelier','Boulangerie','Garage','Cabinet','Menuiserie','Transports','Pharmacie','Imprimerie'])[1 + g % 8] || ' ' || g,
            array['compta' || g || '@client.example'], case when g % 5 = 0 then 'en' else 'fr' end
@@ -66,11 +63,7 @@ function percentile(sorted: number[], p: number): number {
  * alone, then all of them under load from autocannon with several connections.
  */
 export async function benchFollowUp(opts: { adminUrl: string; temporalAddress: string; invoices: number }): Promise<string> {
-  const admin = createSql(opts.adminUrl, { max: 1 });
-  await admin.unsafe('drop database if exists bench_follow_up');
-  await admin.unsafe('create database bench_follow_up');
-  const url = opts.adminUrl.replace(/\/[^/]+$/, '/bench_follow_up');
-  const sql = createSql(url);
+  const { sql, url, drop } = await benchDatabase(opts.adminUrl, 'bench_follow_up');
   const seedStart = Date.now();
   await seed(sql, opts.invoices);
   console.log(`seeded ${opts.invoices} invoices in ${((Date.now() - seedStart) / 1000).toFixed(0)} s`);
@@ -151,8 +144,6 @@ and the database. Latency percentiles are computed from every response's time.
 `;
   } finally {
     await stopChild(web);
-    await sql.end({ timeout: 5 });
-    await admin.unsafe('drop database if exists bench_follow_up').catch(() => undefined);
-    await admin.end({ timeout: 5 });
+    await drop();
   }
 }

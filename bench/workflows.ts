@@ -1,24 +1,16 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { createSql } from '../db/client.js';
-import { migrate } from '../db/migrate.js';
-import { ensureDefaultPolicy } from '../db/seed/defaults.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
 import { childEnvironment } from '../worker/config.js';
+import { benchDatabase } from './database.js';
 import { peakRssMb, stopChild } from './processes.js';
 
 /** Invoice workflows started and planned by a worker coming up on a database of open invoices. */
 export async function benchWorkflows(opts: { adminUrl: string; temporalAddress: string; client: Client; dir: string; invoices: number }): Promise<string> {
   const { invoices } = opts;
-  const admin = createSql(opts.adminUrl, { max: 1 });
-  await admin.unsafe('drop database if exists bench_workflows');
-  await admin.unsafe('create database bench_workflows');
-  const url = opts.adminUrl.replace(/\/[^/]+$/, '/bench_workflows');
-  const sql = createSql(url);
+  const { sql, url, drop } = await benchDatabase(opts.adminUrl, 'bench_workflows');
   try {
-    await migrate(sql);
-    await ensureDefaultPolicy(sql);
     // Customers and invoices written in bulk: the benchmark measures Temporal and the worker, not inserts.
     await sql`insert into customers (ref, name, emails, language)
       select 'B-' || g, 'Bench customer ' || g, array['ap' || g || '@bench.example'], 'fr' from generate_series(1, 500) g`;
@@ -58,7 +50,6 @@ export async function benchWorkflows(opts: { adminUrl: string; temporalAddress: 
       await stopChild(worker);
     }
   } finally {
-    await sql.end({ timeout: 5 });
-    await admin.end({ timeout: 5 });
+    await drop();
   }
 }

@@ -1,55 +1,37 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdir, readFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createUser } from '../../db/queries/users.js';
-import { createApp } from '../../web/app.js';
 import { hashPassword } from '../../web/auth/passwords.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
-import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
 import { formatDate } from '../../activities/format.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { freshDatabase } from '../helpers/database.js';
-import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/ports.js';
 import { pdfPages } from '../helpers/pdf-text.js';
-import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 // The real server, worker, Temporal and Postgres, driven by Debian's Chromium.
 const ARTIFACTS = 'test-artifacts';
-const pdf = testPdfRenderer();
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let worker: RelanceWorker;
-let running: Promise<void>;
+let stack: Stack;
+let db: Stack['db'];
 let server: ServerType;
 let browser: Browser;
 let page: Page;
 let base: string;
-let plain: Client;
+let plain: Stack['client'];
 const dialogs: string[] = [];
 const today = localDate(Date.now(), 'Europe/Paris');
 
 beforeAll(async () => {
-  const [e, bundle, d, port] = await Promise.all([timeSkippingEnvironment(), workflowBundle(), freshDatabase(), freePort()]);
-  env = e;
-  db = d;
+  const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  // A plain client: the time-skipping one would let the server jump to future timers.
-  plain = new Client({ connection: env.connection });
-  worker = await createWorker({
-    connection: env.nativeConnection, namespace: 'default', taskQueue: 'e2e', workflowBundle: bundle,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: plain },
-  });
-  running = worker.run();
-  const app = createApp({ sql: db.sql, publicUrl: base, temporal: plain, taskQueue: 'e2e', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui.test', namespace: 'default' });
-  server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port });
+  stack = await startStack('e2e', { publicUrl: base });
+  ({ db, client: plain } = stack);
+  server = serve({ fetch: stack.app.fetch, hostname: '127.0.0.1', port });
   await createUser(db.sql, { email: 'fanny@relance.test', name: 'Fanny', role: 'finance', passwordHash: await hashPassword('a long e2e password') });
   await createUser(db.sql, { email: 'alice@relance.test', name: 'Alice', role: 'admin', passwordHash: await hashPassword('a long e2e password') });
   const customer = await makeCustomer(db.sql, { name: 'Atelier <script>alert(1)</script>' });
@@ -70,13 +52,9 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await pdf.close();
   await browser?.close();
   server?.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.drop();
+  await stack?.stop();
 });
 
 async function signInAs(email: string) {

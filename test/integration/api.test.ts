@@ -1,39 +1,18 @@
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
-import { createApp } from '../../web/app.js';
-import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
-import { freshDatabase } from '../helpers/database.js';
-import { testPdfRenderer } from '../helpers/pdf.js';
-import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
+import { API_TOKEN, startStack, type Stack } from '../helpers/stack.js';
 
-const TOKEN = 'test-token-of-at-least-24-chars';
-const pdf = testPdfRenderer();
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let worker: RelanceWorker;
-let running: Promise<void>;
-let app: ReturnType<typeof createApp>;
+const TOKEN = API_TOKEN;
+let stack: Stack;
+let env: Stack['env'];
+let db: Stack['db'];
+let app: Stack['app'];
 
 beforeAll(async () => {
-  const [e, bundle, d] = await Promise.all([timeSkippingEnvironment(), workflowBundle(), freshDatabase()]);
-  env = e;
-  db = d;
-  worker = await createWorker({
-    connection: env.nativeConnection, namespace: 'default', taskQueue: 'api', workflowBundle: bundle,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: env.client },
-  });
-  running = worker.run();
-  app = createApp({ sql: db.sql, publicUrl: 'http://localhost:3000', temporal: env.client, taskQueue: 'api', apiToken: TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default' });
+  stack = await startStack('api', { timeSkippingClient: true });
+  ({ env, db, app } = stack);
 });
-afterAll(async () => {
-  await pdf.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.drop();
-});
+afterAll(() => stack?.stop());
 
 function call(method: string, path: string, body?: unknown, token: string | null = TOKEN) {
   return app.request(`/api/v1${path}`, {

@@ -1,51 +1,31 @@
-import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { invoiceFacts } from '../../db/queries/invoices.js';
 import { createPolicy, defaultPolicyId, setCustomerPolicy, stepsOfPolicy, updateStep } from '../../db/queries/steps.js';
-import { createApp } from '../../web/app.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
-import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
-import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
-import { testPdfRenderer } from '../helpers/pdf.js';
 import { pdfPages } from '../helpers/pdf-text.js';
-import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
 // 300 invoices chased in one run: e-mails, letters, customers without an address, invoices paid meanwhile.
 const BY_EMAIL = 180;
 const NO_EMAIL = 20;
 const BY_LETTER = 80;
 const PAID = 20;
-const pdf = testPdfRenderer();
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let worker: RelanceWorker;
-let running: Promise<void>;
-let plain: Client;
-let app: ReturnType<typeof createApp>;
+let stack: Stack;
+let db: Stack['db'];
+let plain: Stack['client'];
+let app: Stack['app'];
 let session: { cookie: string; csrf: string };
 const ids: Record<'email' | 'noEmail' | 'letter' | 'paid', number[]> = { email: [], noEmail: [], letter: [], paid: [] };
 const today = localDate(Date.now(), 'Europe/Paris');
 
 beforeAll(async () => {
-  const [e, bundle, d] = await Promise.all([timeSkippingEnvironment(), workflowBundle(), freshDatabase()]);
-  env = e;
-  db = d;
-  // A plain client: the time-skipping one would let the server jump to the invoices' future timers.
-  plain = new Client({ connection: env.connection });
-  worker = await createWorker({
-    connection: env.nativeConnection, namespace: 'default', taskQueue: 'bulk', workflowBundle: bundle,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: plain },
-    tuning: { maxCachedWorkflows: 400 },
-  });
-  running = worker.run();
-  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: plain, taskQueue: 'bulk', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  stack = await startStack('bulk', { tuning: { maxCachedWorkflows: 400 } });
+  ({ db, client: plain, app } = stack);
   session = await signIn(app, db.sql);
 
   // Customers on a "letters" policy get their first reminder by post.
@@ -76,13 +56,7 @@ beforeAll(async () => {
   await Promise.all(ids.paid.map((id) => plain.workflow.getHandle(dunningWorkflowId(id)).signal('invoiceChanged')));
   await Promise.all(ids.paid.map((id) => plain.workflow.getHandle(dunningWorkflowId(id)).result()));
 }, 180_000);
-afterAll(async () => {
-  await pdf.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.drop();
-});
+afterAll(() => stack?.stop());
 
 const get = (path: string) => app.request(path, { headers: { cookie: session.cookie } });
 

@@ -1,40 +1,21 @@
-import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
-import { createApp } from '../../web/app.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
-import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { signIn, ORIGIN } from '../helpers/admin-session.js';
-import { freshDatabase } from '../helpers/database.js';
-import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
-import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
-const pdf = testPdfRenderer();
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let worker: RelanceWorker;
-let running: Promise<void>;
-let app: ReturnType<typeof createApp>;
+let stack: Stack;
+let db: Stack['db'];
+let plain: Stack['client'];
+let app: Stack['app'];
 let session: { cookie: string; csrf: string };
 let invoiceId: number;
-// A plain client: the time-skipping one would let the server jump to the invoice's 2099 timers.
-let plain: Client;
 
 beforeAll(async () => {
-  const [e, bundle, d] = await Promise.all([timeSkippingEnvironment(), workflowBundle(), freshDatabase()]);
-  env = e;
-  db = d;
-  plain = new Client({ connection: env.connection });
-  worker = await createWorker({
-    connection: env.nativeConnection, namespace: 'default', taskQueue: 'page', workflowBundle: bundle,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: plain },
-  });
-  running = worker.run();
-  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: plain, taskQueue: 'page', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui.test', namespace: 'default' });
+  stack = await startStack('page');
+  ({ db, client: plain, app } = stack);
   session = await signIn(app, db.sql);
   const customerId = await makeCustomer(db.sql);
   const invoice = await makeInvoice(db.sql, customerId, { number: 'F-PAGE', dueDate: '2099-06-12', totalCents: 50_000 });
@@ -42,13 +23,7 @@ beforeAll(async () => {
   await startOrWakeDunning(plain, 'page', { ...invoice, customerRef: 'C-page' });
   await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery)).next).not.toBeNull());
 });
-afterAll(async () => {
-  await pdf.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await db?.drop();
-});
+afterAll(() => stack?.stop());
 
 const view = async () => (await app.request('/invoices/F-PAGE', { headers: { cookie: session.cookie } })).text();
 async function act(action: string, fields: Record<string, string>, csrf = session.csrf) {

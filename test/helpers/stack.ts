@@ -1,0 +1,42 @@
+import { Client } from '@temporalio/client';
+import type { WorkerOptions } from '@temporalio/worker';
+import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
+import { createApp } from '../../web/app.js';
+import { createWorker } from '../../worker/create-worker.js';
+import { ORIGIN } from './admin-session.js';
+import { freshDatabase } from './database.js';
+import { testPdfRenderer } from './pdf.js';
+import { timeSkippingEnvironment, workflowBundle } from './temporal.js';
+
+export const API_TOKEN = 'x'.repeat(32);
+
+/**
+ * The real parts a test file drives: a time-skipping Temporal, a fresh database, Chromium for the
+ * PDFs, a worker over them sending to the outbox, and the web app on the same client.
+ */
+export async function startStack(taskQueue: string, options: { publicUrl?: string; tuning?: Partial<WorkerOptions>; timeSkippingClient?: boolean } = {}) {
+  const [env, bundle, db] = await Promise.all([timeSkippingEnvironment(), workflowBundle(), freshDatabase()]);
+  const pdf = testPdfRenderer();
+  // A plain client by default: through the time-skipping one, awaiting a result lets the server jump to future timers.
+  const client = options.timeSkippingClient ? env.client : new Client({ connection: env.connection });
+  const worker = await createWorker({
+    connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle: bundle, tuning: options.tuning,
+    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: client },
+  });
+  const running = worker.run();
+  const app = createApp({
+    sql: db.sql, publicUrl: options.publicUrl ?? ORIGIN, temporal: client, taskQueue, apiToken: API_TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default',
+  });
+  return {
+    env, db, client, app,
+    async stop() {
+      await pdf.close();
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await db.drop();
+    },
+  };
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
