@@ -122,6 +122,7 @@ export const configFr = {
   noEmailShort: 'pas d’e-mail',
   letter: 'Courrier',
   toPrint: 'à imprimer',
+  remindOne: 'Relancer',
   file: 'Fichier',
 };
 
@@ -248,5 +249,6 @@ export const configEn: typeof configFr = {
   noEmailShort: 'no e-mail',
   letter: 'Letter',
   toPrint: 'to print',
+  remindOne: 'Remind',
   file: 'File',
 };

@@ -159,7 +159,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
         ? { status: 'skipped', level, hold }
         : await sends.performReminder({
             invoiceId, level, actor: manual.request.actor, note: manual.request.note ?? null, at: Date.now(),
-            channel: manual.request.channel, attachPdf: manual.request.attachPdf, runId: manual.request.runId,
+            channel: manual.request.channel, attachPdf: manual.request.attachPdf, runId: manual.request.runId, nextPlannedOn: manual.request.nextPlannedOn,
           });
       if (outcome.status === 'sent') {
         // Known before the next reload, so a second "send now" for this level is refused at once.

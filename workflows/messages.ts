@@ -26,6 +26,8 @@ export interface SendNowRequest {
   attachPdf?: boolean;
   /** The bulk run that asks, recorded on the reminder so the run can gather its letters. */
   runId?: number;
+  /** A person's choice of the next reminder's date; it replaces the next step's computed date. */
+  nextPlannedOn?: IsoDate;
 }
 
 export type ReminderOutcome =

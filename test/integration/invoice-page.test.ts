@@ -96,9 +96,19 @@ it('records a reminder made by hand at a later level, and the workflow plans the
   expect((await act('manual-reminder', { level: '1', note: 'Encore', nextOn: '' })).body).toContain('level: one of the steps after level 2');
 });
 
+it('sends a chosen level now with the date of the next reminder, through the workflow', async () => {
+  const sent = await act('send-now', { level: '3', note: 'Relance après appel', nextOn: '2099-09-01', channel: '' });
+  expect(sent.body).toContain('sent · 3');
+  const handle = plain.workflow.getHandle(dunningWorkflowId(invoiceId));
+  await vi.waitFor(async () => expect((await handle.query(stateQuery)).next).toMatchObject({ level: 4, sendDate: nextBusinessDay('2099-09-01', 'FR') }));
+  expect((await db.sql`select next_planned_on, note, channel from reminders where invoice_id = ${invoiceId} and level = 3`)[0]).toEqual({
+    next_planned_on: '2099-09-01', note: 'Relance après appel', channel: 'email',
+  });
+});
+
 it('records a payment, naming a bad amount, and the workflow ends as paid', async () => {
   expect((await act('payments', { amount: '-3', paidOn: '2026-11-20', method: 'transfer' })).body).toContain('amount: a positive amount');
   const paid = await act('payments', { amount: '500,00', paidOn: '2026-11-20', method: 'transfer' });
   expect(paid.body).toMatch(/data-testid="balance">0,00\s€/);
-  expect(await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).result()).toEqual({ status: 'paid', level: 2 });
+  expect(await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).result()).toEqual({ status: 'paid', level: 3 });
 });

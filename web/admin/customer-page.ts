@@ -57,10 +57,11 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
             : html`<p>${policyName}${customer.dunningExcluded ? html` · <strong>${t.excluded}</strong>` : ''}</p>`}
         </section>
         <section class="card"><h2>${t.invoices}</h2>
-          <table><thead><tr><th>${t.invoice}</th><th>${t.dueDate}</th><th class="num">${t.balance}</th><th>${t.status}</th><th>${t.level}</th></tr></thead>
+          <table><thead><tr><th>${t.invoice}</th><th>${t.dueDate}</th><th class="num">${t.balance}</th><th>${t.status}</th><th>${t.level}</th><th></th></tr></thead>
           <tbody>${invoices.map(
             (i) => html`<tr><td><a href="/invoices/${encodeURIComponent(i.number)}">${i.number}</a></td><td>${i.dueDate ? formatDate(i.dueDate, lang) : ''}</td>
-              <td class="num">${formatMoney(i.totalCents - i.paidCents, i.currency, lang)}</td><td>${i.status}</td><td>${i.lastLevel || ''}</td></tr>`,
+              <td class="num">${formatMoney(i.totalCents - i.paidCents, i.currency, lang)}</td><td>${i.status}</td><td>${i.lastLevel || ''}</td>
+              <td>${i.status === 'open' && i.totalCents > i.paidCents ? html`<a href="/invoices/${encodeURIComponent(i.number)}#actions">${t.remindOne}</a>` : ''}</td></tr>`,
           )}</tbody></table>
         </section>
       </div>

@@ -81,8 +81,10 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
               <p><a href="${live.temporalUiUrl}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>`
             : html`<p class="muted">${t.notRunning}</p>`}
           ${open
-            ? html`<div class="actions">
-                ${action('send-now', t.sendNow, html`<input name="note" placeholder="${t.note}" maxlength="500">
+            ? html`<div class="actions" id="actions">
+                ${action('send-now', t.sendNow, html`${forecast.length ? html`<select name="level" aria-label="${t.level}">${forecast.map((s) => html`<option value="${s.level}">${s.level} · ${s.name}</option>`)}</select>` : ''}
+                  <input name="note" placeholder="${t.note}" maxlength="500">
+                  <label class="inline">${t.nextDate}<input type="date" name="nextOn" min="${addDays(today, 1)}"></label>
                   <select name="channel" aria-label="${t.channel}"><option value="">${t.channelStep}</option><option value="email">e-mail</option><option value="letter">${t.letter}</option></select>
                   <label class="inline"><input type="checkbox" name="attachPdf"> PDF</label>`)}
                 ${inv.paused ? action('resume', t.resume) : action('pause', t.pause, html`<input name="reason" placeholder="${t.reason}" required maxlength="500">`)}
@@ -153,6 +155,8 @@ async function perform(
           h.executeUpdate(sendNowUpdate, {
             args: [{
               actor, note: text('note') || undefined, attachPdf: text('attachPdf') === 'on' || undefined,
+              ...(Number(text('level')) > 0 ? { level: Number(text('level')) } : {}),
+              ...(isIsoDate(text('nextOn')) ? { nextPlannedOn: text('nextOn') } : {}),
               ...(text('channel') === 'email' || text('channel') === 'letter' ? { channel: text('channel') as 'email' | 'letter' } : {}),
             }],
           }),

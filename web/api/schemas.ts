@@ -83,6 +83,12 @@ export const paymentBody = z
 
 export const pauseBody = z.object({ reason: z.string().trim().min(1, 'is required').max(500) }).strict();
 export const sendNowBody = z
-  .object({ level: z.number().int().min(1).optional(), note: z.string().max(1000).optional() })
+  .object({
+    level: z.number().int().min(1).optional(),
+    note: z.string().max(1000).optional(),
+    channel: z.enum(['email', 'letter'], { error: 'must be email or letter' }).optional(),
+    attachPdf: z.boolean().optional(),
+    nextPlannedOn: isoDate.optional().openapi({ description: "The next reminder's date, instead of the next step's computed one" }),
+  })
   .strict()
   .default({});
