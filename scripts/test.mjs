@@ -10,14 +10,16 @@ function run(cmd, args) {
 }
 
 if (!existsSync('node_modules/.package-lock.json')) run('npm', ['install', '--no-audit', '--no-fund']);
-// Browser tests drive Debian's Chromium (a browser downloaded by a test tool cannot run here).
-if (!existsSync('/usr/bin/chromium')) {
+// Browser tests and PDFs use Debian's Chromium (a browser downloaded by a test tool cannot run
+// here); SEPA files are checked against the banks' XSDs with libxml2's xmllint.
+const systemPackages = [['/usr/bin/chromium', 'chromium'], ['/usr/bin/xmllint', 'libxml2-utils']].filter(([path]) => !existsSync(path)).map(([, pkg]) => pkg);
+if (systemPackages.length) {
   if (process.getuid?.() !== 0) {
-    console.error('Chromium is missing: install Debian\'s package first (sudo apt-get install -y chromium), then run npm test again.');
+    console.error(`Missing Debian packages: install them first (sudo apt-get install -y ${systemPackages.join(' ')}), then run npm test again.`);
     process.exit(1);
   }
   run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', 'chromium']);
+  run('apt-get', ['install', '-y', '-qq', ...systemPackages]);
 }
 run('npx', ['tsc', '--noEmit']);
 mkdirSync('.data', { recursive: true });
