@@ -29,3 +29,24 @@ export async function updateSettings(sql: Sql, v: CompanySettings): Promise<void
     timezone = ${v.timezone}, send_hour = ${v.sendHour}, country = ${v.country}, due_soon_days = ${v.dueSoonDays},
     minimum_balance_cents = ${v.minimumBalanceCents}, updated_at = now() where id = 1`;
 }
+
+export interface SepaCreditorSettings {
+  name: string;
+  creditorId: string;
+  iban: string;
+  bic: string | null;
+  /** Business days between the file and the earliest collection date. */
+  leadDays: number;
+}
+
+export async function getSepaCreditor(sql: Sql): Promise<SepaCreditorSettings> {
+  const [row] = await sql<SepaCreditorSettings[]>`
+    select sepa_creditor_name as name, sepa_creditor_id as "creditorId", sepa_iban as iban, sepa_bic as bic, sepa_lead_days as "leadDays"
+    from settings where id = 1`;
+  return row!;
+}
+
+export async function saveSepaCreditor(sql: Sql, v: SepaCreditorSettings): Promise<void> {
+  await sql`update settings set sepa_creditor_name = ${v.name}, sepa_creditor_id = ${v.creditorId}, sepa_iban = ${v.iban},
+    sepa_bic = ${v.bic}, sepa_lead_days = ${v.leadDays}, updated_at = now() where id = 1`;
+}

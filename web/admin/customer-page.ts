@@ -3,26 +3,30 @@ import { html } from 'hono/html';
 import { formatDate, formatMoney } from '../../activities/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { customerByRef, invoicesOfCustomer, openInvoiceIdsOfCustomer, remindersOfCustomer } from '../../db/queries/customers.js';
+import { mandateOf, saveMandate } from '../../db/queries/mandates.js';
 import { listPolicies, setCustomerPolicy } from '../../db/queries/steps.js';
 import { getSettings } from '../../db/queries/settings.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { setCustomerPause } from '../invoice-actions.js';
+import { mandateForm } from '../sepa/bank-fields.js';
 import { wakeWorkflows } from '../wake-workflows.js';
+import { parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
 
 /** A customer's page: contact, invoices with balances, and every reminder across them (source 003). */
-export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
+export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash, mandateDraft?: Record<string, string>) {
   const lang = langOf(c);
   const t = messages(lang);
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
   if (!customer) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
-  const [invoices, reminders, settings, policies] = await Promise.all([
+  const [invoices, reminders, settings, policies, mandate] = await Promise.all([
     invoicesOfCustomer(deps.sql, customer.id),
     remindersOfCustomer(deps.sql, customer.id),
     getSettings(deps.sql),
     listPolicies(deps.sql),
+    mandateOf(deps.sql, customer.id),
   ]);
   const isAdmin = c.get('user').role === 'admin';
   const policyName = policies.find((p) => (customer.policyId === null ? p.isDefault : p.id === customer.policyId))?.name ?? '';
@@ -65,6 +69,21 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
           )}</tbody></table>
         </section>
       </div>
+      <form method="post" action="/customers/${customer.ref}/mandate" class="card form-grid" id="mandate">
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <h2>${t.mandate}</h2>
+        ${mandateField('iban', 'IBAN', mandate?.iban, mandateDraft, html`required`)}
+        ${mandateField('bic', 'BIC', mandate?.bic, mandateDraft)}
+        ${mandateField('holder', t.accountHolder, mandate?.holder ?? customer.name, mandateDraft, html`required maxlength="70"`)}
+        ${mandateField('bankName', t.bankName, mandate?.bankName, mandateDraft)}
+        ${mandateField('reference', t.mandateReference, mandate?.reference, mandateDraft, html`required maxlength="35"`)}
+        ${mandateField('signedOn', t.signedOn, mandate?.signedOn, mandateDraft, html`type="date" required`)}
+        ${mandateField('signedPlace', t.signedPlace, mandate?.signedPlace, mandateDraft)}
+        <label>${t.sequenceType}<select name="sequence">${(['FRST', 'RCUR', 'OOFF', 'FNAL'] as const).map(
+          (q) => html`<option ${(mandateDraft?.sequence ?? mandate?.sequence ?? 'FRST') === q ? 'selected' : ''}>${q}</option>`,
+        )}</select></label>
+        <div><button type="submit" class="primary">${t.save}</button></div>
+      </form>
       <section class="card"><h2>${t.reminders}</h2>
         ${reminders.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
           <thead><tr><th>Id</th><th>${t.invoice}</th><th>${t.note}</th><th>${t.level}</th><th>${t.user}</th><th>${t.date}</th><th>${t.nextDate}</th><th>${t.status}</th><th>${t.file}</th></tr></thead>
@@ -104,5 +123,25 @@ export async function customerPolicyAction(c: Context<AdminEnv>, deps: WebDeps) 
     before: { policyId: customer.policyId, excluded: customer.dunningExcluded }, after: { policyId, excluded },
   });
   await wakeWorkflows(deps, await openInvoiceIdsOfCustomer(deps.sql, customer.id), 'steps');
+  return customerPage(c, deps, { ok: true, text: t.done });
+}
+
+function mandateField(name: string, label: string, stored: string | null | undefined, draft: Record<string, string> | undefined, attrs = html``) {
+  return html`<label>${label}<input name="${name}" value="${draft?.[name] ?? stored ?? ''}" ${attrs}></label>`;
+}
+
+/** The customer's bank account and SEPA mandate; every field is checked before anything is saved. */
+export async function customerMandateAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const customer = await customerByRef(deps.sql, c.req.param('ref')!);
+  if (!customer) return customerPage(c, deps);
+  const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, String(v)]));
+  const parsed = parseForm(mandateForm, form);
+  if (!parsed.ok) return customerPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` }, form);
+  const before = await mandateOf(deps.sql, customer.id);
+  if ((await saveMandate(deps.sql, { customerId: customer.id, ...parsed.value })) === 'taken') {
+    return customerPage(c, deps, { ok: false, text: `${t.refused}: reference: ${t.mandateTaken}` }, form);
+  }
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'customer.mandate', entity: `customer:${customer.ref}`, before: before ?? null, after: parsed.value });
   return customerPage(c, deps, { ok: true, text: t.done });
 }

@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { formatMoney } from '../../activities/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { openInvoiceRefs } from '../../db/queries/invoices.js';
-import { getSettings, updateSettings, type CompanySettings } from '../../db/queries/settings.js';
+import { getSepaCreditor, getSettings, saveSepaCreditor, updateSettings, type CompanySettings, type SepaCreditorSettings } from '../../db/queries/settings.js';
 import { supportedHolidayCountries } from '../../workflows/schedule/holidays.js';
 import { isValidTimeZone } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
+import { bicField, creditorIdField, ibanField } from '../sepa/bank-fields.js';
 import { wakeWorkflows } from '../wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
@@ -32,10 +33,19 @@ const settingsForm = z.object({
 });
 
 /** Company identity for templates' header and footer, and the clock the schedule runs on. */
+const sepaForm = z.object({
+  name: z.string().trim().min(1, 'required').max(70, 'at most 70 characters'),
+  creditorId: creditorIdField,
+  iban: ibanField,
+  bic: bicField,
+  leadDays: z.coerce.number().int('whole days').min(0).max(30),
+});
+
 export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash, draft?: Record<string, string>) {
   const lang = langOf(c);
   const t = messages(lang);
-  const s = await getSettings(deps.sql);
+  const [s, sepa] = await Promise.all([getSettings(deps.sql), getSepaCreditor(deps.sql)]);
+  const sepaValue = (name: keyof SepaCreditorSettings) => draft?.[`sepa.${name}`] ?? String(sepa[name] ?? '');
   const value = (name: keyof CompanySettings | 'minimumBalance', current: unknown) => draft?.[name] ?? String(current ?? '');
   const field = (name: keyof CompanySettings | 'minimumBalance', label: string, current: unknown, attrs = html``) =>
     html`<label>${label}<input name="${name}" value="${value(name, current)}" ${attrs}></label>`;
@@ -61,6 +71,16 @@ export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         ${field('minimumBalance', t.minimumBalance, (s.minimumBalanceCents / 100).toFixed(2), html`inputmode="decimal"`)}
         <p class="muted">${t.minimumBalanceHelp(formatMoney(s.minimumBalanceCents, 'EUR', lang))}</p>
         <div><button type="submit" class="primary">${t.save}</button></div>
+      </form>
+      <form method="post" action="/settings/sepa" class="card form-grid" id="sepa">
+        <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
+        <h2>${t.sepaCreditor}</h2>
+        <label>${t.creditorName}<input name="name" value="${sepaValue('name')}" required maxlength="70"></label>
+        <label>${t.creditorId}<input name="creditorId" value="${sepaValue('creditorId')}" required placeholder="FR72ZZZ123456"></label>
+        <label>IBAN<input name="iban" value="${sepaValue('iban')}" required></label>
+        <label>BIC<input name="bic" value="${sepaValue('bic')}"></label>
+        <label>${t.leadDays}<input name="leadDays" type="number" min="0" max="30" value="${sepaValue('leadDays')}" required></label>
+        <div><button type="submit" class="primary">${t.save}</button></div>
       </form>`,
     }),
   );
@@ -84,5 +104,17 @@ export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {
   if (before.timezone !== after.timezone || before.sendHour !== after.sendHour || before.country !== after.country || before.minimumBalanceCents !== after.minimumBalanceCents) {
     await wakeWorkflows(deps, (await openInvoiceRefs(deps.sql)).map((r) => r.id), 'steps');
   }
+  return settingsPage(c, deps, { ok: true, text: t.done });
+}
+
+export async function saveSepaSettings(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, String(v)]));
+  const parsed = parseForm(sepaForm, form);
+  const draft = Object.fromEntries(Object.entries(form).map(([k, v]) => [`sepa.${k}`, v]));
+  if (!parsed.ok) return settingsPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` }, draft);
+  const before = await getSepaCreditor(deps.sql);
+  await saveSepaCreditor(deps.sql, parsed.value);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'settings.sepa', entity: 'settings', before, after: parsed.value });
   return settingsPage(c, deps, { ok: true, text: t.done });
 }

@@ -1,0 +1,34 @@
+import type { Sql } from '../client.js';
+
+export type Sequence = 'FRST' | 'RCUR' | 'OOFF' | 'FNAL';
+
+export interface Mandate {
+  customerId: number;
+  iban: string;
+  bic: string | null;
+  holder: string;
+  bankName: string;
+  reference: string;
+  signedOn: string;
+  signedPlace: string;
+  sequence: Sequence;
+}
+
+const columns = (sql: Sql) => sql`customer_id as "customerId", iban, bic, holder, bank_name as "bankName", reference,
+  signed_on as "signedOn", signed_place as "signedPlace", sequence`;
+
+export async function mandateOf(sql: Sql, customerId: number): Promise<Mandate | undefined> {
+  const [row] = await sql<Mandate[]>`select ${columns(sql)} from mandates where customer_id = ${customerId}`;
+  return row;
+}
+
+/** Saves a customer's account and mandate; `taken` when another customer already holds the reference. */
+export async function saveMandate(sql: Sql, m: Mandate): Promise<'saved' | 'taken'> {
+  const [other] = await sql`select 1 from mandates where reference = ${m.reference} and customer_id <> ${m.customerId}`;
+  if (other) return 'taken';
+  await sql`insert into mandates (customer_id, iban, bic, holder, bank_name, reference, signed_on, signed_place, sequence)
+    values (${m.customerId}, ${m.iban}, ${m.bic}, ${m.holder}, ${m.bankName}, ${m.reference}, ${m.signedOn}, ${m.signedPlace}, ${m.sequence})
+    on conflict (customer_id) do update set iban = excluded.iban, bic = excluded.bic, holder = excluded.holder, bank_name = excluded.bank_name,
+      reference = excluded.reference, signed_on = excluded.signed_on, signed_place = excluded.signed_place, sequence = excluded.sequence, updated_at = now()`;
+  return 'saved';
+}
