@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
 import { createBulkRunActivities } from './bulk-runs.js';
+import { createSepaActivities } from './sepa-runs.js';
 import { createDunningActivities } from './dunning.js';
 import type { Mailer } from './mail/mailer.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
@@ -21,5 +22,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createDunningActivities(deps),
     ...createReminderActivities(deps),
     ...createBulkRunActivities(deps),
+    ...createSepaActivities(deps),
   };
 }

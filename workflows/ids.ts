@@ -1,6 +1,7 @@
 /** Workflow ids: one per invoice and one per bulk run, so a second start finds the first. */
 export const dunningWorkflowId = (invoiceId: number) => `invoice-${invoiceId}`;
 export const bulkRunWorkflowId = (runId: number) => `bulk-run-${runId}`;
+export const sepaRunWorkflowId = (runId: number) => `sepa-run-${runId}`;
 
 /** The task queue reminders are sent from: its rate limit is the e-mail provider's ceiling. */
 export const emailTaskQueue = (taskQueue: string) => `${taskQueue}-send`;

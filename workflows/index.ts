@@ -1,2 +1,3 @@
 export { invoiceDunning } from './invoice-dunning.js';
 export { bulkRun } from './bulk-run.js';
+export { sepaRun } from './sepa-run.js';

@@ -51,6 +51,7 @@ export interface InvoiceFactsRow {
   /** The invoice's due date, or the first installment not yet covered by payments. */
   referenceDueDate: string | null;
   letterToPrint: boolean;
+  collectionPending: boolean;
 }
 
 /** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
@@ -63,6 +64,7 @@ export function dunnableFacts(inv: InvoiceFactsRow, minimumBalanceCents: number)
     excluded: inv.excluded,
     minimumBalanceCents,
     letterToPrint: inv.letterToPrint,
+    collectionPending: inv.collectionPending,
   };
 }
 
@@ -78,7 +80,8 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
                 from installments where invoice_id = i.id) s
               where covered > i.paid_cents order by due_date limit 1),
              i.due_date) as "referenceDueDate",
-           exists (select 1 from reminders r where r.invoice_id = i.id and r.status = 'prepared') as "letterToPrint"
+           exists (select 1 from reminders r where r.invoice_id = i.id and r.status = 'prepared') as "letterToPrint",
+           exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending') as "collectionPending"
     from invoices i join customers c on c.id = i.customer_id
     where i.id = ${invoiceId}`;
   return row;

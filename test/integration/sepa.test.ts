@@ -1,26 +1,32 @@
-import { Client } from '@temporalio/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { mandateOf } from '../../db/queries/mandates.js';
 import { getSepaCreditor } from '../../db/queries/settings.js';
-import { createApp } from '../../web/app.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { stateQuery } from '../../workflows/messages.js';
+import { addDays } from '../../workflows/schedule/calendar-date.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
-import { freshDatabase } from '../helpers/database.js';
-import { makeCustomer } from '../helpers/fixtures.js';
+import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let app: ReturnType<typeof createApp>;
+let stack: Stack;
+let db: Stack['db'];
+let app: Stack['app'];
 let admin: { cookie: string; csrf: string };
 let customerId: number;
 
 beforeAll(async () => {
-  db = await freshDatabase();
-  // Mandates and creditor settings never reach Temporal: a client that is never connected will do.
-  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: new Client(), taskQueue: 'sepa', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  stack = await startStack('sepa');
+  ({ db, app } = stack);
   admin = await signIn(app, db.sql, 'admin');
   customerId = await makeCustomer(db.sql, { ref: 'C-SEPA', name: 'Boulangerie Martin' });
   await makeCustomer(db.sql, { ref: 'C-OTHER' });
 });
-afterAll(() => db?.drop());
+afterAll(() => stack?.stop());
 
 const post = async (path: string, fields: Record<string, string>) => {
   const res = await app.request(path, {
@@ -54,4 +60,54 @@ it("checks the creditor's identifier, IBAN and BIC before saving them", async ()
   expect((await getSepaCreditor(db.sql)).creditorId).toBe('');
   await post('/settings/sepa', { name: 'Ma Société SAS', creditorId: 'fr72 zzz 123456', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: '', leadDays: '2' });
   expect(await getSepaCreditor(db.sql)).toEqual({ name: 'Ma Société SAS', creditorId: 'FR72ZZZ123456', iban: 'FR7630006000011234567890189', bic: null, leadDays: 2 });
+});
+
+it('collects the mandated invoices in a pain.008 file that validates, holds their dunning, then records the outcome', async () => {
+  const today = localDate(Date.now(), 'Europe/Paris');
+  const sepaCustomer = (await db.sql<{ id: number; ref: string }[]>`select id, ref from customers where ref = 'C-SEPA'`)[0]!;
+  const collected = await makeInvoice(db.sql, sepaCustomer.id, { number: 'F-SEPA-1', dueDate: addDays(today, -3), totalCents: 45_000 });
+  const returned = await makeInvoice(db.sql, sepaCustomer.id, { number: 'F-SEPA-2', dueDate: addDays(today, -1), totalCents: 12_000 });
+  await makeInvoice(db.sql, await makeCustomer(db.sql, { ref: 'C-NOMANDATE' }), { number: 'F-NOMANDATE', dueDate: addDays(today, -3) });
+  for (const inv of [collected, returned]) await startOrWakeDunning(stack.client, 'sepa', { ...inv, customerRef: 'C-SEPA' });
+  const get = (path: string) => app.request(path, { headers: { cookie: `${admin.cookie}; relance_lang=en` } });
+
+  const early = await (await get(`/sepa/preview?collectionDate=${today}&format=pain.008.001.02`)).text();
+  expect(early).toMatch(/collectionDate: \d{4}-\d{2}-\d{2} at the earliest/);
+  const earliest = /collectionDate: (\d{4}-\d{2}-\d{2})/.exec(early)![1]!;
+  const preview = await (await get(`/sepa/preview?collectionDate=${earliest}&format=pain.008.003.02&label=Nov`)).text();
+  expect(preview).toContain('2 direct debits for €570.00');
+  expect(preview).not.toContain('F-NOMANDATE');
+
+  const form = new URLSearchParams({ _csrf: admin.csrf, collectionDate: earliest, format: 'pain.008.003.02', label: 'Nov' });
+  for (const inv of [collected, returned]) form.append('invoice', String(inv.id));
+  const started = await app.request('/sepa', { method: 'POST', headers: { cookie: admin.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  const runPath = started.headers.get('location')!;
+  await vi.waitFor(async () => expect((await db.sql`select status from sepa_runs`)[0]!.status).toBe('sent'), { timeout: 20_000 });
+
+  const zip = new Uint8Array(await (await get(`${runPath}/file.zip`)).arrayBuffer());
+  const dir = mkdtempSync(join(tmpdir(), 'relance-sepa-run-'));
+  writeFileSync(join(dir, 'run.zip'), zip);
+  const xml = spawnSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); sys.stdout.write(z.read(z.namelist()[0]).decode())', join(dir, 'run.zip')], { encoding: 'utf8' }).stdout;
+  writeFileSync(join(dir, 'run.xml'), xml);
+  const lint = spawnSync('xmllint', ['--noout', '--schema', '../shared/sepa/xsd/pain.008.003.02.xsd', join(dir, 'run.xml')], { encoding: 'utf8' });
+  expect(lint.stderr).toContain('validates');
+  expect(xml).toContain('<SeqTp>FRST</SeqTp>');
+  expect(xml).toContain('<CtrlSum>570.00</CtrlSum>');
+  expect(xml).toContain('<MndtId>RUM-2025-0001</MndtId>');
+
+  // First collection done: the mandate is recurring from now on; dunning waits for the bank.
+  expect((await mandateOf(db.sql, customerId))!.sequence).toBe('RCUR');
+  await vi.waitFor(async () => expect((await stack.client.workflow.getHandle(dunningWorkflowId(collected.id)).query(stateQuery)).hold).toBe('collection_pending'));
+
+  const post = (path: string, fields: Record<string, string>) =>
+    app.request(path, { method: 'POST', headers: { cookie: admin.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: admin.csrf, ...fields }).toString() });
+  await post(`${runPath}/reject`, { invoice: String(returned.id), reason: 'AM04 insufficient funds' });
+  await post(`${runPath}/collected`, {});
+  expect(await db.sql`select number, status, paid_cents from invoices where number like 'F-SEPA-%' order by number`).toEqual([
+    { number: 'F-SEPA-1', status: 'paid', paid_cents: 45_000 },
+    { number: 'F-SEPA-2', status: 'open', paid_cents: 0 },
+  ]);
+  expect(await stack.client.workflow.getHandle(dunningWorkflowId(collected.id)).result()).toMatchObject({ status: 'paid' });
+  await vi.waitFor(async () => expect((await stack.client.workflow.getHandle(dunningWorkflowId(returned.id)).query(stateQuery)).hold).toBeNull());
+  expect((await db.sql`select message from follow_up_events where kind = 'sepa_collection_rejected'`)[0]!.message).toBe('SEPA direct debit rejected: AM04 insufficient funds');
 });

@@ -12,3 +12,10 @@ export function nextBusinessDay(date: IsoDate, country: string): IsoDate {
   while (!isBusinessDay(d, country)) d = addDays(d, 1);
   return d;
 }
+
+/** The date `days` business days after `date` (the SEPA lead time before a collection). */
+export function addBusinessDays(date: IsoDate, days: number, country: string): IsoDate {
+  let current = date;
+  for (let left = days; left > 0; left--) current = nextBusinessDay(addDays(current, 1), country);
+  return nextBusinessDay(current, country);
+}

@@ -1,5 +1,5 @@
 /** Why an invoice is not chased right now, or null when it may be. */
-export type DunningHold = 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'letter_to_print' | 'below_minimum';
+export type DunningHold = 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'letter_to_print' | 'collection_pending' | 'below_minimum';
 
 export interface DunnableFacts {
   status: 'open' | 'paid' | 'cancelled';
@@ -10,6 +10,8 @@ export interface DunnableFacts {
   minimumBalanceCents: number;
   /** A letter is waiting to be downloaded for printing: its level counts once it is. */
   letterToPrint: boolean;
+  /** A SEPA collection was sent for it: dunning waits for the bank's outcome. */
+  collectionPending: boolean;
 }
 
 export function dunningHold(f: DunnableFacts): DunningHold | null {
@@ -19,6 +21,7 @@ export function dunningHold(f: DunnableFacts): DunningHold | null {
   if (f.paused) return 'paused';
   if (f.customerPaused) return 'customer_paused';
   if (f.letterToPrint) return 'letter_to_print';
+  if (f.collectionPending) return 'collection_pending';
   if (f.balanceCents < f.minimumBalanceCents) return 'below_minimum';
   return null;
 }

@@ -1,0 +1,158 @@
+import type { Sql } from '../client.js';
+import { applyPayment } from './payments.js';
+import type { Sequence } from './mandates.js';
+
+export type SepaFormat = 'pain.008.001.02' | 'pain.008.002.02' | 'pain.008.003.02';
+
+export interface SepaCandidate {
+  invoiceId: number;
+  number: string;
+  customerName: string;
+  balanceCents: number;
+  dueDate: string;
+  sequence: Sequence;
+  reference: string;
+}
+
+/** Open EUR invoices of customers with a mandate, due by the collection date and not already being collected. */
+export async function sepaCandidates(sql: Sql, collectionDate: string): Promise<SepaCandidate[]> {
+  return sql<SepaCandidate[]>`
+    select i.id as "invoiceId", i.number, c.name as "customerName", i.total_cents - i.paid_cents as "balanceCents",
+           i.due_date as "dueDate", m.sequence, m.reference
+    from invoices i join customers c on c.id = i.customer_id join mandates m on m.customer_id = c.id
+    where i.status = 'open' and i.total_cents > i.paid_cents and i.currency = 'EUR' and i.due_date <= ${collectionDate}
+      and not exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending')
+    order by c.name, i.due_date, i.number`;
+}
+
+export interface SepaRun {
+  id: number;
+  createdAt: Date;
+  createdBy: string | null;
+  collectionDate: string;
+  format: SepaFormat;
+  label: string;
+  messageId: string;
+  status: 'generating' | 'sent' | 'collected';
+  transactions: number;
+  totalCents: number;
+  hasFile: boolean;
+}
+
+const runColumns = (sql: Sql) => sql`r.id, r.created_at as "createdAt", u.name as "createdBy", r.collection_date as "collectionDate", r.format, r.label,
+  r.message_id as "messageId", r.status, r.transactions, r.total_cents as "totalCents", r.zip is not null as "hasFile"`;
+
+/** The run and its items in one transaction: the same invoices cannot be put in two runs. */
+export async function createSepaRun(
+  sql: Sql,
+  r: { userId: number; collectionDate: string; format: SepaFormat; label: string; messageId: string; invoiceIds: number[] },
+): Promise<number> {
+  return sql.begin(async (tx) => {
+    await tx`lock table sepa_run_items in share row exclusive mode`;
+    const [run] = await tx<{ id: number }[]>`
+      insert into sepa_runs (created_by, collection_date, format, label, message_id)
+      values (${r.userId}, ${r.collectionDate}, ${r.format}, ${r.label}, ${r.messageId}) returning id`;
+    await tx`insert into sepa_run_items (run_id, invoice_id, amount_cents, sequence, end_to_end_id)
+      select ${run!.id}, i.id, i.total_cents - i.paid_cents, m.sequence, i.number
+      from invoices i join mandates m on m.customer_id = i.customer_id
+      where i.id = any(${r.invoiceIds}::bigint[]) and i.status = 'open' and i.total_cents > i.paid_cents
+        and not exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending')`;
+    return run!.id;
+  });
+}
+
+export async function sepaRunById(sql: Sql, id: number): Promise<SepaRun | undefined> {
+  const [row] = await sql<SepaRun[]>`select ${runColumns(sql)} from sepa_runs r left join users u on u.id = r.created_by where r.id = ${id}`;
+  return row;
+}
+
+export async function sepaRuns(sql: Sql, limit = 50): Promise<SepaRun[]> {
+  return sql<SepaRun[]>`select ${runColumns(sql)} from sepa_runs r left join users u on u.id = r.created_by order by r.id desc limit ${limit}`;
+}
+
+export interface SepaItem {
+  invoiceId: number;
+  number: string;
+  customerName: string;
+  amountCents: number;
+  sequence: Sequence;
+  endToEndId: string;
+  outcome: 'pending' | 'collected' | 'rejected';
+  reason: string | null;
+  iban: string;
+  bic: string | null;
+  holder: string;
+  reference: string;
+  signedOn: string;
+}
+
+export async function sepaRunItems(sql: Sql, runId: number): Promise<SepaItem[]> {
+  return sql<SepaItem[]>`
+    select s.invoice_id as "invoiceId", i.number, c.name as "customerName", s.amount_cents as "amountCents", s.sequence,
+           s.end_to_end_id as "endToEndId", s.outcome, s.reason, m.iban, m.bic, m.holder, m.reference, m.signed_on as "signedOn"
+    from sepa_run_items s join invoices i on i.id = s.invoice_id join customers c on c.id = i.customer_id
+    join mandates m on m.customer_id = c.id
+    where s.run_id = ${runId} order by c.name, i.number`;
+}
+
+/**
+ * Keeps the generated file and, in the same transaction, moves first mandates to recurring and
+ * writes "collection sent" on each invoice's timeline. Returns the invoices to wake.
+ */
+export async function storeSepaFile(sql: Sql, runId: number, file: { zip: Uint8Array; transactions: number; totalCents: number }): Promise<number[]> {
+  return sql.begin(async (tx) => {
+    const [run] = await tx<{ status: string; collectionDate: string }[]>`
+      update sepa_runs set zip = ${Buffer.from(file.zip)}, transactions = ${file.transactions}, total_cents = ${file.totalCents}, status = 'sent'
+      where id = ${runId} and status = 'generating' returning status, collection_date as "collectionDate"`;
+    const items = await tx<{ invoiceId: number; amountCents: number; sequence: string }[]>`
+      select invoice_id as "invoiceId", amount_cents as "amountCents", sequence from sepa_run_items where run_id = ${runId}`;
+    if (!run) return items.map((i) => i.invoiceId);
+    await tx`update mandates m set sequence = 'RCUR', updated_at = now() from invoices i, sepa_run_items s
+      where s.run_id = ${runId} and s.sequence = 'FRST' and i.id = s.invoice_id and m.customer_id = i.customer_id`;
+    for (const item of items) {
+      await tx`insert into follow_up_events (invoice_id, kind, message, actor, dedupe_key)
+        values (${item.invoiceId}, 'sepa_collection_sent', ${`SEPA direct debit of ${(item.amountCents / 100).toFixed(2)} EUR sent to the bank for ${run.collectionDate} (${item.sequence})`},
+                'sepa run', ${`sepa-${runId}-${item.invoiceId}-sent`})
+        on conflict (dedupe_key) do nothing`;
+    }
+    return items.map((i) => i.invoiceId);
+  });
+}
+
+/** The bank collected the run: one payment per pending item, once. Returns the invoices to wake. */
+export async function markSepaCollected(sql: Sql, runId: number, actor: string): Promise<number[]> {
+  return sql.begin(async (tx) => {
+    const t = tx as unknown as Sql;
+    const [run] = await tx<{ collectionDate: string }[]>`select collection_date as "collectionDate" from sepa_runs where id = ${runId} and status = 'sent' for update`;
+    if (!run) return [];
+    const pending = await tx<{ invoiceId: number; amountCents: number }[]>`
+      update sepa_run_items set outcome = 'collected' where run_id = ${runId} and outcome = 'pending'
+      returning invoice_id as "invoiceId", amount_cents as "amountCents"`;
+    for (const item of pending) {
+      await applyPayment(t, {
+        invoiceId: item.invoiceId, amountCents: item.amountCents, currency: 'EUR', paidOn: run.collectionDate, method: 'sepa_debit',
+        source: 'sepa_run', externalId: `sepa-${runId}-${item.invoiceId}`, actor,
+      });
+    }
+    await tx`update sepa_runs set status = 'collected' where id = ${runId}`;
+    return pending.map((p) => p.invoiceId);
+  });
+}
+
+/** A transaction the bank returned: dunning resumes for that invoice. */
+export async function rejectSepaItem(sql: Sql, runId: number, invoiceId: number, reason: string, actor: string): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const [item] = await tx`update sepa_run_items set outcome = 'rejected', reason = ${reason}
+      where run_id = ${runId} and invoice_id = ${invoiceId} and outcome = 'pending' returning invoice_id`;
+    if (!item) return false;
+    await tx`insert into follow_up_events (invoice_id, kind, message, actor, dedupe_key)
+      values (${invoiceId}, 'sepa_collection_rejected', ${`SEPA direct debit rejected: ${reason}`}, ${actor}, ${`sepa-${runId}-${invoiceId}-rejected`})
+      on conflict (dedupe_key) do nothing`;
+    return true;
+  });
+}
+
+export async function sepaZip(sql: Sql, runId: number): Promise<Uint8Array | undefined> {
+  const [row] = await sql<{ zip: Uint8Array | null }[]>`select zip from sepa_runs where id = ${runId}`;
+  return row?.zip ?? undefined;
+}

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { z } from 'zod';
+import { formatDate, formatMoney } from '../../activities/format.js';
+import { PAIN008_FORMATS } from '../../activities/sepa/pain008.js';
+import { createSepaRun, markSepaCollected, rejectSepaItem, sepaCandidates, sepaRunById, sepaRunItems, sepaRuns, sepaZip } from '../../db/queries/sepa-runs.js';
+import { getSepaCreditor, getSettings } from '../../db/queries/settings.js';
+import { addBusinessDays } from '../../workflows/schedule/business-days.js';
+import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { sepaRunWorkflowId } from '../../workflows/ids.js';
+import { sepaRun } from '../../workflows/sepa-run.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages, type Lang, type Messages } from '../i18n.js';
+import { wakeWorkflows } from '../wake-workflows.js';
+import { parseForm } from './form.js';
+import type { AdminEnv } from './index.js';
+import { flashOf, layout, type Flash } from './layout.js';
+
+const runForm = z.object({
+  collectionDate: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
+  format: z.enum(PAIN008_FORMATS, 'pain.008.001.02, pain.008.002.02 or pain.008.003.02'),
+  label: z.string().trim().max(35, 'at most 35 characters').default(''),
+});
+
+/** The earliest collection date the bank accepts: today plus the lead time, on business days. */
+async function earliestDate(deps: WebDeps): Promise<string> {
+  const [settings, creditor] = await Promise.all([getSettings(deps.sql), getSepaCreditor(deps.sql)]);
+  return addBusinessDays(localDate(Date.now(), settings.timezone), creditor.leadDays, settings.country);
+}
+
+/** The form checked against the rules of a collection; the reason names the field. */
+async function checkRun(deps: WebDeps, form: Record<string, unknown>, t: Messages) {
+  const parsed = parseForm(runForm, form);
+  if (!parsed.ok) return { ok: false as const, message: parsed.message };
+  const earliest = await earliestDate(deps);
+  if (parsed.value.collectionDate < earliest) return { ok: false as const, message: `collectionDate: ${t.earliestCollection(earliest)}` };
+  const creditor = await getSepaCreditor(deps.sql);
+  if (!creditor.creditorId || !creditor.iban) return { ok: false as const, message: `settings: ${t.creditorMissing}` };
+  return { ok: true as const, value: parsed.value };
+}
+
+export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const [runs, earliest] = await Promise.all([sepaRuns(deps.sql), earliestDate(deps)]);
+  return c.html(
+    layout({
+      title: t.sepaRuns, lang, t, user: c.get('user'),
+      body: html`<h1>${t.sepaRuns}</h1>${flashOf(flash)}
+      <form method="get" action="/sepa/preview" class="card form-grid">
+        <h2>${t.newSepaRun}</h2>
+        <label>${t.collectionDate}<input type="date" name="collectionDate" min="${earliest}" value="${earliest}" required></label>
+        <label>${t.fileFormat}<select name="format">${PAIN008_FORMATS.map((f) => html`<option>${f}</option>`)}</select></label>
+        <label>${t.runLabel}<input name="label" maxlength="35"></label>
+        <p class="muted">${t.earliestCollection(earliest)}</p>
+        <div><button type="submit" class="primary">${t.selectInvoices}</button></div>
+      </form>
+      <section class="card"><h2>${t.history}</h2>${runs.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
+        <thead><tr><th>#</th><th>${t.collectionDate}</th><th>${t.fileFormat}</th><th class="num">${t.invoices}</th><th class="num">${t.amount}</th><th>${t.status}</th></tr></thead>
+        <tbody>${runs.map((r) => html`<tr><td><a href="/sepa/${r.id}">#${r.id}</a></td><td>${formatDate(r.collectionDate, lang)}</td><td>${r.format}</td>
+          <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${r.status}</td></tr>`)}</tbody></table>`}</section>`,
+    }),
+  );
+}
+
+/** What the run would collect, with totals, before anything is written. */
+export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const checked = await checkRun(deps, c.req.query(), t);
+  if (!checked.ok) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${checked.message}` });
+  const candidates = await sepaCandidates(deps.sql, checked.value.collectionDate);
+  if (candidates.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
+  const total = candidates.reduce((s, i) => s + i.balanceCents, 0);
+  return c.html(
+    layout({
+      title: t.newSepaRun, lang, t, user: c.get('user'),
+      body: html`<p><a href="/sepa">← ${t.sepaRuns}</a></p><h1>${t.newSepaRun} · ${formatDate(checked.value.collectionDate, lang)} · ${checked.value.format}</h1>
+      <form method="post" action="/sepa" class="card">
+        <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
+        ${(['collectionDate', 'format', 'label'] as const).map((k) => html`<input type="hidden" name="${k}" value="${checked.value[k]}">`)}
+        <p class="notice" data-testid="sepa-total">${t.sepaSelection(candidates.length, formatMoney(total, 'EUR', lang))}</p>
+        <table><thead><tr><th></th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.dueDate}</th><th>RUM</th><th>${t.sequenceType}</th><th class="num">${t.amount}</th></tr></thead>
+        <tbody>${candidates.map((i) => html`<tr><td><input type="checkbox" name="invoice" value="${i.invoiceId}" checked aria-label="${i.number}"></td><td>${i.customerName}</td><td>${i.number}</td>
+          <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.sequence}</td><td class="num">${formatMoney(i.balanceCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
+        <p><button type="submit" class="primary">${t.generateFile}</button></p>
+      </form>`,
+    }),
+  );
+}
+
+export async function startSepaRun(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const body = await c.req.parseBody({ all: true });
+  const checked = await checkRun(deps, body, t);
+  if (!checked.ok) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${checked.message}` });
+  const invoiceIds = [body.invoice ?? []].flat().map(Number).filter((n) => Number.isInteger(n) && n > 0);
+  if (invoiceIds.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
+  const messageId = `RELANCE-${checked.value.collectionDate.replaceAll('-', '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
+  const runId = await createSepaRun(deps.sql, { userId: c.get('user').id, ...checked.value, messageId, invoiceIds });
+  await deps.temporal.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue: deps.taskQueue, args: [{ runId }] });
+  return c.redirect(`/sepa/${runId}`, 303);
+}
+
+export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const run = await sepaRunById(deps.sql, Number(c.req.param('id')));
+  if (!run) return c.notFound();
+  const items = await sepaRunItems(deps.sql, run.id);
+  const csrf = c.get('user').csrfToken;
+  return c.html(
+    layout({
+      title: `SEPA #${run.id}`, lang, t, user: c.get('user'),
+      body: html`<p><a href="/sepa">← ${t.sepaRuns}</a></p>
+      <h1>SEPA #${run.id} · ${formatDate(run.collectionDate, lang)} <span class="badge">${run.format}</span> <span class="badge" data-testid="sepa-status">${run.status}</span></h1>
+      ${flashOf(flash)}
+      <section class="card" ${run.status === 'generating' ? html`hx-get="/sepa/${run.id}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
+        <p>${run.messageId} · ${t.sepaSelection(run.transactions, formatMoney(run.totalCents, 'EUR', lang))}</p>
+        ${run.hasFile ? html`<p><a class="button" href="/sepa/${run.id}/file.zip" data-testid="sepa-download">${t.downloadFile}</a></p>` : html`<p class="muted">${t.runRunning}</p>`}
+        ${run.status === 'sent'
+          ? html`<form method="post" action="/sepa/${run.id}/collected" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.markCollected}</button></form>`
+          : ''}
+      </section>
+      <section class="card"><table>
+        <thead><tr><th>${t.customer}</th><th>${t.invoice}</th><th>IBAN</th><th>${t.sequenceType}</th><th class="num">${t.amount}</th><th>${t.status}</th><th></th></tr></thead>
+        <tbody>${items.map((i) => itemRow(run.id, run.status, i, csrf, lang, t))}</tbody></table></section>`,
+    }),
+  );
+}
+
+function itemRow(runId: number, status: string, i: Awaited<ReturnType<typeof sepaRunItems>>[number], csrf: string, lang: Lang, t: Messages) {
+  return html`<tr class="${i.outcome === 'rejected' ? 'row-red' : ''}"><td>${i.customerName}</td><td><a href="/invoices/${encodeURIComponent(i.number)}">${i.number}</a></td>
+    <td><code>${i.iban}</code></td><td>${i.sequence}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td><td>${i.outcome}${i.reason ? ` · ${i.reason}` : ''}</td>
+    <td>${status === 'sent' && i.outcome === 'pending'
+      ? html`<form method="post" action="/sepa/${runId}/reject" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="invoice" value="${i.invoiceId}">
+          <input name="reason" placeholder="${t.reason}" required maxlength="200"><button class="danger">${t.rejected}</button></form>`
+      : ''}</td></tr>`;
+}
+
+export async function sepaFile(c: Context<AdminEnv>, deps: WebDeps) {
+  const id = Number(c.req.param('id'));
+  const [run, zip] = await Promise.all([sepaRunById(deps.sql, id), sepaZip(deps.sql, id)]);
+  if (!run || !zip) return c.notFound();
+  c.header('Content-Type', 'application/zip');
+  c.header('Content-Disposition', `attachment; filename="${run.messageId}.zip"`);
+  return c.body(zip as Uint8Array<ArrayBuffer>);
+}
+
+/** The bank's outcome: the whole run collected (payments recorded), or one transaction returned (dunning resumes). */
+export async function sepaOutcome(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const runId = Number(c.req.param('id'));
+  const actor = c.get('user').email;
+  if (c.req.param('action') === 'collected') {
+    await wakeWorkflows(deps, await markSepaCollected(deps.sql, runId, actor));
+    return sepaRunPage(c, deps, { ok: true, text: t.done });
+  }
+  const form = await c.req.parseBody();
+  const reason = String(form.reason ?? '').trim();
+  if (!reason) return sepaRunPage(c, deps, { ok: false, text: `${t.refused}: reason: required` });
+  const invoiceId = Number(form.invoice);
+  if (await rejectSepaItem(deps.sql, runId, invoiceId, reason.slice(0, 200), actor)) await wakeWorkflows(deps, [invoiceId]);
+  return sepaRunPage(c, deps, { ok: true, text: t.done });
+}
