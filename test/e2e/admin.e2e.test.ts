@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { mkdir, readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createUser } from '../../db/queries/users.js';
@@ -176,5 +177,41 @@ it('selects invoices in the mass follow-up, runs them as letters, watches the pr
   const pages = await pdfPages(new Uint8Array(await readFile(file)));
   expect(pages).toHaveLength(4);
   expect(pages.join(' ')).toContain('F-E2E-SOON');
+  expect(dialogs).toEqual([]);
+});
+
+it('creates a SEPA run in the browser, downloads the zip, and the XML inside validates against the XSD', async () => {
+  await page.goto(`${base}/settings`);
+  await page.fill('#sepa input[name=name]', 'Ma Société SAS');
+  await page.fill('#sepa input[name=creditorId]', 'FR72ZZZ123456');
+  await page.fill('#sepa input[name=iban]', 'FR76 3000 6000 0112 3456 7890 189');
+  await page.fill('#sepa input[name=bic]', 'AGRIFRPP');
+  await page.click('#sepa button[type=submit]');
+  await page.waitForSelector('p.notice');
+  const customer = (await db.sql<{ ref: string }[]>`select ref from customers limit 1`)[0]!.ref;
+  await page.goto(`${base}/customers/${customer}`);
+  await page.fill('#mandate input[name=iban]', 'DE89 3704 0044 0532 0130 00');
+  await page.fill('#mandate input[name=bic]', 'COBADEFFXXX');
+  await page.fill('#mandate input[name=reference]', 'RUM-E2E-1');
+  await page.fill('#mandate input[name=signedOn]', '2025-01-15');
+  await page.click('#mandate button[type=submit]');
+  await page.waitForSelector('p.notice');
+
+  await page.goto(`${base}/sepa`);
+  await page.selectOption('select[name=format]', 'pain.008.002.02');
+  await page.click('button:text("Voir les factures à prélever")');
+  await page.waitForSelector('[data-testid=sepa-total]');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-sepa-preview.png`, fullPage: true });
+  await page.click('button:text("Générer le fichier")');
+  await page.waitForSelector('[data-testid=sepa-download]', { timeout: 20_000 });
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-sepa-run.png`, fullPage: true });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=sepa-download]')]);
+  const zip = `${ARTIFACTS}/e2e-sepa.zip`;
+  await download.saveAs(zip);
+  const xml = spawnSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); sys.stdout.write(z.read(z.namelist()[0]).decode())', zip], { encoding: 'utf8' }).stdout;
+  await writeFile(`${ARTIFACTS}/e2e-sepa.xml`, xml);
+  const lint = spawnSync('xmllint', ['--noout', '--schema', '../shared/sepa/xsd/pain.008.002.02.xsd', `${ARTIFACTS}/e2e-sepa.xml`], { encoding: 'utf8' });
+  expect(lint.stderr).toContain('validates');
+  expect(xml).toContain('<MndtId>RUM-E2E-1</MndtId>');
   expect(dialogs).toEqual([]);
 });
