@@ -1,10 +1,12 @@
+import { Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import type { Sql } from '../db/client.js';
 import { getSepaCreditor } from '../db/queries/settings.js';
 import { sepaRunById, sepaRunItems, storeSepaFile } from '../db/queries/sepa-runs.js';
-import { buildPain008 } from './sepa/pain008.js';
+import { pain008Chunks } from './sepa/pain008.js';
 
-async function zipOne(name: string, content: string): Promise<Uint8Array> {
+/** One file in a zip, read from `content` as the compressor asks for it. */
+export async function zipOne(name: string, content: Iterable<string>): Promise<Uint8Array> {
   const zip = new ZipArchive({ zlib: { level: 9 } });
   const chunks: Buffer[] = [];
   zip.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -12,7 +14,7 @@ async function zipOne(name: string, content: string): Promise<Uint8Array> {
     zip.on('end', resolve);
     zip.on('error', reject);
   });
-  zip.append(content, { name });
+  zip.append(Readable.from(content), { name });
   await zip.finalize();
   await done;
   return Buffer.concat(chunks);
@@ -25,7 +27,7 @@ export function createSepaActivities({ sql }: { sql: Sql }) {
       const run = await sepaRunById(sql, input.runId);
       if (!run) throw new Error(`SEPA run ${input.runId} does not exist`);
       const [items, creditor] = await Promise.all([sepaRunItems(sql, run.id), getSepaCreditor(sql)]);
-      const xml = buildPain008({
+      const file = pain008Chunks({
         format: run.format, messageId: run.messageId, createdAt: input.createdAt,
         creditor: { name: creditor.name, iban: creditor.iban, bic: creditor.bic, creditorId: creditor.creditorId },
         debits: items.map((i) => ({
@@ -34,7 +36,7 @@ export function createSepaActivities({ sql }: { sql: Sql }) {
           remittance: `${run.label ? `${run.label} ` : ''}${i.number}`,
         })),
       });
-      const zip = await zipOne(`${run.messageId}.xml`, xml);
+      const zip = await zipOne(`${run.messageId}.xml`, file);
       return storeSepaFile(sql, run.id, { zip, transactions: items.length, totalCents: items.reduce((s, i) => s + i.amountCents, 0) });
     },
   };

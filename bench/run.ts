@@ -1,4 +1,4 @@
-// `npm run bench [-- --only workflows|follow-up|letters|bulk-run] [--invoices N] [--follow-up-invoices N] [--letters N] [--run-invoices N]`:
+// `npm run bench [-- --only workflows|follow-up|letters|bulk-run|sepa-file] [--invoices N] [--follow-up-invoices N] [--letters N] [--run-invoices N] [--sepa-transactions N]`:
 // measures on this machine and writes BENCHMARKS.md; a section not run keeps its last figures.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { childEnvironment } from '../worker/config.js';
 import { benchFollowUp } from './follow-up.js';
 import { benchBulkRun } from './bulk-run.js';
 import { benchLetters } from './letters.js';
+import { benchSepaFile } from './sepa-file.js';
 import { benchWorkflows } from './workflows.js';
 
 const { values: args } = parseArgs({
@@ -23,9 +24,10 @@ const { values: args } = parseArgs({
     'follow-up-invoices': { type: 'string', default: '200000' },
     letters: { type: 'string', default: '1000' },
     'run-invoices': { type: 'string', default: '10000' },
+    'sepa-transactions': { type: 'string', default: '100000' },
   },
 });
-const SECTIONS = ['workflows', 'follow-up', 'letters', 'bulk-run'] as const;
+const SECTIONS = ['workflows', 'follow-up', 'letters', 'bulk-run', 'sepa-file'] as const;
 if (args.only && !SECTIONS.includes(args.only as never)) throw new Error(`--only: one of ${SECTIONS.join(', ')}`);
 const runs = (section: (typeof SECTIONS)[number]) => !args.only || args.only === section;
 
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     if (runs('workflows')) keep(await benchWorkflows({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args.invoices) }));
     if (runs('letters')) keep(await benchLetters({ letters: Number(args.letters), chromiumPath: '/usr/bin/chromium' }));
     if (runs('bulk-run')) keep(await benchBulkRun({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args['run-invoices']) }));
+    if (runs('sepa-file')) keep(await benchSepaFile({ transactions: Number(args['sepa-transactions']), dir }));
     if (runs('follow-up')) keep(await benchFollowUp({ adminUrl: pg.url, temporalAddress: server.address, invoices: Number(args['follow-up-invoices']) }));
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     const report = `# Benchmarks
