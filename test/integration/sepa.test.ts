@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { firstFileOfZip, validateAgainstXsd } from '../helpers/sepa-xml.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -87,10 +87,9 @@ it('collects the mandated invoices in a pain.008 file that validates, holds thei
   const zip = new Uint8Array(await (await get(`${runPath}/file.zip`)).arrayBuffer());
   const dir = mkdtempSync(join(tmpdir(), 'relance-sepa-run-'));
   writeFileSync(join(dir, 'run.zip'), zip);
-  const xml = spawnSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); sys.stdout.write(z.read(z.namelist()[0]).decode())', join(dir, 'run.zip')], { encoding: 'utf8' }).stdout;
+  const xml = firstFileOfZip(join(dir, 'run.zip'));
   writeFileSync(join(dir, 'run.xml'), xml);
-  const lint = spawnSync('xmllint', ['--noout', '--schema', '../shared/sepa/xsd/pain.008.003.02.xsd', join(dir, 'run.xml')], { encoding: 'utf8' });
-  expect(lint.stderr).toContain('validates');
+  expect(validateAgainstXsd(join(dir, 'run.xml'), 'pain.008.003.02').output).toContain('validates');
   expect(xml).toContain('<SeqTp>FRST</SeqTp>');
   expect(xml).toContain('<CtrlSum>570.00</CtrlSum>');
   expect(xml).toContain('<MndtId>RUM-2025-0001</MndtId>');

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isValidCreditorId } from '../../activities/sepa/creditor-id.js';
 import { buildPain008, PAIN008_FORMATS, SepaFileError, type SepaDebit } from '../../activities/sepa/pain008.js';
 import { sepaText } from '../../activities/sepa/sepa-text.js';
+import { validateAgainstXsd } from '../helpers/sepa-xml.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'relance-sepa-'));
 const creditor = { name: 'Ma Société SAS', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP', creditorId: 'FR72ZZZ123456' };
@@ -14,8 +14,7 @@ const creditor = { name: 'Ma Société SAS', iban: 'FR76 3000 6000 0112 3456 789
 function validate(xml: string, format: string): { ok: boolean; output: string } {
   const file = join(dir, `${format}-${Math.random().toString(36).slice(2)}.xml`);
   writeFileSync(file, xml);
-  const r = spawnSync('xmllint', ['--noout', '--schema', `../shared/sepa/xsd/${format}.xsd`, file], { encoding: 'utf8' });
-  return { ok: r.status === 0, output: r.stderr };
+  return validateAgainstXsd(file, format);
 }
 
 const debit = (n: number, over: Partial<SepaDebit> = {}): SepaDebit => ({
