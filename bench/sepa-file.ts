@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { XSD_DIR } from '../test/helpers/sepa-xml.js';
 
 interface Side {
   seconds: number;
@@ -15,7 +16,7 @@ export async function benchSepaFile(opts: { transactions: number; dir: string })
     const file = join(opts.dir, `${library}.xml`);
     const child = spawnSync(process.execPath, ['--import', 'tsx', 'bench/sepa-file-child.ts', library, String(opts.transactions), file], { encoding: 'utf8', maxBuffer: 1 << 20 });
     if (child.status !== 0) throw new Error(`${library}: ${child.stderr}`);
-    const lint = spawnSync('xmllint', ['--noout', '--huge', '--schema', '../shared/sepa/xsd/pain.008.001.02.xsd', file], { encoding: 'utf8' });
+    const lint = spawnSync('xmllint', ['--noout', '--huge', '--schema', join(XSD_DIR, 'pain.008.001.02.xsd'), file], { encoding: 'utf8' });
     return { ...JSON.parse(child.stdout.trim().split('\n').at(-1)!), valid: lint.status === 0 };
   };
   const ours = run('relance');

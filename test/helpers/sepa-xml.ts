@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The first file of a zip, read with Python's zipfile (an independent reader of what users download). */
 export function firstFileOfZip(path: string): string {
@@ -7,8 +9,11 @@ export function firstFileOfZip(path: string): string {
   return r.stdout;
 }
 
-/** xmllint's verdict against one of the official XSDs in ../shared/sepa/xsd. */
+/** The official schemas, byte for byte as in ../shared/sepa/xsd (SOURCE.md says where they come from). */
+export const XSD_DIR = fileURLToPath(new URL('../fixtures/sepa-xsd/', import.meta.url));
+
+/** xmllint's verdict against one of the official XSDs. */
 export function validateAgainstXsd(xmlPath: string, format: string): { ok: boolean; output: string } {
-  const r = spawnSync('xmllint', ['--noout', '--schema', `../shared/sepa/xsd/${format}.xsd`, xmlPath], { encoding: 'utf8' });
+  const r = spawnSync('xmllint', ['--noout', '--schema', join(XSD_DIR, `${format}.xsd`), xmlPath], { encoding: 'utf8' });
   return { ok: r.status === 0, output: r.stderr };
 }

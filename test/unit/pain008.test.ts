@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isValidCreditorId } from '../../activities/sepa/creditor-id.js';
 import { buildPain008, PAIN008_FORMATS, SepaFileError, type SepaDebit } from '../../activities/sepa/pain008.js';
 import { sepaText } from '../../activities/sepa/sepa-text.js';
-import { validateAgainstXsd } from '../helpers/sepa-xml.js';
+import { validateAgainstXsd, XSD_DIR } from '../helpers/sepa-xml.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'relance-sepa-'));
 const creditor = { name: 'Ma Société SAS', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP', creditorId: 'FR72ZZZ123456' };
@@ -64,6 +64,14 @@ describe('pain.008 files', () => {
     expect(xml).toContain(`<EndToEndId>${'E'.repeat(35)}</EndToEndId>`);
     expect(xml).toContain(`<Nm>${'N'.repeat(70)}</Nm>`);
   });
+});
+
+it('checks against schemas byte-identical to the shared official ones', () => {
+  const shared = '../shared/sepa/xsd';
+  // The shared folder sits beside the project on the machines it was written on; a clone elsewhere has the copies only.
+  const files = existsSync(shared) ? readdirSync(shared) : [];
+  for (const file of files) expect(readFileSync(join(XSD_DIR, file)).equals(readFileSync(join(shared, file))), file).toBe(true);
+  expect(readdirSync(XSD_DIR).filter((f) => f.endsWith('.xsd')).sort()).toEqual(PAIN008_FORMATS.map((f) => `${f}.xsd`));
 });
 
 describe('SEPA texts and identifiers', () => {
