@@ -11,7 +11,7 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { firstFileOfZip, validateAgainstXsd } from '../helpers/sepa-xml.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { API_TOKEN, startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
 let db: Stack['db'];
@@ -109,4 +109,20 @@ it('collects the mandated invoices in a pain.008 file that validates, holds thei
   expect(await stack.client.workflow.getHandle(dunningWorkflowId(collected.id)).result()).toMatchObject({ status: 'paid' });
   await vi.waitFor(async () => expect((await stack.client.workflow.getHandle(dunningWorkflowId(returned.id)).query(stateQuery)).hold).toBeNull());
   expect((await db.sql`select message from follow_up_events where kind = 'sepa_collection_rejected'`)[0]!.message).toBe('SEPA direct debit rejected: AM04 insufficient funds');
+});
+
+it('takes a mandate through the API, naming each bad field, and serves the OpenAPI document', async () => {
+  const put = (body: unknown) =>
+    app.request('/api/v1/customers/C-OTHER/mandate', { method: 'PUT', headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const bad = await put({ iban: 'DE89 3704 0044 0532 0130 01', holder: '', reference: 'RUM-API-1', signedOn: '2025-13-01' });
+  expect(bad.status).toBe(422);
+  expect((await bad.json()).problems.map((p: { field: string }) => p.field).sort()).toEqual(['holder', 'iban', 'signedOn']);
+  const otherId = (await db.sql<{ id: number }[]>`select id from customers where ref = 'C-OTHER'`)[0]!.id;
+  expect(await mandateOf(db.sql, otherId)).toBeUndefined();
+  const ok = await put({ iban: 'DE89 3704 0044 0532 0130 00', holder: 'Other GmbH', reference: 'RUM-API-1', signedOn: '2025-06-01', sequence: 'RCUR' });
+  expect(ok.status).toBe(200);
+  expect(await mandateOf(db.sql, otherId)).toMatchObject({ iban: 'DE89370400440532013000', bic: null, reference: 'RUM-API-1', sequence: 'RCUR' });
+  expect((await put({ iban: 'DE89370400440532013000', holder: 'X', reference: 'RUM-2025-0001', signedOn: '2025-06-01' })).status).toBe(422);
+  const doc = await (await app.request('/api/v1/openapi.json')).json();
+  expect(doc.paths['/customers/{ref}/mandate']).toBeDefined();
 });

@@ -1,9 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { upsertCustomer } from '../../db/queries/customers.js';
-import { openInvoiceIdsOfCustomer } from '../../db/queries/customers.js';
-import { invoiceChangedSignal } from '../../workflows/messages.js';
-import { dunningWorkflowId } from '../dunning-client.js';
+import { customerByRef, openInvoiceIdsOfCustomer, upsertCustomer } from '../../db/queries/customers.js';
+import { saveMandate } from '../../db/queries/mandates.js';
 import type { WebDeps } from '../deps.js';
+import { mandateForm } from '../sepa/bank-fields.js';
+import { wakeWorkflows } from '../wake-workflows.js';
+import { invalid, notFound, zodProblems } from './problems.js';
 import { validationHook } from './validation.js';
 import { customerBody, refParam } from './schemas.js';
 
@@ -19,8 +20,39 @@ const put = createRoute({
   },
 });
 
+const putMandate = createRoute({
+  method: 'put',
+  path: '/customers/{ref}/mandate',
+  summary: "The customer's bank account and SEPA direct-debit mandate",
+  request: {
+    params: refParam,
+    body: {
+      content: {
+        'application/json': {
+          schema: z.object({
+            iban: z.string(), bic: z.string().optional(), holder: z.string(), bankName: z.string().optional(), reference: z.string(),
+            signedOn: z.string().openapi({ format: 'date' }), signedPlace: z.string().optional(), sequence: z.enum(['FRST', 'RCUR', 'OOFF', 'FNAL']).optional(),
+          }).openapi('Mandate'),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: { 200: { description: 'Saved' }, 404: { description: 'No such customer' }, 422: { description: 'Invalid fields, each named; nothing saved' } },
+});
+
 export function customerRoutes(deps: WebDeps) {
-  return new OpenAPIHono({ defaultHook: validationHook }).openapi(put, async (c) => {
+  return new OpenAPIHono({ defaultHook: validationHook }).openapi(putMandate, async (c) => {
+    const customer = await customerByRef(deps.sql, c.req.valid('param').ref);
+    if (!customer) return notFound(c, 'Customer');
+    const b = c.req.valid('json');
+    const parsed = mandateForm.safeParse({ bankName: '', signedPlace: '', sequence: 'FRST', bic: '', ...b });
+    if (!parsed.success) return invalid(c, zodProblems(parsed.error as never));
+    if ((await saveMandate(deps.sql, { customerId: customer.id, ...parsed.data })) === 'taken') {
+      return invalid(c, [{ field: 'reference', message: "is already another customer's mandate" }]);
+    }
+    return c.json({ ref: customer.ref, mandate: parsed.data }, 200);
+  }).openapi(put, async (c) => {
     const { ref } = c.req.valid('param');
     const b = c.req.valid('json');
     const { id, created } = await upsertCustomer(deps.sql, {
@@ -29,10 +61,7 @@ export function customerRoutes(deps: WebDeps) {
       city: b.address.city, country: b.address.country,
     });
     // A fixed address may unblock reminders that could not be delivered.
-    if (!created) {
-      const ids = await openInvoiceIdsOfCustomer(deps.sql, id);
-      await Promise.allSettled(ids.map((i) => deps.temporal.workflow.getHandle(dunningWorkflowId(i)).signal(invoiceChangedSignal)));
-    }
+    if (!created) await wakeWorkflows(deps, await openInvoiceIdsOfCustomer(deps.sql, id));
     return c.json({ id, ref, created }, created ? 201 : 200);
   });
 }
