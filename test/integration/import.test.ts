@@ -38,7 +38,9 @@ async function apply(location: string) {
   return { status: res.status, body: await res.text() };
 }
 const errorsOf = (body: string) =>
-  [...body.matchAll(/<tr><td class="num">(\d+)<\/td><td><code>([^<]+)<\/code><\/td><td>([^<]+)<\/td><\/tr>/g)].map((m) => `${m[1]} ${m[2]}: ${m[3]!.replaceAll('&quot;', '"')}`);
+  [...body.matchAll(/<tr><td class="num">(\d+)<\/td><td><code>([^<]+)<\/code><\/td><td>([^<]+)<\/td><\/tr>/g)].map(
+    (m) => `${m[1]} ${m[2]}: ${m[3]!.replaceAll('&quot;', '"').replaceAll('&#39;', "'")}`,
+  );
 const count = async (table: 'customers' | 'invoices' | 'payments' | 'imports') => (await db.sql`select count(*)::int as n from ${db.sql(table)}`)[0]!.n;
 
 it('imports customers from a spreadsheet export: BOM, semicolons, several e-mails', async () => {
@@ -124,4 +126,21 @@ it('records imported payments once, even when the same file is imported again', 
     { number: 'F-21', paid_cents: 9_900, status: 'paid' },
   ]);
   expect(await count('payments')).toBe(2);
+});
+
+it('imports SEPA mandates with customers, checked like the customer page, all or nothing', async () => {
+  const header = 'ref;name;iban;bic;mandate_reference;mandate_signed_on;sequence';
+  const bad = await upload('customers', `${header}\nC-M1;Garage Un;FR76 3000 6000 0112 3456 7890 180;AGRIFRPP;RUM-M1;2025-02-01;FRST\nC-M2;Garage Deux;DE89370400440532013000;;RUM-M2;2025-02-30;RCUR\n`);
+  expect(errorsOf(bad.body)).toEqual(['2 iban: not a valid IBAN (country, check digits and length)', '3 mandate_signed_on: a date YYYY-MM-DD']);
+
+  const twice = await upload('customers', `${header}\nC-M1;Garage Un;FR7630006000011234567890189;AGRIFRPP;RUM-SAME;2025-02-01;FRST\nC-M2;Garage Deux;DE89370400440532013000;;RUM-SAME;2025-02-03;RCUR\n`);
+  expect(errorsOf((await apply(twice.location!)).body)).toEqual(["3 mandate_reference: already another customer's mandate"]);
+  expect(await db.sql`select ref from customers where ref like 'C-M%'`).toEqual([]);
+
+  const good = await upload('customers', `${header}\nC-M1;Garage Un;FR7630006000011234567890189;AGRIFRPP;RUM-M1;2025-02-01;FRST\nC-M2;Garage Deux;DE89370400440532013000;;RUM-M2;2025-02-03;RCUR\n`);
+  expect((await apply(good.location!)).status).toBe(303);
+  expect(await db.sql`select c.ref, m.iban, m.bic, m.holder, m.reference, m.sequence from mandates m join customers c on c.id = m.customer_id order by c.ref`).toEqual([
+    { ref: 'C-M1', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', holder: 'Garage Un', reference: 'RUM-M1', sequence: 'FRST' },
+    { ref: 'C-M2', iban: 'DE89370400440532013000', bic: null, holder: 'Garage Deux', reference: 'RUM-M2', sequence: 'RCUR' },
+  ]);
 });

@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/client.js';
 import { upsertCustomer } from '../../db/queries/customers.js';
+import { saveMandate } from '../../db/queries/mandates.js';
 import { claimImport, noteWorkflowsDone, setWorkflowsTotal, type ImportRecord } from '../../db/queries/imports.js';
 import { upsertInvoice } from '../../db/queries/invoices.js';
 import { applyPayment } from '../../db/queries/payments.js';
@@ -40,13 +41,18 @@ async function writeRows(t: Sql, record: ImportRecord, parsed: ParsedRows, actor
   switch (parsed.kind) {
     case 'customers': {
       const ids: number[] = [];
-      for (const { value: c } of parsed.rows) {
+      const taken: RowError[] = [];
+      for (const { line, value: c } of parsed.rows) {
         const { id } = await upsertCustomer(t, {
           ref: c.ref, name: c.name, emails: c.emails, language: c.language,
           addressLine1: c.address.line1, addressLine2: c.address.line2, postalCode: c.address.postalCode, city: c.address.city, country: c.address.country,
         });
+        if (c.mandate && (await saveMandate(t, { customerId: id, ...c.mandate })) === 'taken') {
+          taken.push({ line, field: 'mandate_reference', message: "already another customer's mandate" });
+        }
         ids.push(id);
       }
+      if (taken.length) throw new RowsRefused(taken);
       return t<InvoiceRef[]>`select i.id, i.number, c.ref as "customerRef" from invoices i join customers c on c.id = i.customer_id
         where i.status = 'open' and c.id = any(${ids}::bigint[])`;
     }

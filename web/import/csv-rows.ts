@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ImportKind } from '../../db/queries/imports.js';
 import { centsOf } from '../admin/form.js';
 import { customerBody, invoiceBody, numberParam, paymentBody, refParam } from '../api/schemas.js';
+import { mandateForm } from '../sepa/bank-fields.js';
 
 export interface RowError {
   line: number;
@@ -11,12 +12,16 @@ export interface RowError {
 }
 
 export const COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
-  customers: { required: ['ref', 'name'], optional: ['emails', 'address_line1', 'address_line2', 'postal_code', 'city', 'country', 'language'] },
+  customers: {
+    required: ['ref', 'name'],
+    optional: ['emails', 'address_line1', 'address_line2', 'postal_code', 'city', 'country', 'language',
+      'iban', 'bic', 'account_holder', 'bank_name', 'mandate_reference', 'mandate_signed_on', 'mandate_signed_place', 'sequence'],
+  },
   invoices: { required: ['number', 'customer_ref', 'issue_date', 'due_date', 'total'], optional: ['currency', 'status'] },
   payments: { required: ['invoice_number', 'amount', 'paid_on'], optional: ['currency', 'method', 'external_id'] },
 };
 
-export type CustomerRow = { ref: string } & z.infer<typeof customerBody>;
+export type CustomerRow = { ref: string } & z.infer<typeof customerBody> & { mandate?: z.infer<typeof mandateForm> };
 export type InvoiceRow = { number: string } & z.infer<typeof invoiceBody>;
 export type PaymentRow = Omit<z.infer<typeof paymentBody>, 'externalId'> & { externalId: string | null };
 export type ParsedRows =
@@ -29,7 +34,9 @@ const COLUMN_OF: Record<string, string> = {
   customerRef: 'customer_ref', issueDate: 'issue_date', dueDate: 'due_date', totalCents: 'total', invoiceNumber: 'invoice_number',
   amountCents: 'amount', paidOn: 'paid_on', externalId: 'external_id', 'address.line1': 'address_line1', 'address.line2': 'address_line2',
   'address.postalCode': 'postal_code', 'address.city': 'city', 'address.country': 'country',
+  holder: 'account_holder', bankName: 'bank_name', reference: 'mandate_reference', signedOn: 'mandate_signed_on', signedPlace: 'mandate_signed_place',
 };
+const MANDATE_COLUMNS = ['iban', 'bic', 'account_holder', 'bank_name', 'mandate_reference', 'mandate_signed_on', 'mandate_signed_place', 'sequence'];
 
 const customerRow = z.object({ ref: refParam.shape.ref }).and(customerBody);
 const invoiceRow = z.object({ number: numberParam.shape.number }).and(invoiceBody);
@@ -103,6 +110,13 @@ function toRow(kind: ImportKind, r: Record<string, string>): { value: unknown } 
     if (value === undefined || value === 0) amountErrors.push({ field: column, message: 'an amount above zero such as 1250.00' });
     return value ?? 1;
   };
+  // A customer row with any bank column carries a mandate, checked by the same rules as the customer page.
+  const mandate = kind === 'customers' && MANDATE_COLUMNS.some((c) => v(c))
+    ? mandateForm.safeParse({
+        iban: v('iban'), bic: v('bic'), holder: v('account_holder') || v('name'), bankName: v('bank_name'), reference: v('mandate_reference'),
+        signedOn: v('mandate_signed_on'), signedPlace: v('mandate_signed_place'), sequence: v('sequence') || 'FRST',
+      })
+    : undefined;
   const result =
     kind === 'customers'
       ? customerRow.safeParse({
@@ -120,10 +134,11 @@ function toRow(kind: ImportKind, r: Record<string, string>): { value: unknown } 
           });
   const errors = [
     ...amountErrors,
-    ...(result.error?.issues ?? []).map((i) => {
+    ...[...(result.error?.issues ?? []), ...(mandate?.error?.issues ?? [])].map((i) => {
       const path = i.path.join('.');
       return { field: COLUMN_OF[path] ?? (path || 'row'), message: i.message };
     }),
   ];
-  return errors.length ? { errors } : { value: result.data };
+  if (errors.length) return { errors };
+  return { value: mandate?.success ? { ...(result.data as object), mandate: mandate.data } : result.data };
 }
