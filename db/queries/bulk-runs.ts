@@ -38,21 +38,25 @@ export async function createBulkRun(
   });
 }
 
-export async function bulkRunById(sql: Sql, id: number): Promise<BulkRun | undefined> {
-  const [row] = await sql<BulkRun[]>`
+/** Runs with their progress counted from their items, newest first. */
+function runsWithProgress(sql: Sql, where: ReturnType<Sql>, limit: number) {
+  return sql<BulkRun[]>`
     select r.id, u.name as "createdBy", r.created_at as "createdAt", r.forced_level as "forcedLevel", r.channel, r.attach_pdf as "attachPdf",
            r.finished_at as "finishedAt", r.letters_downloaded_at as "lettersDownloadedAt",
            count(i.*)::int as total, count(i.outcome)::int as done,
            count(*) filter (where i.outcome in ('failed', 'refused'))::int as failed,
            (select count(*)::int from documents d join bulk_run_items x on x.reminder_id = d.reminder_id where x.run_id = r.id) as letters
     from bulk_runs r left join users u on u.id = r.created_by left join bulk_run_items i on i.run_id = r.id
-    where r.id = ${id} group by r.id, u.name`;
+    where ${where} group by r.id, u.name order by r.id desc limit ${limit}`;
+}
+
+export async function bulkRunById(sql: Sql, id: number): Promise<BulkRun | undefined> {
+  const [row] = await runsWithProgress(sql, sql`r.id = ${id}`, 1);
   return row;
 }
 
 export async function recentBulkRuns(sql: Sql, limit = 20): Promise<BulkRun[]> {
-  const ids = await sql<{ id: number }[]>`select id from bulk_runs order by id desc limit ${limit}`;
-  return (await Promise.all(ids.map((r) => bulkRunById(sql, r.id)))).filter((r): r is BulkRun => r !== undefined);
+  return runsWithProgress(sql, sql`true`, limit);
 }
 
 export async function runItemsFrom(sql: Sql, runId: number, fromPosition: number, limit: number): Promise<RunItem[]> {

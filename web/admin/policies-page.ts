@@ -71,13 +71,14 @@ export async function policyAction(c: Context<AdminEnv>, deps: WebDeps) {
   const form = await c.req.parseBody();
   const userId = c.get('user').id;
   const id = Number(c.req.param('id'));
-  const policy = (await listPolicies(deps.sql)).find((p) => p.id === id);
+  const policies = await listPolicies(deps.sql);
+  const policy = policies.find((p) => p.id === id);
   switch (c.req.param('action')) {
     case undefined: {
       const name = policyName.safeParse(form.name);
       const source = Number(form.copyFrom);
       if (!name.success) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${name.error.issues[0]!.message}` });
-      if ((await listPolicies(deps.sql)).some((p) => p.name === name.data)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${t.nameTaken}` });
+      if (policies.some((p) => p.name === name.data)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${t.nameTaken}` });
       const created = await createPolicy(deps.sql, name.data, source);
       await writeAudit(deps.sql, { userId, action: 'policy.create', entity: `policy:${created}`, before: null, after: { name: name.data, copyFrom: source } });
       return c.redirect(`/settings/policies/${created}`, 303);
