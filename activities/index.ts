@@ -6,6 +6,7 @@ import { createDunningActivities } from './dunning.js';
 import type { Mailer } from './mail/mailer.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { createReminderActivities } from './reminders.js';
+import type { StripeConnect } from './stripe/stripe-client.js';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -15,6 +16,7 @@ export interface ActivityDeps {
   pdf: PdfRenderer;
   /** Bulk runs ask invoice workflows through it. */
   temporal: Client;
+  stripe: StripeConnect;
 }
 
 export function createActivities(deps: ActivityDeps) {

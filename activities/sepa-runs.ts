@@ -1,9 +1,13 @@
 import { Readable } from 'node:stream';
+import { heartbeat } from '@temporalio/activity';
 import { ZipArchive } from 'archiver';
 import type { Sql } from '../db/client.js';
 import { getSepaCreditor } from '../db/queries/settings.js';
-import { sepaRunById, sepaRunItems, storeSepaFile } from '../db/queries/sepa-runs.js';
+import { rejectSepaItem, sepaRunById, sepaRunItems, storeSepaFile } from '../db/queries/sepa-runs.js';
+import { recordPaymentIntent, stripeChargesToCreate } from '../db/queries/stripe.js';
 import { pain008Chunks } from './sepa/pain008.js';
+import { configuredStripe, type StripeConnect } from './stripe/stripe-client.js';
+import { isFinalStripeError, stripeErrorMessage } from './stripe/stripe-errors.js';
 
 /** One file in a zip, read from `content` as the compressor asks for it. */
 export async function zipOne(name: string, content: Iterable<string>): Promise<Uint8Array> {
@@ -20,14 +24,18 @@ export async function zipOne(name: string, content: Iterable<string>): Promise<U
   return Buffer.concat(chunks);
 }
 
-export function createSepaActivities({ sql }: { sql: Sql }) {
+export function createSepaActivities({ sql, stripe }: { sql: Sql; stripe: StripeConnect }) {
   return {
-    /** Builds the run's pain.008 file, zips and stores it, and returns the invoices whose workflows must hear of it. */
+    /**
+     * Builds the pain.008 file of the run's items that go through the bank, zips and stores it,
+     * and returns the invoices whose workflows must hear of it.
+     */
     async generateSepaFile(input: { runId: number; createdAt: string }): Promise<number[]> {
       const run = await sepaRunById(sql, input.runId);
       if (!run) throw new Error(`SEPA run ${input.runId} does not exist`);
-      const [items, creditor] = await Promise.all([sepaRunItems(sql, run.id), getSepaCreditor(sql)]);
-      const file = pain008Chunks({
+      const [all, creditor] = await Promise.all([sepaRunItems(sql, run.id), getSepaCreditor(sql)]);
+      const items = all.filter((i) => i.channel === 'file');
+      const file = items.length === 0 ? null : pain008Chunks({
         format: run.format, messageId: run.messageId, createdAt: input.createdAt,
         creditor: { name: creditor.name, iban: creditor.iban, bic: creditor.bic, creditorId: creditor.creditorId },
         debits: items.map((i) => ({
@@ -36,8 +44,42 @@ export function createSepaActivities({ sql }: { sql: Sql }) {
           remittance: `${run.label ? `${run.label} ` : ''}${i.number}`,
         })),
       });
-      const zip = await zipOne(`${run.messageId}.xml`, file);
-      return storeSepaFile(sql, run.id, { zip, transactions: items.length, totalCents: items.reduce((s, i) => s + i.amountCents, 0) });
+      const zip = file && (await zipOne(`${run.messageId}.xml`, file));
+      return storeSepaFile(sql, run.id, { zip, transactions: all.length, totalCents: all.reduce((s, i) => s + i.amountCents, 0) });
+    },
+
+    /**
+     * Debits the run's Stripe customers off-session, one payment intent per invoice. The idempotency
+     * key makes a retry after a crash find the intent already created instead of debiting twice;
+     * a payment Stripe refuses outright is recorded as returned so the invoice's dunning resumes.
+     * The outcome of the others arrives later through the webhook.
+     */
+    async collectWithStripe(input: { runId: number }): Promise<number[]> {
+      const charges = await stripeChargesToCreate(sql, input.runId);
+      if (charges.length === 0) return [];
+      const client = await configuredStripe(sql, stripe);
+      for (const charge of charges) {
+        heartbeat(charge.invoiceId);
+        if (!client) {
+          await rejectSepaItem(sql, input.runId, charge.invoiceId, 'Stripe is not configured (Settings → Stripe)', 'stripe', 'stripe');
+          continue;
+        }
+        try {
+          const intent = await client.paymentIntents.create(
+            {
+              amount: charge.amountCents, currency: 'eur', customer: charge.stripeCustomerId, payment_method: charge.paymentMethodId,
+              allowed_payment_method_types: ['sepa_debit'], confirm: true, off_session: true, ...(charge.mandateId && { mandate: charge.mandateId }),
+              description: `Invoice ${charge.number}`, metadata: { relance_invoice: charge.number, relance_sepa_run: String(input.runId) },
+            },
+            { idempotencyKey: `relance-sepa-${input.runId}-${charge.invoiceId}` },
+          );
+          await recordPaymentIntent(sql, input.runId, charge.invoiceId, intent.id, charge.amountCents);
+        } catch (err) {
+          if (!isFinalStripeError(err)) throw err;
+          await rejectSepaItem(sql, input.runId, charge.invoiceId, stripeErrorMessage(err).slice(0, 200), 'stripe', 'stripe');
+        }
+      }
+      return charges.map((c) => c.invoiceId);
     },
   };
 }

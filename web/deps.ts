@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { StripeConnect } from '../activities/stripe/stripe-client.js';
 import type { Sql } from '../db/client.js';
 
 export interface WebDeps {
@@ -8,4 +9,5 @@ export interface WebDeps {
   apiToken: string;
   temporalUiUrl: string;
   namespace: string;
+  stripe: StripeConnect;
 }

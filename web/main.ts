@@ -4,6 +4,7 @@ import { createSql } from '../db/client.js';
 import { loadConfig } from '../worker/config.js';
 import { createLogger } from '../worker/logger.js';
 import { connectClient } from '../worker/temporal-connection.js';
+import { createStripeConnect } from '../activities/stripe/stripe-client.js';
 import { createApp } from './app.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const app = createApp({
     sql, temporal, publicUrl: config.web.publicUrl, taskQueue: config.temporal.taskQueue, apiToken: config.apiToken,
     temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace, resendWebhookSecret: config.mail.resendWebhookSecret,
+    stripe: createStripeConnect(config.stripe.apiUrl),
     log: (err) => log.error({ err }, 'request failed'),
   });
   const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }, () =>

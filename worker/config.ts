@@ -45,6 +45,7 @@ const schema = z.object({
   RESEND_BASE_URL: url.optional(),
   RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'expected the whsec_… signing secret of the Resend webhook').optional(),
   MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
+  STRIPE_API_URL: url.optional(),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
   SENDS_PER_SECOND: z.coerce.number({ error: 'expected a number' }).positive('must be above 0').optional(),
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
@@ -76,6 +77,8 @@ export interface Config {
   /** The first admin, created on an empty database. */
   firstAdmin: { email: string; password?: string };
   mail: { resendApiKey?: string; resendBaseUrl?: string; resendWebhookSecret?: string; from: string; sendsPerSecond?: number };
+  /** Where Stripe calls go when not to api.stripe.com (stripe-mock); the keys are in the settings. */
+  stripe: { apiUrl?: string };
   /** The Chromium that renders letters and invoice copies to PDF. */
   chromiumPath: string;
   logLevel: string;
@@ -125,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiToken: e.API_TOKEN,
     firstAdmin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
     mail: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, resendWebhookSecret: e.RESEND_WEBHOOK_SECRET, from: e.MAIL_FROM, sendsPerSecond: e.SENDS_PER_SECOND },
+    stripe: { apiUrl: e.STRIPE_API_URL },
     chromiumPath: e.CHROMIUM_PATH,
     logLevel: e.LOG_LEVEL,
     demoData: e.DEMO_DATA,

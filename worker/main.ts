@@ -6,6 +6,7 @@ import { loadConfig } from './config.js';
 import { createSql } from '../db/client.js';
 import { createMailer } from '../activities/mail/create-mailer.js';
 import { createPdfRenderer } from '../activities/pdf/pdf-renderer.js';
+import { createStripeConnect } from '../activities/stripe/stripe-client.js';
 import { createLogger } from './logger.js';
 import { createWorker } from './create-worker.js';
 import { connectWorker } from './temporal-connection.js';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { sql, mailer, pdf, temporal: client, defaultFrom: config.mail.from },
+    deps: { sql, mailer, pdf, temporal: client, defaultFrom: config.mail.from, stripe: createStripeConnect(config.stripe.apiUrl) },
     workflowBundle: config.temporal.workflowBundle ? { codePath: config.temporal.workflowBundle } : undefined,
     tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
     sendsPerSecond: config.mail.sendsPerSecond,

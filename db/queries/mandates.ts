@@ -22,7 +22,10 @@ export async function mandateOf(sql: Sql, customerId: number): Promise<Mandate |
   return row;
 }
 
-/** Saves a customer's account and mandate; `taken` when another customer already holds the reference. */
+/**
+ * Saves a customer's account and mandate; `taken` when another customer already holds the reference.
+ * A new IBAN ends the customer's Stripe registration, whose payment method debits the old account.
+ */
 export async function saveMandate(sql: Sql, m: Mandate): Promise<'saved' | 'taken'> {
   const [other] = await sql`select 1 from mandates where reference = ${m.reference} and customer_id <> ${m.customerId}`;
   if (other) return 'taken';
@@ -30,5 +33,6 @@ export async function saveMandate(sql: Sql, m: Mandate): Promise<'saved' | 'take
     values (${m.customerId}, ${m.iban}, ${m.bic}, ${m.holder}, ${m.bankName}, ${m.reference}, ${m.signedOn}, ${m.signedPlace}, ${m.sequence})
     on conflict (customer_id) do update set iban = excluded.iban, bic = excluded.bic, holder = excluded.holder, bank_name = excluded.bank_name,
       reference = excluded.reference, signed_on = excluded.signed_on, signed_place = excluded.signed_place, sequence = excluded.sequence, updated_at = now()`;
+  await sql`delete from stripe_customers where customer_id = ${m.customerId} and iban <> ${m.iban}`;
   return 'saved';
 }

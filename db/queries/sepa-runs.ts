@@ -1,4 +1,5 @@
 import type { Sql } from '../client.js';
+import { insertEvent } from './events.js';
 import { applyPayment } from './payments.js';
 import type { Sequence } from './mandates.js';
 
@@ -12,13 +13,19 @@ export interface SepaCandidate {
   dueDate: string;
   sequence: Sequence;
   reference: string;
+  /** 'stripe' when the customer is registered with Stripe, which collects it instead of the file. */
+  channel: SepaChannel;
 }
+
+export type SepaChannel = 'file' | 'stripe';
+
+const channelOf = (sql: Sql) => sql`case when exists (select 1 from stripe_customers l where l.customer_id = c.id) then 'stripe' else 'file' end`;
 
 /** Open EUR invoices of customers with a mandate, due by the collection date and not already being collected. */
 export async function sepaCandidates(sql: Sql, collectionDate: string): Promise<SepaCandidate[]> {
   return sql<SepaCandidate[]>`
     select i.id as "invoiceId", i.number, c.name as "customerName", i.total_cents - i.paid_cents as "balanceCents",
-           i.due_date as "dueDate", m.sequence, m.reference
+           i.due_date as "dueDate", m.sequence, m.reference, ${channelOf(sql)} as channel
     from invoices i join customers c on c.id = i.customer_id join mandates m on m.customer_id = c.id
     where i.status = 'open' and i.total_cents > i.paid_cents and i.currency = 'EUR' and i.due_date <= ${collectionDate}
       and not exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending')
@@ -52,9 +59,9 @@ export async function createSepaRun(
     const [run] = await tx<{ id: number }[]>`
       insert into sepa_runs (created_by, collection_date, format, label, message_id)
       values (${r.userId}, ${r.collectionDate}, ${r.format}, ${r.label}, ${r.messageId}) returning id`;
-    await tx`insert into sepa_run_items (run_id, invoice_id, amount_cents, sequence, end_to_end_id)
-      select ${run!.id}, i.id, i.total_cents - i.paid_cents, m.sequence, i.number
-      from invoices i join mandates m on m.customer_id = i.customer_id
+    await tx`insert into sepa_run_items (run_id, invoice_id, amount_cents, sequence, end_to_end_id, channel)
+      select ${run!.id}, i.id, i.total_cents - i.paid_cents, m.sequence, i.number, ${channelOf(tx as unknown as Sql)}
+      from invoices i join customers c on c.id = i.customer_id join mandates m on m.customer_id = c.id
       where i.id = any(${r.invoiceIds}::bigint[]) and i.status = 'open' and i.total_cents > i.paid_cents
         and not exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending')`;
     return run!.id;
@@ -79,6 +86,8 @@ export interface SepaItem {
   endToEndId: string;
   outcome: 'pending' | 'collected' | 'rejected';
   reason: string | null;
+  channel: SepaChannel;
+  paymentIntentId: string | null;
   iban: string;
   bic: string | null;
   holder: string;
@@ -89,44 +98,45 @@ export interface SepaItem {
 export async function sepaRunItems(sql: Sql, runId: number): Promise<SepaItem[]> {
   return sql<SepaItem[]>`
     select s.invoice_id as "invoiceId", i.number, c.name as "customerName", s.amount_cents as "amountCents", s.sequence,
-           s.end_to_end_id as "endToEndId", s.outcome, s.reason, m.iban, m.bic, m.holder, m.reference, m.signed_on as "signedOn"
+           s.end_to_end_id as "endToEndId", s.outcome, s.reason, s.channel, s.payment_intent_id as "paymentIntentId", m.iban, m.bic, m.holder, m.reference, m.signed_on as "signedOn"
     from sepa_run_items s join invoices i on i.id = s.invoice_id join customers c on c.id = i.customer_id
     join mandates m on m.customer_id = c.id
     where s.run_id = ${runId} order by c.name, i.number`;
 }
 
 /**
- * Keeps the generated file and, in the same transaction, moves first mandates to recurring and
- * writes "collection sent" on each invoice's timeline. Returns the invoices to wake.
+ * Keeps the generated file (none when Stripe collects every item) and, in the same transaction,
+ * moves first mandates of the file to recurring and writes "collection sent" on each of its
+ * invoices' timelines. Returns the file's invoices.
  */
-export async function storeSepaFile(sql: Sql, runId: number, file: { zip: Uint8Array; transactions: number; totalCents: number }): Promise<number[]> {
+export async function storeSepaFile(sql: Sql, runId: number, file: { zip: Uint8Array | null; transactions: number; totalCents: number }): Promise<number[]> {
   return sql.begin(async (tx) => {
     const [run] = await tx<{ status: string; collectionDate: string }[]>`
-      update sepa_runs set zip = ${Buffer.from(file.zip)}, transactions = ${file.transactions}, total_cents = ${file.totalCents}, status = 'sent'
+      update sepa_runs set zip = ${file.zip && Buffer.from(file.zip)}, transactions = ${file.transactions}, total_cents = ${file.totalCents}, status = 'sent'
       where id = ${runId} and status = 'generating' returning status, collection_date as "collectionDate"`;
     const items = await tx<{ invoiceId: number; amountCents: number; sequence: string }[]>`
-      select invoice_id as "invoiceId", amount_cents as "amountCents", sequence from sepa_run_items where run_id = ${runId}`;
+      select invoice_id as "invoiceId", amount_cents as "amountCents", sequence from sepa_run_items where run_id = ${runId} and channel = 'file'`;
     if (!run) return items.map((i) => i.invoiceId);
     await tx`update mandates m set sequence = 'RCUR', updated_at = now() from invoices i, sepa_run_items s
-      where s.run_id = ${runId} and s.sequence = 'FRST' and i.id = s.invoice_id and m.customer_id = i.customer_id`;
+      where s.run_id = ${runId} and s.channel = 'file' and s.sequence = 'FRST' and i.id = s.invoice_id and m.customer_id = i.customer_id`;
     for (const item of items) {
-      await tx`insert into follow_up_events (invoice_id, kind, message, actor, dedupe_key)
-        values (${item.invoiceId}, 'sepa_collection_sent', ${`SEPA direct debit of ${(item.amountCents / 100).toFixed(2)} EUR sent to the bank for ${run.collectionDate} (${item.sequence})`},
-                'sepa run', ${`sepa-${runId}-${item.invoiceId}-sent`})
-        on conflict (dedupe_key) do nothing`;
+      await insertEvent(tx as unknown as Sql, {
+        invoiceId: item.invoiceId, kind: 'sepa_collection_sent', actor: 'sepa run', dedupeKey: `sepa-${runId}-${item.invoiceId}-sent`,
+        message: `SEPA direct debit of ${(item.amountCents / 100).toFixed(2)} EUR sent to the bank for ${run.collectionDate} (${item.sequence})`,
+      });
     }
     return items.map((i) => i.invoiceId);
   });
 }
 
-/** The bank collected the run: one payment per pending item, once. Returns the invoices to wake. */
+/** The bank collected the run's file: one payment per pending item, once. Returns the invoices to wake. */
 export async function markSepaCollected(sql: Sql, runId: number, actor: string): Promise<number[]> {
   return sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
     const [run] = await tx<{ collectionDate: string }[]>`select collection_date as "collectionDate" from sepa_runs where id = ${runId} and status = 'sent' for update`;
     if (!run) return [];
     const pending = await tx<{ invoiceId: number; amountCents: number }[]>`
-      update sepa_run_items set outcome = 'collected' where run_id = ${runId} and outcome = 'pending'
+      update sepa_run_items set outcome = 'collected' where run_id = ${runId} and channel = 'file' and outcome = 'pending'
       returning invoice_id as "invoiceId", amount_cents as "amountCents"`;
     for (const item of pending) {
       await applyPayment(t, {
@@ -139,15 +149,15 @@ export async function markSepaCollected(sql: Sql, runId: number, actor: string):
   });
 }
 
-/** A transaction the bank returned: dunning resumes for that invoice. */
-export async function rejectSepaItem(sql: Sql, runId: number, invoiceId: number, reason: string, actor: string): Promise<boolean> {
+/** A transaction the bank (or Stripe) returned: dunning resumes for that invoice. */
+export async function rejectSepaItem(sql: Sql, runId: number, invoiceId: number, reason: string, actor: string, channel: SepaChannel = 'file'): Promise<boolean> {
   return sql.begin(async (tx) => {
     const [item] = await tx`update sepa_run_items set outcome = 'rejected', reason = ${reason}
-      where run_id = ${runId} and invoice_id = ${invoiceId} and outcome = 'pending' returning invoice_id`;
+      where run_id = ${runId} and invoice_id = ${invoiceId} and channel = ${channel} and outcome = 'pending' returning invoice_id`;
     if (!item) return false;
-    await tx`insert into follow_up_events (invoice_id, kind, message, actor, dedupe_key)
-      values (${invoiceId}, 'sepa_collection_rejected', ${`SEPA direct debit rejected: ${reason}`}, ${actor}, ${`sepa-${runId}-${invoiceId}-rejected`})
-      on conflict (dedupe_key) do nothing`;
+    await insertEvent(tx as unknown as Sql, {
+      invoiceId, kind: 'sepa_collection_rejected', actor, dedupeKey: `sepa-${runId}-${invoiceId}-rejected`, message: `SEPA direct debit rejected: ${reason}`,
+    });
     return true;
   });
 }

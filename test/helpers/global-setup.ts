@@ -6,7 +6,9 @@ import { startEmbeddedPostgres } from '../../db/embedded.js';
 import { migrate } from '../../db/migrate.js';
 import { ensureDefaultPolicy } from '../../db/seed/defaults.js';
 import { ensureTemporalCli, ensureTestServer } from '../../scripts/temporal-binaries.js';
+import { ensureStripeMock } from '../../scripts/stripe-mock.js';
 import { freePort } from './ports.js';
+import { startStripeMock } from './stripe-mock.js';
 import { childEnvironment } from '../../worker/config.js';
 
 declare module 'vitest' {
@@ -15,6 +17,7 @@ declare module 'vitest' {
     templateDatabase: string;
     testServerPath: string;
     temporalCliPath: string;
+    stripeMockUrl: string;
   }
 }
 
@@ -22,10 +25,12 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const toolsDir = resolve('.tools');
   const env = childEnvironment({});
-  const [testServerPath, temporalCliPath] = await Promise.all([
+  const [testServerPath, temporalCliPath, stripeMockPath] = await Promise.all([
     ensureTestServer({ toolsDir, env, log: console.log }),
     ensureTemporalCli({ toolsDir, env, log: console.log }),
+    ensureStripeMock({ toolsDir, env, log: console.log }),
   ]);
+  const stripeMock = await startStripeMock(stripeMockPath);
   await import('node:fs/promises').then((fs) => fs.mkdir(resolve('.data'), { recursive: true }));
   const dataDir = await mkdtemp(join(resolve('.data'), 'test-pg-'));
   const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'pg'), port: await freePort(), database: 'relance_template' });
@@ -37,7 +42,9 @@ export default async function setup(project: TestProject) {
   project.provide('templateDatabase', 'relance_template');
   project.provide('testServerPath', testServerPath);
   project.provide('temporalCliPath', temporalCliPath);
+  project.provide('stripeMockUrl', stripeMock.url);
   return async () => {
+    stripeMock.stop();
     await pg.stop();
     await rm(dataDir, { recursive: true, force: true });
   };

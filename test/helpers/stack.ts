@@ -1,4 +1,7 @@
 import { Client } from '@temporalio/client';
+import { inject } from 'vitest';
+import { createStripeConnect } from '../../activities/stripe/stripe-client.js';
+import type { Sql } from '../../db/client.js';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createApp } from '../../web/app.js';
@@ -9,6 +12,16 @@ import { testPdfRenderer } from './pdf.js';
 import { timeSkippingEnvironment, workflowBundle } from './temporal.js';
 
 export const API_TOKEN = 'x'.repeat(32);
+
+/** Stripe clients that talk to the run's stripe-mock. */
+export const testStripeConnect = () => createStripeConnect(inject('stripeMockUrl'));
+
+/** The web app as the tests drive it: the test origin, the shared API token, stripe-mock. */
+export function testApp(sql: Sql, temporal: Client, taskQueue: string, extra: Partial<Parameters<typeof createApp>[0]> = {}) {
+  return createApp({
+    sql, publicUrl: ORIGIN, temporal, taskQueue, apiToken: API_TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default', stripe: testStripeConnect(), ...extra,
+  });
+}
 
 /**
  * The real parts a test file drives: a time-skipping Temporal, a fresh database, Chromium for the
@@ -21,12 +34,10 @@ export async function startStack(taskQueue: string, options: { publicUrl?: strin
   const client = options.timeSkippingClient ? env.client : new Client({ connection: env.connection });
   const worker = await createWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle: bundle, tuning: options.tuning,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: client },
+    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: client, stripe: testStripeConnect() },
   });
   const running = worker.run();
-  const app = createApp({
-    sql: db.sql, publicUrl: options.publicUrl ?? ORIGIN, temporal: client, taskQueue, apiToken: API_TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default',
-  });
+  const app = testApp(db.sql, client, taskQueue, options.publicUrl ? { publicUrl: options.publicUrl } : {});
   return {
     env, db, client, app,
     async stop() {

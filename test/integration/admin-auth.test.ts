@@ -2,19 +2,19 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, passwordMatches } from '../../web/auth/passwords.js';
 import { createUser } from '../../db/queries/users.js';
-import { createApp } from '../../web/app.js';
 import { ensureFirstAdmin } from '../../web/auth/first-admin.js';
+import { testApp } from '../helpers/stack.js';
 import { signIn, ORIGIN } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof testApp>;
 
 beforeAll(async () => {
   db = await freshDatabase();
   // The pages tested here never reach Temporal; the client connects lazily.
-  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: new Client(), taskQueue: 't', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  app = testApp(db.sql, new Client(), 't');
   await createUser(db.sql, { email: 'fin@relance.test', name: 'Fanny Finance', role: 'finance', passwordHash: await hashPassword('correct horse battery') });
 });
 afterAll(() => db?.drop());

@@ -5,9 +5,9 @@ import { createReminderActivities } from '../../activities/reminders.js';
 import { recentAudit } from '../../db/queries/audit.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { defaultPolicyId, stepsOfPolicy } from '../../db/queries/steps.js';
-import { createApp } from '../../web/app.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { testApp } from '../helpers/stack.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
@@ -17,7 +17,7 @@ import { timeSkippingEnvironment } from '../helpers/temporal.js';
 const pdf = testPdfRenderer();
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof testApp>;
 let admin: { cookie: string; csrf: string };
 let finance: { cookie: string; csrf: string };
 let policyId: number;
@@ -26,7 +26,7 @@ const hostileName = '<script>alert(1)</script> SARL';
 
 beforeAll(async () => {
   [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
-  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: env.client, taskQueue: 'cfg', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  app = testApp(db.sql, env.client, 'cfg');
   [admin, finance] = [await signIn(app, db.sql, 'admin'), await signIn(app, db.sql, 'finance')];
   policyId = (await defaultPolicyId(db.sql))!;
   const customer = await makeCustomer(db.sql, { name: hostileName, ref: 'C-HOSTILE' });

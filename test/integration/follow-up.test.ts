@@ -1,20 +1,20 @@
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createApp } from '../../web/app.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { signIn, ORIGIN } from '../helpers/admin-session.js';
+import { testApp } from '../helpers/stack.js';
+import { signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof testApp>;
 let cookie: string;
 const today = localDate(Date.now(), 'Europe/Paris');
 
 beforeAll(async () => {
   db = await freshDatabase();
-  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: new Client(), taskQueue: 't', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  app = testApp(db.sql, new Client(), 't');
   ({ cookie } = await signIn(app, db.sql));
   const dupont = await makeCustomer(db.sql, { name: 'Atelier Dupont' });
   const martin = await makeCustomer(db.sql, { name: 'Boulangerie Martin' });

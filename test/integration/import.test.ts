@@ -1,19 +1,19 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createApp } from '../../web/app.js';
 import { dunningWorkflowId } from '../../web/dunning-client.js';
+import { testApp } from '../helpers/stack.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { timeSkippingEnvironment } from '../helpers/temporal.js';
 
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof testApp>;
 let session: { cookie: string; csrf: string };
 
 beforeAll(async () => {
   [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
-  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: env.client, taskQueue: 'import', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default' });
+  app = testApp(db.sql, env.client, 'import');
   session = await signIn(app, db.sql);
 });
 afterAll(async () => {

@@ -18,6 +18,7 @@ import { freshDatabase } from '../helpers/database.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { startResendServer } from '../helpers/resend-server.js';
+import { testStripeConnect } from '../helpers/stack.js';
 import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
 
 // An independent oracle for French business days: the date-holidays library.
@@ -49,7 +50,7 @@ function newWorker(mailer: Mailer, taskQueue: string, tuning: { maxCachedWorkflo
     namespace: 'default',
     taskQueue,
     workflowBundle: bundle,
-    deps: { sql, mailer, defaultFrom: 'Relance <relance@test.example>', pdf, temporal: env.client },
+    deps: { sql, mailer, defaultFrom: 'Relance <relance@test.example>', pdf, temporal: env.client, stripe: testStripeConnect() },
     tuning,
   });
 }

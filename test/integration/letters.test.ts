@@ -4,10 +4,9 @@ import { createResendMailer } from '../../activities/mail/resend-mailer.js';
 import { createReminderActivities } from '../../activities/reminders.js';
 import { documentById } from '../../db/queries/documents.js';
 import { markLettersPrinted } from '../../db/queries/reminders.js';
-import { createApp } from '../../web/app.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { ORIGIN } from '../helpers/admin-session.js';
+import { testApp } from '../helpers/stack.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
@@ -19,14 +18,14 @@ const pdf = testPdfRenderer();
 const TOKEN = 'l'.repeat(32);
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let resend: Awaited<ReturnType<typeof startResendServer>>;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof testApp>;
 let reminders: ReturnType<typeof createReminderActivities>;
 const overdue = addDays(localDate(Date.now(), 'Europe/Paris'), -20);
 
 beforeAll(async () => {
   [db, resend] = await Promise.all([freshDatabase(), startResendServer()]);
   // The PDF upload never reaches Temporal: a client that is never connected will do.
-  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: new Client(), taskQueue: 'letters', apiToken: TOKEN, temporalUiUrl: 'http://ui', namespace: 'default' });
+  app = testApp(db.sql, new Client(), 'letters', { apiToken: TOKEN });
   reminders = createReminderActivities({ sql: db.sql, mailer: createResendMailer({ apiKey: resend.apiKey, baseUrl: resend.baseUrl }), pdf, defaultFrom: 'R <r@test.example>' });
 });
 afterAll(async () => {

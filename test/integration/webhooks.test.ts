@@ -3,10 +3,10 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createResendMailer } from '../../activities/mail/resend-mailer.js';
 import { createReminderActivities } from '../../activities/reminders.js';
-import { createApp } from '../../web/app.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { testApp } from '../helpers/stack.js';
+import { signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
@@ -18,12 +18,12 @@ const pdf = testPdfRenderer();
 let env: TestWorkflowEnvironment;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
 let resend: Awaited<ReturnType<typeof startResendServer>>;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof testApp>;
 let messageId: string;
 
 beforeAll(async () => {
   [env, db, resend] = await Promise.all([timeSkippingEnvironment(), freshDatabase(), startResendServer()]);
-  app = createApp({ sql: db.sql, publicUrl: ORIGIN, temporal: env.client, taskQueue: 'hooks', apiToken: 'x'.repeat(32), temporalUiUrl: 'http://ui', namespace: 'default', resendWebhookSecret: SECRET });
+  app = testApp(db.sql, env.client, 'hooks', { resendWebhookSecret: SECRET });
   const customer = await makeCustomer(db.sql, { name: 'Garage Bounce' });
   const invoice = await makeInvoice(db.sql, customer, { number: 'F-HOOK', dueDate: addDays(localDate(Date.now(), 'Europe/Paris'), -20) });
   const reminders = createReminderActivities({ sql: db.sql, mailer: createResendMailer({ apiKey: resend.apiKey, baseUrl: resend.baseUrl }), pdf, defaultFrom: 'R <r@test.example>' });

@@ -6,11 +6,13 @@ import { customerByRef, invoicesOfCustomer, openInvoiceIdsOfCustomer, remindersO
 import { mandateOf, saveMandate } from '../../db/queries/mandates.js';
 import { listPolicies, setCustomerPolicy } from '../../db/queries/steps.js';
 import { getSettings } from '../../db/queries/settings.js';
+import { getStripeKeys, stripeLinkOf } from '../../db/queries/stripe.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { setCustomerPause } from '../invoice-actions.js';
 import { mandateForm } from '../sepa/bank-fields.js';
 import { wakeWorkflows } from '../wake-workflows.js';
+import { stripeCard } from './customer-stripe.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
@@ -21,12 +23,14 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const t = messages(lang);
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
   if (!customer) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
-  const [invoices, reminders, settings, policies, mandate] = await Promise.all([
+  const [invoices, reminders, settings, policies, mandate, stripeLink, stripeKeys] = await Promise.all([
     invoicesOfCustomer(deps.sql, customer.id),
     remindersOfCustomer(deps.sql, customer.id),
     getSettings(deps.sql),
     listPolicies(deps.sql),
     mandateOf(deps.sql, customer.id),
+    stripeLinkOf(deps.sql, customer.id),
+    getStripeKeys(deps.sql),
   ]);
   const isAdmin = c.get('user').role === 'admin';
   const policyName = policies.find((p) => (customer.policyId === null ? p.isDefault : p.id === customer.policyId))?.name ?? '';
@@ -84,6 +88,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         )}</select></label>
         <div><button type="submit" class="primary">${t.save}</button></div>
       </form>
+      ${stripeCard({ customer, mandate, link: stripeLink, configured: Boolean(stripeKeys.secretKey), csrf, t })}
       <section class="card"><h2>${t.reminders}</h2>
         ${reminders.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
           <thead><tr><th>Id</th><th>${t.invoice}</th><th>${t.note}</th><th>${t.level}</th><th>${t.user}</th><th>${t.date}</th><th>${t.nextDate}</th><th>${t.status}</th><th>${t.file}</th></tr></thead>

@@ -18,6 +18,8 @@ import { PreviewStore } from './preview-store.js';
 import { documentDownload, runLettersPdf, runLettersZip, runPage, runProgress, runsPage, startRun } from './runs-page.js';
 import { sepaFile, sepaOutcome, sepaPage, sepaPreview, sepaRunPage, startSepaRun } from './sepa-page.js';
 import { saveSepaSettings, saveSettings, settingsPage } from './settings-page.js';
+import { saveStripeSettings, testStripeConnection } from './stripe-settings.js';
+import { registerWithStripeAction } from './customer-stripe.js';
 import { dropOwnTemplate, previewAction, saveTemplateAction, servePreview, templatePage } from './template-editor.js';
 import { addUser, changeUserAction, usersPage } from './users-page.js';
 import { followUpPage } from './follow-up.js';
@@ -89,6 +91,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/customers/:ref', (c) => customerPage(c, deps));
   app.post('/customers/:ref/:action{pause|resume}', (c) => customerPauseAction(c, deps));
   app.post('/customers/:ref/mandate', (c) => customerMandateAction(c, deps));
+  app.post('/customers/:ref/stripe', (c) => registerWithStripeAction(c, deps));
   app.get('/outbox', (c) => outboxPage(c, deps));
   app.get('/runs', (c) => runsPage(c, deps));
   app.post('/runs', (c) => startRun(c, deps));
@@ -132,6 +135,8 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/settings', (c) => settingsPage(c, deps));
   app.post('/settings', (c) => saveSettings(c, deps));
   app.post('/settings/sepa', (c) => saveSepaSettings(c, deps));
+  app.post('/settings/stripe', (c) => saveStripeSettings(c, deps));
+  app.post('/settings/stripe/test', (c) => testStripeConnection(c, deps));
   app.get('/settings/users', (c) => usersPage(c, deps));
   app.post('/settings/users', (c) => addUser(c, deps));
   app.post('/settings/users/:id{[0-9]+}/:action{role|delete}', (c) => changeUserAction(c, deps));

@@ -4,7 +4,7 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { formatDate, formatMoney } from '../../activities/format.js';
 import { PAIN008_FORMATS } from '../../activities/sepa/pain008.js';
-import { createSepaRun, markSepaCollected, rejectSepaItem, sepaCandidates, sepaRunById, sepaRunItems, sepaRuns, sepaZip } from '../../db/queries/sepa-runs.js';
+import { createSepaRun, markSepaCollected, type SepaChannel, rejectSepaItem, sepaCandidates, sepaRunById, sepaRunItems, sepaRuns, sepaZip } from '../../db/queries/sepa-runs.js';
 import { getSepaCreditor, getSettings } from '../../db/queries/settings.js';
 import { addBusinessDays } from '../../workflows/schedule/business-days.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
@@ -82,9 +82,9 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
         <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
         ${(['collectionDate', 'format', 'label'] as const).map((k) => html`<input type="hidden" name="${k}" value="${checked.value[k]}">`)}
         <p class="notice" data-testid="sepa-total">${t.sepaSelection(candidates.length, formatMoney(total, 'EUR', lang))}</p>
-        <table><thead><tr><th></th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.dueDate}</th><th>RUM</th><th>${t.sequenceType}</th><th class="num">${t.amount}</th></tr></thead>
+        <table><thead><tr><th></th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.dueDate}</th><th>RUM</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th></tr></thead>
         <tbody>${candidates.map((i) => html`<tr><td><input type="checkbox" name="invoice" value="${i.invoiceId}" checked aria-label="${i.number}"></td><td>${i.customerName}</td><td>${i.number}</td>
-          <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.sequence}</td><td class="num">${formatMoney(i.balanceCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
+          <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.sequence}</td><td>${channelName(i.channel, t)}</td><td class="num">${formatMoney(i.balanceCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
         <p><button type="submit" class="primary">${t.generateFile}</button></p>
       </form>`,
     }),
@@ -119,13 +119,14 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
       ${flashOf(flash)}
       <section class="card" ${run.status === 'generating' ? html`hx-get="/sepa/${run.id}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
         <p>${run.messageId} · ${t.sepaSelection(run.transactions, formatMoney(run.totalCents, 'EUR', lang))}</p>
-        ${run.hasFile ? html`<p><a class="button" href="/sepa/${run.id}/file.zip" data-testid="sepa-download">${t.downloadFile}</a></p>` : html`<p class="muted">${t.runRunning}</p>`}
-        ${run.status === 'sent'
+        ${run.hasFile ? html`<p><a class="button" href="/sepa/${run.id}/file.zip" data-testid="sepa-download">${t.downloadFile}</a></p>` : ''}
+        ${run.status === 'generating' ? html`<p class="muted">${t.runRunning}</p>` : ''}
+        ${run.status === 'sent' && run.hasFile
           ? html`<form method="post" action="/sepa/${run.id}/collected" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.markCollected}</button></form>`
           : ''}
       </section>
       <section class="card"><table>
-        <thead><tr><th>${t.customer}</th><th>${t.invoice}</th><th>IBAN</th><th>${t.sequenceType}</th><th class="num">${t.amount}</th><th>${t.status}</th><th></th></tr></thead>
+        <thead><tr><th>${t.customer}</th><th>${t.invoice}</th><th>IBAN</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th><th>${t.status}</th><th></th></tr></thead>
         <tbody>${items.map((i) => itemRow(run.id, run.status, i, csrf, lang, t))}</tbody></table></section>`,
     }),
   );
@@ -133,12 +134,14 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
 
 function itemRow(runId: number, status: string, i: Awaited<ReturnType<typeof sepaRunItems>>[number], csrf: string, lang: Lang, t: Messages) {
   return html`<tr class="${i.outcome === 'rejected' ? 'row-red' : ''}"><td>${i.customerName}</td><td><a href="/invoices/${encodeURIComponent(i.number)}">${i.number}</a></td>
-    <td><code>${i.iban}</code></td><td>${i.sequence}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td><td>${i.outcome}${i.reason ? ` · ${i.reason}` : ''}</td>
-    <td>${status === 'sent' && i.outcome === 'pending'
+    <td><code>${i.iban}</code></td><td>${i.sequence}</td><td>${channelName(i.channel, t)}${i.paymentIntentId ? html` <code>${i.paymentIntentId}</code>` : ''}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td><td>${i.outcome}${i.reason ? ` · ${i.reason}` : ''}</td>
+    <td>${status === 'sent' && i.channel === 'file' && i.outcome === 'pending'
       ? html`<form method="post" action="/sepa/${runId}/reject" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="invoice" value="${i.invoiceId}">
           <input name="reason" placeholder="${t.reason}" required maxlength="200"><button class="danger">${t.rejected}</button></form>`
       : ''}</td></tr>`;
 }
+
+const channelName = (channel: SepaChannel, t: Messages) => (channel === 'stripe' ? 'Stripe' : t.bankFile);
 
 export async function sepaFile(c: Context<AdminEnv>, deps: WebDeps) {
   const id = Number(c.req.param('id'));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { formatMoney } from '../../activities/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { openInvoiceRefs } from '../../db/queries/invoices.js';
+import { getStripeKeys } from '../../db/queries/stripe.js';
 import { getSepaCreditor, getSettings, saveSepaCreditor, updateSettings, type CompanySettings, type SepaCreditorSettings } from '../../db/queries/settings.js';
 import { supportedHolidayCountries } from '../../workflows/schedule/holidays.js';
 import { isValidTimeZone } from '../../workflows/schedule/zoned-time.js';
@@ -14,6 +15,7 @@ import { wakeWorkflows } from '../wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
+import { stripeSettingsCard } from './stripe-settings.js';
 
 const settingsForm = z.object({
   companyName: z.string().trim().min(1, 'required').max(200),
@@ -44,7 +46,7 @@ const sepaForm = z.object({
 export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash, draft?: Record<string, string>) {
   const lang = langOf(c);
   const t = messages(lang);
-  const [s, sepa] = await Promise.all([getSettings(deps.sql), getSepaCreditor(deps.sql)]);
+  const [s, sepa, stripeKeys] = await Promise.all([getSettings(deps.sql), getSepaCreditor(deps.sql), getStripeKeys(deps.sql)]);
   const sepaValue = (name: keyof SepaCreditorSettings) => draft?.[`sepa.${name}`] ?? String(sepa[name] ?? '');
   const value = (name: keyof CompanySettings | 'minimumBalance', current: unknown) => draft?.[name] ?? String(current ?? '');
   const field = (name: keyof CompanySettings | 'minimumBalance', label: string, current: unknown, attrs = html``) =>
@@ -81,7 +83,8 @@ export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         <label>BIC<input name="bic" value="${sepaValue('bic')}"></label>
         <label>${t.leadDays}<input name="leadDays" type="number" min="0" max="30" value="${sepaValue('leadDays')}" required></label>
         <div><button type="submit" class="primary">${t.save}</button></div>
-      </form>`,
+      </form>
+      ${stripeSettingsCard(c, stripeKeys, t)}`,
     }),
   );
 }

@@ -1,0 +1,164 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { saveMandate } from '../../db/queries/mandates.js';
+import { saveSepaCreditor } from '../../db/queries/settings.js';
+import { getStripeKeys, stripeLinkOf } from '../../db/queries/stripe.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { stateQuery } from '../../workflows/messages.js';
+import { addBusinessDays } from '../../workflows/schedule/business-days.js';
+import { addDays } from '../../workflows/schedule/calendar-date.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { firstFileOfZip, validateAgainstXsd } from '../helpers/sepa-xml.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+let stack: Stack;
+let db: Stack['db'];
+let app: Stack['app'];
+let admin: { cookie: string; csrf: string };
+const WEBHOOK_SECRET = 'whsec_relanceTestSecret0123456789';
+const today = localDate(Date.now(), 'Europe/Paris');
+
+beforeAll(async () => {
+  stack = await startStack('stripe');
+  ({ db, app } = stack);
+  admin = await signIn(app, db.sql, 'admin');
+  await saveSepaCreditor(db.sql, { name: 'Ma Société SAS', creditorId: 'FR72ZZZ123456', iban: 'FR7630006000011234567890189', bic: null, leadDays: 2 });
+});
+afterAll(() => stack?.stop());
+
+const post = async (path: string, fields: Record<string, string> = {}) => {
+  const res = await app.request(path, {
+    method: 'POST',
+    headers: { cookie: `${admin.cookie}; relance_lang=en`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': admin.csrf },
+    body: new URLSearchParams({ _csrf: admin.csrf, ...fields }).toString(),
+  });
+  return (await res.text()).replaceAll('&#39;', "'");
+};
+
+async function mandatedCustomer(ref: string, iban: string, emails = [`compta@${ref.toLowerCase()}.example`]) {
+  const id = await makeCustomer(db.sql, { ref, name: `Client ${ref}`, emails });
+  await saveMandate(db.sql, { customerId: id, iban, bic: null, holder: `Client ${ref}`, bankName: '', reference: `RUM-${ref}`, signedOn: '2025-01-15', signedPlace: 'Paris', sequence: 'FRST' });
+  return id;
+}
+
+/** A webhook delivery as Stripe sends it, signed with the SDK's test-header helper. */
+async function deliver(event: { id: string; type: string; created?: number; data: { object: Record<string, unknown> } }, secret = WEBHOOK_SECRET) {
+  const payload = JSON.stringify({ object: 'event', api_version: Stripe.API_VERSION, created: Math.floor(Date.now() / 1000), ...event });
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+  const res = await app.request('/webhooks/stripe', { method: 'POST', headers: { 'stripe-signature': signature, 'content-type': 'application/json' }, body: payload });
+  return { status: res.status, body: await res.json() };
+}
+
+it('checks the Stripe keys before saving them, never shows them back, and tests the connection', async () => {
+  const bad = await post('/settings/stripe', { secretKey: 'pk_test_123', publishableKey: 'sk_test_x', webhookSecret: 'secret' });
+  expect(bad).toContain('secretKey: a secret key such as sk_live_');
+  expect(bad).toContain('publishableKey: a publishable key');
+  expect(bad).toContain('webhookSecret: the whsec_');
+  expect(await getStripeKeys(db.sql)).toEqual({ secretKey: null, publishableKey: null, webhookSecret: null });
+
+  expect(await post('/settings/stripe', { secretKey: 'sk_test_51RelanceKey', publishableKey: 'pk_live_51RelanceKey', webhookSecret: '' })).toContain(
+    'publishableKey: not the same mode (test or live) as the secret key',
+  );
+  const saved = await post('/settings/stripe', { secretKey: 'sk_test_51RelanceKey', publishableKey: 'pk_test_51RelanceKey', webhookSecret: WEBHOOK_SECRET });
+  expect(saved).toContain('Done.');
+  expect(saved).not.toContain('sk_test_51RelanceKey');
+  expect(saved).toContain('sk_test_…eKey');
+  expect(await post('/settings/stripe/test')).toMatch(/Connected to account acct_\w+ \(test mode\)/);
+
+  // A blank field keeps the saved value; a key Stripe refuses is reported in Stripe's words.
+  await post('/settings/stripe', { secretKey: 'sk_live_51RevokedKey', publishableKey: 'pk_live_51RevokedKey', webhookSecret: '' });
+  expect(await getStripeKeys(db.sql)).toMatchObject({ secretKey: 'sk_live_51RevokedKey', webhookSecret: WEBHOOK_SECRET });
+  expect(await post('/settings/stripe/test')).toContain('Stripe refused the secret key');
+  await post('/settings/stripe', { secretKey: 'sk_test_51RelanceKey', publishableKey: 'pk_test_51RelanceKey', webhookSecret: '' });
+});
+
+it("registers a customer's IBAN and mandate with Stripe and shows the Stripe ids; a new IBAN ends it", async () => {
+  const noEmail = await mandatedCustomer('C-NOMAIL', 'FR7630006000011234567890189', []);
+  expect(await post('/customers/C-NOMAIL/stripe')).toContain('emails: the customer needs an e-mail address for Stripe');
+  expect(await stripeLinkOf(db.sql, noEmail)).toBeUndefined();
+
+  const id = await mandatedCustomer('C-STRIPE', 'DE89370400440532013000');
+  const page = await post('/customers/C-STRIPE/stripe');
+  const link = (await stripeLinkOf(db.sql, id))!;
+  expect(link).toMatchObject({ stripeCustomerId: expect.stringMatching(/^cus_/), paymentMethodId: expect.stringMatching(/^pm_/), setupIntentId: expect.stringMatching(/^seti_/), iban: 'DE89370400440532013000' });
+  expect(page).toContain(link.stripeCustomerId);
+  expect(page).toContain(link.paymentMethodId);
+
+  // Stripe names the mandate when the setup intent succeeds.
+  await deliver({ id: 'evt_setup_1', type: 'setup_intent.succeeded', data: { object: { id: link.setupIntentId, object: 'setup_intent', mandate: 'mandate_1Relance' } } });
+  expect((await stripeLinkOf(db.sql, id))!.mandateId).toBe('mandate_1Relance');
+
+  const other = await mandatedCustomer('C-MOVED', 'FR7630006000011234567890189');
+  await post('/customers/C-MOVED/stripe');
+  expect(await stripeLinkOf(db.sql, other)).toBeDefined();
+  await saveMandate(db.sql, { customerId: other, iban: 'DE89370400440532013000', bic: null, holder: 'Client C-MOVED', bankName: '', reference: 'RUM-C-MOVED', signedOn: '2025-01-15', signedPlace: '', sequence: 'FRST' });
+  expect(await stripeLinkOf(db.sql, other)).toBeUndefined();
+});
+
+it('collects Stripe customers off-session in a SEPA run, the others in the file, and settles them through signed webhooks once', async () => {
+  const stripeCustomer = (await db.sql<{ id: number }[]>`select id from customers where ref = 'C-STRIPE'`)[0]!.id;
+  const paid = await makeInvoice(db.sql, stripeCustomer, { number: 'F-STRIPE-1', dueDate: addDays(today, -5), totalCents: 30_000 });
+  const failed = await makeInvoice(db.sql, stripeCustomer, { number: 'F-STRIPE-2', dueDate: addDays(today, -4), totalCents: 7_500 });
+  const bank = await makeInvoice(db.sql, await mandatedCustomer('C-BANK', 'FR7630006000011234567890189'), { number: 'F-BANK-1', dueDate: addDays(today, -4), totalCents: 12_000 });
+  for (const inv of [paid, failed, bank]) await startOrWakeDunning(stack.client, 'stripe', { ...inv, customerRef: 'C-x' });
+
+  const collectionDate = addBusinessDays(today, 2, 'FR');
+  const preview = await (await app.request(`/sepa/preview?collectionDate=${collectionDate}&format=pain.008.001.02`, { headers: { cookie: `${admin.cookie}; relance_lang=en` } })).text();
+  expect(preview).toMatch(/F-STRIPE-1<\/td>.*?<td>Stripe<\/td>/s);
+  expect(preview).toMatch(/F-BANK-1<\/td>.*?<td>bank file<\/td>/s);
+
+  const form = new URLSearchParams({ _csrf: admin.csrf, collectionDate, format: 'pain.008.001.02' });
+  for (const inv of [paid, failed, bank]) form.append('invoice', String(inv.id));
+  const started = await app.request('/sepa', { method: 'POST', headers: { cookie: admin.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  const runPath = started.headers.get('location')!;
+  const intents = await vi.waitFor(async () => {
+    const rows = await db.sql<{ number: string; paymentIntentId: string | null; channel: string }[]>`
+      select i.number, s.payment_intent_id as "paymentIntentId", s.channel from sepa_run_items s join invoices i on i.id = s.invoice_id order by i.number`;
+    expect(rows.filter((r) => r.paymentIntentId).length).toBe(2);
+    return rows;
+  }, { timeout: 20_000 });
+  expect(intents.map((r) => [r.number, r.channel])).toEqual([['F-BANK-1', 'file'], ['F-STRIPE-1', 'stripe'], ['F-STRIPE-2', 'stripe']]);
+  const intentOf = (n: string) => intents.find((r) => r.number === n)!.paymentIntentId!;
+
+  // The bank's file holds only the bank's debit, and validates.
+  const zip = new Uint8Array(await (await app.request(`${runPath}/file.zip`, { headers: { cookie: admin.cookie } })).arrayBuffer());
+  const dir = mkdtempSync(join(tmpdir(), 'relance-stripe-run-'));
+  writeFileSync(join(dir, 'run.zip'), zip);
+  const xml = firstFileOfZip(join(dir, 'run.zip'));
+  writeFileSync(join(dir, 'run.xml'), xml);
+  expect(validateAgainstXsd(join(dir, 'run.xml'), 'pain.008.001.02').output).toContain('validates');
+  expect(xml).toContain('<NbOfTxs>1</NbOfTxs>');
+  expect(xml).toContain('F-BANK-1');
+  expect(xml).not.toContain('F-STRIPE');
+  await vi.waitFor(async () => expect((await stack.client.workflow.getHandle(dunningWorkflowId(paid.id)).query(stateQuery)).hold).toBe('collection_pending'));
+
+  // A forged delivery is refused and changes nothing.
+  const forged = await deliver({ id: 'evt_forged', type: 'payment_intent.succeeded', data: { object: { id: intentOf('F-STRIPE-1'), object: 'payment_intent', amount: 30_000, amount_received: 30_000, currency: 'eur' } } }, 'whsec_notTheRightSecret00');
+  expect(forged.status).toBe(400);
+  expect((await db.sql`select paid_cents from invoices where number = 'F-STRIPE-1'`)[0]!.paid_cents).toBe(0);
+
+  const succeeded = { id: 'evt_paid_1', type: 'payment_intent.succeeded', data: { object: { id: intentOf('F-STRIPE-1'), object: 'payment_intent', amount: 30_000, amount_received: 30_000, currency: 'eur' } } };
+  expect(await deliver(succeeded)).toEqual({ status: 200, body: { ok: true, duplicate: false } });
+  expect(await deliver(succeeded)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+  expect(await db.sql`select amount_cents, method, source from payments p join invoices i on i.id = p.invoice_id where i.number = 'F-STRIPE-1'`).toEqual([
+    { amount_cents: 30_000, method: 'sepa_debit', source: 'stripe_webhook' },
+  ]);
+  expect(await stack.client.workflow.getHandle(dunningWorkflowId(paid.id)).result()).toMatchObject({ status: 'paid' });
+
+  await deliver({
+    id: 'evt_failed_1', type: 'payment_intent.payment_failed',
+    data: { object: { id: intentOf('F-STRIPE-2'), object: 'payment_intent', amount: 7_500, currency: 'eur', last_payment_error: { code: 'insufficient_funds', message: 'The account has insufficient funds.' } } },
+  });
+  await vi.waitFor(async () => expect((await stack.client.workflow.getHandle(dunningWorkflowId(failed.id)).query(stateQuery)).hold).toBeNull());
+  expect((await db.sql`select message from follow_up_events e join invoices i on i.id = e.invoice_id where i.number = 'F-STRIPE-2' and kind = 'sepa_collection_rejected'`)[0]!.message).toBe(
+    'SEPA direct debit through Stripe failed: The account has insufficient funds.',
+  );
+  const runPage = await (await app.request(runPath, { headers: { cookie: `${admin.cookie}; relance_lang=en` } })).text();
+  expect(runPage).toContain(intentOf('F-STRIPE-2'));
+  expect(runPage).toContain('rejected · The account has insufficient funds.');
+});
