@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/client.js';
+import { settlePromise } from '../db/queries/disputes.js';
 import { insertEvent, type FollowUpEvent } from '../db/queries/events.js';
 import { dunnableFacts, invoiceFacts, setInvoicePaused } from '../db/queries/invoices.js';
 import { lastSentReminder } from '../db/queries/reminders.js';
@@ -57,6 +58,11 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
           actor: input.actor,
         });
       });
+    },
+
+    /** The workflow saw the promise kept or broken; a retry finds it settled and writes nothing. */
+    async settlePromise(input: { invoiceId: number; promiseId: number; outcome: 'kept' | 'broken' }): Promise<void> {
+      await settlePromise(sql, { ...input, actor: 'system' });
     },
 
     async recordEvent(event: FollowUpEvent): Promise<void> {

@@ -81,12 +81,12 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: Remi
       if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
       const step = inv.policyId ? (await stepsOfPolicy(sql, inv.policyId)).find((s) => s.level === level) : undefined;
       if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
-      const hold = dunningHold(dunnableFacts(inv, settings.minimumBalanceCents));
+      const today = localDate(input.at, settings.timezone);
+      const hold = dunningHold(dunnableFacts(inv, settings.minimumBalanceCents), today);
       if (hold) return { status: 'skipped', level, hold };
 
       const channel = input.channel ?? step.channel;
       const attachPdf = input.attachPdf ?? step.attachPdf;
-      const today = localDate(input.at, settings.timezone);
       const claim = await claimReminder(sql, {
         invoiceId, level, stepId: step.id, stepName: step.name, channel, attachPdf, runId: input.runId ?? null,
         actor: input.actor, note: input.note, nextPlannedOn: input.nextPlannedOn ?? null,

@@ -27,6 +27,9 @@ import {
 import { dunningLevelKey, dunningStatusKey, nextStepAtKey } from './search-attributes.js';
 import { dunningHold, isFinalHold } from './schedule/dunnable.js';
 import { stepDue } from './schedule/plan.js';
+import { addDays } from './schedule/calendar-date.js';
+import { promiseState } from './schedule/promise.js';
+import { instantAt, localDate } from './schedule/zoned-time.js';
 import { NON_RETRYABLE } from './errors.js';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 
@@ -142,7 +145,15 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     woken = false;
     // Histories recorded before the local read keep replaying with the regular activity.
     const facts = patched('load-facts-locally') ? await reads.loadDunningFacts(invoiceId) : await acts.loadDunningFacts(invoiceId);
-    const hold = dunningHold(facts.dunnable);
+    const today = localDate(Date.now(), facts.settings.timeZone);
+    const promise = facts.dunnable.promise;
+    const promised = promise ? promiseState(promise, facts.dunnable.balanceCents, today) : null;
+    if (promise && promised && promised !== 'waiting') {
+      // Kept or broken: written down once, then dunning goes on from where it was.
+      await acts.settlePromise({ invoiceId, promiseId: promise.id, outcome: promised });
+      continue;
+    }
+    const hold = dunningHold(facts.dunnable, today);
     state.level = facts.progress.level;
     state.lastDate = facts.progress.lastDate;
     state.hold = hold;
@@ -206,7 +217,9 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       ? { level: next.level, name: next.name, sendDate: next.sendDate, sendAt: new Date(next.sendAt).toISOString() }
       : null;
     publish();
-    await waitForMessage(next ? next.sendAt - Date.now() : undefined);
+    // A promise is judged again the day after its date, at the send hour, if nothing came before.
+    const wakeAt = next ? next.sendAt : hold === 'promised' && promise ? instantAt(addDays(promise.promisedOn, 1), facts.settings.sendHour, facts.settings.timeZone) : undefined;
+    await waitForMessage(wakeAt === undefined ? undefined : wakeAt - Date.now());
   }
 
   async function waitForMessage(timeoutMs?: number): Promise<void> {

@@ -7,6 +7,8 @@ export interface FollowUpFilter {
   level?: number;
   status: 'open' | 'paid' | 'cancelled' | 'all';
   balanceOnly: boolean;
+  /** Only invoices with an open dispute, or with a pending promise to pay. */
+  situation?: 'disputed' | 'promised';
   q?: string;
   sort: 'due' | 'number' | 'customer' | 'balance';
   dir: 'asc' | 'desc';
@@ -34,6 +36,9 @@ export interface FollowUpRow {
   hasEmail: boolean;
   /** What the provider reported for the last e-mail: a bounce shows on the row. */
   lastDelivery: string | null;
+  disputed: boolean;
+  /** The date of the pending promise to pay. */
+  promisedOn: string | null;
 }
 
 export const COUNT_CAP = 10_000;
@@ -52,6 +57,8 @@ export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows:
   if (f.dueTo) where.push(sql`i.due_date <= ${f.dueTo}`);
   if (f.balanceOnly) where.push(sql`i.total_cents > i.paid_cents`);
   if (f.level !== undefined) where.push(sql`i.last_level = ${f.level}`);
+  if (f.situation === 'disputed') where.push(sql`i.id = any(array(select invoice_id from disputes where closed_at is null))`);
+  if (f.situation === 'promised') where.push(sql`i.id = any(array(select invoice_id from payment_promises where outcome is null))`);
   if (f.customer) {
     // `= any(array(…))`: the planner knows the matching customers before it picks an index.
     where.push(sql`i.customer_id = any(array(select id from customers where ref = ${f.customer} or lower(name) like lower(${likePattern(f.customer)})))`);
@@ -81,7 +88,9 @@ export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows:
              coalesce(c.policy_id, (select id from policies where is_default)) as "policyId",
              i.currency, i.total_cents as "totalCents", i.paid_cents as "paidCents", i.due_date as "dueDate", i.status,
              (i.paused or c.paused) as paused, i.last_level as "lastLevel", i.last_reminded_at as "lastRemindedAt",
-             r.note as "lastNote", f.failure_reason as "lastFailure", cardinality(c.emails) > 0 as "hasEmail", r.delivery_status as "lastDelivery"
+             r.note as "lastNote", f.failure_reason as "lastFailure", cardinality(c.emails) > 0 as "hasEmail", r.delivery_status as "lastDelivery",
+             exists (select 1 from disputes d where d.invoice_id = i.id and d.closed_at is null) as disputed,
+             (select promised_on from payment_promises pp where pp.invoice_id = i.id and pp.outcome is null) as "promisedOn"
       from page p join invoices i on i.id = p.id join customers c on c.id = i.customer_id
       left join lateral (select note, delivery_status from reminders where invoice_id = i.id and status = 'sent' order by level desc limit 1) r on true
       left join lateral (select failure_reason from reminders where invoice_id = i.id and status = 'failed' order by level desc limit 1) f on true

@@ -1,6 +1,7 @@
 import type { Sql } from '../client.js';
 import type { Installment } from '../../workflows/schedule/payment-terms.js';
 import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
+import type { PendingPromise } from '../../workflows/schedule/promise.js';
 
 export interface InvoiceWrite {
   number: string;
@@ -52,6 +53,8 @@ export interface InvoiceFactsRow {
   referenceDueDate: string | null;
   letterToPrint: boolean;
   collectionPending: boolean;
+  disputed: boolean;
+  promise: PendingPromise | null;
 }
 
 /** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
@@ -65,6 +68,8 @@ export function dunnableFacts(inv: InvoiceFactsRow, minimumBalanceCents: number)
     minimumBalanceCents,
     letterToPrint: inv.letterToPrint,
     collectionPending: inv.collectionPending,
+    disputed: inv.disputed,
+    promise: inv.promise,
   };
 }
 
@@ -81,7 +86,10 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
               where covered > i.paid_cents order by due_date limit 1),
              i.due_date) as "referenceDueDate",
            exists (select 1 from reminders r where r.invoice_id = i.id and r.status = 'prepared') as "letterToPrint",
-           exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending') as "collectionPending"
+           exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending') as "collectionPending",
+           exists (select 1 from disputes d where d.invoice_id = i.id and d.closed_at is null) as disputed,
+           (select json_build_object('id', p.id, 'amountCents', p.amount_cents, 'promisedOn', p.promised_on, 'balanceCents', p.balance_cents)
+              from payment_promises p where p.invoice_id = i.id and p.outcome is null) as promise
     from invoices i join customers c on c.id = i.customer_id
     where i.id = ${invoiceId}`;
   return row;

@@ -5,13 +5,14 @@ import proto from '@temporalio/proto';
 import Holidays from 'date-holidays';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../db/client.js';
+import { closeDispute, openDispute, recordPromise } from '../../db/queries/disputes.js';
 import { recordPayment } from '../../db/queries/payments.js';
 import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createResendMailer } from '../../activities/mail/resend-mailer.js';
 import type { Mailer } from '../../activities/mail/mailer.js';
 import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
-import { pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQuery, stepsChangedSignal } from '../../workflows/messages.js';
+import { invoiceChangedSignal, pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQuery, stepsChangedSignal } from '../../workflows/messages.js';
 import { addDays, dayOfWeek } from '../../workflows/schedule/calendar-date.js';
 import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';
 import { freshDatabase } from '../helpers/database.js';
@@ -207,6 +208,58 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       { kind: 'resumed', actor: 'alice' },
       { kind: 'reminder_sent', actor: 'alice' },
     ]);
+  });
+
+  it('holds while disputed or promised, resumes where it was when the dispute closes or the promised date passes unpaid', async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const customerId = await makeCustomer(sql);
+    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -3), totalCents: 90_000 });
+    const kept = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -3), totalCents: 50_000 });
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    await worker.runUntil(async () => {
+      const handle = await startDunning(invoice, taskQueue);
+      await env.sleep('1 hour');
+      expect((await sentReminders(invoice.id)).map((r) => r.level)).toEqual([1]);
+
+      // Disputed for 20 days: level 2, due after 15, is not sent; closing the dispute sends it at once.
+      expect(await openDispute(sql, { invoiceId: invoice.id, reason: 'Goods damaged on delivery', owner: 'alice', actor: 'alice' })).toEqual({ ok: true });
+      await handle.signal(invoiceChangedSignal);
+      await waitFor(async () => (await handle.query(stateQuery)).hold === 'disputed');
+      await env.sleep('20 days');
+      expect((await sentReminders(invoice.id)).map((r) => r.level)).toEqual([1]);
+      await closeDispute(sql, { invoiceId: invoice.id, resolution: 'Credit note refused, goods fine', actor: 'alice' });
+      await handle.signal(invoiceChangedSignal);
+      await waitFor(async () => (await sentReminders(invoice.id)).length === 2);
+
+      // A promise past the next step's date holds it; unpaid the day after, it is broken and level 3 goes out.
+      const promisedOn = addDays(await serverToday(), 25);
+      expect(await recordPromise(sql, { invoiceId: invoice.id, amountCents: 30_000, promisedOn, actor: 'bob' })).toEqual({ ok: true });
+      await handle.signal(invoiceChangedSignal);
+      await waitFor(async () => (await handle.query(stateQuery)).hold === 'promised');
+      await env.sleep('20 days');
+      expect((await sentReminders(invoice.id)).map((r) => r.level)).toEqual([1, 2]);
+      await env.sleep('10 days');
+      await waitFor(async () => (await sentReminders(invoice.id)).length === 3);
+      expect((await sentReminders(invoice.id))[2]!.sentAt.getTime()).toBeGreaterThanOrEqual(nineInParis(addDays(promisedOn, 1)));
+      await handle.terminate('test done');
+
+      // A promise of part of the balance is kept by a payment of that part; dunning then goes on.
+      const other = await startDunning(kept, taskQueue);
+      await recordPromise(sql, { invoiceId: kept.id, amountCents: 20_000, promisedOn: addDays(await serverToday(), 30), actor: 'bob' });
+      await other.signal(invoiceChangedSignal);
+      await waitFor(async () => (await other.query(stateQuery)).hold === 'promised');
+      const { paymentId } = await recordPayment(sql, {
+        invoiceId: kept.id, amountCents: 20_000, currency: 'EUR', paidOn: await serverToday(), method: 'transfer', source: 'api', externalId: `promise-${kept.id}`, actor: 'test',
+      });
+      await other.signal(paymentRecordedSignal, { paymentId });
+      await waitFor(async () => (await other.query(stateQuery)).hold === null);
+      await other.terminate('test done');
+    });
+    const events = async (id: number) => (await sql<{ kind: string }[]>`select kind from follow_up_events where invoice_id = ${id} order by id`).map((e) => e.kind);
+    expect(await events(invoice.id)).toEqual([
+      'reminder_sent', 'dispute_opened', 'dispute_closed', 'reminder_sent', 'promise_recorded', 'promise_broken', 'reminder_sent',
+    ]);
+    expect(await events(kept.id)).toEqual(expect.arrayContaining(['promise_recorded', 'payment_received', 'promise_kept']));
   });
 
   it('applies edited steps from the next step on once told, without touching what was sent', async () => {

@@ -106,6 +106,34 @@ it('sends a chosen level now with the date of the next reminder, through the wor
   });
 });
 
+it('marks a dispute and records a promise to pay from the page, naming bad fields, and the mass follow-up filters them', async () => {
+  const state = () => plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery);
+  expect((await act('dispute', { reason: '', owner: 'alice' })).body).toContain('reason: required');
+  expect((await act('dispute', { reason: 'Prix contesté', owner: 'alice' })).body).toContain('data-testid="dispute-open"');
+  expect((await act('dispute', { reason: 'Encore', owner: 'alice' })).body).toContain('reason: a dispute is already open on this invoice');
+  await vi.waitFor(async () => expect((await state()).hold).toBe('disputed'));
+  const disputed = await (await app.request('/invoices?situation=disputed', { headers: { cookie: session.cookie } })).text();
+  expect(disputed).toContain('data-invoice="F-PAGE"');
+  expect(await (await app.request('/invoices?situation=promised', { headers: { cookie: session.cookie } })).text()).not.toContain('data-invoice="F-PAGE"');
+  await act('close-dispute', { resolution: 'Accord trouvé' });
+  await vi.waitFor(async () => expect((await state()).hold).toBeNull());
+
+  const tooMuch = await act('promise', { amount: '600.00', promisedOn: '2099-07-01' });
+  expect(tooMuch.body).toContain('amount: at most the balance, 500.00');
+  expect((await act('promise', { amount: 'abc', promisedOn: '2020-01-01' })).body).toContain('amount: an amount above zero');
+  expect((await act('promise', { amount: '200', promisedOn: '2020-01-01' })).body).toContain('promisedOn: today or later');
+  expect(await db.sql`select 1 from payment_promises`).toHaveLength(0);
+  expect((await act('promise', { amount: '200,00', promisedOn: '2099-07-01' })).body).toContain('data-testid="promise-pending"');
+  await vi.waitFor(async () => expect((await state()).hold).toBe('promised'));
+  expect(await (await app.request('/invoices?situation=promised', { headers: { cookie: session.cookie } })).text()).toContain('data-invoice="F-PAGE"');
+  await act('withdraw-promise', {});
+  await vi.waitFor(async () => expect((await state()).hold).toBeNull());
+  const timeline = await view();
+  for (const entry of ['Disputed: Prix contesté (handled by alice)', 'Dispute closed: Accord trouvé', 'Promise to pay 200.00 EUR by 2099-07-01', 'was withdrawn']) {
+    expect(timeline).toContain(entry);
+  }
+});
+
 it('records a payment, naming a bad amount, and the workflow ends as paid', async () => {
   expect((await act('payments', { amount: '-3', paidOn: '2026-11-20', method: 'transfer' })).body).toContain('amount: a positive amount');
   const paid = await act('payments', { amount: '500,00', paidOn: '2026-11-20', method: 'transfer' });

@@ -3,7 +3,7 @@ import Holidays from 'date-holidays';
 import { describe, expect, it } from 'vitest';
 import {
   addDays, applyDueRule, dayOfWeek, daysBetween, easterSunday, endOfMonth, instantAt, isBusinessDay, localDate,
-  makeDate, nextBusinessDay, planInstallments, publicHolidays, rowColour, stepDue, upcomingSteps, PaymentTermsError,
+  makeDate, nextBusinessDay, planInstallments, promiseState, publicHolidays, rowColour, stepDue, upcomingSteps, PaymentTermsError,
   type StepRule,
 } from '../../workflows/schedule/index.js';
 
@@ -166,5 +166,17 @@ describe('mass follow-up colours', () => {
     expect(rowColour('2026-11-23', '2026-11-23', 7)).toBe('orange');
     expect(rowColour('2026-11-22', '2026-11-23', 7)).toBe('red');
     expect(makeDate(2026, 2, 30)).toBe('2026-03-02');
+  });
+});
+
+describe('promise to pay', () => {
+  const promise = { id: 1, amountCents: 30_000, promisedOn: '2026-12-10', balanceCents: 100_000 };
+  it('waits through the promised date, is broken the day after, and is kept once the balance is down by the amount', () => {
+    expect(promiseState(promise, 100_000, '2026-12-10')).toBe('waiting');
+    expect(promiseState(promise, 100_000, '2026-12-11')).toBe('broken');
+    expect(promiseState(promise, 80_000, '2026-12-11')).toBe('broken');
+    // Two partial payments reaching the amount keep it, even after the date.
+    expect(promiseState(promise, 70_000, '2026-12-11')).toBe('kept');
+    expect(promiseState(promise, 0, '2026-12-01')).toBe('kept');
   });
 });

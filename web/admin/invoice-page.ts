@@ -18,6 +18,7 @@ import { liveDunningState } from '../dunning-state.js';
 import { langOf, messages } from '../i18n.js';
 import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '../invoice-actions.js';
 import type { AdminEnv } from './index.js';
+import { DISPUTE_ACTIONS, disputeAction, disputeCard, type DisputeAction } from './invoice-disputes.js';
 import { flashOf, layout, type Flash } from './layout.js';
 
 const paymentForm = z.object({
@@ -25,6 +26,8 @@ const paymentForm = z.object({
   paidOn: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
   method: z.enum(['transfer', 'card', 'cheque', 'sepa_debit', 'credit_note', 'other']),
 });
+
+const isDisputeAction = (name: string): name is DisputeAction => (DISPUTE_ACTIONS as readonly string[]).includes(name);
 
 /** An invoice's page: details, schedule, payments, timeline, forecast and its live workflow. */
 export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
@@ -54,6 +57,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const money = (cents: number) => formatMoney(cents, inv.currency, lang);
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
   const csrf = c.get('user').csrfToken;
+  const disputes = await disputeCard(deps, inv, { csrf, today, lang, t, userName: c.get('user').name });
   const action = (path: string, label: string, fields: unknown = '') =>
     html`<form method="post" action="/invoices/${inv.number}/${path}" class="action">
       <input type="hidden" name="_csrf" value="${csrf}">${fields}<button type="submit">${label}</button></form>`;
@@ -97,6 +101,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
             : ''}
         </section>
       </div>
+      ${disputes}
       <div class="grid2">
         <section class="card"><h2>${t.timeline}</h2>
           ${timeline.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table><tbody>${timeline.map(
@@ -135,7 +140,10 @@ export async function invoiceAction(c: Context<AdminEnv>, deps: WebDeps) {
   const form = await c.req.parseBody();
   const actor = c.get('user').email;
   const text = (name: string) => String(form[name] ?? '').trim();
-  const outcome = await perform(c.req.param('action')!, inv, deps, actor, text);
+  const name = c.req.param('action')!;
+  const outcome = isDisputeAction(name)
+    ? await disputeAction(name, inv, deps, actor, Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)])))
+    : await perform(name, inv, deps, actor, text);
   return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${outcome.text}` });
 }
 

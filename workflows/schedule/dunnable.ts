@@ -1,5 +1,9 @@
+import type { IsoDate } from './calendar-date.js';
+import { promiseState, type PendingPromise } from './promise.js';
+
 /** Why an invoice is not chased right now, or null when it may be. */
-export type DunningHold = 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'letter_to_print' | 'collection_pending' | 'below_minimum';
+export type DunningHold =
+  | 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'disputed' | 'promised' | 'letter_to_print' | 'collection_pending' | 'below_minimum';
 
 export interface DunnableFacts {
   status: 'open' | 'paid' | 'cancelled';
@@ -12,14 +16,20 @@ export interface DunnableFacts {
   letterToPrint: boolean;
   /** A SEPA collection was sent for it: dunning waits for the bank's outcome. */
   collectionPending: boolean;
+  /** A dispute is open: nothing is sent until finance closes it. */
+  disputed: boolean;
+  promise: PendingPromise | null;
 }
 
-export function dunningHold(f: DunnableFacts): DunningHold | null {
+/** `today` is the company's calendar date, which a promise to pay is judged by. */
+export function dunningHold(f: DunnableFacts, today: IsoDate): DunningHold | null {
   if (f.status === 'cancelled') return 'cancelled';
   if (f.status === 'paid' || f.balanceCents <= 0) return 'paid';
   if (f.excluded) return 'excluded';
   if (f.paused) return 'paused';
   if (f.customerPaused) return 'customer_paused';
+  if (f.disputed) return 'disputed';
+  if (f.promise && promiseState(f.promise, f.balanceCents, today) === 'waiting') return 'promised';
   if (f.letterToPrint) return 'letter_to_print';
   if (f.collectionPending) return 'collection_pending';
   if (f.balanceCents < f.minimumBalanceCents) return 'below_minimum';

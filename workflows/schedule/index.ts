@@ -6,3 +6,4 @@ export * from './payment-terms.js';
 export * from './plan.js';
 export * from './row-colour.js';
 export * from './dunnable.js';
+export * from './promise.js';

@@ -1,0 +1,98 @@
+import type { Sql } from '../client.js';
+import { insertEvent } from './events.js';
+
+export interface Dispute {
+  id: number;
+  reason: string;
+  owner: string;
+  openedBy: string;
+  openedAt: Date;
+  closedAt: Date | null;
+  closedBy: string | null;
+  resolution: string | null;
+}
+
+export interface PaymentPromise {
+  id: number;
+  amountCents: number;
+  promisedOn: string;
+  balanceCents: number;
+  recordedBy: string;
+  recordedAt: Date;
+  outcome: 'kept' | 'broken' | 'withdrawn' | null;
+  settledAt: Date | null;
+}
+
+/** The invoice's disputes and promises, newest first, for its page. */
+export async function disputesAndPromisesOf(sql: Sql, invoiceId: number): Promise<{ disputes: Dispute[]; promises: PaymentPromise[] }> {
+  const [disputes, promises] = await Promise.all([
+    sql<Dispute[]>`select id, reason, owner, opened_by as "openedBy", opened_at as "openedAt", closed_at as "closedAt", closed_by as "closedBy", resolution
+      from disputes where invoice_id = ${invoiceId} order by id desc`,
+    sql<PaymentPromise[]>`select id, amount_cents as "amountCents", promised_on as "promisedOn", balance_cents as "balanceCents", recorded_by as "recordedBy",
+      recorded_at as "recordedAt", outcome, settled_at as "settledAt" from payment_promises where invoice_id = ${invoiceId} order by id desc`,
+  ]);
+  return { disputes, promises };
+}
+
+type Refusal = { ok: false; field: string; message: string };
+
+/** Opens a dispute with its timeline entry; refused while another one is open. */
+export async function openDispute(sql: Sql, d: { invoiceId: number; reason: string; owner: string; actor: string }): Promise<{ ok: true } | Refusal> {
+  return sql.begin(async (tx) => {
+    const [opened] = await tx`insert into disputes (invoice_id, reason, owner, opened_by) values (${d.invoiceId}, ${d.reason}, ${d.owner}, ${d.actor})
+      on conflict (invoice_id) where closed_at is null do nothing returning id`;
+    if (!opened) return { ok: false as const, field: 'reason', message: 'a dispute is already open on this invoice' };
+    await insertEvent(tx as unknown as Sql, { invoiceId: d.invoiceId, kind: 'dispute_opened', actor: d.actor, message: `Disputed: ${d.reason} (handled by ${d.owner}); dunning waits` });
+    return { ok: true as const };
+  });
+}
+
+export async function closeDispute(sql: Sql, d: { invoiceId: number; resolution: string; actor: string }): Promise<{ ok: true } | Refusal> {
+  return sql.begin(async (tx) => {
+    const [closed] = await tx`update disputes set closed_at = now(), closed_by = ${d.actor}, resolution = ${d.resolution}
+      where invoice_id = ${d.invoiceId} and closed_at is null returning id`;
+    if (!closed) return { ok: false as const, field: 'resolution', message: 'no dispute is open on this invoice' };
+    await insertEvent(tx as unknown as Sql, { invoiceId: d.invoiceId, kind: 'dispute_closed', actor: d.actor, message: `Dispute closed: ${d.resolution}; dunning resumes` });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * Records a promise to pay with the balance it is measured against. Refused for more than the
+ * balance, or while another promise is pending (withdraw it first).
+ */
+export async function recordPromise(
+  sql: Sql,
+  p: { invoiceId: number; amountCents: number; promisedOn: string; actor: string },
+): Promise<{ ok: true } | Refusal> {
+  return sql.begin(async (tx) => {
+    const [inv] = await tx<{ balanceCents: number; currency: string }[]>`
+      select total_cents - paid_cents as "balanceCents", currency from invoices where id = ${p.invoiceId} for update`;
+    if (!inv || inv.balanceCents <= 0) return { ok: false as const, field: 'amount', message: 'the invoice has no balance left' };
+    if (p.amountCents > inv.balanceCents) return { ok: false as const, field: 'amount', message: `at most the balance, ${(inv.balanceCents / 100).toFixed(2)}` };
+    const [made] = await tx`insert into payment_promises (invoice_id, amount_cents, promised_on, balance_cents, recorded_by)
+      values (${p.invoiceId}, ${p.amountCents}, ${p.promisedOn}, ${inv.balanceCents}, ${p.actor})
+      on conflict (invoice_id) where outcome is null do nothing returning id`;
+    if (!made) return { ok: false as const, field: 'promisedOn', message: 'a promise is already pending on this invoice' };
+    await insertEvent(tx as unknown as Sql, {
+      invoiceId: p.invoiceId, kind: 'promise_recorded', actor: p.actor,
+      message: `Promise to pay ${(p.amountCents / 100).toFixed(2)} ${inv.currency} by ${p.promisedOn}; dunning waits until then`,
+    });
+    return { ok: true as const };
+  });
+}
+
+/** Settles the pending promise once: kept or broken (by the workflow), withdrawn (by a person). */
+export async function settlePromise(sql: Sql, s: { invoiceId: number; promiseId?: number; outcome: 'kept' | 'broken' | 'withdrawn'; actor: string }): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const [settled] = await tx<{ id: number; amountCents: number; promisedOn: string }[]>`
+      update payment_promises set outcome = ${s.outcome}, settled_at = now()
+      where invoice_id = ${s.invoiceId} and outcome is null ${s.promiseId === undefined ? tx`` : tx`and id = ${s.promiseId}`}
+      returning id, amount_cents as "amountCents", promised_on as "promisedOn"`;
+    if (!settled) return false;
+    const what = `promise to pay ${(settled.amountCents / 100).toFixed(2)} by ${settled.promisedOn}`;
+    const message = { kept: `The ${what} was kept`, broken: `The ${what} was not kept: dunning resumes`, withdrawn: `The ${what} was withdrawn: dunning resumes` }[s.outcome];
+    await insertEvent(tx as unknown as Sql, { invoiceId: s.invoiceId, kind: `promise_${s.outcome}`, actor: s.actor, message, dedupeKey: `promise-${settled.id}-settled` });
+    return true;
+  });
+}
