@@ -41,9 +41,12 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
         dueDate: inv.referenceDueDate,
         steps: steps.map((s) => ({ level: s.level, name: s.name, delayDays: s.delayDays, isFinal: s.isFinal })),
         settings: { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country },
-        progress: last
-          ? { level: last.level, lastDate: localDate(last.sentAt.getTime(), settings.timezone), nextPlannedOn: last.nextPlannedOn }
-          : { level: 0, lastDate: null },
+        progress: {
+          level: last?.level ?? 0,
+          lastDate: last ? localDate(last.sentAt.getTime(), settings.timezone) : null,
+          nextPlannedOn: last?.nextPlannedOn,
+          bringForwardTo: inv.debitReturn && localDate(Date.parse(inv.debitReturn.at), settings.timezone),
+        },
       };
     },
 

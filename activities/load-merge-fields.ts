@@ -18,6 +18,7 @@ export async function loadMergeFields(
     stepName: input.step.name,
     feeCents: input.step.feeCents,
     overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),
+    returnReason: invoice.debitReturn?.reason,
   });
   return { fields, customer };
 }

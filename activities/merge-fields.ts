@@ -17,6 +17,20 @@ export interface MergeFields {
   overdueInvoices: { number: string; dueDate: string; balance: string; daysLate: number }[];
   overdueCount: number;
   totalOverdue: string;
+  /** Why the last direct debit came back (the reminder after a returned debit); else empty. */
+  returnReason: string;
+  /** A customer statement's invoices, each at its own level; empty in a single invoice's reminder. */
+  statementLines: StatementLine[];
+  statementCount: number;
+  statementTotal: string;
+}
+
+export interface StatementLine {
+  number: string;
+  dueDate: string;
+  balance: string;
+  daysLate: number;
+  levelName: string;
 }
 
 /** Sample values for the list of merge fields and for checking templates against it. */
@@ -26,7 +40,9 @@ export const MERGE_FIELD_NAMES = [
   'invoice.number', 'invoice.issueDate', 'invoice.dueDate', 'invoice.total', 'invoice.balance', 'invoice.currency',
   'amountDue', 'daysLate', 'level.number', 'level.name', 'fee',
   'overdueInvoices', 'overdueInvoices.number', 'overdueInvoices.dueDate', 'overdueInvoices.balance', 'overdueInvoices.daysLate',
-  'overdueCount', 'totalOverdue',
+  'overdueCount', 'totalOverdue', 'returnReason',
+  'statementLines', 'statementLines.number', 'statementLines.dueDate', 'statementLines.balance', 'statementLines.daysLate', 'statementLines.levelName',
+  'statementCount', 'statementTotal',
 ] as const;
 
 export function buildMergeFields(input: {
@@ -38,6 +54,7 @@ export function buildMergeFields(input: {
   feeCents: number | null;
   overdue: OverdueLine[];
   today: string;
+  returnReason?: string;
 }): MergeFields {
   const lang = input.customer.language;
   const { invoice, customer, settings } = input;
@@ -75,5 +92,9 @@ export function buildMergeFields(input: {
     })),
     overdueCount: input.overdue.length,
     totalOverdue: money(sameCurrency.reduce((s, o) => s + o.balanceCents, 0)),
+    returnReason: input.returnReason ?? '',
+    statementLines: [],
+    statementCount: 0,
+    statementTotal: '',
   };
 }

@@ -7,7 +7,7 @@ import { dunnableFacts, invoiceFacts, noteReminderSent } from '../db/queries/inv
 import { claimReminder, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
-import { templateFor } from '../db/queries/templates.js';
+import { specialTemplateFor, templateFor, type Channel, type StoredTemplate } from '../db/queries/templates.js';
 import type { ReminderOutcome } from '../workflows/messages.js';
 import { dunningHold } from '../workflows/schedule/dunnable.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
@@ -48,9 +48,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: Remi
    * The letter and the stamped invoice copy as one PDF: rendered at once from the invoice's data, or
    * the letter followed by the billing system's own PDF, stamped, when it sent one.
    */
-  async function letterPdf(invoiceId: number, stepId: number, isFinal: boolean, customer: Customer, fields: MergeFields, actor: string) {
-    const template = (await templateFor(sql, stepId, 'letter', customer.language, actor)) ?? (await templateFor(sql, stepId, 'email', customer.language, actor));
-    if (!template) return undefined;
+  async function letterPdf(invoiceId: number, template: StoredTemplate, isFinal: boolean, customer: Customer, fields: MergeFields) {
     const stamp = stampWord(isFinal, customer.language);
     const billing = await invoicePdfOf(sql, invoiceId);
     if (billing) {
@@ -59,6 +57,16 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: Remi
     }
     const content = await pdf.render(renderLetter(template, fields, { stamp, language: customer.language }));
     return { pdf: content, pages: await pageCount(content) };
+  }
+
+  /**
+   * The texts of a reminder: its step's (the user's own version first), or after a returned direct
+   * debit the dedicated ones. A letter without its own text uses the e-mail's.
+   */
+  async function textsOf(stepId: number, debitReturned: boolean, language: string, actor: string) {
+    const find = (channel: Channel) => (debitReturned ? specialTemplateFor(sql, 'debit_returned', channel, language) : templateFor(sql, stepId, channel, language, actor));
+    const email = await find('email');
+    return { email, letter: (await find('letter')) ?? email };
   }
 
   /** Just the stamped invoice copy, for an e-mail attachment. */
@@ -97,6 +105,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: Remi
       if (claim.status === 'prepared') return { status: 'prepared', level, reminderId: claim.id };
 
       const { fields, customer } = await loadMergeFields(sql, { invoice: inv, settings, level, step, today });
+      const texts = await textsOf(step.id, inv.debitReturn !== null, customer.language, input.actor);
       const fail = async (reason: string): Promise<ReminderOutcome> => {
         await sql.begin(async (tx) => {
           const t = tx as unknown as Sql;
@@ -117,8 +126,8 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: Remi
       if (byLetter && !hasPostalAddress(customer)) return fail('no postal address for this customer');
 
       if (byLetter) {
-        const letter = await letterPdf(invoiceId, step.id, step.isFinal, customer, fields, input.actor);
-        if (!letter) return fail(`no letter or e-mail template for "${step.name}"`);
+        if (!texts.letter) return fail(`no letter or e-mail template for "${step.name}"`);
+        const letter = await letterPdf(invoiceId, texts.letter, step.isFinal, customer, fields);
         await saveDocument(sql, { reminderId: claim.id, filename: `${inv.number}-${level}.pdf`.replace(/[^\w.-]/g, '_'), content: letter.pdf, pages: letter.pages });
       }
       if (!byEmail) {
@@ -135,9 +144,8 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: Remi
         return { status: 'prepared', level, reminderId: claim.id };
       }
 
-      const template = await templateFor(sql, step.id, 'email', customer.language, input.actor);
-      if (!template) return fail(`no e-mail template for "${step.name}"`);
-      const email = renderEmail(template, fields);
+      if (!texts.email) return fail(`no e-mail template for "${step.name}"`);
+      const email = renderEmail(texts.email, fields);
       const attachments = attachPdf ? [{ filename: `${inv.number}.pdf`.replace(/[^\w.-]/g, '_'), content: await invoiceCopyPdf(invoiceId, step.isFinal, customer, fields) }] : [];
 
       let providerMessageId: string;

@@ -178,6 +178,8 @@ export const configFr = {
   withdrawPromise: 'Retirer la promesse',
   situation: 'Situation',
   anySituation: 'toutes',
+  specialTemplates: { debit_returned: 'Prélèvement rejeté', statement: 'Relevé client (plusieurs factures)' },
+  specialTemplatesHelp: 'Modèles hors étapes : la relance qui suit un prélèvement rejeté, et le relevé qui regroupe les relances du jour d’un client.',
 };
 
 export const configEn: typeof configFr = {
@@ -359,4 +361,6 @@ export const configEn: typeof configFr = {
   withdrawPromise: 'Withdraw the promise',
   situation: 'Situation',
   anySituation: 'any',
+  specialTemplates: { debit_returned: 'Direct debit returned', statement: 'Customer statement (several invoices)' },
+  specialTemplatesHelp: "Templates outside the steps: the reminder that follows a returned direct debit, and the statement gathering a customer's reminders of the day.",
 };

@@ -55,6 +55,8 @@ export interface InvoiceFactsRow {
   collectionPending: boolean;
   disputed: boolean;
   promise: PendingPromise | null;
+  /** A direct debit returned since the last reminder: the next one goes out at once, with its own text. */
+  debitReturn: { reason: string; at: string } | null;
 }
 
 /** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
@@ -89,7 +91,11 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
            exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending') as "collectionPending",
            exists (select 1 from disputes d where d.invoice_id = i.id and d.closed_at is null) as disputed,
            (select json_build_object('id', p.id, 'amountCents', p.amount_cents, 'promisedOn', p.promised_on, 'balanceCents', p.balance_cents)
-              from payment_promises p where p.invoice_id = i.id and p.outcome is null) as promise
+              from payment_promises p where p.invoice_id = i.id and p.outcome is null) as promise,
+           (select json_build_object('reason', s.reason, 'at', s.settled_at) from sepa_run_items s
+              where s.invoice_id = i.id and s.outcome = 'rejected'
+                and s.settled_at > coalesce((select max(r.sent_at) from reminders r where r.invoice_id = i.id and r.status = 'sent'), '-infinity')
+              order by s.settled_at desc limit 1) as "debitReturn"
     from invoices i join customers c on c.id = i.customer_id
     where i.id = ${invoiceId}`;
   return row;

@@ -136,7 +136,7 @@ export async function markSepaCollected(sql: Sql, runId: number, actor: string):
     const [run] = await tx<{ collectionDate: string }[]>`select collection_date as "collectionDate" from sepa_runs where id = ${runId} and status = 'sent' for update`;
     if (!run) return [];
     const pending = await tx<{ invoiceId: number; amountCents: number }[]>`
-      update sepa_run_items set outcome = 'collected' where run_id = ${runId} and channel = 'file' and outcome = 'pending'
+      update sepa_run_items set outcome = 'collected', settled_at = now() where run_id = ${runId} and channel = 'file' and outcome = 'pending'
       returning invoice_id as "invoiceId", amount_cents as "amountCents"`;
     for (const item of pending) {
       await applyPayment(t, {
@@ -152,7 +152,7 @@ export async function markSepaCollected(sql: Sql, runId: number, actor: string):
 /** A transaction the bank (or Stripe) returned: dunning resumes for that invoice. */
 export async function rejectSepaItem(sql: Sql, runId: number, invoiceId: number, reason: string, actor: string, channel: SepaChannel = 'file'): Promise<boolean> {
   return sql.begin(async (tx) => {
-    const [item] = await tx`update sepa_run_items set outcome = 'rejected', reason = ${reason}
+    const [item] = await tx`update sepa_run_items set outcome = 'rejected', reason = ${reason}, settled_at = now()
       where run_id = ${runId} and invoice_id = ${invoiceId} and channel = ${channel} and outcome = 'pending' returning invoice_id`;
     if (!item) return false;
     await insertEvent(tx as unknown as Sql, {

@@ -100,7 +100,7 @@ export async function applyStripeEvent(
     }
     const [item] = await tx<{ runId: number; invoiceId: number }[]>`
       update sepa_run_items set outcome = ${outcome.kind === 'payment_succeeded' ? 'collected' : 'rejected'},
-        reason = ${outcome.kind === 'payment_failed' ? outcome.reason.slice(0, 200) : null}
+        reason = ${outcome.kind === 'payment_failed' ? outcome.reason.slice(0, 200) : null}, settled_at = now()
       where payment_intent_id = ${outcome.paymentIntentId} and outcome = 'pending'
       returning run_id as "runId", invoice_id as "invoiceId"`;
     if (!item) return { duplicate: false, invoiceIds: [] };

@@ -9,10 +9,25 @@ export interface StoredTemplate {
   language: Language;
 }
 
+/** Templates of no step: the notice after a returned direct debit, the customer statement. */
+export const SPECIAL_PURPOSES = ['debit_returned', 'statement'] as const;
+export type SpecialPurpose = (typeof SPECIAL_PURPOSES)[number];
+
+/** A step's template, or (stepId null) a special one. */
 export interface TemplateKey {
-  stepId: number;
+  stepId: number | null;
+  purpose: 'reminder' | SpecialPurpose;
   channel: Channel;
   language: Language;
+}
+
+/** The special template in the customer's language, else in French. */
+export async function specialTemplateFor(sql: Sql, purpose: SpecialPurpose, channel: Channel, language: string): Promise<StoredTemplate | undefined> {
+  const [row] = await sql<StoredTemplate[]>`
+    select subject, body, language from templates
+    where step_id is null and purpose = ${purpose} and channel = ${channel} and language in (${language}, 'fr')
+    order by (language = ${language}) desc limit 1`;
+  return row;
 }
 
 /**
@@ -34,7 +49,10 @@ export async function templateFor(sql: Sql, stepId: number, channel: Channel, la
 
 /** The stored template at a key, the shared one or a user's own. */
 export async function templateAt(sql: Sql, key: TemplateKey, userId?: number): Promise<StoredTemplate | undefined> {
-  const [row] = userId === undefined
+  const [row] = key.stepId === null
+    ? await sql<StoredTemplate[]>`select subject, body, language from templates
+        where step_id is null and purpose = ${key.purpose} and channel = ${key.channel} and language = ${key.language}`
+    : userId === undefined
     ? await sql<StoredTemplate[]>`select subject, body, language from templates
         where step_id = ${key.stepId} and channel = ${key.channel} and language = ${key.language}`
     : await sql<StoredTemplate[]>`select subject, body, language from user_templates
@@ -43,7 +61,10 @@ export async function templateAt(sql: Sql, key: TemplateKey, userId?: number): P
 }
 
 export async function saveTemplate(sql: Sql, key: TemplateKey, t: { subject: string; body: string }, userId?: number): Promise<void> {
-  if (userId === undefined) {
+  if (key.stepId === null) {
+    await sql`insert into templates (purpose, channel, language, subject, body) values (${key.purpose}, ${key.channel}, ${key.language}, ${t.subject}, ${t.body})
+      on conflict (purpose, channel, language) where step_id is null do update set subject = excluded.subject, body = excluded.body, updated_at = now()`;
+  } else if (userId === undefined) {
     await sql`insert into templates (step_id, channel, language, subject, body) values (${key.stepId}, ${key.channel}, ${key.language}, ${t.subject}, ${t.body})
       on conflict (step_id, channel, language) do update set subject = excluded.subject, body = excluded.body, updated_at = now()`;
   } else {

@@ -137,3 +137,49 @@ ${signature.en}`,
     },
   },
 ];
+
+/** The special templates' default texts (the letter of each falls back to its e-mail body). */
+export const DEFAULT_SPECIAL_TEMPLATES: Record<'debit_returned' | 'statement', Record<'fr' | 'en', { subject: string; body: string }>> = {
+  debit_returned: {
+    fr: {
+      subject: 'Prélèvement rejeté : facture {{invoice.number}}',
+      body: `<p>Bonjour,</p>
+<p>Le prélèvement de <strong>{{amountDue}}</strong> présenté pour la facture <strong>{{invoice.number}}</strong> nous a été retourné par votre banque ({{returnReason}}).</p>
+<p>Nous vous remercions de régler ce montant par virement dès réception de ce message, ou de nous indiquer un autre compte à prélever.</p>
+${signature.fr}`,
+    },
+    en: {
+      subject: 'Direct debit returned: invoice {{invoice.number}}',
+      body: `<p>Hello,</p>
+<p>The direct debit of <strong>{{amountDue}}</strong> for invoice <strong>{{invoice.number}}</strong> was returned by your bank ({{returnReason}}).</p>
+<p>Please pay this amount by bank transfer on receipt of this message, or give us another account to debit.</p>
+${signature.en}`,
+    },
+  },
+  statement: {
+    fr: {
+      subject: 'Relevé de vos factures impayées : {{statementTotal}}',
+      body: `<p>Bonjour,</p>
+<p>Sauf erreur de notre part, les factures suivantes restent à régler :</p>
+<table style="border-collapse:collapse;width:100%;font-size:13px">
+<tr><th align="left">Facture</th><th align="left">Échéance</th><th align="right">Reste dû</th><th align="right">Retard</th><th align="left">Relance</th></tr>
+{{#each statementLines}}<tr><td>{{number}}</td><td>{{dueDate}}</td><td align="right">{{balance}}</td><td align="right">{{daysLate}} j</td><td>{{levelName}}</td></tr>
+{{/each}}<tr><td colspan="2"><strong>Total</strong></td><td align="right"><strong>{{statementTotal}}</strong></td><td colspan="2"></td></tr>
+</table>
+<p>Nous vous remercions de bien vouloir procéder au règlement de ces {{statementCount}} factures dès réception de ce message.</p>
+${signature.fr}`,
+    },
+    en: {
+      subject: 'Statement of your unpaid invoices: {{statementTotal}}',
+      body: `<p>Hello,</p>
+<p>According to our records, the following invoices are still unpaid:</p>
+<table style="border-collapse:collapse;width:100%;font-size:13px">
+<tr><th align="left">Invoice</th><th align="left">Due date</th><th align="right">Balance</th><th align="right">Days late</th><th align="left">Reminder</th></tr>
+{{#each statementLines}}<tr><td>{{number}}</td><td>{{dueDate}}</td><td align="right">{{balance}}</td><td align="right">{{daysLate}}</td><td>{{levelName}}</td></tr>
+{{/each}}<tr><td colspan="2"><strong>Total</strong></td><td align="right"><strong>{{statementTotal}}</strong></td><td colspan="2"></td></tr>
+</table>
+<p>We would be grateful if you could settle these {{statementCount}} invoices on receipt of this message.</p>
+${signature.en}`,
+    },
+  },
+};

@@ -1,10 +1,19 @@
 import type { Sql } from '../client.js';
-import { DEFAULT_STEPS } from './default-templates.js';
+import { DEFAULT_SPECIAL_TEMPLATES, DEFAULT_STEPS } from './default-templates.js';
 
-/** Creates the default policy with its four steps and their templates, once, on an empty database. */
+/**
+ * Creates the default policy with its four steps and their templates, once, on an empty database;
+ * and the special templates a database does not have yet (an upgraded one gets them too).
+ */
 export async function ensureDefaultPolicy(sql: Sql): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(7356002)`;
+    for (const [purpose, texts] of Object.entries(DEFAULT_SPECIAL_TEMPLATES)) {
+      for (const [language, t] of Object.entries(texts)) {
+        await tx`insert into templates (purpose, channel, language, subject, body) values (${purpose}, 'email', ${language}, ${t.subject}, ${t.body})
+          on conflict (purpose, channel, language) where step_id is null do nothing`;
+      }
+    }
     const [existing] = await tx`select 1 from policies limit 1`;
     if (existing) return;
     const [policy] = await tx<{ id: number }[]>`

@@ -220,6 +220,19 @@ describe('template editor', () => {
     expect(outbox.body).toContain('Mon relevé F-CFG');
     expect((await recentAudit(db.sql, 50)).some((e) => e.action === 'template.update')).toBe(false);
   });
+
+  it('edits the special "direct debit returned" template like a step\'s, previewed on an invoice at its next step, and checked the same way', async () => {
+    const page = await get('/settings/policies');
+    expect(page.body).toContain('href="/settings/templates/debit_returned/email/fr"');
+    const path = '/settings/templates/debit_returned/email/en';
+    expect(unescape((await get(path)).body)).toContain('Direct debit returned: invoice {{invoice.number}}');
+    expect(unescape((await post(path, { subject: 'Returned {{returnReasn}}', body: 'x' })).body)).toContain('subject, line 1: unknown merge field "returnReasn"');
+    expect((await post(path, { subject: 'Returned: {{invoice.number}} ({{returnReason}})', body: '<p>{{amountDue}} for {{level.name}}</p>' })).body).toContain('Done.');
+    expect(await db.sql`select subject from templates where purpose = 'debit_returned' and language = 'en' and channel = 'email'`).toEqual([{ subject: 'Returned: {{invoice.number}} ({{returnReason}})' }]);
+    const fragment = await post('/templates/preview/debit_returned/email/en', { subject: 'Returned {{invoice.number}} at {{level.name}}', body: '<p>x</p>', invoice: 'F-CFG' });
+    expect(fragment.body).toMatch(/Returned F-CFG at Relance \d/);
+    expect((await get('/my-templates/debit_returned/email/en', finance)).status).toBe(404);
+  });
 });
 
 describe('outbox, settings and users', () => {

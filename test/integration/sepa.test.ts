@@ -109,6 +109,15 @@ it('collects the mandated invoices in a pain.008 file that validates, holds thei
   expect(await stack.client.workflow.getHandle(dunningWorkflowId(collected.id)).result()).toMatchObject({ status: 'paid' });
   await vi.waitFor(async () => expect((await stack.client.workflow.getHandle(dunningWorkflowId(returned.id)).query(stateQuery)).hold).toBeNull());
   expect((await db.sql`select message from follow_up_events where kind = 'sepa_collection_rejected'`)[0]!.message).toBe('SEPA direct debit rejected: AM04 insufficient funds');
+
+  // Dunning resumes with the reminder due (level 1, held since the debit went out), in the "direct debit returned" words.
+  const notice = await vi.waitFor(async () => {
+    const [row] = await db.sql<{ subject: string; html: string }[]>`select subject, html from outbox where subject like ${'%F-SEPA-2%'} order by id desc limit 1`;
+    expect(row?.subject).toBe('Prélèvement rejeté : facture F-SEPA-2');
+    return row!;
+  }, { timeout: 20_000 });
+  expect(notice.html).toContain('AM04 insufficient funds');
+  expect((await db.sql`select level from reminders r join invoices i on i.id = r.invoice_id where i.number = 'F-SEPA-2' order by level`).map((r) => r.level)).toEqual([1]);
 });
 
 it('takes a mandate through the API, naming each bad field, and serves the OpenAPI document', async () => {

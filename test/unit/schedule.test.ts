@@ -180,3 +180,17 @@ describe('promise to pay', () => {
     expect(promiseState(promise, 0, '2026-12-01')).toBe('kept');
   });
 });
+
+describe('a returned direct debit', () => {
+  const steps: StepRule[] = [
+    { level: 1, name: 'R1', delayDays: 0, isFinal: false },
+    { level: 2, name: 'R2', delayDays: 15, isFinal: false },
+    { level: 3, name: 'R3', delayDays: 15, isFinal: false },
+  ];
+  const progress = { level: 1, lastDate: '2026-11-02' };
+  it('brings the next step forward to the day it came back, never later than planned, and the rest follow from there', () => {
+    expect(upcomingSteps(steps, '2026-11-02', progress, paris).map((s) => s.sendDate)).toEqual(['2026-11-17', '2026-12-02']);
+    expect(upcomingSteps(steps, '2026-11-02', { ...progress, bringForwardTo: '2026-11-10' }, paris).map((s) => s.sendDate)).toEqual(['2026-11-10', '2026-11-25']);
+    expect(upcomingSteps(steps, '2026-11-02', { ...progress, bringForwardTo: '2026-11-20' }, paris)[0]!.sendDate).toBe('2026-11-17');
+  });
+});

@@ -20,7 +20,7 @@ import { sepaFile, sepaOutcome, sepaPage, sepaPreview, sepaRunPage, startSepaRun
 import { saveSepaSettings, saveSettings, settingsPage } from './settings-page.js';
 import { saveStripeSettings, testStripeConnection } from './stripe-settings.js';
 import { registerWithStripeAction } from './customer-stripe.js';
-import { dropOwnTemplate, previewAction, saveTemplateAction, servePreview, templatePage } from './template-editor.js';
+import { dropOwnTemplate, previewAction, saveTemplateAction, servePreview, TEMPLATE_TARGET, templatePage } from './template-editor.js';
 import { addUser, changeUserAction, usersPage } from './users-page.js';
 import { followUpPage } from './follow-up.js';
 import { invoiceAction, invoicePage } from './invoice-page.js';
@@ -114,12 +114,12 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/outbox/:id{[0-9]+}/html', (c) => outboxMessageHtml(c, deps));
 
   const editor = { ...deps, previews: new PreviewStore() };
-  app.post('/templates/preview/:stepId{[0-9]+}/:channel/:lang', (c) => previewAction(c, editor));
+  app.post(`/templates/preview/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => previewAction(c, editor));
   app.get('/templates/preview/:key', (c) => servePreview(c, editor.previews));
   app.get('/my-templates', (c) => myTemplatesPage(c, deps));
-  app.get('/my-templates/:stepId{[0-9]+}/:channel/:lang', (c) => templatePage(c, editor, 'mine'));
-  app.post('/my-templates/:stepId{[0-9]+}/:channel/:lang', (c) => saveTemplateAction(c, editor, 'mine'));
-  app.post('/my-templates/:stepId{[0-9]+}/:channel/:lang/delete', (c) => dropOwnTemplate(c, editor));
+  app.get(`/my-templates/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => templatePage(c, editor, 'mine'));
+  app.post(`/my-templates/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => saveTemplateAction(c, editor, 'mine'));
+  app.post(`/my-templates/:target${TEMPLATE_TARGET}/:channel/:lang/delete`, (c) => dropOwnTemplate(c, editor));
 
   // Configuration: administrators only, every change written to the audit log.
   const adminOnly = createMiddleware<AdminEnv>(async (c, next) => {
@@ -148,8 +148,8 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.post('/settings/policies/:id{[0-9]+}/:action{default|delete|rename}', (c) => policyAction(c, deps));
   app.post('/settings/steps/:id{[0-9]+}', (c) => stepAction(c, deps));
   app.post('/settings/steps/:id{[0-9]+}/:action{up|down|delete}', (c) => stepAction(c, deps));
-  app.get('/settings/templates/:stepId{[0-9]+}/:channel/:lang', (c) => templatePage(c, editor, 'shared'));
-  app.post('/settings/templates/:stepId{[0-9]+}/:channel/:lang', (c) => saveTemplateAction(c, editor, 'shared'));
+  app.get(`/settings/templates/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => templatePage(c, editor, 'shared'));
+  app.post(`/settings/templates/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => saveTemplateAction(c, editor, 'shared'));
   return app;
 }
 

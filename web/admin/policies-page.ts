@@ -12,6 +12,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
+import { SPECIAL_PURPOSES } from '../../db/queries/templates.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
 
@@ -61,7 +62,10 @@ export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         <label>${t.name}<input name="name" required maxlength="80" placeholder="${t.policyExample}"></label>
         <label>${t.copyStepsFrom}<select name="copyFrom">${policies.map((p) => html`<option value="${p.id}" ${p.id === defaultId ? 'selected' : ''}>${p.name}</option>`)}</select></label>
         <div><button type="submit" class="primary">${t.create}</button></div>
-      </form>`,
+      </form>
+      <section class="card" id="special-templates"><h2>${t.templates}</h2><p class="muted">${t.specialTemplatesHelp}</p>
+        <ul>${SPECIAL_PURPOSES.map((purpose) => html`<li><a href="/settings/templates/${purpose}/email/fr">${t.specialTemplates[purpose]}</a></li>`)}</ul>
+      </section>`,
     }),
   );
 }

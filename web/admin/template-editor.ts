@@ -6,9 +6,12 @@ import { renderEmail } from '../../activities/render.js';
 import { checkTemplate, type TemplateProblem } from '../../activities/template-check.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { invoiceByNumber, invoiceFacts, sampleInvoiceNumber } from '../../db/queries/invoices.js';
+import { lastSentReminder } from '../../db/queries/reminders.js';
 import { getSettings } from '../../db/queries/settings.js';
-import { stepById, type FollowUpStep } from '../../db/queries/steps.js';
-import { deleteUserTemplate, saveTemplate, templateAt, type Channel, type Language, type TemplateKey } from '../../db/queries/templates.js';
+import { stepById, stepsOfPolicy, type FollowUpStep } from '../../db/queries/steps.js';
+import {
+  deleteUserTemplate, saveTemplate, SPECIAL_PURPOSES, templateAt, type Channel, type Language, type SpecialPurpose, type TemplateKey,
+} from '../../db/queries/templates.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
@@ -29,11 +32,25 @@ interface Draft {
   invoice: string;
 }
 
+/** The `:target` of the editor's routes: a step's id, or a special template's purpose. */
+export const TEMPLATE_TARGET = `{[0-9]+|${SPECIAL_PURPOSES.join('|')}}`;
+
 function keyOf(c: Context): TemplateKey | undefined {
   const channel = c.req.param('channel') as Channel;
   const language = c.req.param('lang') as Language;
   if (!CHANNELS.includes(channel) || !LANGUAGES.includes(language)) return undefined;
-  return { stepId: Number(c.req.param('stepId')), channel, language };
+  const target = c.req.param('target');
+  const special = SPECIAL_PURPOSES.find((p) => p === target);
+  return special ? { stepId: null, purpose: special, channel, language } : { stepId: Number(target), purpose: 'reminder', channel, language };
+}
+
+const targetOf = (key: TemplateKey) => key.stepId ?? key.purpose;
+
+/** What the template is written for: its step, or (a special template) no step. */
+async function subjectOf(sql: WebDeps['sql'], key: TemplateKey, t: Messages): Promise<{ step?: FollowUpStep; title: string; back: string } | undefined> {
+  if (key.stepId === null) return { title: t.specialTemplates[key.purpose as SpecialPurpose], back: '/settings/policies' };
+  const step = await stepById(sql, key.stepId);
+  return step && { step, title: `${step.level} · ${step.name}`, back: `/settings/policies/${step.policyId}` };
 }
 
 /** Problems of the subject and the body, each named by field and line. */
@@ -48,26 +65,27 @@ export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previ
   const lang = langOf(c);
   const t = messages(lang);
   const key = keyOf(c);
-  const step = key && (await stepById(deps.sql, key.stepId));
-  if (!key || !step) return c.notFound();
+  const subject = key && (await subjectOf(deps.sql, key, t));
+  if (!key || !subject || (scope === 'mine' && !subject.step)) return c.notFound();
   const user = c.get('user');
   const shared = await templateAt(deps.sql, key);
   const own = scope === 'mine' ? await templateAt(deps.sql, key, user.id) : undefined;
   const stored = own ?? shared;
   const current: Draft = draft ?? { subject: stored?.subject ?? '', body: stored?.body ?? '', invoice: c.req.query('invoice') ?? (await sampleInvoiceNumber(deps.sql)) ?? '' };
-  const path = `${base(scope)}/${key.stepId}/${key.channel}/${key.language}`;
-  const preview = await previewFragment(deps, user.id, step, key, current, t);
+  const target = targetOf(key);
+  const path = `${base(scope)}/${target}/${key.channel}/${key.language}`;
+  const preview = await previewFragment(deps, user.id, subject.step, key, current, t);
   return c.html(
     layout({
-      title: `${t.templates} · ${step.name}`, lang, t, user,
-      body: html`<p>${scope === 'shared' ? html`<a href="/settings/policies/${step.policyId}">← ${t.steps}</a>` : html`<a href="/my-templates">← ${t.myTemplates}</a>`}</p>
-      <h1>${scope === 'shared' ? t.templates : t.myTemplates} · ${step.level} · ${step.name}</h1>
-      <nav class="tabs">${CHANNELS.flatMap((ch) => LANGUAGES.map((l) => html`<a href="${base(scope)}/${step.id}/${ch}/${l}" class="${ch === key.channel && l === key.language ? 'active' : ''}">${ch} · ${l.toUpperCase()}</a>`))}
-        ${scope === 'shared' ? html`<a href="/my-templates/${step.id}/${key.channel}/${key.language}" class="right">${t.myVersion}</a>` : ''}</nav>
+      title: `${t.templates} · ${subject.title}`, lang, t, user,
+      body: html`<p>${scope === 'shared' ? html`<a href="${subject.back}">← ${t.steps}</a>` : html`<a href="/my-templates">← ${t.myTemplates}</a>`}</p>
+      <h1>${scope === 'shared' ? t.templates : t.myTemplates} · ${subject.title}</h1>
+      <nav class="tabs">${CHANNELS.flatMap((ch) => LANGUAGES.map((l) => html`<a href="${base(scope)}/${target}/${ch}/${l}" class="${ch === key.channel && l === key.language ? 'active' : ''}">${ch} · ${l.toUpperCase()}</a>`))}
+        ${scope === 'shared' && subject.step ? html`<a href="/my-templates/${target}/${key.channel}/${key.language}" class="right">${t.myVersion}</a>` : ''}</nav>
       ${flashOf(flash)}
       ${scope === 'mine' ? html`<p class="muted">${own ? t.ownVersionInUse : t.ownVersionNone}</p>` : !shared ? html`<p class="error">${t.templateMissing}</p>` : ''}
       <div class="editor">
-        <form method="post" action="${path}" class="card form-grid" hx-post="/templates/preview/${step.id}/${key.channel}/${key.language}" hx-trigger="input delay:400ms" hx-target="#preview" hx-swap="outerHTML">
+        <form method="post" action="${path}" class="card form-grid" hx-post="/templates/preview/${target}/${key.channel}/${key.language}" hx-trigger="input delay:400ms" hx-target="#preview" hx-swap="outerHTML">
           <input type="hidden" name="_csrf" value="${user.csrfToken}">
           <label>${t.subject}<input name="subject" value="${current.subject}" required></label>
           <label>${t.body}<textarea name="body" rows="18" spellcheck="false" required>${current.body}</textarea></label>
@@ -76,7 +94,7 @@ export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previ
         </form>
         <aside class="card merge-fields"><h2>${t.mergeFields}</h2>
           <p class="muted">${t.mergeFieldsHelp}</p>
-          <ul>${MERGE_FIELD_NAMES.filter((n) => !n.startsWith('overdueInvoices.')).map((n) => html`<li><code>{{${n}}}</code></li>`)}</ul>
+          <ul>${MERGE_FIELD_NAMES.filter((n) => !n.startsWith('overdueInvoices.') && !n.startsWith('statementLines.')).map((n) => html`<li><code>{{${n}}}</code></li>`)}</ul>
           <pre>{{#each overdueInvoices}}
   {{number}} {{dueDate}} {{balance}} {{daysLate}}
 {{/each}}</pre>
@@ -91,7 +109,7 @@ export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previ
 }
 
 /** The live preview: the problems with their lines, or the subject and the rendered e-mail. */
-async function previewFragment(deps: WebDeps & { previews: PreviewStore }, userId: number, step: FollowUpStep, key: TemplateKey, draft: Draft, t: Messages) {
+async function previewFragment(deps: WebDeps & { previews: PreviewStore }, userId: number, step: FollowUpStep | undefined, key: TemplateKey, draft: Draft, t: Messages) {
   const problems = problemsOf(draft);
   if (problems.length) {
     return html`<section id="preview" class="card"><h2>${t.preview}</h2><ul class="error problems">${problems.map(
@@ -107,21 +125,26 @@ async function previewFragment(deps: WebDeps & { previews: PreviewStore }, userI
     <iframe src="/templates/preview/${previewKey}" sandbox title="${t.preview}" class="preview-frame"></iframe></section>`;
 }
 
-async function previewFields(deps: WebDeps, step: FollowUpStep, language: Language, number: string): Promise<MergeFields | undefined> {
+/** The fields of a reminder to that invoice at the template's step (a special template: at the invoice's next step). */
+async function previewFields(deps: WebDeps, step: FollowUpStep | undefined, language: Language, number: string): Promise<MergeFields | undefined> {
   const summary = number ? await invoiceByNumber(deps.sql, number) : undefined;
   const invoice = summary && (await invoiceFacts(deps.sql, summary.id));
   if (!invoice) return undefined;
   const settings = await getSettings(deps.sql);
   const today = localDate(Date.now(), settings.timezone);
-  return (await loadMergeFields(deps.sql, { invoice, settings, level: step.level, step, today, language })).fields;
+  const steps = invoice.policyId ? await stepsOfPolicy(deps.sql, invoice.policyId) : [];
+  const lastLevel = (await lastSentReminder(deps.sql, invoice.id))?.level ?? 0;
+  const at = step ?? steps.find((s) => s.level > lastLevel) ?? steps.at(-1);
+  if (!at) return undefined;
+  return (await loadMergeFields(deps.sql, { invoice, settings, level: at.level, step: at, today, language })).fields;
 }
 
 export async function previewAction(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }) {
   const t = messages(langOf(c));
   const key = keyOf(c);
-  const step = key && (await stepById(deps.sql, key.stepId));
-  if (!key || !step) return c.notFound();
-  return c.html(await previewFragment(deps, c.get('user').id, step, key, await draftOf(c), t));
+  const subject = key && (await subjectOf(deps.sql, key, t));
+  if (!key || !subject) return c.notFound();
+  return c.html(await previewFragment(deps, c.get('user').id, subject.step, key, await draftOf(c), t));
 }
 
 export function servePreview(c: Context<AdminEnv>, previews: PreviewStore) {
@@ -139,7 +162,8 @@ async function draftOf(c: Context): Promise<Draft> {
 export async function saveTemplateAction(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }, scope: TemplateScope) {
   const t = messages(langOf(c));
   const key = keyOf(c);
-  if (!key || !(await stepById(deps.sql, key.stepId))) return c.notFound();
+  const subject = key && (await subjectOf(deps.sql, key, t));
+  if (!key || !subject || (scope === 'mine' && !subject.step)) return c.notFound();
   const draft = await draftOf(c);
   const problems = problemsOf(draft);
   if (problems.length) {
@@ -152,7 +176,7 @@ export async function saveTemplateAction(c: Context<AdminEnv>, deps: WebDeps & {
   await saveTemplate(deps.sql, key, draft, owner);
   if (scope === 'shared') {
     await writeAudit(deps.sql, {
-      userId: user.id, action: 'template.update', entity: `template:${key.stepId}/${key.channel}/${key.language}`,
+      userId: user.id, action: 'template.update', entity: `template:${targetOf(key)}/${key.channel}/${key.language}`,
       before: before ? { subject: before.subject, body: before.body } : null, after: { subject: draft.subject, body: draft.body },
     });
   }
@@ -163,5 +187,5 @@ export async function dropOwnTemplate(c: Context<AdminEnv>, deps: WebDeps & { pr
   const key = keyOf(c);
   if (!key) return c.notFound();
   await deleteUserTemplate(deps.sql, key, c.get('user').id);
-  return c.redirect(`/my-templates/${key.stepId}/${key.channel}/${key.language}`, 303);
+  return c.redirect(`/my-templates/${targetOf(key)}/${key.channel}/${key.language}`, 303);
 }

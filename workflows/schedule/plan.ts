@@ -21,6 +21,8 @@ export interface Progress {
   lastDate: IsoDate | null;
   /** A next date chosen by a person on a manual reminder; it replaces the next step's computed date. */
   nextPlannedOn?: IsoDate | null;
+  /** The next step goes out no later than this day (a direct debit came back that day). */
+  bringForwardTo?: IsoDate | null;
 }
 
 export interface PlannedStep {
@@ -43,7 +45,8 @@ export function upcomingSteps(steps: StepRule[], dueDate: IsoDate, progress: Pro
   const remaining = [...steps].sort((a, b) => a.level - b.level).filter((s) => s.level > progress.level);
   let reference = progress.lastDate ?? dueDate;
   return remaining.map((s, i) => {
-    const nominalDate = i === 0 && progress.nextPlannedOn ? progress.nextPlannedOn : addDays(reference, s.delayDays);
+    const planned = i === 0 && progress.nextPlannedOn ? progress.nextPlannedOn : addDays(reference, s.delayDays);
+    const nominalDate = i === 0 && progress.bringForwardTo && progress.bringForwardTo < planned ? progress.bringForwardTo : planned;
     const sendDate = nextBusinessDay(nominalDate, settings.country);
     reference = sendDate;
     return {
