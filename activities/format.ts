@@ -17,3 +17,9 @@ export function formatDate(isoDate: string, language: string): string {
   const locale = LOCALES[language] ?? 'fr-FR';
   return formatter(`date:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' })).format(new Date(`${isoDate}T00:00:00Z`));
 }
+
+/** A yearly rate in basis points as people write it: "12,15 %" or "12.15%". */
+export function formatRate(bp: number, language: string): string {
+  const locale = LOCALES[language] ?? 'fr-FR';
+  return formatter(`rate:${locale}`, () => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 })).format(bp / 10_000);
+}

@@ -3,6 +3,7 @@ import type { Sql } from '../db/client.js';
 import { createBulkRunActivities } from './bulk-runs.js';
 import { createSepaActivities } from './sepa-runs.js';
 import { createDunningActivities } from './dunning.js';
+import { createLateChargeActivities } from './late-charge-notes.js';
 import type { Mailer } from './mail/mailer.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { createReminderActivities } from './reminders.js';
@@ -25,5 +26,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createReminderActivities(deps),
     ...createBulkRunActivities(deps),
     ...createSepaActivities(deps),
+    ...createLateChargeActivities(deps),
   };
 }

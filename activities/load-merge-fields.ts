@@ -1,6 +1,7 @@
 import type { Sql } from '../db/client.js';
 import { customerById, type Customer } from '../db/queries/customers.js';
 import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../db/queries/invoices.js';
+import { lateChargesOf } from '../db/queries/late-charges.js';
 import type { CompanySettings } from '../db/queries/settings.js';
 import { buildMergeFields, type MergeFields } from './merge-fields.js';
 
@@ -10,7 +11,7 @@ export async function loadMergeFields(
   input: { invoice: InvoiceFactsRow; settings: CompanySettings; level: number; step: { name: string; feeCents: number | null }; today: string; language?: 'fr' | 'en' },
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
-  const stored = (await customerById(sql, invoice.customerId))!;
+  const [stored, charges] = await Promise.all([customerById(sql, invoice.customerId).then((c) => c!), lateChargesOf(sql, invoice.id, today)]);
   const customer = input.language ? { ...stored, language: input.language } : stored;
   const fields = buildMergeFields({
     settings, customer, today, level: input.level,
@@ -19,6 +20,7 @@ export async function loadMergeFields(
     feeCents: input.step.feeCents,
     overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),
     returnReason: invoice.debitReturn?.reason,
+    charges: charges && !charges.none ? charges : undefined,
   });
   return { fields, customer };
 }

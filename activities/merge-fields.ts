@@ -2,7 +2,7 @@ import type { CompanySettings } from '../db/queries/settings.js';
 import type { Customer } from '../db/queries/customers.js';
 import type { OverdueLine } from '../db/queries/invoices.js';
 import { daysLate } from '../workflows/schedule/row-colour.js';
-import { formatDate, formatMoney } from './format.js';
+import { formatDate, formatMoney, formatRate } from './format.js';
 
 /** Everything a reminder template may use; amounts and dates come formatted in the customer's language. */
 export interface MergeFields {
@@ -23,6 +23,8 @@ export interface MergeFields {
   statementLines: StatementLine[];
   statementCount: number;
   statementTotal: string;
+  /** Statutory late charges accrued today under the policy; empty strings when it charges none. */
+  lateCharges: { interest: string; indemnity: string; total: string; rate: string };
 }
 
 export interface StatementLine {
@@ -43,6 +45,7 @@ export const MERGE_FIELD_NAMES = [
   'overdueCount', 'totalOverdue', 'returnReason',
   'statementLines', 'statementLines.number', 'statementLines.dueDate', 'statementLines.balance', 'statementLines.daysLate', 'statementLines.levelName',
   'statementCount', 'statementTotal',
+  'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate',
 ] as const;
 
 export function buildMergeFields(input: {
@@ -55,6 +58,7 @@ export function buildMergeFields(input: {
   overdue: OverdueLine[];
   today: string;
   returnReason?: string;
+  charges?: { interestCents: number; indemnityCents: number; rateBp: number | null };
 }): MergeFields {
   const lang = input.customer.language;
   const { invoice, customer, settings } = input;
@@ -93,6 +97,14 @@ export function buildMergeFields(input: {
     overdueCount: input.overdue.length,
     totalOverdue: money(sameCurrency.reduce((s, o) => s + o.balanceCents, 0)),
     returnReason: input.returnReason ?? '',
+    lateCharges: input.charges
+      ? {
+          interest: money(input.charges.interestCents),
+          indemnity: money(input.charges.indemnityCents),
+          total: money(input.charges.interestCents + input.charges.indemnityCents),
+          rate: input.charges.rateBp === null ? '' : formatRate(input.charges.rateBp, lang),
+        }
+      : { interest: '', indemnity: '', total: '', rate: '' },
     statementLines: [],
     statementCount: 0,
     statementTotal: '',

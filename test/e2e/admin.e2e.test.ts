@@ -90,7 +90,7 @@ it('pauses and resumes an invoice, then a payment ends its workflow', async () =
   await page.waitForSelector('text=Dunning paused: Litige qualité');
   await page.click('button:text("Reprendre les relances")');
   await page.waitForSelector('text=Dunning resumed');
-  await page.fill('input[name=amount]', '750');
+  await page.fill('form[action$="/payments"] input[name=amount]', '750');
   await page.click('button:text("Enregistrer un règlement")');
   await expect.poll(() => page.locator('[data-testid=balance]').innerText()).toMatch(/^0,00\s€$/);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-invoice.png`, fullPage: true });

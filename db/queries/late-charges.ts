@@ -1,0 +1,107 @@
+import type { Sql } from '../client.js';
+import { lateCharges, type InterestRule, type LateCharges, type ReferenceRate } from '../../workflows/schedule/late-charges.js';
+import { insertEvent } from './events.js';
+
+export interface ChargesPolicy {
+  rule: InterestRule;
+  indemnity: boolean;
+}
+
+export async function chargesPolicyOf(sql: Sql, policyId: number): Promise<ChargesPolicy> {
+  const [row] = await sql<{ kind: InterestRule['kind']; bp: number; indemnity: boolean }[]>`
+    select interest_rule as kind, interest_bp as bp, recovery_indemnity as indemnity from policies where id = ${policyId}`;
+  if (!row) return { rule: { kind: 'none' }, indemnity: false };
+  const rule: InterestRule = row.kind === 'fixed' ? { kind: 'fixed', rateBp: row.bp } : row.kind === 'reference' ? { kind: 'reference', plusBp: row.bp } : { kind: 'none' };
+  return { rule, indemnity: row.indemnity };
+}
+
+export async function saveChargesPolicy(sql: Sql, policyId: number, p: { kind: InterestRule['kind']; bp: number; indemnity: boolean }): Promise<void> {
+  await sql`update policies set interest_rule = ${p.kind}, interest_bp = ${p.bp}, recovery_indemnity = ${p.indemnity} where id = ${policyId}`;
+}
+
+export async function referenceRates(sql: Sql): Promise<ReferenceRate[]> {
+  return sql<ReferenceRate[]>`select valid_from as "validFrom", rate_bp as "rateBp" from reference_rates order by valid_from desc`;
+}
+
+export async function saveReferenceRate(sql: Sql, r: ReferenceRate): Promise<void> {
+  await sql`insert into reference_rates (valid_from, rate_bp) values (${r.validFrom}, ${r.rateBp})
+    on conflict (valid_from) do update set rate_bp = excluded.rate_bp`;
+}
+
+export interface InvoiceCharges extends LateCharges {
+  invoiceId: number;
+  currency: string;
+  asOf: string;
+  /** The policy charges nothing: no interest rule and no indemnity. */
+  none: boolean;
+}
+
+/** The late charges an invoice has accrued by `asOf` under its customer's policy. */
+export async function lateChargesOf(sql: Sql, invoiceId: number, asOf: string): Promise<InvoiceCharges | undefined> {
+  const [inv] = await sql<{ totalCents: number; currency: string; dueDate: string | null; isBusiness: boolean; policyId: number | null }[]>`
+    select i.total_cents as "totalCents", i.currency, coalesce(i.due_date, (select max(due_date) from installments where invoice_id = i.id)) as "dueDate",
+           c.is_business as "isBusiness", coalesce(c.policy_id, (select id from policies where is_default)) as "policyId"
+    from invoices i join customers c on c.id = i.customer_id where i.id = ${invoiceId}`;
+  if (!inv?.dueDate) return undefined;
+  const [policy, rates, payments] = await Promise.all([
+    inv.policyId ? chargesPolicyOf(sql, inv.policyId) : { rule: { kind: 'none' } as InterestRule, indemnity: false },
+    referenceRates(sql),
+    sql<{ paidOn: string; amountCents: number }[]>`select paid_on as "paidOn", amount_cents as "amountCents" from payments where invoice_id = ${invoiceId}`,
+  ]);
+  const charges = lateCharges({
+    dueDate: inv.dueDate, totalCents: inv.totalCents, payments, asOf, rule: policy.rule, referenceRates: rates,
+    // The 40 EUR indemnity is a euro amount, owed by businesses only.
+    indemnity: policy.indemnity && inv.isBusiness && inv.currency === 'EUR',
+  });
+  return { ...charges, invoiceId, currency: inv.currency, asOf, none: policy.rule.kind === 'none' && !policy.indemnity };
+}
+
+export interface LateChargeNote {
+  id: number;
+  asOf: string;
+  interestCents: number;
+  indemnityCents: number;
+  rateBp: number | null;
+  currency: string;
+  filename: string;
+  issuedBy: string;
+  issuedAt: Date;
+}
+
+const noteColumns = (sql: Sql) => sql`id, as_of as "asOf", interest_cents as "interestCents", indemnity_cents as "indemnityCents", rate_bp as "rateBp",
+  currency, filename, issued_by as "issuedBy", issued_at as "issuedAt"`;
+
+export async function notesOfInvoice(sql: Sql, invoiceId: number): Promise<LateChargeNote[]> {
+  return sql<LateChargeNote[]>`select ${noteColumns(sql)} from late_charge_notes where invoice_id = ${invoiceId} order by id desc`;
+}
+
+export async function noteOnDay(sql: Sql, invoiceId: number, asOf: string): Promise<LateChargeNote | undefined> {
+  const [row] = await sql<LateChargeNote[]>`select ${noteColumns(sql)} from late_charge_notes where invoice_id = ${invoiceId} and as_of = ${asOf}`;
+  return row;
+}
+
+export async function noteFile(sql: Sql, id: number): Promise<{ filename: string; content: Uint8Array } | undefined> {
+  const [row] = await sql<{ filename: string; content: Uint8Array }[]>`select filename, content from late_charge_notes where id = ${id}`;
+  return row;
+}
+
+/** Keeps the note and writes it on the timeline, once per invoice and day. */
+export async function saveNote(
+  sql: Sql,
+  n: { charges: InvoiceCharges; filename: string; content: Uint8Array; pages: number; actor: string },
+): Promise<LateChargeNote> {
+  return sql.begin(async (tx) => {
+    const c = n.charges;
+    const [row] = await tx<LateChargeNote[]>`
+      insert into late_charge_notes (invoice_id, as_of, interest_cents, indemnity_cents, rate_bp, currency, filename, content, pages, issued_by)
+      values (${c.invoiceId}, ${c.asOf}, ${c.interestCents}, ${c.indemnityCents}, ${c.rateBp}, ${c.currency}, ${n.filename}, ${Buffer.from(n.content)}, ${n.pages}, ${n.actor})
+      on conflict (invoice_id, as_of) do nothing returning ${noteColumns(tx as unknown as Sql)}`;
+    if (!row) return (await noteOnDay(tx as unknown as Sql, c.invoiceId, c.asOf))!;
+    const amount = (cents: number) => `${(cents / 100).toFixed(2)} ${c.currency}`;
+    await insertEvent(tx as unknown as Sql, {
+      invoiceId: c.invoiceId, kind: 'late_charges_issued', actor: n.actor, dedupeKey: `late-charges-${row.id}`,
+      message: `Late-charge note issued as of ${c.asOf}: interest ${amount(c.interestCents)}, recovery indemnity ${amount(c.indemnityCents)}`,
+    });
+    return row;
+  });
+}
