@@ -19,6 +19,8 @@ export interface Customer extends CustomerInput {
   dunningExcluded: boolean;
   /** Null: the default policy. */
   policyId: number | null;
+  /** The 40 EUR recovery indemnity is owed by businesses only. */
+  isBusiness: boolean;
 }
 
 export async function upsertCustomer(sql: Sql, c: CustomerInput): Promise<{ id: number; created: boolean }> {
@@ -35,7 +37,7 @@ export async function upsertCustomer(sql: Sql, c: CustomerInput): Promise<{ id: 
 const columns = (sql: Sql) => sql`
   id, ref, name, emails, address_line1 as "addressLine1", address_line2 as "addressLine2", postal_code as "postalCode",
   city, country, language, paused, pause_reason as "pauseReason", dunning_excluded as "dunningExcluded",
-  policy_id as "policyId"`;
+  policy_id as "policyId", is_business as "isBusiness"`;
 
 export async function customerByRef(sql: Sql, ref: string): Promise<Customer | undefined> {
   const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where ref = ${ref}`;

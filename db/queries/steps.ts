@@ -145,6 +145,6 @@ export async function deleteStep(sql: Sql, step: FollowUpStep): Promise<void> {
   });
 }
 
-export async function setCustomerPolicy(sql: Sql, customerId: number, policyId: number | null, excluded: boolean): Promise<void> {
-  await sql`update customers set policy_id = ${policyId}, dunning_excluded = ${excluded}, updated_at = now() where id = ${customerId}`;
+export async function setCustomerPolicy(sql: Sql, customerId: number, p: { policyId: number | null; excluded: boolean; isBusiness: boolean }): Promise<void> {
+  await sql`update customers set policy_id = ${p.policyId}, dunning_excluded = ${p.excluded}, is_business = ${p.isBusiness}, updated_at = now() where id = ${customerId}`;
 }

@@ -37,7 +37,7 @@ beforeAll(async () => {
   for (const [kind, count] of [['email', BY_EMAIL], ['noEmail', NO_EMAIL], ['letter', BY_LETTER], ['paid', PAID]] as const) {
     for (let i = 0; i < count; i += 10) {
       const customer = await makeCustomer(db.sql, kind === 'noEmail' ? { emails: [] } : {});
-      if (kind === 'letter') await setCustomerPolicy(db.sql, customer, letters, false);
+      if (kind === 'letter') await setCustomerPolicy(db.sql, customer, { policyId: letters, excluded: false, isBusiness: true });
       for (let j = 0; j < 10; j++) {
         const invoice = await makeInvoice(db.sql, customer, { dueDate: due, totalCents: 120_000 });
         ids[kind].push(invoice.id);

@@ -60,9 +60,10 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
                   (p) => html`<option value="${p.id}" ${p.id === customer.policyId ? 'selected' : ''}>${p.name}</option>`,
                 )}</select>
                 <label class="inline"><input type="checkbox" name="excluded" ${customer.dunningExcluded ? 'checked' : ''}> ${t.excluded}</label>
+                <label class="inline"><input type="checkbox" name="isBusiness" ${customer.isBusiness ? 'checked' : ''}> ${t.businessCustomer}</label>
                 <button type="submit">${t.save}</button>
               </form>`
-            : html`<p>${policyName}${customer.dunningExcluded ? html` · <strong>${t.excluded}</strong>` : ''}</p>`}
+            : html`<p>${policyName}${customer.dunningExcluded ? html` · <strong>${t.excluded}</strong>` : ''}${customer.isBusiness ? html` · ${t.businessCustomer}` : ''}</p>`}
         </section>
         <section class="card"><h2>${t.invoices}</h2>
           <table><thead><tr><th>${t.invoice}</th><th>${t.dueDate}</th><th class="num">${t.balance}</th><th>${t.status}</th><th>${t.level}</th><th></th></tr></thead>
@@ -121,11 +122,11 @@ export async function customerPolicyAction(c: Context<AdminEnv>, deps: WebDeps) 
   const form = await c.req.parseBody();
   const policyId = form.policy ? Number(form.policy) : null;
   if (policyId !== null && !(await listPolicies(deps.sql)).some((p) => p.id === policyId)) return customerPage(c, deps, { ok: false, text: `${t.refused}: policy: not found` });
-  const excluded = form.excluded === 'on';
-  await setCustomerPolicy(deps.sql, customer.id, policyId, excluded);
+  const after = { policyId, excluded: form.excluded === 'on', isBusiness: form.isBusiness === 'on' };
+  await setCustomerPolicy(deps.sql, customer.id, after);
   await writeAudit(deps.sql, {
     userId: c.get('user').id, action: 'customer.policy', entity: `customer:${customer.ref}`,
-    before: { policyId: customer.policyId, excluded: customer.dunningExcluded }, after: { policyId, excluded },
+    before: { policyId: customer.policyId, excluded: customer.dunningExcluded, isBusiness: customer.isBusiness }, after,
   });
   await wakeWorkflows(deps, await openInvoiceIdsOfCustomer(deps.sql, customer.id), 'steps');
   return customerPage(c, deps, { ok: true, text: t.done });

@@ -14,6 +14,8 @@ import { applyImportAction, importPage, importProgress, importRecordPage, upload
 import { myTemplatesPage } from './my-templates-page.js';
 import { outboxMessageHtml, outboxPage } from './outbox-page.js';
 import { addStepAction, policiesPage, policyAction, policyPage, stepAction } from './policies-page.js';
+import { savePolicyChargesAction, saveReferenceRateAction } from './policy-charges.js';
+import { lateChargeNoteFile } from './invoice-charges.js';
 import { PreviewStore } from './preview-store.js';
 import { documentDownload, runLettersPdf, runLettersZip, runPage, runProgress, runsPage, startRun } from './runs-page.js';
 import { sepaFile, sepaOutcome, sepaPage, sepaPreview, sepaRunPage, startSepaRun } from './sepa-page.js';
@@ -88,6 +90,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/invoices', (c) => followUpPage(c, deps));
   app.get('/invoices/:number', (c) => invoicePage(c, deps));
   app.post('/invoices/:number/:action', (c) => invoiceAction(c, deps));
+  app.get('/late-charge-notes/:id{[0-9]+}', (c) => lateChargeNoteFile(c, deps));
   app.get('/customers/:ref', (c) => customerPage(c, deps));
   app.post('/customers/:ref/:action{pause|resume}', (c) => customerPauseAction(c, deps));
   app.post('/customers/:ref/mandate', (c) => customerMandateAction(c, deps));
@@ -145,6 +148,8 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.post('/settings/policies', (c) => policyAction(c, deps));
   app.get('/settings/policies/:id{[0-9]+}', (c) => policyPage(c, deps));
   app.post('/settings/policies/:id{[0-9]+}/steps', (c) => addStepAction(c, deps));
+  app.post('/settings/policies/:id{[0-9]+}/charges', (c) => savePolicyChargesAction(c, deps));
+  app.post('/settings/reference-rates', (c) => saveReferenceRateAction(c, deps));
   app.post('/settings/policies/:id{[0-9]+}/:action{default|delete|rename}', (c) => policyAction(c, deps));
   app.post('/settings/steps/:id{[0-9]+}', (c) => stepAction(c, deps));
   app.post('/settings/steps/:id{[0-9]+}/:action{up|down|delete}', (c) => stepAction(c, deps));

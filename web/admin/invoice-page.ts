@@ -18,6 +18,7 @@ import { liveDunningState } from '../dunning-state.js';
 import { langOf, messages } from '../i18n.js';
 import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '../invoice-actions.js';
 import type { AdminEnv } from './index.js';
+import { issueLateChargeNote, lateChargesCard } from './invoice-charges.js';
 import { DISPUTE_ACTIONS, disputeAction, disputeCard, type DisputeAction } from './invoice-disputes.js';
 import { flashOf, layout, type Flash } from './layout.js';
 
@@ -57,7 +58,10 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const money = (cents: number) => formatMoney(cents, inv.currency, lang);
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
   const csrf = c.get('user').csrfToken;
-  const disputes = await disputeCard(deps, inv, { csrf, today, lang, t, userName: c.get('user').name });
+  const [disputes, charges] = await Promise.all([
+    disputeCard(deps, inv, { csrf, today, lang, t, userName: c.get('user').name }),
+    lateChargesCard(deps, inv, { csrf, today, lang, t }),
+  ]);
   const action = (path: string, label: string, fields: unknown = '') =>
     html`<form method="post" action="/invoices/${inv.number}/${path}" class="action">
       <input type="hidden" name="_csrf" value="${csrf}">${fields}<button type="submit">${label}</button></form>`;
@@ -101,7 +105,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
             : ''}
         </section>
       </div>
-      ${disputes}
+      <div class="grid2">${disputes}${charges}</div>
       <div class="grid2">
         <section class="card"><h2>${t.timeline}</h2>
           ${timeline.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table><tbody>${timeline.map(
@@ -143,7 +147,9 @@ export async function invoiceAction(c: Context<AdminEnv>, deps: WebDeps) {
   const name = c.req.param('action')!;
   const outcome = isDisputeAction(name)
     ? await disputeAction(name, inv, deps, actor, Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)])))
-    : await perform(name, inv, deps, actor, text);
+    : name === 'late-charges'
+      ? await issueLateChargeNote(deps, inv, localDate(Date.now(), (await getSettings(deps.sql)).timezone), actor)
+      : await perform(name, inv, deps, actor, text);
   return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${outcome.text}` });
 }
 

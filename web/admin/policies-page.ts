@@ -13,6 +13,7 @@ import { langOf, messages, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
 import { SPECIAL_PURPOSES } from '../../db/queries/templates.js';
+import { policyChargesCard, referenceRatesCard } from './policy-charges.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
 
@@ -44,6 +45,7 @@ export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const csrf = c.get('user').csrfToken;
   const policies = await listPolicies(deps.sql);
   const defaultId = policies.find((p) => p.isDefault)?.id;
+  const rates = await referenceRatesCard(deps, csrf, lang, t);
   return c.html(
     layout({
       title: t.policies, lang, t, user: c.get('user'),
@@ -65,7 +67,8 @@ export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
       </form>
       <section class="card" id="special-templates"><h2>${t.templates}</h2><p class="muted">${t.specialTemplatesHelp}</p>
         <ul>${SPECIAL_PURPOSES.map((purpose) => html`<li><a href="/settings/templates/${purpose}/email/fr">${t.specialTemplates[purpose]}</a></li>`)}</ul>
-      </section>`,
+      </section>
+      ${rates}`,
     }),
   );
 }
@@ -119,6 +122,7 @@ export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
   if (!policy) return c.notFound();
   const steps = await stepsOfPolicy(deps.sql, policyId);
   const csrf = c.get('user').csrfToken;
+  const charges = await policyChargesCard(deps, policyId, csrf, t);
   return c.html(
     layout({
       title: policy.name, lang, t, user: c.get('user'),
@@ -140,7 +144,8 @@ export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
         <input type="hidden" name="_csrf" value="${csrf}">
         <h2>${t.rename}</h2><label>${t.name}<input name="name" value="${policy.name}" required maxlength="80"></label>
         <div><button type="submit">${t.save}</button></div>
-      </form>`,
+      </form>
+      ${charges}`,
     }),
   );
 }
