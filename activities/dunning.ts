@@ -20,6 +20,8 @@ export interface DunningFacts {
   steps: StepRule[];
   settings: SendSettings;
   progress: Progress;
+  /** Due levels join the customer's statement instead of going out alone. */
+  statementMode: boolean;
 }
 
 export function createDunningActivities({ sql }: { sql: Sql }) {
@@ -41,6 +43,7 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
         dueDate: inv.referenceDueDate,
         steps: steps.map((s) => ({ level: s.level, name: s.name, delayDays: s.delayDays, isFinal: s.isFinal })),
         settings: { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country },
+        statementMode: inv.statementMode,
         progress: {
           level: last?.level ?? 0,
           lastDate: last ? localDate(last.sentAt.getTime(), settings.timezone) : null,

@@ -4,6 +4,7 @@ import { createBulkRunActivities } from './bulk-runs.js';
 import { createSepaActivities } from './sepa-runs.js';
 import { createDunningActivities } from './dunning.js';
 import { createLateChargeActivities } from './late-charge-notes.js';
+import { createStatementActivities } from './statements.js';
 import type { Mailer } from './mail/mailer.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { createReminderActivities } from './reminders.js';
@@ -27,5 +28,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createBulkRunActivities(deps),
     ...createSepaActivities(deps),
     ...createLateChargeActivities(deps),
+    ...createStatementActivities(deps),
   };
 }

@@ -42,7 +42,7 @@ export async function createWorker(options: {
       connection: options.connection,
       namespace: options.namespace,
       taskQueue: emailTaskQueue(options.taskQueue),
-      activities: { performReminder: activities.performReminder },
+      activities: { performReminder: activities.performReminder, sendStatement: activities.sendStatement },
       ...(options.sendsPerSecond ? { maxTaskQueueActivitiesPerSecond: options.sendsPerSecond } : {}),
     }),
   ]);

@@ -6,3 +6,4 @@ export const sepaRunWorkflowId = (runId: number) => `sepa-run-${runId}`;
 /** The task queue reminders are sent from: its rate limit is the e-mail provider's ceiling. */
 export const emailTaskQueue = (taskQueue: string) => `${taskQueue}-send`;
 export const lateChargeNoteWorkflowId = (invoiceId: number, asOf: string) => `late-charges-${invoiceId}-${asOf}`;
+export const statementWorkflowId = (statementId: number) => `statement-${statementId}`;

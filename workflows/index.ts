@@ -2,3 +2,4 @@ export { invoiceDunning } from './invoice-dunning.js';
 export { bulkRun } from './bulk-run.js';
 export { sepaRun } from './sepa-run.js';
 export { lateChargeNote } from './late-charge-note.js';
+export { customerStatement } from './customer-statement.js';

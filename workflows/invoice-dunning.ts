@@ -18,6 +18,7 @@ import {
   resumeUpdate,
   sendNowUpdate,
   stateQuery,
+  statementOutcomeSignal,
   stepsChangedSignal,
   type DunningState,
   type DunningStatus,
@@ -106,6 +107,10 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     wake();
   });
   setHandler(stepsChangedSignal, wake);
+  setHandler(statementOutcomeSignal, ({ status, reason }) => {
+    if (status === 'failed') state.blockedReason = reason;
+    wake();
+  });
   setHandler(
     pauseUpdate,
     async ({ reason, actor }) => {
@@ -183,6 +188,11 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     }
 
     const due = facts.dueDate ? stepDue(facts.steps, facts.dueDate, facts.progress, facts.settings, Date.now()) : null;
+    if (!hold && !state.blockedReason && due?.reached && facts.statementMode) {
+      // The customer's statement sends it with the day's other reminders; until then the level waits in it.
+      await acts.joinCustomerStatement({ invoiceId, level: due.reached.level });
+      continue;
+    }
     if (!hold && !state.blockedReason && due?.reached) {
       const outcome = await sends.performReminder({ invoiceId, level: due.reached.level, actor: 'system', note: null, at: Date.now() });
       if (outcome.status === 'failed') state.blockedReason = outcome.reason;

@@ -54,3 +54,14 @@ export const pauseUpdate = defineUpdate<DunningState, [PauseRequest]>('pause');
 export const resumeUpdate = defineUpdate<DunningState, [{ actor: string }]>('resume');
 export const sendNowUpdate = defineUpdate<ReminderOutcome, [SendNowRequest]>('sendNow');
 export const stateQuery = defineQuery<DunningState>('state');
+
+/** What became of an invoice's level in its customer's statement. */
+export interface StatementOutcome {
+  level: number;
+  status: 'sent' | 'skipped' | 'failed';
+  reason: string | null;
+}
+/** The statement the invoice waited in was sent (or could not be): the invoice reloads its level. */
+export const statementOutcomeSignal = defineSignal<[StatementOutcome]>('statementOutcome');
+/** Another invoice of the customer joined the gathering statement. */
+export const statementJoinedSignal = defineSignal('statementJoined');

@@ -55,6 +55,9 @@ export interface InvoiceFactsRow {
   collectionPending: boolean;
   disputed: boolean;
   promise: PendingPromise | null;
+  inStatement: boolean;
+  /** The customer's policy sends the day's reminders as one statement. */
+  statementMode: boolean;
   /** A direct debit returned since the last reminder: the next one goes out at once, with its own text. */
   debitReturn: { reason: string; at: string } | null;
 }
@@ -72,6 +75,7 @@ export function dunnableFacts(inv: InvoiceFactsRow, minimumBalanceCents: number)
     collectionPending: inv.collectionPending,
     disputed: inv.disputed,
     promise: inv.promise,
+    inStatement: inv.inStatement,
   };
 }
 
@@ -95,7 +99,9 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
            (select json_build_object('reason', s.reason, 'at', s.settled_at) from sepa_run_items s
               where s.invoice_id = i.id and s.outcome = 'rejected'
                 and s.settled_at > coalesce((select max(r.sent_at) from reminders r where r.invoice_id = i.id and r.status = 'sent'), '-infinity')
-              order by s.settled_at desc limit 1) as "debitReturn"
+              order by s.settled_at desc limit 1) as "debitReturn",
+           exists (select 1 from statement_items si where si.invoice_id = i.id and si.outcome = 'pending') as "inStatement",
+           coalesce((select p.statement_mode from policies p where p.id = coalesce(c.policy_id, (select id from policies where is_default))), false) as "statementMode"
     from invoices i join customers c on c.id = i.customer_id
     where i.id = ${invoiceId}`;
   return row;

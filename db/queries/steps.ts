@@ -148,3 +148,13 @@ export async function deleteStep(sql: Sql, step: FollowUpStep): Promise<void> {
 export async function setCustomerPolicy(sql: Sql, customerId: number, p: { policyId: number | null; excluded: boolean; isBusiness: boolean }): Promise<void> {
   await sql`update customers set policy_id = ${p.policyId}, dunning_excluded = ${p.excluded}, is_business = ${p.isBusiness}, updated_at = now() where id = ${customerId}`;
 }
+
+/** How a policy sends: one statement per customer and day, or a reminder per invoice. */
+export async function statementModeOf(sql: Sql, policyId: number): Promise<boolean> {
+  const [row] = await sql<{ statementMode: boolean }[]>`select statement_mode as "statementMode" from policies where id = ${policyId}`;
+  return row?.statementMode ?? false;
+}
+
+export async function setStatementMode(sql: Sql, policyId: number, on: boolean): Promise<void> {
+  await sql`update policies set statement_mode = ${on} where id = ${policyId}`;
+}

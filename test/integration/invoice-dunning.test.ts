@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../db/client.js';
 import { closeDispute, openDispute, recordPromise } from '../../db/queries/disputes.js';
 import { recordPayment } from '../../db/queries/payments.js';
+import { createPolicy, defaultPolicyId, setCustomerPolicy, setStatementMode } from '../../db/queries/steps.js';
+import { formatMoney } from '../../activities/format.js';
 import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createResendMailer } from '../../activities/mail/resend-mailer.js';
 import type { Mailer } from '../../activities/mail/mailer.js';
@@ -260,6 +262,44 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       'reminder_sent', 'dispute_opened', 'dispute_closed', 'reminder_sent', 'promise_recorded', 'promise_broken', 'reminder_sent',
     ]);
     expect(await events(kept.id)).toEqual(expect.arrayContaining(['promise_recorded', 'payment_received', 'promise_kept']));
+  });
+
+  it('in statement mode, sends three invoices of one customer due the same day as one e-mail, each at its own level, each advancing once', async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const policy = await createPolicy(sql, `Statements ${taskQueue}`, (await defaultPolicyId(sql))!);
+    await setStatementMode(sql, policy, true);
+    const customerId = await makeCustomer(sql, { emails: ['compta@groupe.example'] });
+    await setCustomerPolicy(sql, customerId, { policyId: policy, excluded: false, isBusiness: true });
+    const today = await serverToday();
+    // Entering late, each gets the one level it has reached: 3, 2 and 1, all due now.
+    const invoices = [
+      await makeInvoice(sql, customerId, { number: `ST-${taskQueue}-A`, dueDate: addDays(today, -40), totalCents: 100_000 }),
+      await makeInvoice(sql, customerId, { number: `ST-${taskQueue}-B`, dueDate: addDays(today, -20), totalCents: 20_000 }),
+      await makeInvoice(sql, customerId, { number: `ST-${taskQueue}-C`, dueDate: addDays(today, -3), totalCents: 3_000 }),
+    ];
+    const other = await makeInvoice(sql, await makeCustomer(sql), { dueDate: addDays(today, -3), totalCents: 5_000 });
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    await worker.runUntil(async () => {
+      const handles = await Promise.all([...invoices, other].map((inv) => startDunning(inv, taskQueue)));
+      await env.sleep('1 hour');
+      for (const handle of handles) await waitFor(async () => (await handle.query(stateQuery)).hold === null);
+      expect(await Promise.all(handles.map(async (h) => (await h.query(stateQuery)).level))).toEqual([3, 2, 1, 1]);
+      await env.sleep('2 days');
+      for (const handle of handles) await handle.terminate('test done');
+    });
+    const mails = await sql<{ subject: string; html: string; mail_to: string[] }[]>`
+      select subject, html, mail_to from outbox where mail_to = ${['compta@groupe.example']}`;
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe(`Relevé de vos factures impayées : ${formatMoney(123_000, 'EUR', 'fr').replace(/\s/g, ' ')}`);
+    for (const [inv, level] of [[invoices[0]!, 'Relance 3'], [invoices[1]!, 'Relance 2'], [invoices[2]!, 'Relance 1']] as const) {
+      expect(mails[0]!.html).toMatch(new RegExp(`<td>${inv.number}</td>.*?<td>${level}</td>`, 's'));
+    }
+    for (const [inv, level] of [[invoices[0]!, 3], [invoices[1]!, 2], [invoices[2]!, 1]] as const) {
+      expect((await sentReminders(inv.id)).map((r) => [r.level, r.status])).toEqual([[level, 'sent']]);
+    }
+    // The other customer's invoice went out on its own, as before.
+    expect((await sentReminders(other.id)).map((r) => r.level)).toEqual([1]);
+    expect(await sql`select status from statements where customer_id = ${customerId}`).toEqual([{ status: 'sent' }]);
   });
 
   it('applies edited steps from the next step on once told, without touching what was sent', async () => {

@@ -14,7 +14,7 @@ import { applyImportAction, importPage, importProgress, importRecordPage, upload
 import { myTemplatesPage } from './my-templates-page.js';
 import { outboxMessageHtml, outboxPage } from './outbox-page.js';
 import { addStepAction, policiesPage, policyAction, policyPage, stepAction } from './policies-page.js';
-import { savePolicyChargesAction, saveReferenceRateAction } from './policy-charges.js';
+import { savePolicyChargesAction, savePolicySendingAction, saveReferenceRateAction } from './policy-options.js';
 import { lateChargeNoteFile } from './invoice-charges.js';
 import { PreviewStore } from './preview-store.js';
 import { documentDownload, runLettersPdf, runLettersZip, runPage, runProgress, runsPage, startRun } from './runs-page.js';
@@ -149,6 +149,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/settings/policies/:id{[0-9]+}', (c) => policyPage(c, deps));
   app.post('/settings/policies/:id{[0-9]+}/steps', (c) => addStepAction(c, deps));
   app.post('/settings/policies/:id{[0-9]+}/charges', (c) => savePolicyChargesAction(c, deps));
+  app.post('/settings/policies/:id{[0-9]+}/sending', (c) => savePolicySendingAction(c, deps));
   app.post('/settings/reference-rates', (c) => saveReferenceRateAction(c, deps));
   app.post('/settings/policies/:id{[0-9]+}/:action{default|delete|rename}', (c) => policyAction(c, deps));
   app.post('/settings/steps/:id{[0-9]+}', (c) => stepAction(c, deps));

@@ -13,7 +13,7 @@ import { langOf, messages, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
 import { SPECIAL_PURPOSES } from '../../db/queries/templates.js';
-import { policyChargesCard, referenceRatesCard } from './policy-charges.js';
+import { policyChargesCard, policySendingCard, referenceRatesCard } from './policy-options.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
 
@@ -122,7 +122,7 @@ export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
   if (!policy) return c.notFound();
   const steps = await stepsOfPolicy(deps.sql, policyId);
   const csrf = c.get('user').csrfToken;
-  const charges = await policyChargesCard(deps, policyId, csrf, t);
+  const [sending, charges] = await Promise.all([policySendingCard(deps, policyId, csrf, t), policyChargesCard(deps, policyId, csrf, t)]);
   return c.html(
     layout({
       title: policy.name, lang, t, user: c.get('user'),
@@ -145,6 +145,7 @@ export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
         <h2>${t.rename}</h2><label>${t.name}<input name="name" value="${policy.name}" required maxlength="80"></label>
         <div><button type="submit">${t.save}</button></div>
       </form>
+      ${sending}
       ${charges}`,
     }),
   );

@@ -3,7 +3,8 @@ import { promiseState, type PendingPromise } from './promise.js';
 
 /** Why an invoice is not chased right now, or null when it may be. */
 export type DunningHold =
-  | 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'disputed' | 'promised' | 'letter_to_print' | 'collection_pending' | 'below_minimum';
+  | 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'disputed' | 'promised' | 'letter_to_print' | 'collection_pending'
+  | 'in_statement' | 'below_minimum';
 
 export interface DunnableFacts {
   status: 'open' | 'paid' | 'cancelled';
@@ -19,6 +20,8 @@ export interface DunnableFacts {
   /** A dispute is open: nothing is sent until finance closes it. */
   disputed: boolean;
   promise: PendingPromise | null;
+  /** Its due level waits in the customer's statement, which sends it. */
+  inStatement: boolean;
 }
 
 /** `today` is the company's calendar date, which a promise to pay is judged by. */
@@ -32,6 +35,7 @@ export function dunningHold(f: DunnableFacts, today: IsoDate): DunningHold | nul
   if (f.promise && promiseState(f.promise, f.balanceCents, today) === 'waiting') return 'promised';
   if (f.letterToPrint) return 'letter_to_print';
   if (f.collectionPending) return 'collection_pending';
+  if (f.inStatement) return 'in_statement';
   if (f.balanceCents < f.minimumBalanceCents) return 'below_minimum';
   return null;
 }

@@ -5,6 +5,7 @@ import { formatDate, formatRate } from '../../activities/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { chargesPolicyOf, referenceRates, saveChargesPolicy, saveReferenceRate } from '../../db/queries/late-charges.js';
 import { getSettings } from '../../db/queries/settings.js';
+import { setStatementMode, statementModeOf } from '../../db/queries/steps.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
@@ -34,6 +35,29 @@ const rateForm = z.object({
     return Math.round(Number(clean) * 100);
   }),
 });
+
+/** How the policy's reminders go out: one per invoice, or the customer's day gathered in one statement. */
+export async function policySendingCard(deps: WebDeps, policyId: number, csrf: string, t: Messages) {
+  const statementMode = await statementModeOf(deps.sql, policyId);
+  return html`<form method="post" action="/settings/policies/${policyId}/sending" class="card form-grid" id="sending">
+    <input type="hidden" name="_csrf" value="${csrf}">
+    <h2>${t.sending}</h2>
+    <label class="inline"><input type="checkbox" name="statementMode" ${statementMode ? 'checked' : ''}> ${t.statementMode}</label>
+    <p class="muted">${t.statementModeHelp}</p>
+    <div><button type="submit">${t.save}</button></div>
+  </form>`;
+}
+
+export async function savePolicySendingAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const policyId = Number(c.req.param('id'));
+  const form = await c.req.parseBody();
+  const after = { statementMode: form.statementMode === 'on' };
+  const before = { statementMode: await statementModeOf(deps.sql, policyId) };
+  await setStatementMode(deps.sql, policyId, after.statementMode);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.sending', entity: `policy:${policyId}`, before, after });
+  return policyPage(c, deps, { ok: true, text: t.done }, policyId);
+}
 
 /** The late-charges card of a policy page: the interest rule and the recovery indemnity. */
 export async function policyChargesCard(deps: WebDeps, policyId: number, csrf: string, t: Messages) {

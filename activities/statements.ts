@@ -1,0 +1,151 @@
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { Sql } from '../db/client.js';
+import { insertEvent } from '../db/queries/events.js';
+import { dunnableFacts, invoiceFacts, noteReminderSent, type InvoiceFactsRow } from '../db/queries/invoices.js';
+import { claimReminder, markReminderFailed, markReminderSent } from '../db/queries/reminders.js';
+import { getSettings } from '../db/queries/settings.js';
+import { closeStatement, finishStatement, joinStatement, settleStatementItem } from '../db/queries/statements.js';
+import { stepsOfPolicy, type FollowUpStep } from '../db/queries/steps.js';
+import { specialTemplateFor } from '../db/queries/templates.js';
+import type { StatementOutcome } from '../workflows/messages.js';
+import { statementJoinedSignal } from '../workflows/messages.js';
+import { dunningHold } from '../workflows/schedule/dunnable.js';
+import { daysLate } from '../workflows/schedule/row-colour.js';
+import { localDate } from '../workflows/schedule/zoned-time.js';
+import { statementWorkflowId } from '../workflows/ids.js';
+import { formatDate, formatMoney } from './format.js';
+import { loadMergeFields } from './load-merge-fields.js';
+import { EmailRejectedError, type Mailer } from './mail/mailer.js';
+import { renderEmail } from './render.js';
+
+interface Claimed {
+  invoice: InvoiceFactsRow;
+  step: FollowUpStep;
+  reminderId: number;
+  idempotencyKey: string;
+}
+
+export function createStatementActivities({ sql, mailer, temporal, defaultFrom }: { sql: Sql; mailer: Mailer; temporal: Client; defaultFrom: string }) {
+  return {
+    /**
+     * Puts the invoice's due level in its customer's statement and wakes (or starts) the statement's
+     * workflow, which waits for the other invoices of the day before sending.
+     */
+    async joinCustomerStatement(input: { invoiceId: number; level: number }): Promise<number> {
+      const statementId = await joinStatement(sql, input.invoiceId, input.level);
+      await temporal.workflow.signalWithStart('customerStatement', {
+        workflowId: statementWorkflowId(statementId),
+        taskQueue: Context.current().info.taskQueue,
+        args: [{ statementId }],
+        signal: statementJoinedSignal,
+        signalArgs: [],
+      });
+      return statementId;
+    },
+
+    /**
+     * Sends the statement once: every invoice still dunnable gets its reminder claimed at its own
+     * level, one e-mail lists them all with the total (the provider's idempotency key is the
+     * statement's), and each reminder is recorded as sent. Returns what became of each invoice.
+     */
+    async sendStatement(input: { statementId: number; at: number }): Promise<{ invoiceId: number; outcome: StatementOutcome }[]> {
+      const { statementId } = input;
+      const statement = await closeStatement(sql, statementId);
+      const settings = await getSettings(sql);
+      const today = localDate(input.at, settings.timezone);
+      const outcomes: { invoiceId: number; outcome: StatementOutcome }[] = [];
+      const stored = () => statement.items.map((i) => ({ invoiceId: i.invoiceId, outcome: { level: i.level, status: i.outcome as StatementOutcome['status'], reason: i.reason } }));
+      // A retry after the statement was settled reports what was recorded.
+      if (statement.status === 'sent' || statement.status === 'failed') return stored();
+      const settle = async (invoiceId: number, outcome: StatementOutcome) => {
+        await settleStatementItem(sql, statementId, invoiceId, outcome.status, outcome.reason);
+        outcomes.push({ invoiceId, outcome });
+      };
+
+      const claimed: Claimed[] = [];
+      for (const item of statement.items) {
+        if (item.outcome !== 'pending') continue;
+        const invoice = await invoiceFacts(sql, item.invoiceId);
+        const step = invoice?.policyId ? (await stepsOfPolicy(sql, invoice.policyId)).find((s) => s.level === item.level) : undefined;
+        // Waiting in this very statement is not a reason to hold it.
+        const hold = invoice && dunningHold({ ...dunnableFacts(invoice, settings.minimumBalanceCents), inStatement: false }, today);
+        if (!invoice || !step || hold) {
+          await settle(item.invoiceId, { level: item.level, status: 'skipped', reason: hold ?? `no step at level ${item.level}` });
+          continue;
+        }
+        const claim = await claimReminder(sql, {
+          invoiceId: invoice.id, level: item.level, stepId: step.id, stepName: step.name, channel: 'email', attachPdf: false,
+          runId: null, actor: 'system', note: null, nextPlannedOn: null,
+        });
+        claimed.push({ invoice, step, reminderId: claim.id, idempotencyKey: claim.idempotencyKey });
+      }
+      if (claimed.length === 0) {
+        await finishStatement(sql, statementId, { status: 'sent', subject: null, reason: 'nothing left to send' });
+        return outcomes;
+      }
+
+      const first = claimed[0]!;
+      const { fields, customer } = await loadMergeFields(sql, { invoice: first.invoice, settings, level: first.step.level, step: first.step, today });
+      const fail = async (reason: string) => {
+        await sql.begin(async (tx) => {
+          const t = tx as unknown as Sql;
+          for (const c of claimed) {
+            await markReminderFailed(t, { id: c.reminderId, reason, recipients: customer.emails });
+            await insertEvent(t, {
+              invoiceId: c.invoice.id, kind: 'reminder_failed', level: c.step.level, actor: 'system', occurredAt: input.at,
+              message: `${c.step.name} could not be sent in the customer statement: ${reason}`, dedupeKey: `${c.idempotencyKey}-failed`,
+            });
+            await settleStatementItem(t, statementId, c.invoice.id, 'failed', reason);
+          }
+          await finishStatement(t, statementId, { status: 'failed', subject: null, reason });
+        });
+        return [...outcomes, ...claimed.map((c) => ({ invoiceId: c.invoice.id, outcome: { level: c.step.level, status: 'failed' as const, reason } }))];
+      };
+      if (customer.emails.length === 0) return fail('no e-mail address for this customer');
+      const template = await specialTemplateFor(sql, 'statement', 'email', customer.language);
+      if (!template) return fail('no statement template');
+
+      const lang = customer.language;
+      const currency = first.invoice.currency;
+      const balance = (i: InvoiceFactsRow) => i.totalCents - i.paidCents;
+      fields.statementLines = claimed.map((c) => ({
+        number: c.invoice.number,
+        dueDate: formatDate(c.invoice.referenceDueDate ?? c.invoice.issueDate, lang),
+        balance: formatMoney(balance(c.invoice), c.invoice.currency, lang),
+        daysLate: daysLate(c.invoice.referenceDueDate ?? c.invoice.issueDate, today),
+        levelName: c.step.name,
+      }));
+      fields.statementCount = claimed.length;
+      fields.statementTotal = formatMoney(claimed.filter((c) => c.invoice.currency === currency).reduce((s, c) => s + balance(c.invoice), 0), currency, lang);
+      const email = renderEmail(template, fields);
+
+      let providerMessageId: string;
+      try {
+        ({ providerMessageId } = await mailer.send({
+          from: settings.mailFrom ?? defaultFrom, to: customer.emails, subject: email.subject, html: email.html, attachments: [],
+          idempotencyKey: `relance-statement-${statementId}`,
+        }));
+      } catch (err) {
+        if (err instanceof EmailRejectedError) return fail(err.message);
+        throw err;
+      }
+
+      await sql.begin(async (tx) => {
+        const t = tx as unknown as Sql;
+        for (const c of claimed) {
+          const at = await markReminderSent(t, { id: c.reminderId, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
+          await tx`update reminders set statement_id = ${statementId} where id = ${c.reminderId}`;
+          await noteReminderSent(t, c.invoice.id, c.step.level, at);
+          await insertEvent(t, {
+            invoiceId: c.invoice.id, kind: 'reminder_sent', level: c.step.level, actor: 'system', occurredAt: input.at, dedupeKey: `${c.idempotencyKey}-sent`,
+            message: `${c.step.name} sent by e-mail to ${customer.emails.join(', ')} in a statement of ${claimed.length} invoices`,
+          });
+          await settleStatementItem(t, statementId, c.invoice.id, 'sent', null);
+        }
+        await finishStatement(t, statementId, { status: 'sent', subject: email.subject, reason: null });
+      });
+      return [...outcomes, ...claimed.map((c) => ({ invoiceId: c.invoice.id, outcome: { level: c.step.level, status: 'sent' as const, reason: null } }))];
+    },
+  };
+}
