@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/client.js';
 import { settlePromise } from '../db/queries/disputes.js';
+import { approvalsOf } from '../db/queries/review.js';
 import { insertEvent, type FollowUpEvent } from '../db/queries/events.js';
 import { dunnableFacts, invoiceFacts, setInvoicePaused } from '../db/queries/invoices.js';
 import { lastSentReminder } from '../db/queries/reminders.js';
@@ -22,6 +23,8 @@ export interface DunningFacts {
   progress: Progress;
   /** Due levels join the customer's statement instead of going out alone. */
   statementMode: boolean;
+  /** Under a policy that needs approval, the levels finance approved or held in a review pass. */
+  approval: { approved: number[]; held: number[] } | null;
 }
 
 export function createDunningActivities({ sql }: { sql: Sql }) {
@@ -44,6 +47,7 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
         steps: steps.map((s) => ({ level: s.level, name: s.name, delayDays: s.delayDays, isFinal: s.isFinal })),
         settings: { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country },
         statementMode: inv.statementMode,
+        approval: inv.needsApproval ? await approvalsOf(sql, invoiceId) : null,
         progress: {
           level: last?.level ?? 0,
           lastDate: last ? localDate(last.sentAt.getTime(), settings.timezone) : null,

@@ -5,6 +5,7 @@ import { createSepaActivities } from './sepa-runs.js';
 import { createDunningActivities } from './dunning.js';
 import { createLateChargeActivities } from './late-charge-notes.js';
 import { createStatementActivities } from './statements.js';
+import { createReviewActivities } from './review-passes.js';
 import type { Mailer } from './mail/mailer.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { createReminderActivities } from './reminders.js';
@@ -29,5 +30,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createSepaActivities(deps),
     ...createLateChargeActivities(deps),
     ...createStatementActivities(deps),
+    ...createReviewActivities(deps),
   };
 }

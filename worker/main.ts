@@ -10,6 +10,8 @@ import { createStripeConnect } from '../activities/stripe/stripe-client.js';
 import { createLogger } from './logger.js';
 import { createWorker } from './create-worker.js';
 import { connectWorker } from './temporal-connection.js';
+import { getSettings } from '../db/queries/settings.js';
+import { ensureReviewSchedule, REVIEW_SCHEDULE_ID } from './review-schedule.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,6 +38,9 @@ async function main(): Promise<void> {
   log.info({ taskQueue: config.temporal.taskQueue, mail: mailer.kind }, 'worker started');
   // SIGINT/SIGTERM make the SDK drain and stop the worker; then the connections close, in that order.
   const running = worker.run();
+  ensureReviewSchedule(client, config.temporal.taskQueue, await getSettings(sql))
+    .then(() => log.info({ scheduleId: REVIEW_SCHEDULE_ID }, 'daily review pass scheduled'))
+    .catch((err) => log.error({ err }, 'could not schedule the daily review pass'));
   ensureDunningWorkflows(client, config.temporal.taskQueue, await openInvoiceRefs(sql), { eager: true })
     .then(() => log.info('every open invoice has its dunning workflow'))
     .catch((err) => log.error({ err }, 'could not check the dunning workflows'));

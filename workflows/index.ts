@@ -3,3 +3,4 @@ export { bulkRun } from './bulk-run.js';
 export { sepaRun } from './sepa-run.js';
 export { lateChargeNote } from './late-charge-note.js';
 export { customerStatement } from './customer-statement.js';
+export { dailyReviewPass } from './daily-review-pass.js';

@@ -188,6 +188,16 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     }
 
     const due = facts.dueDate ? stepDue(facts.steps, facts.dueDate, facts.progress, facts.settings, Date.now()) : null;
+    const reachedLevel = due?.reached?.level;
+    if (!hold && !state.blockedReason && reachedLevel !== undefined && facts.approval && !facts.approval.approved.includes(reachedLevel)) {
+      // The policy waits for finance's review: approving the day's pass (or releasing this invoice) wakes it.
+      state.status = 'held';
+      state.hold = facts.approval.held.includes(reachedLevel) ? 'held_in_review' : 'awaiting_approval';
+      state.next = null;
+      publish();
+      await waitForMessage();
+      continue;
+    }
     if (!hold && !state.blockedReason && due?.reached && facts.statementMode) {
       // The customer's statement sends it with the day's other reminders; until then the level waits in it.
       await acts.joinCustomerStatement({ invoiceId, level: due.reached.level });

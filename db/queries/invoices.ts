@@ -58,6 +58,8 @@ export interface InvoiceFactsRow {
   inStatement: boolean;
   /** The customer's policy sends the day's reminders as one statement. */
   statementMode: boolean;
+  /** The customer's policy waits for the day's review to be approved. */
+  needsApproval: boolean;
   /** A direct debit returned since the last reminder: the next one goes out at once, with its own text. */
   debitReturn: { reason: string; at: string } | null;
 }
@@ -83,7 +85,7 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
   const [row] = await sql<InvoiceFactsRow[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
            i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
-           coalesce(c.policy_id, (select id from policies where is_default)) as "policyId",
+           pol.id as "policyId",
            i.issue_date as "issueDate", i.currency,
            coalesce(
              (select due_date from (
@@ -101,8 +103,9 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
                 and s.settled_at > coalesce((select max(r.sent_at) from reminders r where r.invoice_id = i.id and r.status = 'sent'), '-infinity')
               order by s.settled_at desc limit 1) as "debitReturn",
            exists (select 1 from statement_items si where si.invoice_id = i.id and si.outcome = 'pending') as "inStatement",
-           coalesce((select p.statement_mode from policies p where p.id = coalesce(c.policy_id, (select id from policies where is_default))), false) as "statementMode"
+           coalesce(pol.statement_mode, false) as "statementMode", coalesce(pol.needs_approval, false) as "needsApproval"
     from invoices i join customers c on c.id = i.customer_id
+    left join policies pol on pol.id = coalesce(c.policy_id, (select id from policies where is_default))
     where i.id = ${invoiceId}`;
   return row;
 }

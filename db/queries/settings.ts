@@ -11,13 +11,15 @@ export interface CompanySettings {
   country: string;
   dueSoonDays: number;
   minimumBalanceCents: number;
+  /** When the daily review pass lists the day's reminders (before the send hour). */
+  reviewHour: number;
 }
 
 export async function getSettings(sql: Sql): Promise<CompanySettings> {
   const [row] = await sql<CompanySettings[]>`
     select company_name as "companyName", company_address as "companyAddress", company_email as "companyEmail",
            company_phone as "companyPhone", mail_from as "mailFrom", timezone, send_hour as "sendHour",
-           country, due_soon_days as "dueSoonDays", minimum_balance_cents as "minimumBalanceCents"
+           country, due_soon_days as "dueSoonDays", minimum_balance_cents as "minimumBalanceCents", review_hour as "reviewHour"
     from settings where id = 1`;
   if (!row) throw new Error('The settings row is missing: run the migrations');
   return row;
@@ -27,7 +29,7 @@ export async function updateSettings(sql: Sql, v: CompanySettings): Promise<void
   await sql`update settings set company_name = ${v.companyName}, company_address = ${v.companyAddress},
     company_email = ${v.companyEmail}, company_phone = ${v.companyPhone}, mail_from = ${v.mailFrom},
     timezone = ${v.timezone}, send_hour = ${v.sendHour}, country = ${v.country}, due_soon_days = ${v.dueSoonDays},
-    minimum_balance_cents = ${v.minimumBalanceCents}, updated_at = now() where id = 1`;
+    minimum_balance_cents = ${v.minimumBalanceCents}, review_hour = ${v.reviewHour}, updated_at = now() where id = 1`;
 }
 
 export interface SepaCreditorSettings {

@@ -149,12 +149,17 @@ export async function setCustomerPolicy(sql: Sql, customerId: number, p: { polic
   await sql`update customers set policy_id = ${p.policyId}, dunning_excluded = ${p.excluded}, is_business = ${p.isBusiness}, updated_at = now() where id = ${customerId}`;
 }
 
-/** How a policy sends: one statement per customer and day, or a reminder per invoice. */
-export async function statementModeOf(sql: Sql, policyId: number): Promise<boolean> {
-  const [row] = await sql<{ statementMode: boolean }[]>`select statement_mode as "statementMode" from policies where id = ${policyId}`;
-  return row?.statementMode ?? false;
+/** How a policy sends: one statement per customer and day or a reminder per invoice; on its own or after the day's review. */
+export interface SendingOptions {
+  statementMode: boolean;
+  needsApproval: boolean;
 }
 
-export async function setStatementMode(sql: Sql, policyId: number, on: boolean): Promise<void> {
-  await sql`update policies set statement_mode = ${on} where id = ${policyId}`;
+export async function sendingOptionsOf(sql: Sql, policyId: number): Promise<SendingOptions> {
+  const [row] = await sql<SendingOptions[]>`select statement_mode as "statementMode", needs_approval as "needsApproval" from policies where id = ${policyId}`;
+  return row ?? { statementMode: false, needsApproval: false };
+}
+
+export async function setSendingOptions(sql: Sql, policyId: number, o: SendingOptions): Promise<void> {
+  await sql`update policies set statement_mode = ${o.statementMode}, needs_approval = ${o.needsApproval} where id = ${policyId}`;
 }

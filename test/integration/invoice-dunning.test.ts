@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../db/client.js';
 import { closeDispute, openDispute, recordPromise } from '../../db/queries/disputes.js';
 import { recordPayment } from '../../db/queries/payments.js';
-import { createPolicy, defaultPolicyId, setCustomerPolicy, setStatementMode } from '../../db/queries/steps.js';
+import { createPolicy, defaultPolicyId, setCustomerPolicy, setSendingOptions } from '../../db/queries/steps.js';
 import { formatMoney } from '../../activities/format.js';
 import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createResendMailer } from '../../activities/mail/resend-mailer.js';
@@ -267,7 +267,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
   it('in statement mode, sends three invoices of one customer due the same day as one e-mail, each at its own level, each advancing once', async () => {
     const taskQueue = `q${++taskQueueSeq}`;
     const policy = await createPolicy(sql, `Statements ${taskQueue}`, (await defaultPolicyId(sql))!);
-    await setStatementMode(sql, policy, true);
+    await setSendingOptions(sql, policy, { statementMode: true, needsApproval: false });
     const customerId = await makeCustomer(sql, { emails: ['compta@groupe.example'] });
     await setCustomerPolicy(sql, customerId, { policyId: policy, excluded: false, isBusiness: true });
     const today = await serverToday();

@@ -14,6 +14,7 @@ import { bulkRunWorkflowId } from '../../workflows/ids.js';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server.js';
 import { ensureDunningWorkflows } from '../../web/dunning-client.js';
 import { childEnvironment } from '../../worker/config.js';
+import { REVIEW_SCHEDULE_ID } from '../../worker/review-schedule.js';
 import { freshDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/ports.js';
 import { startResendServer } from '../helpers/resend-server.js';
@@ -127,3 +128,15 @@ it('a worker killed with SIGKILL in the middle of a 500-invoice bulk run sends e
   expect((await mergePdfs(letterFiles.map((l) => l.content))).pages).toBe(letterFiles.reduce((n, l) => n + l.pages, 0));
   await resend.close();
 }, 400_000);
+
+it('schedules the daily review pass in Temporal at the review hour, and a triggered pass lists the day', async () => {
+  startWorker();
+  const client = new Client({ connection: server.connection });
+  const schedule = client.schedule.getHandle(REVIEW_SCHEDULE_ID);
+  const description = await vi.waitFor(() => schedule.describe(), { timeout: 30_000, interval: 500 });
+  expect(description.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7, step: 1 }] });
+  expect(description.spec.timezone).toBe('Europe/Paris');
+  expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyReviewPass', taskQueue: 'crash' });
+  await schedule.trigger();
+  await vi.waitFor(async () => expect(await db.sql`select 1 from review_passes`).toHaveLength(1), { timeout: 30_000, interval: 500 });
+});

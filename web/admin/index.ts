@@ -16,6 +16,7 @@ import { outboxMessageHtml, outboxPage } from './outbox-page.js';
 import { addStepAction, policiesPage, policyAction, policyPage, stepAction } from './policies-page.js';
 import { savePolicyChargesAction, savePolicySendingAction, saveReferenceRateAction } from './policy-options.js';
 import { lateChargeNoteFile } from './invoice-charges.js';
+import { approveReviewAction, holdReviewItemAction, reviewPage } from './review-page.js';
 import { PreviewStore } from './preview-store.js';
 import { documentDownload, runLettersPdf, runLettersZip, runPage, runProgress, runsPage, startRun } from './runs-page.js';
 import { sepaFile, sepaOutcome, sepaPage, sepaPreview, sepaRunPage, startSepaRun } from './sepa-page.js';
@@ -91,6 +92,9 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/invoices/:number', (c) => invoicePage(c, deps));
   app.post('/invoices/:number/:action', (c) => invoiceAction(c, deps));
   app.get('/late-charge-notes/:id{[0-9]+}', (c) => lateChargeNoteFile(c, deps));
+  app.get('/review', (c) => reviewPage(c, deps));
+  app.post('/review/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}/approve', (c) => approveReviewAction(c, deps));
+  app.post('/review/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}/hold', (c) => holdReviewItemAction(c, deps));
   app.get('/customers/:ref', (c) => customerPage(c, deps));
   app.post('/customers/:ref/:action{pause|resume}', (c) => customerPauseAction(c, deps));
   app.post('/customers/:ref/mandate', (c) => customerMandateAction(c, deps));

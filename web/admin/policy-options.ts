@@ -5,7 +5,9 @@ import { formatDate, formatRate } from '../../activities/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { chargesPolicyOf, referenceRates, saveChargesPolicy, saveReferenceRate } from '../../db/queries/late-charges.js';
 import { getSettings } from '../../db/queries/settings.js';
-import { setStatementMode, statementModeOf } from '../../db/queries/steps.js';
+import { openInvoiceIdsOfPolicy } from '../../db/queries/invoices.js';
+import { sendingOptionsOf, setSendingOptions } from '../../db/queries/steps.js';
+import { wakeWorkflows } from '../wake-workflows.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
@@ -38,12 +40,14 @@ const rateForm = z.object({
 
 /** How the policy's reminders go out: one per invoice, or the customer's day gathered in one statement. */
 export async function policySendingCard(deps: WebDeps, policyId: number, csrf: string, t: Messages) {
-  const statementMode = await statementModeOf(deps.sql, policyId);
+  const options = await sendingOptionsOf(deps.sql, policyId);
   return html`<form method="post" action="/settings/policies/${policyId}/sending" class="card form-grid" id="sending">
     <input type="hidden" name="_csrf" value="${csrf}">
     <h2>${t.sending}</h2>
-    <label class="inline"><input type="checkbox" name="statementMode" ${statementMode ? 'checked' : ''}> ${t.statementMode}</label>
+    <label class="inline"><input type="checkbox" name="statementMode" ${options.statementMode ? 'checked' : ''}> ${t.statementMode}</label>
     <p class="muted">${t.statementModeHelp}</p>
+    <label class="inline"><input type="checkbox" name="needsApproval" ${options.needsApproval ? 'checked' : ''}> ${t.needsApproval}</label>
+    <p class="muted">${t.needsApprovalHelp}</p>
     <div><button type="submit">${t.save}</button></div>
   </form>`;
 }
@@ -52,9 +56,11 @@ export async function savePolicySendingAction(c: Context<AdminEnv>, deps: WebDep
   const t = messages(langOf(c));
   const policyId = Number(c.req.param('id'));
   const form = await c.req.parseBody();
-  const after = { statementMode: form.statementMode === 'on' };
-  const before = { statementMode: await statementModeOf(deps.sql, policyId) };
-  await setStatementMode(deps.sql, policyId, after.statementMode);
+  const after = { statementMode: form.statementMode === 'on', needsApproval: form.needsApproval === 'on' };
+  const before = await sendingOptionsOf(deps.sql, policyId);
+  await setSendingOptions(deps.sql, policyId, after);
+  // Invoices held for approval go once it is no longer needed.
+  if (before.needsApproval && !after.needsApproval) await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, policyId));
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.sending', entity: `policy:${policyId}`, before, after });
   return policyPage(c, deps, { ok: true, text: t.done }, policyId);
 }

@@ -16,6 +16,7 @@ import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
 import { stripeSettingsCard } from './stripe-settings.js';
+import { ensureReviewSchedule } from '../../worker/review-schedule.js';
 
 const settingsForm = z.object({
   companyName: z.string().trim().min(1, 'required').max(200),
@@ -27,6 +28,7 @@ const settingsForm = z.object({
   sendHour: z.coerce.number().int('a whole hour').min(0).max(23),
   country: z.enum(supportedHolidayCountries as [string, ...string[]], 'a country whose public holidays are known'),
   dueSoonDays: z.coerce.number().int('whole days').min(0).max(90),
+  reviewHour: z.coerce.number().int('a whole hour').min(0, 'an hour from 0 to 23').max(23, 'an hour from 0 to 23'),
   minimumBalance: z.string().transform((v, ctx) => {
     const cents = centsOf(v || '0');
     if (cents === undefined) ctx.addIssue({ code: 'custom', message: 'an amount such as 15.00' });
@@ -70,6 +72,7 @@ export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
           (cc) => html`<option ${value('country', s.country) === cc ? 'selected' : ''}>${cc}</option>`,
         )}</select></label>
         ${field('dueSoonDays', t.dueSoonDays, s.dueSoonDays, html`type="number" min="0" max="90" required`)}
+        ${field('reviewHour', t.reviewHour, s.reviewHour, html`type="number" min="0" max="23" required`)}
         ${field('minimumBalance', t.minimumBalance, (s.minimumBalanceCents / 100).toFixed(2), html`inputmode="decimal"`)}
         <p class="muted">${t.minimumBalanceHelp(formatMoney(s.minimumBalanceCents, 'EUR', lang))}</p>
         <div><button type="submit" class="primary">${t.save}</button></div>
@@ -104,6 +107,9 @@ export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {
     return previous;
   });
   // The clock, the calendar and the threshold decide every workflow's next step.
+  if (before.timezone !== after.timezone || before.reviewHour !== after.reviewHour) {
+    await ensureReviewSchedule(deps.temporal, deps.taskQueue, after);
+  }
   if (before.timezone !== after.timezone || before.sendHour !== after.sendHour || before.country !== after.country || before.minimumBalanceCents !== after.minimumBalanceCents) {
     await wakeWorkflows(deps, (await openInvoiceRefs(deps.sql)).map((r) => r.id), 'steps');
   }

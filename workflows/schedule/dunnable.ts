@@ -4,7 +4,9 @@ import { promiseState, type PendingPromise } from './promise.js';
 /** Why an invoice is not chased right now, or null when it may be. */
 export type DunningHold =
   | 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'disputed' | 'promised' | 'letter_to_print' | 'collection_pending'
-  | 'in_statement' | 'below_minimum';
+  | 'in_statement' | 'below_minimum'
+  /** The level is due but its policy waits for the day's review: not approved yet, or held back. */
+  | 'awaiting_approval' | 'held_in_review';
 
 export interface DunnableFacts {
   status: 'open' | 'paid' | 'cancelled';
