@@ -20,6 +20,8 @@ export interface ActivityDeps {
   /** Bulk runs ask invoice workflows through it. */
   temporal: Client;
   stripe: StripeConnect;
+  /** The admin site's address, which pay links point to. */
+  publicUrl: string;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -2,16 +2,26 @@ import type { Sql } from '../db/client.js';
 import { customerById, type Customer } from '../db/queries/customers.js';
 import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../db/queries/invoices.js';
 import { lateChargesOf } from '../db/queries/late-charges.js';
+import { getStripeKeys, payLinkSecret } from '../db/queries/stripe.js';
+import { payLink } from './pay-link.js';
 import type { CompanySettings } from '../db/queries/settings.js';
 import { buildMergeFields, type MergeFields } from './merge-fields.js';
 
 /** The merge fields of one invoice at one step, as a reminder sent today would see them. */
 export async function loadMergeFields(
   sql: Sql,
-  input: { invoice: InvoiceFactsRow; settings: CompanySettings; level: number; step: { name: string; feeCents: number | null }; today: string; language?: 'fr' | 'en' },
+  input: {
+    invoice: InvoiceFactsRow; settings: CompanySettings; level: number; step: { name: string; feeCents: number | null }; today: string; language?: 'fr' | 'en';
+    /** Where pay links point; with Stripe configured, the reminder carries one. */
+    publicUrl?: string;
+  },
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
-  const [stored, charges] = await Promise.all([customerById(sql, invoice.customerId).then((c) => c!), lateChargesOf(sql, invoice.id, today)]);
+  const [stored, charges, stripe] = await Promise.all([
+    customerById(sql, invoice.customerId).then((c) => c!),
+    lateChargesOf(sql, invoice.id, today),
+    getStripeKeys(sql),
+  ]);
   const customer = input.language ? { ...stored, language: input.language } : stored;
   const fields = buildMergeFields({
     settings, customer, today, level: input.level,
@@ -21,6 +31,7 @@ export async function loadMergeFields(
     overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),
     returnReason: invoice.debitReturn?.reason,
     charges: charges && !charges.none ? charges : undefined,
+    payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'invoice', invoice.id) : '',
   });
   return { fields, customer };
 }

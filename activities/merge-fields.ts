@@ -23,6 +23,10 @@ export interface MergeFields {
   statementLines: StatementLine[];
   statementCount: number;
   statementTotal: string;
+  /** A link to pay online (Stripe Checkout), or empty when Stripe is not configured. */
+  payLink: string;
+  /** The customer's language, for the words the layout adds around the template. */
+  language: 'fr' | 'en';
   /** Statutory late charges accrued today under the policy; empty strings when it charges none. */
   lateCharges: { interest: string; indemnity: string; total: string; rate: string };
 }
@@ -45,7 +49,7 @@ export const MERGE_FIELD_NAMES = [
   'overdueCount', 'totalOverdue', 'returnReason',
   'statementLines', 'statementLines.number', 'statementLines.dueDate', 'statementLines.balance', 'statementLines.daysLate', 'statementLines.levelName',
   'statementCount', 'statementTotal',
-  'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate',
+  'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate', 'payLink',
 ] as const;
 
 export function buildMergeFields(input: {
@@ -59,6 +63,7 @@ export function buildMergeFields(input: {
   today: string;
   returnReason?: string;
   charges?: { interestCents: number; indemnityCents: number; rateBp: number | null };
+  payLink?: string;
 }): MergeFields {
   const lang = input.customer.language;
   const { invoice, customer, settings } = input;
@@ -97,6 +102,8 @@ export function buildMergeFields(input: {
     overdueCount: input.overdue.length,
     totalOverdue: money(sameCurrency.reduce((s, o) => s + o.balanceCents, 0)),
     returnReason: input.returnReason ?? '',
+    payLink: input.payLink ?? '',
+    language: lang === 'en' ? 'en' : 'fr',
     lateCharges: input.charges
       ? {
           interest: money(input.charges.interestCents),

@@ -39,11 +39,12 @@ export interface ReminderDeps {
   mailer: Mailer;
   pdf: PdfRenderer;
   defaultFrom: string;
+  publicUrl: string;
 }
 
 const hasPostalAddress = (c: Customer) => Boolean(c.addressLine1.trim() && c.city.trim());
 
-export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: ReminderDeps) {
+export function createReminderActivities({ sql, mailer, pdf, defaultFrom, publicUrl }: ReminderDeps) {
   /**
    * The letter and the stamped invoice copy as one PDF: rendered at once from the invoice's data, or
    * the letter followed by the billing system's own PDF, stamped, when it sent one.
@@ -104,7 +105,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom }: Remi
       }
       if (claim.status === 'prepared') return { status: 'prepared', level, reminderId: claim.id };
 
-      const { fields, customer } = await loadMergeFields(sql, { invoice: inv, settings, level, step, today });
+      const { fields, customer } = await loadMergeFields(sql, { invoice: inv, settings, level, step, today, publicUrl });
       const texts = await textsOf(step.id, inv.debitReturn !== null, customer.language, input.actor);
       const fail = async (reason: string): Promise<ReminderOutcome> => {
         await sql.begin(async (tx) => {

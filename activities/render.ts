@@ -26,8 +26,12 @@ export function renderEmail(template: { subject: string; body: string }, fields:
   const subject = compile(template.subject, false)(fields).replace(/\s+/g, ' ').trim();
   const body = compile(template.body, true)(fields);
   const footer = [fields.company.name, fields.company.address, fields.company.email, fields.company.phone].filter(Boolean).join(' · ');
-  return { subject, html: compile(EMAIL_LAYOUT, true)({ ...fields, footer, body: new hb.SafeString(body) }) };
+  const pay = fields.payLink ? { url: fields.payLink, label: PAY_LABEL[fields.language] } : null;
+  return { subject, html: compile(EMAIL_LAYOUT, true)({ ...fields, footer, pay, body: new hb.SafeString(body) }) };
 }
+
+// Every e-mail with a pay link shows it as a button, whatever its template says.
+const PAY_LABEL = { fr: 'Payer en ligne', en: 'Pay online' };
 
 const EMAIL_LAYOUT = `<!doctype html>
 <html><head><meta charset="utf-8"><title>{{invoice.number}}</title></head>
@@ -35,6 +39,7 @@ const EMAIL_LAYOUT = `<!doctype html>
 <table role="presentation" width="100%" style="max-width:640px;margin:0 auto;background:#ffffff;border-radius:6px">
 <tr><td style="padding:20px 28px;border-bottom:3px solid #1e3a8a;font-size:18px;font-weight:bold">{{company.name}}</td></tr>
 <tr><td style="padding:24px 28px;font-size:14px;line-height:1.55">{{body}}</td></tr>
+{{#if pay}}<tr><td style="padding:0 28px 24px"><a href="{{pay.url}}" style="display:inline-block;background:#1e3a8a;color:#ffffff;padding:10px 18px;border-radius:5px;text-decoration:none;font-weight:bold">{{pay.label}}</a></td></tr>{{/if}}
 <tr><td style="padding:16px 28px;border-top:1px solid #e5e7eb;font-size:12px;color:#6b7280">{{footer}}</td></tr>
 </table></body></html>`;
 

@@ -17,7 +17,9 @@ import { statementWorkflowId } from '../workflows/ids.js';
 import { formatDate, formatMoney } from './format.js';
 import { loadMergeFields } from './load-merge-fields.js';
 import { EmailRejectedError, type Mailer } from './mail/mailer.js';
+import { payLink } from './pay-link.js';
 import { renderEmail } from './render.js';
+import { payLinkSecret } from '../db/queries/stripe.js';
 
 interface Claimed {
   invoice: InvoiceFactsRow;
@@ -26,7 +28,8 @@ interface Claimed {
   idempotencyKey: string;
 }
 
-export function createStatementActivities({ sql, mailer, temporal, defaultFrom }: { sql: Sql; mailer: Mailer; temporal: Client; defaultFrom: string }) {
+export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temporal: Client; defaultFrom: string; publicUrl: string }) {
+  const { sql, mailer, temporal, defaultFrom } = deps;
   return {
     /**
      * Puts the invoice's due level in its customer's statement and wakes (or starts) the statement's
@@ -86,7 +89,9 @@ export function createStatementActivities({ sql, mailer, temporal, defaultFrom }
       }
 
       const first = claimed[0]!;
-      const { fields, customer } = await loadMergeFields(sql, { invoice: first.invoice, settings, level: first.step.level, step: first.step, today });
+      const { fields, customer } = await loadMergeFields(sql, { invoice: first.invoice, settings, level: first.step.level, step: first.step, today, publicUrl: deps.publicUrl });
+      // A statement's link opens the customer's open invoices, each payable on its own.
+      if (fields.payLink) fields.payLink = payLink(deps.publicUrl, await payLinkSecret(sql), 'customer', statement.customerId);
       const fail = async (reason: string) => {
         await sql.begin(async (tx) => {
           const t = tx as unknown as Sql;

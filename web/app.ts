@@ -9,6 +9,7 @@ import { createAdmin } from './admin/index.js';
 import { createApi } from './api/index.js';
 import { createResendWebhooks } from './webhooks/resend.js';
 import { createStripeWebhooks } from './webhooks/stripe.js';
+import { createPayRoutes } from './pay/pay-routes.js';
 import type { WebDeps } from './deps.js';
 
 const htmxFile = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
@@ -42,6 +43,7 @@ export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unkno
   app.route('/api/v1', createApi(deps));
   app.route('/webhooks', createResendWebhooks(deps));
   app.route('/webhooks', createStripeWebhooks(deps));
+  app.route('/pay', createPayRoutes(deps));
   app.route('/', createAdmin(deps));
   app.onError((err, c) => {
     if (err instanceof HTTPException) {

@@ -10,4 +10,6 @@ export interface WebDeps {
   temporalUiUrl: string;
   namespace: string;
   stripe: StripeConnect;
+  /** The site's own address, as customers and links see it. */
+  publicUrl: string;
 }

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { sql, mailer, pdf, temporal: client, defaultFrom: config.mail.from, stripe: createStripeConnect(config.stripe.apiUrl) },
+    deps: { sql, mailer, pdf, temporal: client, defaultFrom: config.mail.from, stripe: createStripeConnect(config.stripe.apiUrl), publicUrl: config.web.publicUrl },
     workflowBundle: config.temporal.workflowBundle ? { codePath: config.temporal.workflowBundle } : undefined,
     tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
     sendsPerSecond: config.mail.sendsPerSecond,

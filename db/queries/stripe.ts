@@ -15,6 +15,13 @@ export async function getStripeKeys(sql: Sql): Promise<StripeKeys> {
   return row!;
 }
 
+/** The secret pay links are signed with. */
+export async function payLinkSecret(sql: Sql): Promise<string> {
+  const [row] = await sql<{ secret: string | null }[]>`select pay_link_secret as secret from settings where id = 1`;
+  if (!row?.secret) throw new Error('The pay link secret is missing: run the migrations and start Relance once');
+  return row.secret;
+}
+
 export async function saveStripeKeys(sql: Sql, k: StripeKeys): Promise<void> {
   await sql`update settings set stripe_secret_key = ${k.secretKey}, stripe_publishable_key = ${k.publishableKey},
     stripe_webhook_secret = ${k.webhookSecret}, updated_at = now() where id = 1`;
@@ -78,7 +85,8 @@ export async function recordPaymentIntent(sql: Sql, runId: number, invoiceId: nu
 export type StripeOutcome =
   | { kind: 'payment_succeeded'; paymentIntentId: string; amountCents: number; currency: string; paidOn: string }
   | { kind: 'payment_failed'; paymentIntentId: string; reason: string }
-  | { kind: 'mandate'; setupIntentId: string; mandateId: string };
+  | { kind: 'mandate'; setupIntentId: string; mandateId: string }
+  | { kind: 'checkout_paid'; invoiceId: number; externalId: string; amountCents: number; currency: string; paidOn: string };
 
 /**
  * Applies one Stripe event once: the event id is claimed in the same transaction as its effect,
@@ -97,6 +105,13 @@ export async function applyStripeEvent(
     if (outcome.kind === 'mandate') {
       await tx`update stripe_customers set mandate_id = ${outcome.mandateId} where setup_intent_id = ${outcome.setupIntentId}`;
       return { duplicate: false, invoiceIds: [] };
+    }
+    if (outcome.kind === 'checkout_paid') {
+      await applyPayment(t, {
+        invoiceId: outcome.invoiceId, amountCents: outcome.amountCents, currency: outcome.currency, paidOn: outcome.paidOn,
+        method: 'stripe', source: 'stripe_webhook', externalId: outcome.externalId, actor: 'stripe',
+      });
+      return { duplicate: false, invoiceIds: [outcome.invoiceId] };
     }
     const [item] = await tx<{ runId: number; invoiceId: number }[]>`
       update sepa_run_items set outcome = ${outcome.kind === 'payment_succeeded' ? 'collected' : 'rejected'},

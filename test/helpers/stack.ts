@@ -34,7 +34,7 @@ export async function startStack(taskQueue: string, options: { publicUrl?: strin
   const client = options.timeSkippingClient ? env.client : new Client({ connection: env.connection });
   const worker = await createWorker({
     connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle: bundle, tuning: options.tuning,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: client, stripe: testStripeConnect() },
+    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: client, stripe: testStripeConnect(), publicUrl: options.publicUrl ?? ORIGIN },
   });
   const running = worker.run();
   const app = testApp(db.sql, client, taskQueue, options.publicUrl ? { publicUrl: options.publicUrl } : {});

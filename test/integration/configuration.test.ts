@@ -149,7 +149,7 @@ describe('steps editor', () => {
 
   it('refuses to delete a step in use, with a message that says why', async () => {
     const invoice = await db.sql<{ id: number }[]>`select id from invoices where number = 'F-CFG'`;
-    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>', pdf });
+    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>', pdf, publicUrl: ORIGIN });
     expect(await reminders.performReminder({ invoiceId: invoice[0]!.id, level: 1, actor: 'system', note: null, at: Date.now() })).toMatchObject({ status: 'sent' });
     const [first] = await steps();
     const res = await post(`/settings/steps/${first!.id}/delete`, {});
@@ -214,7 +214,7 @@ describe('template editor', () => {
     expect(mine.status).toBe(200);
     const financeEmail = (await db.sql<{ email: string }[]>`select email from users where role = 'finance'`)[0]!.email;
     const [invoice] = await db.sql<{ id: number }[]>`select id from invoices where number = 'F-CFG'`;
-    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>', pdf });
+    const reminders = createReminderActivities({ sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'R <r@test.example>', pdf, publicUrl: ORIGIN });
     await reminders.performReminder({ invoiceId: invoice!.id, level: 2, actor: financeEmail, note: null, at: Date.now() });
     const outbox = await get('/outbox', finance);
     expect(outbox.body).toContain('Mon relevé F-CFG');

@@ -53,7 +53,7 @@ function newWorker(mailer: Mailer, taskQueue: string, tuning: { maxCachedWorkflo
     namespace: 'default',
     taskQueue,
     workflowBundle: bundle,
-    deps: { sql, mailer, defaultFrom: 'Relance <relance@test.example>', pdf, temporal: env.client, stripe: testStripeConnect() },
+    deps: { sql, mailer, defaultFrom: 'Relance <relance@test.example>', pdf, temporal: env.client, stripe: testStripeConnect(), publicUrl: 'http://relance.test' },
     tuning,
   });
 }

@@ -7,6 +7,7 @@ import { markLettersPrinted } from '../../db/queries/reminders.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { testApp } from '../helpers/stack.js';
+import { ORIGIN } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
@@ -26,7 +27,7 @@ beforeAll(async () => {
   [db, resend] = await Promise.all([freshDatabase(), startResendServer()]);
   // The PDF upload never reaches Temporal: a client that is never connected will do.
   app = testApp(db.sql, new Client(), 'letters', { apiToken: TOKEN });
-  reminders = createReminderActivities({ sql: db.sql, mailer: createResendMailer({ apiKey: resend.apiKey, baseUrl: resend.baseUrl }), pdf, defaultFrom: 'R <r@test.example>' });
+  reminders = createReminderActivities({ sql: db.sql, mailer: createResendMailer({ apiKey: resend.apiKey, baseUrl: resend.baseUrl }), pdf, defaultFrom: 'R <r@test.example>', publicUrl: ORIGIN });
 });
 afterAll(async () => {
   await pdf.close();

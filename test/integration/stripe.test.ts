@@ -5,7 +5,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { saveMandate } from '../../db/queries/mandates.js';
 import { saveSepaCreditor } from '../../db/queries/settings.js';
-import { getStripeKeys, stripeLinkOf } from '../../db/queries/stripe.js';
+import { getStripeKeys, saveStripeKeys, stripeLinkOf } from '../../db/queries/stripe.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { addBusinessDays } from '../../workflows/schedule/business-days.js';
@@ -161,4 +161,42 @@ it('collects Stripe customers off-session in a SEPA run, the others in the file,
   const runPage = await (await app.request(runPath, { headers: { cookie: `${admin.cookie}; relance_lang=en` } })).text();
   expect(runPage).toContain(intentOf('F-STRIPE-2'));
   expect(runPage).toContain('rejected · The account has insufficient funds.');
+});
+
+it('puts a pay link in every reminder once Stripe is configured; paying through its checkout ends the dunning once', async () => {
+  const keys = await getStripeKeys(db.sql);
+  const customer = await makeCustomer(db.sql, { ref: 'C-PAYLINK', emails: ['ap@paylink.example'] });
+  const reminded = async (number: string) => {
+    const invoice = await makeInvoice(db.sql, customer, { number, dueDate: addDays(today, -2), totalCents: 25_000 });
+    await startOrWakeDunning(stack.client, 'stripe', { ...invoice, customerRef: 'C-PAYLINK' });
+    const html = await vi.waitFor(async () => {
+      const [row] = await db.sql<{ html: string }[]>`select html from outbox where subject like ${`%${number}%`}`;
+      expect(row).toBeDefined();
+      return row!.html;
+    }, { timeout: 20_000 });
+    return { invoice, html };
+  };
+  await saveStripeKeys(db.sql, { ...keys, secretKey: null });
+  expect((await reminded('F-NOLINK')).html).not.toContain('/pay/');
+  await saveStripeKeys(db.sql, keys);
+  const { invoice, html } = await reminded('F-PAYLINK');
+  const link = new RegExp(`${ORIGIN}/pay/invoice/${invoice.id}/[\\w-]+`).exec(html)?.[0];
+  expect(link).toBeDefined();
+  expect(html).toContain('Payer en ligne');
+
+  const open = await app.request(link!.slice(ORIGIN.length));
+  expect(open.status).toBe(303);
+  expect(open.headers.get('location')).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+  expect((await app.request(`/pay/invoice/${invoice.id}/forged-token-forged-token-forged`)).status).toBe(404);
+  expect((await app.request(link!.slice(ORIGIN.length).replace(`/invoice/${invoice.id}/`, `/invoice/${invoice.id + 1}/`))).status).toBe(404);
+
+  const completed = {
+    id: 'evt_checkout_1', type: 'checkout.session.completed',
+    data: { object: { id: 'cs_test_1', object: 'checkout.session', payment_status: 'paid', amount_total: 25_000, currency: 'eur', payment_intent: 'pi_checkout_1', metadata: { relance_invoice_id: String(invoice.id) } } },
+  };
+  expect((await deliver(completed)).body).toEqual({ ok: true, duplicate: false });
+  expect((await deliver(completed)).body).toEqual({ ok: true, duplicate: true });
+  expect(await db.sql`select amount_cents, method from payments where invoice_id = ${invoice.id}`).toEqual([{ amount_cents: 25_000, method: 'stripe' }]);
+  expect(await stack.client.workflow.getHandle(dunningWorkflowId(invoice.id)).result()).toMatchObject({ status: 'paid' });
+  expect(await (await app.request(link!.slice(ORIGIN.length))).text()).toContain('La facture F-PAYLINK est réglée');
 });

@@ -6,7 +6,7 @@ import { createReminderActivities } from '../../activities/reminders.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { testApp } from '../helpers/stack.js';
-import { signIn } from '../helpers/admin-session.js';
+import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   app = testApp(db.sql, env.client, 'hooks', { resendWebhookSecret: SECRET });
   const customer = await makeCustomer(db.sql, { name: 'Garage Bounce' });
   const invoice = await makeInvoice(db.sql, customer, { number: 'F-HOOK', dueDate: addDays(localDate(Date.now(), 'Europe/Paris'), -20) });
-  const reminders = createReminderActivities({ sql: db.sql, mailer: createResendMailer({ apiKey: resend.apiKey, baseUrl: resend.baseUrl }), pdf, defaultFrom: 'R <r@test.example>' });
+  const reminders = createReminderActivities({ sql: db.sql, mailer: createResendMailer({ apiKey: resend.apiKey, baseUrl: resend.baseUrl }), pdf, defaultFrom: 'R <r@test.example>', publicUrl: ORIGIN });
   expect(await reminders.performReminder({ invoiceId: invoice.id, level: 1, actor: 'system', note: null, at: Date.now() })).toMatchObject({ status: 'sent' });
   messageId = [...resend.delivered.values()][0]!.id;
 });

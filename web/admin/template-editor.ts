@@ -136,7 +136,7 @@ async function previewFields(deps: WebDeps, step: FollowUpStep | undefined, lang
   const lastLevel = (await lastSentReminder(deps.sql, invoice.id))?.level ?? 0;
   const at = step ?? steps.find((s) => s.level > lastLevel) ?? steps.at(-1);
   if (!at) return undefined;
-  return (await loadMergeFields(deps.sql, { invoice, settings, level: at.level, step: at, today, language })).fields;
+  return (await loadMergeFields(deps.sql, { invoice, settings, level: at.level, step: at, today, language, publicUrl: deps.publicUrl })).fields;
 }
 
 export async function previewAction(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }) {

@@ -20,6 +20,18 @@ function outcomeOf(event: Stripe.Event, timezone: string): StripeOutcome | undef
       const error = event.data.object.last_payment_error;
       return { kind: 'payment_failed', paymentIntentId: event.data.object.id, reason: error?.message ?? error?.code ?? 'the debit failed' };
     }
+    case 'checkout.session.completed':
+    case 'checkout.session.async_payment_succeeded': {
+      // A pay link's checkout: paid now (card), or later for the slower methods (the second event).
+      const session = event.data.object;
+      const invoiceId = Number(session.metadata?.relance_invoice_id);
+      if (session.payment_status !== 'paid' || !invoiceId) return undefined;
+      const intent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
+      return {
+        kind: 'checkout_paid', invoiceId, externalId: intent ?? session.id, amountCents: session.amount_total ?? 0,
+        currency: (session.currency ?? 'eur').toUpperCase(), paidOn: localDate(event.created * 1000, timezone),
+      };
+    }
     case 'setup_intent.succeeded': {
       const { id, mandate } = event.data.object;
       const mandateId = typeof mandate === 'string' ? mandate : mandate?.id;

@@ -1,0 +1,92 @@
+import { Hono, type Context } from 'hono';
+import { html } from 'hono/html';
+import { formatDate, formatMoney } from '../../activities/format.js';
+import { isPayToken, payLink } from '../../activities/pay-link.js';
+import { configuredStripe } from '../../activities/stripe/stripe-client.js';
+import { stripeErrorMessage } from '../../activities/stripe/stripe-errors.js';
+import { customerById, invoicesOfCustomer } from '../../db/queries/customers.js';
+import { invoiceFacts } from '../../db/queries/invoices.js';
+import { getSettings } from '../../db/queries/settings.js';
+import { payLinkSecret, stripeLinkOf } from '../../db/queries/stripe.js';
+import type { WebDeps } from '../deps.js';
+
+const WORDS = {
+  fr: {
+    title: 'Paiement en ligne', paid: (n: string) => `La facture ${n} est réglée : merci.`, unavailable: "Le paiement en ligne n'est pas disponible : merci de régler par virement.",
+    failed: 'Le paiement en ligne est momentanément indisponible', thanks: 'Merci : votre paiement est en cours de confirmation.', open: 'Vos factures à régler', pay: 'Payer', none: 'Aucune facture à régler : merci.',
+    invoice: 'Facture', due: 'Échéance', balance: 'Reste dû',
+  },
+  en: {
+    title: 'Online payment', paid: (n: string) => `Invoice ${n} is paid: thank you.`, unavailable: 'Online payment is not available: please pay by bank transfer.',
+    failed: 'Online payment is unavailable for the moment', thanks: 'Thank you: your payment is being confirmed.', open: 'Your invoices to pay', pay: 'Pay', none: 'Nothing left to pay: thank you.',
+    invoice: 'Invoice', due: 'Due date', balance: 'Balance',
+  },
+};
+type Words = (typeof WORDS)['fr'];
+
+async function page(c: Context, deps: WebDeps, language: string, content: (w: Words) => unknown, status: 200 | 404 | 502 = 200) {
+  const w = WORDS[language === 'en' ? 'en' : 'fr'];
+  const { companyName } = await getSettings(deps.sql);
+  return c.html(
+    html`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+      <title>${w.title} · ${companyName}</title><link rel="stylesheet" href="/static/app.css"></head>
+      <body><main class="pay"><h1>${companyName}</h1><section class="card">${content(w)}</section></main></body></html>`,
+    status,
+  );
+}
+
+/**
+ * The customer's side of a pay link: no account, the signed link is the key. An invoice's link
+ * opens a Stripe Checkout for its balance at that moment; a customer's link lists what is open.
+ */
+export function createPayRoutes(deps: WebDeps) {
+  const app = new Hono();
+
+  app.get('/done', (c) => page(c, deps, c.req.query('lang') ?? 'fr', (w) => html`<p class="notice">${w.thanks}</p>`));
+
+  app.get('/invoice/:id{[0-9]+}/:token', async (c) => {
+    const id = Number(c.req.param('id'));
+    const secret = await payLinkSecret(deps.sql);
+    const invoice = isPayToken(secret, 'invoice', id, c.req.param('token')) ? await invoiceFacts(deps.sql, id) : undefined;
+    if (!invoice) return c.notFound();
+    const customer = (await customerById(deps.sql, invoice.customerId))!;
+    const balance = invoice.totalCents - invoice.paidCents;
+    if (invoice.status !== 'open' || balance <= 0) return page(c, deps, customer.language, (w) => html`<p class="notice">${w.paid(invoice.number)}</p>`);
+    const stripe = await configuredStripe(deps.sql, deps.stripe);
+    if (!stripe) return page(c, deps, customer.language, (w) => html`<p>${w.unavailable}</p>`);
+    const link = await stripeLinkOf(deps.sql, customer.id);
+    try {
+      const session = await stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [{ quantity: 1, price_data: { currency: invoice.currency.toLowerCase(), unit_amount: balance, product_data: { name: `${WORDS[customer.language === 'en' ? 'en' : 'fr'].invoice} ${invoice.number}` } } }],
+        ...(link ? { customer: link.stripeCustomerId } : customer.emails[0] ? { customer_email: customer.emails[0] } : {}),
+        client_reference_id: String(invoice.id),
+        metadata: { relance_invoice_id: String(invoice.id), relance_invoice: invoice.number },
+        payment_intent_data: { metadata: { relance_invoice_id: String(invoice.id), relance_invoice: invoice.number } },
+        locale: customer.language === 'en' ? 'en' : 'fr',
+        success_url: `${deps.publicUrl}/pay/done?lang=${customer.language}`,
+        cancel_url: c.req.url,
+      });
+      return c.redirect(session.url!, 303);
+    } catch (err) {
+      return page(c, deps, customer.language, (w) => html`<p class="error">${w.failed}: ${stripeErrorMessage(err)}</p>`, 502);
+    }
+  });
+
+  app.get('/customer/:id{[0-9]+}/:token', async (c) => {
+    const id = Number(c.req.param('id'));
+    const secret = await payLinkSecret(deps.sql);
+    const customer = isPayToken(secret, 'customer', id, c.req.param('token')) ? await customerById(deps.sql, id) : undefined;
+    if (!customer) return c.notFound();
+    const open = (await invoicesOfCustomer(deps.sql, customer.id)).filter((i) => i.status === 'open' && i.totalCents > i.paidCents).reverse();
+    const lang = customer.language;
+    return page(c, deps, lang, (w) =>
+      open.length === 0
+        ? html`<p class="notice">${w.none}</p>`
+        : html`<h2>${w.open}</h2><table><thead><tr><th>${w.invoice}</th><th>${w.due}</th><th class="num">${w.balance}</th><th></th></tr></thead><tbody>
+          ${open.map((o) => html`<tr><td>${o.number}</td><td>${o.dueDate ? formatDate(o.dueDate, lang) : ''}</td><td class="num">${formatMoney(o.totalCents - o.paidCents, o.currency, lang)}</td>
+            <td><a class="button" href="${payLink(deps.publicUrl, secret, 'invoice', o.id)}">${w.pay}</a></td></tr>`)}</tbody></table>`,
+    );
+  });
+  return app;
+}
