@@ -250,7 +250,7 @@ describe('outbox, settings and users', () => {
 
   it('refuses bad settings naming the field, saves good ones and audits them', async () => {
     const before = await getSettings(db.sql);
-    const form = { companyName: 'Relance Test SA', companyAddress: '1 rue X', companyEmail: 'ar@test.example', companyPhone: '', mailFrom: '', timezone: 'Europe/Paris', sendHour: '8', country: 'FR', dueSoonDays: '5', minimumBalance: '15,00' };
+    const form = { companyName: 'Relance Test SA', companyAddress: '1 rue X', companyEmail: 'ar@test.example', companyPhone: '', mailFrom: '', timezone: 'Europe/Paris', sendHour: '8', country: 'FR', dueSoonDays: '5', minimumBalance: '15,00', reviewHour: '7' };
     const bad = await post('/settings', { ...form, timezone: 'Mars/Olympus', sendHour: '25' });
     expect(bad.body).toContain('timezone: an IANA time zone');
     expect(bad.body).toContain('sendHour:');

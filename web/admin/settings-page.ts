@@ -106,13 +106,16 @@ export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {
     await writeAudit(sql, { userId: c.get('user').id, action: 'settings.update', entity: 'settings', before: previous, after });
     return previous;
   });
-  // The clock, the calendar and the threshold decide every workflow's next step.
+  let scheduleProblem = '';
   if (before.timezone !== after.timezone || before.reviewHour !== after.reviewHour) {
-    await ensureReviewSchedule(deps.temporal, deps.taskQueue, after);
+    // The settings are saved either way; a schedule the cluster refused is said, not hidden.
+    scheduleProblem = await ensureReviewSchedule(deps.temporal, deps.taskQueue, after).then(() => '', (err: Error) => err.message);
   }
+  // The clock, the calendar and the threshold decide every workflow's next step.
   if (before.timezone !== after.timezone || before.sendHour !== after.sendHour || before.country !== after.country || before.minimumBalanceCents !== after.minimumBalanceCents) {
     await wakeWorkflows(deps, (await openInvoiceRefs(deps.sql)).map((r) => r.id), 'steps');
   }
+  if (scheduleProblem) return settingsPage(c, deps, { ok: false, text: `${t.done} reviewHour: ${scheduleProblem}` });
   return settingsPage(c, deps, { ok: true, text: t.done });
 }
 
