@@ -1,23 +1,19 @@
 import type { Sql } from '../db/client.js';
-import type { Customer } from '../db/queries/customers.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { insertEvent } from '../db/queries/events.js';
-import { invoicePdfOf } from '../db/queries/invoice-files.js';
 import { dunnableFacts, invoiceFacts, noteReminderSent } from '../db/queries/invoices.js';
 import { claimReminder, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
-import { specialTemplateFor, templateFor, type Channel, type StoredTemplate } from '../db/queries/templates.js';
+import { specialTemplateFor, templateFor, type Channel } from '../db/queries/templates.js';
 import type { ReminderOutcome } from '../workflows/messages.js';
 import { dunningHold } from '../workflows/schedule/dunnable.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { EmailRejectedError, type Mailer } from './mail/mailer.js';
 import { loadMergeFields } from './load-merge-fields.js';
-import type { MergeFields } from './merge-fields.js';
-import { mergePdfs, pageCount } from './pdf/merge.js';
-import { stampPdf } from './pdf/stamp.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
-import { renderEmail, renderLetter, stampWord } from './render.js';
+import { renderEmail } from './render.js';
+import { createLetterPdfs, hasPostalAddress } from './letter-pdfs.js';
 
 export interface PerformReminderInput {
   invoiceId: number;
@@ -42,24 +38,8 @@ export interface ReminderDeps {
   publicUrl: string;
 }
 
-const hasPostalAddress = (c: Customer) => Boolean(c.addressLine1.trim() && c.city.trim());
-
 export function createReminderActivities({ sql, mailer, pdf, defaultFrom, publicUrl }: ReminderDeps) {
-  /**
-   * The letter and the stamped invoice copy as one PDF: rendered at once from the invoice's data, or
-   * the letter followed by the billing system's own PDF, stamped, when it sent one.
-   */
-  async function letterPdf(invoiceId: number, template: StoredTemplate, isFinal: boolean, customer: Customer, fields: MergeFields) {
-    const stamp = stampWord(isFinal, customer.language);
-    const billing = await invoicePdfOf(sql, invoiceId);
-    if (billing) {
-      const letter = await pdf.render(renderLetter(template, fields, { stamp, language: customer.language, part: 'letter' }));
-      return mergePdfs([letter, await stampPdf(billing, stamp)]);
-    }
-    const content = await pdf.render(renderLetter(template, fields, { stamp, language: customer.language }));
-    return { pdf: content, pages: await pageCount(content) };
-  }
-
+  const { letterPdf, invoiceCopyPdf } = createLetterPdfs({ sql, pdf });
   /**
    * The texts of a reminder: its step's (the user's own version first), or after a returned direct
    * debit the dedicated ones. A letter without its own text uses the e-mail's.
@@ -70,13 +50,6 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     return { email, letter: (await find('letter')) ?? email };
   }
 
-  /** Just the stamped invoice copy, for an e-mail attachment. */
-  async function invoiceCopyPdf(invoiceId: number, isFinal: boolean, customer: Customer, fields: MergeFields): Promise<Uint8Array> {
-    const stamp = stampWord(isFinal, customer.language);
-    const billing = await invoicePdfOf(sql, invoiceId);
-    if (billing) return stampPdf(billing, stamp);
-    return pdf.render(renderLetter({ subject: '', body: '' }, fields, { stamp, language: customer.language, part: 'copy' }));
-  }
 
   return {
     /**

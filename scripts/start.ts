@@ -9,7 +9,7 @@ import { migrate } from '../db/migrate.js';
 import { ensureDefaultPolicy } from '../db/seed/defaults.js';
 import { loadDemoData } from '../db/seed/demo.js';
 import { getSettings } from '../db/queries/settings.js';
-import { childEnvironment, loadConfig, type Config } from '../worker/config.js';
+import { childEnvironment, loadConfig } from '../worker/config.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { ensureTemporalCli } from './temporal-binaries.js';
 import { startDevServer } from './temporal-dev-server.js';
