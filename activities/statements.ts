@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
 import { insertEvent } from '../db/queries/events.js';
 import { dunnableFacts, invoiceFacts, noteReminderSent, type InvoiceFactsRow } from '../db/queries/invoices.js';
-import { claimReminder, markReminderFailed, markReminderSent } from '../db/queries/reminders.js';
+import { saveDocument } from '../db/queries/documents.js';
+import { claimReminder, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { closeStatement, finishStatement, joinStatement, settleStatementItem } from '../db/queries/statements.js';
 import { stepsOfPolicy, type FollowUpStep } from '../db/queries/steps.js';
@@ -17,7 +18,9 @@ import { statementWorkflowId } from '../workflows/ids.js';
 import { formatDate, formatMoney } from './format.js';
 import { loadMergeFields } from './load-merge-fields.js';
 import { EmailRejectedError, type Mailer } from './mail/mailer.js';
+import { createLetterPdfs, hasPostalAddress } from './letter-pdfs.js';
 import { payLink } from './pay-link.js';
+import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { renderEmail } from './render.js';
 import { payLinkSecret } from '../db/queries/stripe.js';
 
@@ -28,8 +31,9 @@ interface Claimed {
   idempotencyKey: string;
 }
 
-export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temporal: Client; defaultFrom: string; publicUrl: string }) {
+export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temporal: Client; defaultFrom: string; publicUrl: string; pdf: PdfRenderer }) {
   const { sql, mailer, temporal, defaultFrom } = deps;
+  const letters = createLetterPdfs(deps);
   return {
     /**
      * Puts the invoice's due level in its customer's statement and wakes (or starts) the statement's
@@ -50,7 +54,8 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
     /**
      * Sends the statement once: every invoice still dunnable gets its reminder claimed at its own
      * level, one e-mail lists them all with the total (the provider's idempotency key is the
-     * statement's), and each reminder is recorded as sent. Returns what became of each invoice.
+     * statement's) and, when a step goes by post, one letter (a cover letter then each invoice's
+     * stamped copy) waits to be printed; each reminder is recorded. Returns what became of each invoice.
      */
     async sendStatement(input: { statementId: number; at: number }): Promise<{ invoiceId: number; outcome: StatementOutcome }[]> {
       const { statementId } = input;
@@ -78,7 +83,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
           continue;
         }
         const claim = await claimReminder(sql, {
-          invoiceId: invoice.id, level: item.level, stepId: step.id, stepName: step.name, channel: 'email', attachPdf: false,
+          invoiceId: invoice.id, level: item.level, stepId: step.id, stepName: step.name, channel: step.channel, attachPdf: false,
           runId: null, actor: 'system', note: null, nextPlannedOn: null,
         });
         claimed.push({ invoice, step, reminderId: claim.id, idempotencyKey: claim.idempotencyKey });
@@ -107,7 +112,11 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
         });
         return [...outcomes, ...claimed.map((c) => ({ invoiceId: c.invoice.id, outcome: { level: c.step.level, status: 'failed' as const, reason } }))];
       };
-      if (customer.emails.length === 0) return fail('no e-mail address for this customer');
+      // The statement goes by each channel its invoices' steps use.
+      const byEmail = claimed.some((c) => c.step.channel !== 'letter');
+      const byLetter = claimed.some((c) => c.step.channel !== 'email');
+      if (byEmail && customer.emails.length === 0) return fail('no e-mail address for this customer');
+      if (byLetter && !hasPostalAddress(customer)) return fail('no postal address for this customer');
       const template = await specialTemplateFor(sql, 'statement', 'email', customer.language);
       if (!template) return fail('no statement template');
 
@@ -124,6 +133,35 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       fields.statementCount = claimed.length;
       fields.statementTotal = formatMoney(claimed.filter((c) => c.invoice.currency === currency).reduce((s, c) => s + balance(c.invoice), 0), currency, lang);
       const email = renderEmail(template, fields);
+      await sql`update reminders set statement_id = ${statementId} where id = any(${claimed.map((c) => c.reminderId)}::bigint[])`;
+
+      if (byLetter) {
+        const letterText = (await specialTemplateFor(sql, 'statement', 'letter', customer.language)) ?? template;
+        const copies = await Promise.all(
+          claimed.map(async (c) => ({
+            invoiceId: c.invoice.id, isFinal: c.step.isFinal,
+            fields: (await loadMergeFields(sql, { invoice: c.invoice, settings, level: c.step.level, step: c.step, today })).fields,
+          })),
+        );
+        const letter = await letters.statementPdf(letterText, customer, fields, copies);
+        // Kept on the first invoice's reminder; printing it counts for every reminder of the statement.
+        await saveDocument(sql, { reminderId: first.reminderId, filename: `statement-${statementId}.pdf`, content: letter.pdf, pages: letter.pages });
+      }
+      if (!byEmail) {
+        await sql.begin(async (tx) => {
+          const t = tx as unknown as Sql;
+          for (const c of claimed) {
+            await markReminderPrepared(t, c.reminderId);
+            await insertEvent(t, {
+              invoiceId: c.invoice.id, kind: 'letter_prepared', level: c.step.level, actor: 'system', occurredAt: input.at, dedupeKey: `${c.idempotencyKey}-prepared`,
+              message: `${c.step.name}: letter ready to print in a statement of ${claimed.length} invoices`,
+            });
+            await settleStatementItem(t, statementId, c.invoice.id, 'sent', null);
+          }
+          await finishStatement(t, statementId, { status: 'sent', subject: email.subject, reason: null });
+        });
+        return [...outcomes, ...claimed.map((c) => ({ invoiceId: c.invoice.id, outcome: { level: c.step.level, status: 'sent' as const, reason: null } }))];
+      }
 
       let providerMessageId: string;
       try {
@@ -140,11 +178,10 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
         const t = tx as unknown as Sql;
         for (const c of claimed) {
           const at = await markReminderSent(t, { id: c.reminderId, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
-          await tx`update reminders set statement_id = ${statementId} where id = ${c.reminderId}`;
           await noteReminderSent(t, c.invoice.id, c.step.level, at);
           await insertEvent(t, {
             invoiceId: c.invoice.id, kind: 'reminder_sent', level: c.step.level, actor: 'system', occurredAt: input.at, dedupeKey: `${c.idempotencyKey}-sent`,
-            message: `${c.step.name} sent by e-mail to ${customer.emails.join(', ')} in a statement of ${claimed.length} invoices`,
+            message: `${c.step.name} sent by e-mail to ${customer.emails.join(', ')}${byLetter ? ', and as a letter,' : ''} in a statement of ${claimed.length} invoices`,
           });
           await settleStatementItem(t, statementId, c.invoice.id, 'sent', null);
         }

@@ -41,6 +41,8 @@ export interface InvoiceLetter {
 
 export async function lettersOfInvoice(sql: Sql, invoiceId: number): Promise<InvoiceLetter[]> {
   return sql<InvoiceLetter[]>`
-    select d.id, d.filename, r.level, r.status from documents d join reminders r on r.id = d.reminder_id
+    select d.id, d.filename, r.level, r.status from reminders r
+    join reminders holder on holder.id = r.id or (r.statement_id is not null and holder.statement_id = r.statement_id)
+    join documents d on d.reminder_id = holder.id
     where r.invoice_id = ${invoiceId} order by r.level`;
 }

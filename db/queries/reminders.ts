@@ -158,7 +158,10 @@ export async function markLettersPrinted(sql: Sql, which: { runId: number } | { 
   return sql.begin(async (tx) => {
     const printed = await tx<{ id: number; invoiceId: number; level: number; stepName: string; sentAt: Date }[]>`
       update reminders set status = 'sent', sent_at = now()
-      where status = 'prepared' and ${'runId' in which ? tx`run_id = ${which.runId}` : tx`id = ${which.reminderId}`}
+      where status = 'prepared' and ${'runId' in which
+        ? tx`run_id = ${which.runId}`
+        : // A statement's letter is one document for all its reminders.
+          tx`(id = ${which.reminderId} or statement_id = (select statement_id from reminders where id = ${which.reminderId}))`}
       returning id, invoice_id as "invoiceId", level, step_name as "stepName", sent_at as "sentAt"`;
     for (const r of printed) {
       await tx`update invoices set last_level = greatest(last_level, ${r.level}), last_reminded_at = ${r.sentAt} where id = ${r.invoiceId}`;

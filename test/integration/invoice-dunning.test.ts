@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../db/client.js';
 import { closeDispute, openDispute, recordPromise } from '../../db/queries/disputes.js';
 import { recordPayment } from '../../db/queries/payments.js';
-import { createPolicy, defaultPolicyId, setCustomerPolicy, setSendingOptions } from '../../db/queries/steps.js';
+import { createPolicy, defaultPolicyId, setCustomerPolicy, setSendingOptions, stepsOfPolicy, updateStep } from '../../db/queries/steps.js';
+import { documentById, lettersOfInvoice } from '../../db/queries/documents.js';
+import { markLettersPrinted } from '../../db/queries/reminders.js';
+import { pdfPages } from '../helpers/pdf-text.js';
 import { formatMoney } from '../../activities/format.js';
 import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createResendMailer } from '../../activities/mail/resend-mailer.js';
@@ -300,6 +303,39 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
     // The other customer's invoice went out on its own, as before.
     expect((await sentReminders(other.id)).map((r) => r.level)).toEqual([1]);
     expect(await sql`select status from statements where customer_id = ${customerId}`).toEqual([{ status: 'sent' }]);
+  });
+
+  it('in statement mode by post, prepares one letter (cover, then each stamped copy) whose printing counts for every invoice', async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const policy = await createPolicy(sql, `Statements by post ${taskQueue}`, (await defaultPolicyId(sql))!);
+    await setSendingOptions(sql, policy, { statementMode: true, needsApproval: false });
+    for (const step of await stepsOfPolicy(sql, policy)) await updateStep(sql, step.id, { ...step, channel: 'letter' });
+    const customerId = await makeCustomer(sql, { emails: [] });
+    await setCustomerPolicy(sql, customerId, { policyId: policy, excluded: false, isBusiness: true });
+    const today = await serverToday();
+    const older = await makeInvoice(sql, customerId, { number: `SP-${taskQueue}-A`, dueDate: addDays(today, -20), totalCents: 40_000 });
+    const newer = await makeInvoice(sql, customerId, { number: `SP-${taskQueue}-B`, dueDate: addDays(today, -3), totalCents: 8_000 });
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    await worker.runUntil(async () => {
+      const handles = await Promise.all([older, newer].map((inv) => startDunning(inv, taskQueue)));
+      await env.sleep('1 hour');
+      for (const handle of handles) await waitFor(async () => (await handle.query(stateQuery)).hold === 'letter_to_print');
+      for (const handle of handles) await handle.terminate('test done');
+    });
+    const reminders = await sql<{ invoiceId: number; level: number; status: string; statementId: number }[]>`
+      select invoice_id as "invoiceId", level, status, statement_id as "statementId" from reminders where invoice_id in (${older.id}, ${newer.id}) order by invoice_id`;
+    expect(reminders.map((r) => [r.level, r.status])).toEqual([[2, 'prepared'], [1, 'prepared']]);
+    expect(reminders[0]!.statementId).toBe(reminders[1]!.statementId);
+    const letters = await lettersOfInvoice(sql, newer.id);
+    expect(letters).toHaveLength(1);
+    const doc = (await documentById(sql, letters[0]!.id))!;
+    const pages = await pdfPages(doc.content);
+    expect(pages).toHaveLength(3);
+    expect(pages[0]).toMatch(new RegExp(`${older.number}.*${newer.number}`, 's'));
+    expect(pages[1]).toContain(older.number);
+    expect(pages[2]).toContain(newer.number);
+    expect((await markLettersPrinted(sql, { reminderId: doc.reminderId! }, 'alice')).sort()).toEqual([older.id, newer.id].sort());
+    expect((await sql`select status from reminders where invoice_id in (${older.id}, ${newer.id})`).map((r) => r.status)).toEqual(['sent', 'sent']);
   });
 
   it('applies edited steps from the next step on once told, without touching what was sent', async () => {
