@@ -21,3 +21,18 @@ export async function signIn(app: App, sql: Sql, role: Role = 'finance') {
   const csrf = /"X-CSRF-Token":"([^"]+)"/.exec(page.replaceAll('&quot;', '"'))![1]!;
   return { cookie, csrf };
 }
+
+/** Pages and form posts as a signed-in user in English, answers as text. */
+export function adminBrowser(app: App, session: { cookie: string; csrf: string }) {
+  return {
+    get: async (path: string) => (await app.request(path, { headers: { cookie: `${session.cookie}; relance_lang=en` } })).text(),
+    async post(path: string, fields: Record<string, string> = {}) {
+      const res = await app.request(path, {
+        method: 'POST',
+        headers: { cookie: `${session.cookie}; relance_lang=en`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': session.csrf },
+        body: new URLSearchParams({ _csrf: session.csrf, ...fields }).toString(),
+      });
+      return (await res.text()).replaceAll('&#39;', "'");
+    },
+  };
+}

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,4 +18,13 @@ export const XSD_DIR = fileURLToPath(new URL('../fixtures/sepa-xsd/', import.met
 export function validateAgainstXsd(xmlPath: string, format: string): { ok: boolean; output: string } {
   const r = spawnSync('xmllint', ['--noout', '--schema', join(XSD_DIR, `${format}.xsd`), xmlPath], { encoding: 'utf8' });
   return { ok: r.status === 0, output: r.stderr };
+}
+
+/** A downloaded SEPA zip: the XML inside it, and xmllint's verdict against the format's XSD. */
+export function sepaFileOfZip(zip: Uint8Array, format: string): { xml: string; verdict: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'relance-sepa-zip-'));
+  writeFileSync(join(dir, 'run.zip'), zip);
+  const xml = firstFileOfZip(join(dir, 'run.zip'));
+  writeFileSync(join(dir, 'run.xml'), xml);
+  return { xml, verdict: validateAgainstXsd(join(dir, 'run.xml'), format).output };
 }

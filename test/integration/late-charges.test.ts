@@ -4,7 +4,7 @@ import { chargesPolicyOf, referenceRates } from '../../db/queries/late-charges.j
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { lateCharges } from '../../workflows/schedule/late-charges.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { adminBrowser, signIn } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { pdfPages } from '../helpers/pdf-text.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -24,15 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const post = async (path: string, fields: Record<string, string>) => {
-  const res = await app.request(path, {
-    method: 'POST',
-    headers: { cookie: `${admin.cookie}; relance_lang=en`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: admin.csrf, ...fields }).toString(),
-  });
-  return (await res.text()).replaceAll('&#39;', "'");
-};
-const get = async (path: string) => (await app.request(path, { headers: { cookie: `${admin.cookie}; relance_lang=en` } })).text();
+const post = (path: string, fields: Record<string, string>) => adminBrowser(app, admin).post(path, fields);
+const get = (path: string) => adminBrowser(app, admin).get(path);
 
 it("sets a policy's late charges and the reference rates, naming bad fields and changing nothing then", async () => {
   const bad = await post(`/settings/policies/${policyId}/charges`, { interestRule: 'usury', interestRate: '250', indemnity: 'on' });

@@ -5,7 +5,7 @@ import { stateQuery } from '../../workflows/messages.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';
-import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { adminBrowser, signIn } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -21,15 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const post = async (path: string, fields: Record<string, string>) => {
-  const res = await app.request(path, {
-    method: 'POST',
-    headers: { cookie: `${admin.cookie}; relance_lang=en`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: admin.csrf, ...fields }).toString(),
-  });
-  return res.text();
-};
-const get = async (path: string) => (await app.request(path, { headers: { cookie: `${admin.cookie}; relance_lang=en` } })).text();
+const post = (path: string, fields: Record<string, string>) => adminBrowser(app, admin).post(path, fields);
+const get = (path: string) => adminBrowser(app, admin).get(path);
 
 it("lists tomorrow's pass for review; once approved, each customer gets one statement and a held invoice waits", async () => {
   const policy = await createPolicy(db.sql, 'Grands comptes', (await defaultPolicyId(db.sql))!);

@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { saveMandate } from '../../db/queries/mandates.js';
@@ -11,9 +8,9 @@ import { stateQuery } from '../../workflows/messages.js';
 import { addBusinessDays } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { adminBrowser, ORIGIN, signIn } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
-import { firstFileOfZip, validateAgainstXsd } from '../helpers/sepa-xml.js';
+import { sepaFileOfZip } from '../helpers/sepa-xml.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -31,14 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const post = async (path: string, fields: Record<string, string> = {}) => {
-  const res = await app.request(path, {
-    method: 'POST',
-    headers: { cookie: `${admin.cookie}; relance_lang=en`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': admin.csrf },
-    body: new URLSearchParams({ _csrf: admin.csrf, ...fields }).toString(),
-  });
-  return (await res.text()).replaceAll('&#39;', "'");
-};
+const post = (path: string, fields: Record<string, string> = {}) => adminBrowser(app, admin).post(path, fields);
 
 async function mandatedCustomer(ref: string, iban: string, emails = [`compta@${ref.toLowerCase()}.example`]) {
   const id = await makeCustomer(db.sql, { ref, name: `Client ${ref}`, emails });
@@ -126,12 +116,8 @@ it('collects Stripe customers off-session in a SEPA run, the others in the file,
   const intentOf = (n: string) => intents.find((r) => r.number === n)!.paymentIntentId!;
 
   // The bank's file holds only the bank's debit, and validates.
-  const zip = new Uint8Array(await (await app.request(`${runPath}/file.zip`, { headers: { cookie: admin.cookie } })).arrayBuffer());
-  const dir = mkdtempSync(join(tmpdir(), 'relance-stripe-run-'));
-  writeFileSync(join(dir, 'run.zip'), zip);
-  const xml = firstFileOfZip(join(dir, 'run.zip'));
-  writeFileSync(join(dir, 'run.xml'), xml);
-  expect(validateAgainstXsd(join(dir, 'run.xml'), 'pain.008.001.02').output).toContain('validates');
+  const { xml, verdict } = sepaFileOfZip(new Uint8Array(await (await app.request(`${runPath}/file.zip`, { headers: { cookie: admin.cookie } })).arrayBuffer()), 'pain.008.001.02');
+  expect(verdict).toContain('validates');
   expect(xml).toContain('<NbOfTxs>1</NbOfTxs>');
   expect(xml).toContain('F-BANK-1');
   expect(xml).not.toContain('F-STRIPE');
