@@ -91,7 +91,8 @@ export async function remindersOf(sql: Sql, invoiceId: number): Promise<Reminder
 
 export interface SentMessage {
   id: number;
-  invoiceNumber: string;
+  /** One invoice, or every invoice of a customer statement (one e-mail, one row). */
+  invoiceNumbers: string[];
   customerName: string;
   level: number;
   stepName: string;
@@ -109,12 +110,15 @@ export interface SentMessage {
 /** The e-mails sent or refused, newest first; `before` pages by id so the list stays fast however long. */
 export async function sentMessages(sql: Sql, f: { status?: 'sent' | 'failed'; before?: number; limit: number }): Promise<SentMessage[]> {
   return sql<SentMessage[]>`
-    select r.id, i.number as "invoiceNumber", c.name as "customerName", r.level, r.step_name as "stepName", r.status,
+    select r.id, coalesce(st.numbers, array[i.number]) as "invoiceNumbers", c.name as "customerName", r.level, r.step_name as "stepName", r.status,
            r.recipients, r.subject, r.provider_message_id as "providerMessageId", r.failure_reason as "failureReason",
            r.performed_by as "performedBy", coalesce(r.sent_at, r.created_at) as at,
            r.delivery_status as "deliveryStatus", r.delivery_detail as "deliveryDetail"
     from reminders r join invoices i on i.id = r.invoice_id join customers c on c.id = i.customer_id
-    where r.channel = 'email' and r.status <> 'pending'
+    left join lateral (
+      select array_agg(i2.number order by i2.number) as numbers, min(r2.id) as first
+      from reminders r2 join invoices i2 on i2.id = r2.invoice_id where r2.statement_id = r.statement_id) st on r.statement_id is not null
+    where r.channel = 'email' and r.status <> 'pending' and (r.statement_id is null or r.id = st.first)
       ${f.status ? sql`and r.status = ${f.status}` : sql``}
       ${f.before ? sql`and r.id < ${f.before}` : sql``}
     order by r.id desc limit ${f.limit}`;

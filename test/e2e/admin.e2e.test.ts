@@ -2,13 +2,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { stepsOfPolicy } from '../../db/queries/steps.js';
 import { createUser } from '../../db/queries/users.js';
 import { hashPassword } from '../../web/auth/passwords.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
 import { formatDate } from '../../activities/format.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
-import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/ports.js';
 import { pdfPages } from '../helpers/pdf-text.js';
@@ -212,5 +213,44 @@ it('creates a SEPA run in the browser, downloads the zip, and the XML inside val
   await writeFile(`${ARTIFACTS}/e2e-sepa.xml`, xml);
   expect(validateAgainstXsd(`${ARTIFACTS}/e2e-sepa.xml`, 'pain.008.002.02').output).toContain('validates');
   expect(xml).toContain('<MndtId>RUM-E2E-1</MndtId>');
+  expect(dialogs).toEqual([]);
+});
+
+it("puts a policy in statement mode with approval, reviews tomorrow's pass, approves it, and each customer gets one statement", async () => {
+  await page.goto(`${base}/settings/policies`);
+  await page.fill('input[name=name]', 'Grands comptes');
+  await page.click('button:text("Créer")');
+  await page.waitForSelector('h1:has-text("Grands comptes")');
+  await page.check('#sending input[name=statementMode]');
+  await page.check('#sending input[name=needsApproval]');
+  await page.click('#sending button[type=submit]');
+  await page.waitForSelector('p.notice');
+  const passDate = nextBusinessDay(addDays(today, 1), 'FR');
+  // The first step's delay was edited above: the invoices fall due so that it lands on that day.
+  const policy = (await db.sql<{ id: number }[]>`select id from policies where name = 'Grands comptes'`)[0]!.id;
+  const dueDate = addDays(passDate, -(await stepsOfPolicy(db.sql, policy))[0]!.delayDays);
+  for (const ref of ['C-GRP-1', 'C-GRP-2']) {
+    const customer = await makeCustomer(db.sql, { ref, name: `Groupe ${ref}`, emails: [`${ref.toLowerCase()}@groupe.example`] });
+    await page.goto(`${base}/customers/${ref}`);
+    await page.selectOption('select[name=policy]', { label: 'Grands comptes' });
+    await page.click('form[action$="/policy"] button[type=submit]');
+    await page.waitForSelector('p.notice');
+    for (const n of [1, 2]) {
+      const invoice = await makeInvoice(db.sql, customer, { number: `${ref}-F${n}`, dueDate, totalCents: 10_000 * n });
+      await startOrWakeDunning(plain, 'e2e', { ...invoice, customerRef: ref });
+    }
+  }
+  await page.goto(`${base}/review?date=${passDate}`);
+  await page.waitForSelector('[data-testid=review-summary]');
+  expect(await page.locator('tr[data-invoice^="C-GRP"]').count()).toBe(4);
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-review.png`, fullPage: true });
+  await page.click('button:has-text("Valider la revue")');
+  await page.waitForSelector('[data-testid=review-approved]');
+
+  await stack.env.sleep(instantAt(passDate, 9, 'Europe/Paris') - (await stack.env.currentTimeMs()) + 5 * 60_000);
+  await expect.poll(async () => (await db.sql`select 1 from outbox where subject like 'Relevé de vos factures%'`).length, { timeout: 30_000 }).toBe(2);
+  await page.goto(`${base}/outbox`);
+  expect(await page.locator('tr:has-text("Relevé de vos factures impayées")').count()).toBe(2);
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-review-outbox.png`, fullPage: true });
   expect(dialogs).toEqual([]);
 });

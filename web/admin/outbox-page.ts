@@ -32,8 +32,8 @@ export async function outboxPage(c: Context<AdminEnv>, deps: WebDeps) {
         <thead><tr><th>${t.date}</th><th>${t.invoice}</th><th>${t.customer}</th><th>${t.level}</th><th>${t.recipient}</th><th>${t.subject}</th><th>${t.status}</th><th>${t.providerId}</th></tr></thead>
         <tbody>${rows.map(
           (r) => html`<tr class="${r.status === 'failed' ? 'row-red' : ''}"><td class="nowrap">${when.format(r.at)}</td>
-            <td><a href="/invoices/${encodeURIComponent(r.invoiceNumber)}">${r.invoiceNumber}</a></td><td>${r.customerName}</td>
-            <td>${r.level} · ${r.stepName}</td><td>${r.recipients.join(', ')}</td>
+            <td>${r.invoiceNumbers.map((n, i) => html`${i ? ', ' : ''}<a href="/invoices/${encodeURIComponent(n)}">${n}</a>`)}</td><td>${r.customerName}</td>
+            <td>${r.invoiceNumbers.length > 1 ? t.specialTemplates.statement : html`${r.level} · ${r.stepName}`}</td><td>${r.recipients.join(', ')}</td>
             <td>${r.status === 'sent' ? html`<a href="${link({ show: r.id })}">${r.subject}</a>` : r.subject ?? ''}</td>
             <td>${r.status === 'sent' ? t.statusSent : html`<span class="failed">${r.failureReason}</span>`}
               ${r.deliveryStatus ? html`<div class="${r.deliveryStatus === 'delivered' ? 'muted' : 'failed'}" data-testid="delivery">${r.deliveryStatus}${r.deliveryDetail ? ` · ${r.deliveryDetail}` : ''}</div>` : ''}</td><td><code>${r.providerMessageId ?? ''}</code></td></tr>
