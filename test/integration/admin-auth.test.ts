@@ -53,6 +53,20 @@ describe('admin sign-in', () => {
     expect(cookieOf(res)).toBeUndefined();
   });
 
+  it('throttles password guessing per address: past five failures even the right password waits, then the window moves on', async () => {
+    await createUser(db.sql, { email: 'target@relance.test', name: 'Target', role: 'admin', passwordHash: await hashPassword('the right password') });
+    for (let i = 0; i < 5; i++) expect((await login('target@relance.test', `guess ${i}`)).status).toBe(401);
+    const refused = await login('Target@relance.test', 'the right password');
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toMatch(/Trop de tentatives de connexion échouées : réessayez dans 1[45] min/);
+    expect(cookieOf(refused)).toBeUndefined();
+    // Another address is not locked out by someone guessing this one.
+    expect((await login('fin@relance.test', 'correct horse battery')).status).toBe(302);
+    await db.sql`update login_failures set failed_at = failed_at - interval '16 minutes' where lower(email) = 'target@relance.test'`;
+    expect((await login('target@relance.test', 'the right password')).status).toBe(302);
+    expect(await db.sql`select 1 from login_failures where lower(email) = 'target@relance.test'`).toHaveLength(0);
+  });
+
   it('opens a fresh HttpOnly, SameSite session on sign-in, whatever cookie came before', async () => {
     const res = await login('FIN@relance.test', 'correct horse battery', 'relance_session=planted-by-attacker');
     expect(res.status).toBe(302);

@@ -28,6 +28,8 @@ import { addUser, changeUserAction, usersPage } from './users-page.js';
 import { followUpPage } from './follow-up.js';
 import { invoiceAction, invoicePage } from './invoice-page.js';
 import { layout } from './layout.js';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { loginFailed, loginSucceeded, minutesToWait } from '../auth/login-throttle.js';
 
 export type AdminEnv = { Variables: { user: SessionUser } };
 
@@ -57,11 +59,16 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/login', (c) => c.html(loginPage(c)));
   app.post('/login', async (c) => {
     const form = await c.req.parseBody();
-    const email = String(form.email ?? '').trim();
+    const email = String(form.email ?? '').trim().slice(0, 320);
+    const client = clientAddress(c);
+    const wait = await minutesToWait(deps.sql, email, client);
+    if (wait > 0) return c.html(loginPage(c, { email, waitMinutes: wait }), 429);
     const user = email ? await userWithHashByEmail(deps.sql, email) : undefined;
     if (!user || !(await passwordMatches(user.passwordHash, String(form.password ?? '')))) {
+      await loginFailed(deps.sql, email, client);
       return c.html(loginPage(c, { email, error: true }), 401);
     }
+    await loginSucceeded(deps.sql, email);
     await openSession(c, deps.sql, user, secureCookie);
     return c.redirect('/');
   });
@@ -168,7 +175,16 @@ function originOf(value: string): string | null {
   return URL.canParse(value) ? new URL(value).origin : null;
 }
 
-function loginPage(c: Context, state: { email?: string; error?: boolean } = {}) {
+/** The connecting address (not a header a client could forge); app.request in tests has none. */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function loginPage(c: Context, state: { email?: string; error?: boolean; waitMinutes?: number } = {}) {
   const lang = langOf(c);
   const t = messages(lang);
   return layout({
@@ -176,6 +192,7 @@ function loginPage(c: Context, state: { email?: string; error?: boolean } = {}) 
     body: html`<section class="card login">
       <h1>${t.login}</h1>
       ${state.error ? html`<p class="error" role="alert">${t.badCredentials}</p>` : ''}
+      ${state.waitMinutes ? html`<p class="error" role="alert">${t.tooManyAttempts(state.waitMinutes)}</p>` : ''}
       <form method="post" action="/login">
         <label for="email">${t.email}</label>
         <input id="email" name="email" type="email" autocomplete="username" required value="${state.email ?? ''}">
