@@ -11,6 +11,7 @@ import { createResendWebhooks } from './webhooks/resend.js';
 import { createStripeWebhooks } from './webhooks/stripe.js';
 import { createPayRoutes } from './pay/pay-routes.js';
 import type { WebDeps } from './deps.js';
+import { refuseNul } from './refuse-nul.js';
 
 const htmxFile = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
@@ -27,6 +28,7 @@ export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unkno
       contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], formAction: ["'self'"] },
     }),
   );
+  app.use('*', refuseNul);
   app.get('/static/htmx.min.js', async (c) => {
     c.header('content-type', 'text/javascript; charset=utf-8');
     c.header('cache-control', 'public, max-age=86400');

@@ -1,6 +1,8 @@
 import { expect, it } from 'vitest';
 import { DEFAULT_STEPS } from '../../db/seed/default-templates.js';
 import { checkTemplate } from '../../activities/template-check.js';
+import { buildMergeFields } from '../../activities/merge-fields.js';
+import { renderEmail } from '../../activities/render.js';
 
 it('accepts every default template', () => {
   for (const step of DEFAULT_STEPS) for (const t of Object.values(step.email)) expect(checkTemplate(t.subject).concat(checkTemplate(t.body))).toEqual([]);
@@ -26,4 +28,23 @@ it.each([
 it('knows the fields of the overdue list inside its block, and its length', () => {
   expect(checkTemplate('{{#with invoice}}{{number}}{{/with}}')).toEqual([]);
   expect(checkTemplate('{{#if overdueInvoices.length}}{{#each overdueInvoices}}{{number}} {{dueDate}} {{balance}} {{daysLate}}{{/each}}{{/if}}')).toEqual([]);
+});
+
+it.each([
+  '{{constructor}}', '{{__proto__.polluted}}', '{{#with customer}}{{constructor.name}}{{/with}}', '{{customer.__proto__}}', '{{lookup this "constructor"}}',
+  '{{#each overdueInvoices}}{{constructor.constructor}}{{/each}}', '{{#with constructor}}{{prototype}}{{/with}}',
+])('refuses a template reaching outside its data: %j', (source) => {
+  expect(checkTemplate(source).length).toBeGreaterThan(0);
+});
+
+it('prints nothing from an object prototype even for a template stored without the check', () => {
+  const fields = buildMergeFields({
+    settings: { companyName: 'Ma Société', companyAddress: '', companyEmail: '', companyPhone: '', mailFrom: null, timezone: 'Europe/Paris', sendHour: 9, country: 'FR', dueSoonDays: 7, minimumBalanceCents: 0, reviewHour: 7 },
+    customer: { id: 1, ref: 'C-1', name: 'Client', emails: [], addressLine1: '', addressLine2: '', postalCode: '', city: '', country: 'FR', language: 'fr', paused: false, pauseReason: null, dunningExcluded: false, policyId: null, isBusiness: true },
+    invoice: { number: 'F-1', issueDate: '2026-01-01', dueDate: '2026-02-01', currency: 'EUR', totalCents: 100, paidCents: 0 },
+    level: 1, stepName: 'Relance 1', feeCents: null, overdue: [], today: '2026-03-01',
+  });
+  const email = renderEmail({ subject: '[{{customer.constructor.name}}]', body: '<p>[{{#with customer}}{{constructor}}{{__proto__}}{{/with}}]</p>' }, fields);
+  expect(email.subject).toBe('[]');
+  expect(email.html).toContain('<p>[]</p>');
 });

@@ -85,6 +85,7 @@ export async function policyAction(c: Context<AdminEnv>, deps: WebDeps) {
       const name = policyName.safeParse(form.name);
       const source = Number(form.copyFrom);
       if (!name.success) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${name.error.issues[0]!.message}` });
+      if (!policies.some((p) => p.id === source)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: copyFrom: ${t.notFound}` });
       if (policies.some((p) => p.name === name.data)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${t.nameTaken}` });
       const created = await createPolicy(deps.sql, name.data, source);
       await writeAudit(deps.sql, { userId, action: 'policy.create', entity: `policy:${created}`, before: null, after: { name: name.data, copyFrom: source } });
