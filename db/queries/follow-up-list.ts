@@ -45,12 +45,7 @@ export const COUNT_CAP = 10_000;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
-/**
- * One page of the mass follow-up, and how many invoices the filter matches (up to COUNT_CAP, `more` beyond). The page's 50
- * ids are chosen first on the invoices alone (an index walk for every sort), and only those rows
- * get their customer and last reminder: a deep page costs little more than the first.
- */
-export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows: FollowUpRow[]; total: number; more: boolean }> {
+function conditionOf(sql: Sql, f: FollowUpFilter) {
   const where = [sql`true`];
   if (f.status !== 'all') where.push(sql`i.status = ${f.status}`);
   if (f.dueFrom) where.push(sql`i.due_date >= ${f.dueFrom}`);
@@ -68,7 +63,16 @@ export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows:
     where.push(sql`i.id = any(array(select id from invoices where number ilike ${pattern}
       union select x.id from invoices x where x.customer_id in (select id from customers where lower(name) like lower(${pattern}))))`);
   }
-  const condition = where.reduce((a, b) => sql`${a} and ${b}`);
+  return where.reduce((a, b) => sql`${a} and ${b}`);
+}
+
+/**
+ * One page of the mass follow-up. The page's ids are chosen first on the invoices alone (an index
+ * walk for every sort), and only those rows get their customer and last reminder: a deep page
+ * costs little more than the first.
+ */
+export async function followUpRows(sql: Sql, f: FollowUpFilter): Promise<FollowUpRow[]> {
+  const condition = conditionOf(sql, f);
   const direction = f.dir === 'desc' ? sql`desc` : sql`asc`;
   const orderBy = {
     due: sql`i.due_date ${direction}, i.id ${direction}`,
@@ -76,8 +80,7 @@ export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows:
     customer: sql`lower(c.name) ${direction}, c.id ${direction}, i.id ${direction}`,
     balance: sql`i.total_cents - i.paid_cents ${direction}, i.id ${direction}`,
   }[f.sort];
-  const [rows, [count]] = await Promise.all([
-    sql<FollowUpRow[]>`
+  return sql<FollowUpRow[]>`
       with page as (
         select i.id, row_number() over (order by ${orderBy}) as position
         from invoices i ${f.sort === 'customer' ? sql`join customers c on c.id = i.customer_id` : sql``}
@@ -94,9 +97,15 @@ export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows:
       from page p join invoices i on i.id = p.id join customers c on c.id = i.customer_id
       left join lateral (select note, delivery_status from reminders where invoice_id = i.id and status = 'sent' order by level desc limit 1) r on true
       left join lateral (select failure_reason from reminders where invoice_id = i.id and status = 'failed' order by level desc limit 1) f on true
-      order by p.position`,
+      order by p.position`;
+}
+
+/** A page of the mass follow-up and how many invoices the filter matches (up to COUNT_CAP, `more` beyond). */
+export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows: FollowUpRow[]; total: number; more: boolean }> {
+  const [rows, [count]] = await Promise.all([
+    followUpRows(sql, f),
     // Counting past the cap would cost every page a scan of the whole selection; "10,000+" tells enough.
-    sql<[{ total: number }]>`select count(*)::int as total from (select 1 from invoices i where ${condition} limit ${COUNT_CAP + 1}) s`,
+    sql<[{ total: number }]>`select count(*)::int as total from (select 1 from invoices i where ${conditionOf(sql, f)} limit ${COUNT_CAP + 1}) s`,
   ]);
   return { rows, total: Math.min(count.total, COUNT_CAP), more: count.total > COUNT_CAP };
 }

@@ -1,4 +1,5 @@
 import { Client } from '@temporalio/client';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
@@ -71,4 +72,22 @@ it('names a bad filter, and treats SQL-looking input as plain text', async () =>
 
 it('refuses an anonymous visitor', async () => {
   expect((await app.request('/invoices')).status).toBe(302);
+});
+
+it('exports the selection as CSV where a name a spreadsheet would run as a formula stays text', async () => {
+  const hostile = await makeCustomer(db.sql, { ref: 'C-FORMULA', name: "=cmd|' /C calc'!A0" });
+  const at = await makeCustomer(db.sql, { ref: 'C-AT', name: '@SUM(1+1)*cmd' });
+  await makeInvoice(db.sql, hostile, { number: 'F-CSV-1', dueDate: addDays(today, -5), totalCents: 12_345 });
+  await makeInvoice(db.sql, at, { number: 'F-CSV-2', dueDate: addDays(today, -4) });
+  expect((await page('status=open')).body).toContain('href="/invoices.csv?');
+  const res = await app.request('/invoices.csv?status=open&sort=number&q=F-CSV', { headers: { cookie } });
+  expect(res.headers.get('content-type')).toContain('text/csv');
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  // A byte order mark, so that spreadsheets read the accents right.
+  expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const rows = parse(Buffer.from(bytes.slice(3)).toString('utf8'), { columns: true }) as Record<string, string>[];
+  expect(rows.map((r) => r.invoice)).toEqual(['F-CSV-1', 'F-CSV-2']);
+  expect(rows[0]).toMatchObject({ customer: "'=cmd|' /C calc'!A0", total: '123.45', balance: '123.45', status: 'open' });
+  expect(rows[1]!.customer).toBe("'@SUM(1+1)*cmd");
+  expect((await app.request('/invoices.csv?dueFrom=yesterday', { headers: { cookie } })).status).toBe(422);
 });

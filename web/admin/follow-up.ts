@@ -12,6 +12,7 @@ import { daysLate, rowColour } from '../../workflows/schedule/row-colour.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
+import { followUpCsv } from './follow-up-export.js';
 import type { AdminEnv } from './index.js';
 import { layout } from './layout.js';
 
@@ -35,6 +36,13 @@ const filterSchema = z.object({
 });
 
 type Filter = z.infer<typeof filterSchema>;
+
+/** The selection as CSV; a bad filter is refused by name. */
+export async function followUpExport(c: Context<AdminEnv>, deps: WebDeps) {
+  const parsed = filterSchema.safeParse(c.req.query());
+  if (!parsed.success) return c.json({ error: 'invalid', problems: parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message })) }, 422);
+  return followUpCsv(c, deps, parsed.data);
+}
 
 /** The mass follow-up (source 000): filters, coloured rows, next action; htmx swaps only the results. */
 export async function followUpPage(c: Context<AdminEnv>, deps: WebDeps) {
@@ -97,6 +105,7 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages, csrf
     <input type="hidden" name="_csrf" value="${csrf}">
     <div class="toolbar">
       ${link({ check: 'all' }, t.selectAll)} · ${link({ check: 'none' }, t.selectNone)} · ${link({ check: 'overdue' }, t.selectOverdue)}
+      · <a href="${queryString(f, { page: 1, check: 'overdue' }).replace('/invoices?', '/invoices.csv?')}" data-testid="export-csv" hx-boost="false">${t.exportCsv}</a>
       <span class="muted right">${t.pageOf(f.page, pages, total, more)}</span>
     </div>
     <table class="follow-up">

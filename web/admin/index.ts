@@ -25,7 +25,7 @@ import { saveStripeSettings, testStripeConnection } from './stripe-settings.js';
 import { registerWithStripeAction } from './customer-stripe.js';
 import { dropOwnTemplate, previewAction, saveTemplateAction, servePreview, TEMPLATE_TARGET, templatePage } from './template-editor.js';
 import { addUser, changeUserAction, usersPage } from './users-page.js';
-import { followUpPage } from './follow-up.js';
+import { followUpExport, followUpPage } from './follow-up.js';
 import { invoiceAction, invoicePage } from './invoice-page.js';
 import { layout } from './layout.js';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -96,6 +96,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   });
   app.get('/', (c) => dashboardPage(c, deps));
   app.get('/invoices', (c) => followUpPage(c, deps));
+  app.get('/invoices.csv', (c) => followUpExport(c, deps));
   app.get('/invoices/:number', (c) => invoicePage(c, deps));
   app.post('/invoices/:number/:action', (c) => invoiceAction(c, deps));
   app.get('/late-charge-notes/:id{[0-9]+}', (c) => lateChargeNoteFile(c, deps));
