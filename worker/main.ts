@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { openInvoiceRefs } from '../db/queries/invoices.js';
 import { ensureDunningWorkflows } from '../web/dunning-client.js';
+import { resumeUnstartedBulkRuns } from '../web/bulk-run-client.js';
 import { loadConfig } from './config.js';
 import { createSql } from '../db/client.js';
 import { createMailer } from '../activities/mail/create-mailer.js';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   ensureReviewSchedule(client, config.temporal.taskQueue, await getSettings(sql))
     .then(() => log.info({ scheduleId: REVIEW_SCHEDULE_ID }, 'daily review pass scheduled'))
     .catch((err) => log.error({ err }, 'could not schedule the daily review pass'));
+  resumeUnstartedBulkRuns(client, config.temporal.taskQueue, sql)
+    .catch((err) => log.error({ err }, 'could not check the bulk runs'));
   ensureDunningWorkflows(client, config.temporal.taskQueue, await openInvoiceRefs(sql), { eager: true })
     .then(() => log.info('every open invoice has its dunning workflow'))
     .catch((err) => log.error({ err }, 'could not check the dunning workflows'));

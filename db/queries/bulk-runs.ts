@@ -26,11 +26,14 @@ export interface RunItem {
 /** Creates a run and its items in one statement; the invoices keep the order they were selected in. */
 export async function createBulkRun(
   sql: Sql,
-  r: { userId: number; forcedLevel: number | null; channel: RunChannel; attachPdf: boolean; invoiceIds: number[] },
+  r: { userId: number; forcedLevel: number | null; channel: RunChannel; attachPdf: boolean; invoiceIds: number[]; runKey?: string },
 ): Promise<number> {
   return sql.begin(async (tx) => {
     const [run] = await tx<{ id: number }[]>`
-      insert into bulk_runs (created_by, forced_level, channel, attach_pdf) values (${r.userId}, ${r.forcedLevel}, ${r.channel}, ${r.attachPdf}) returning id`;
+      insert into bulk_runs (created_by, forced_level, channel, attach_pdf, run_key) values (${r.userId}, ${r.forcedLevel}, ${r.channel}, ${r.attachPdf}, ${r.runKey ?? null})
+      on conflict (run_key) do nothing returning id`;
+    // The same form posted again: the run it made the first time.
+    if (!run) return (await tx<[{ id: number }]>`select id from bulk_runs where run_key = ${r.runKey!}`)[0].id;
     await tx`insert into bulk_run_items (run_id, invoice_id, position)
       select ${run!.id}, id, position from unnest(${r.invoiceIds}::bigint[]) with ordinality as t(id, position)
       where id in (select id from invoices)`;

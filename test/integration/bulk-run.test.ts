@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createBulkRun } from '../../db/queries/bulk-runs.js';
+import { resumeUnstartedBulkRuns } from '../../web/bulk-run-client.js';
 import { invoiceFacts } from '../../db/queries/invoices.js';
 import { createPolicy, defaultPolicyId, setCustomerPolicy, stepsOfPolicy, updateStep } from '../../db/queries/steps.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
@@ -61,13 +64,17 @@ afterAll(() => stack?.stop());
 const get = (path: string) => app.request(path, { headers: { cookie: session.cookie } });
 
 it('sends each invoice its reminder, prepares the letters, and lists what could not be done', async () => {
-  const form = new URLSearchParams({ _csrf: session.csrf, level: '', channel: 'step' });
+  const form = new URLSearchParams({ _csrf: session.csrf, level: '', channel: 'step', runKey: randomUUID() });
   for (const id of Object.values(ids).flat()) form.append('invoice', String(id));
-  const started = await app.request('/runs', {
+  const post = () => app.request('/runs', {
     method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
   });
+  const started = await post();
   expect(started.status).toBe(303);
   const runPath = started.headers.get('location')!;
+  // The same form posted again (a double click, a retry after the server died): the same run, started once.
+  expect((await post()).headers.get('location')).toBe(runPath);
+  expect((await db.sql`select count(*)::int as n from bulk_runs`)[0]!.n).toBe(1);
   const runId = Number(runPath.split('/').at(-1));
 
   await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 240_000, interval: 1000 });
@@ -111,3 +118,14 @@ it('sends each invoice its reminder, prepares the letters, and lists what could 
   expect(entries).toBe(BY_LETTER);
   expect((await db.sql`select count(*)::int as n from follow_up_events where kind = 'letter_printed'`)[0]!.n).toBe(BY_LETTER);
 }, 300_000);
+
+it('starts a run written but never started (the web server died in between) when a worker comes up, and only once', async () => {
+  const before = (await db.sql`select count(*)::int as n from outbox`)[0]!.n as number;
+  const [user] = await db.sql<{ id: number }[]>`select id from users limit 1`;
+  const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel: null, channel: 'email', attachPdf: false, invoiceIds: ids.email.slice(0, 5) });
+  await Promise.all([resumeUnstartedBulkRuns(plain, 'bulk', db.sql), resumeUnstartedBulkRuns(plain, 'bulk', db.sql)]);
+  await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 60_000, interval: 500 });
+  await resumeUnstartedBulkRuns(plain, 'bulk', db.sql);
+  expect(await db.sql`select outcome, count(*)::int as n from bulk_run_items where run_id = ${runId} group by outcome`).toEqual([{ outcome: 'sent', n: 5 }]);
+  expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(before + 5);
+}, 120_000);

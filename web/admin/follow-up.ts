@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
@@ -102,7 +103,7 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages, csrf
   if (rows.length === 0) return html`<p class="card muted">${t.noResult}</p>`;
   const levels = [...new Map([...policies.values()].flat().map((s) => [s.level, s.name])).entries()].sort((a, b) => a[0] - b[0]);
   return html`<form id="selection" class="card" method="post" action="/runs">
-    <input type="hidden" name="_csrf" value="${csrf}">
+    <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="runKey" value="${randomUUID()}">
     <div class="toolbar">
       ${link({ check: 'all' }, t.selectAll)} · ${link({ check: 'none' }, t.selectNone)} · ${link({ check: 'overdue' }, t.selectOverdue)}
       · <a href="${queryString(f, { page: 1, check: 'overdue' }).replace('/invoices?', '/invoices.csv?')}" data-testid="export-csv" hx-boost="false">${t.exportCsv}</a>

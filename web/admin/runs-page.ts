@@ -7,9 +7,8 @@ import { mergePdfs } from '../../activities/pdf/merge.js';
 import { bulkRunById, createBulkRun, noteLettersDownloaded, recentBulkRuns, runProblems, type BulkRun } from '../../db/queries/bulk-runs.js';
 import { documentById, lettersOfRun } from '../../db/queries/documents.js';
 import { markLettersPrinted } from '../../db/queries/reminders.js';
-import { bulkRun } from '../../workflows/bulk-run.js';
 import { bulkRunWorkflowId } from '../../workflows/ids.js';
-import { bulkRunIdKey } from '../../workflows/search-attributes.js';
+import { startBulkRunOnce } from '../bulk-run-client.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../wake-workflows.js';
@@ -22,6 +21,7 @@ const runForm = z.object({
   level: z.preprocess((v) => (v === '' ? null : v), z.coerce.number().int().min(1).max(50).nullable()),
   channel: z.enum(['step', 'email', 'letter'], 'step, email or letter'),
   attachPdf: z.literal('on').optional().transform(Boolean),
+  runKey: z.uuid('the key of the form, as it was shown').optional(),
 });
 
 /** Starts a bulk run on the invoices checked in the mass follow-up, then shows its progress. */
@@ -31,11 +31,8 @@ export async function startRun(c: Context<AdminEnv>, deps: WebDeps) {
   const parsed = parseForm(runForm, { ...body, invoice: [body.invoice ?? []].flat() });
   if (!parsed.ok) return c.html(layout({ title: t.bulkRun, lang: langOf(c), t, user: c.get('user'), body: html`<p class="card error">${t.refused}: ${parsed.message}</p><p><a href="/invoices">← ${t.followUp}</a></p>` }), 422);
   const v = parsed.value;
-  const runId = await createBulkRun(deps.sql, { userId: c.get('user').id, forcedLevel: v.level, channel: v.channel, attachPdf: v.attachPdf, invoiceIds: v.invoice });
-  await deps.temporal.workflow.start(bulkRun, {
-    workflowId: bulkRunWorkflowId(runId), taskQueue: deps.taskQueue, args: [{ runId }],
-    typedSearchAttributes: [{ key: bulkRunIdKey, value: runId }],
-  });
+  const runId = await createBulkRun(deps.sql, { userId: c.get('user').id, forcedLevel: v.level, channel: v.channel, attachPdf: v.attachPdf, invoiceIds: v.invoice, runKey: v.runKey });
+  await startBulkRunOnce(deps.temporal, deps.taskQueue, runId);
   return c.redirect(`/runs/${runId}`, 303);
 }
 
