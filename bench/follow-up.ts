@@ -1,10 +1,7 @@
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import type { Sql } from '../db/client.js';
-import { childEnvironment } from '../worker/config.js';
-import { freePort } from '../test/helpers/ports.js';
 import { benchDatabase } from './database.js';
-import { stopChild } from './processes.js';
+import { startWebProcess } from './processes.js';
 
 const INVOICES_PER_CUSTOMER = 10;
 // A finance team at work, then twice as many people as cores can serve at once.
@@ -68,27 +65,9 @@ export async function benchFollowUp(opts: { adminUrl: string; temporalAddress: s
   await seed(sql, opts.invoices);
   console.log(`seeded ${opts.invoices} invoices in ${((Date.now() - seedStart) / 1000).toFixed(0)} s`);
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const password = 'bench password long enough';
-  const web = spawn(process.execPath, ['--import', 'tsx', 'web/main.ts'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: childEnvironment({
-      DATABASE_URL: url, TEMPORAL_ADDRESS: opts.temporalAddress, API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn',
-      WEB_PORT: String(port), WEB_HOST: '127.0.0.1', PUBLIC_URL: base, ADMIN_EMAIL: 'bench@relance.test', ADMIN_PASSWORD: password,
-    }),
-  });
+  const web = await startWebProcess({ databaseUrl: url, temporalAddress: opts.temporalAddress, apiToken: 'b'.repeat(32) });
+  const { base, cookie } = web;
   try {
-    for (let i = 0; (await fetch(`${base}/health`).catch(() => null))?.ok !== true; i++) {
-      if (i > 300) throw new Error('the web server did not come up in 30 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const login = await fetch(`${base}/login`, {
-      method: 'POST', redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-      body: new URLSearchParams({ email: 'bench@relance.test', password }),
-    });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const [{ today }] = await sql<[{ today: string }]>`select current_date::text as today`;
     const shift = (days: number) => new Date(Date.parse(today) + days * 86_400_000).toISOString().slice(0, 10);
     const pages: [string, string][] = [
@@ -143,7 +122,7 @@ and the database. Latency percentiles are computed from every response's time.
 | requests / errors (non-2xx, timeouts) | ${team.total} / ${team.errors} | ${crowd.total} / ${crowd.errors} | 0 errors |
 `;
   } finally {
-    await stopChild(web);
+    await web.stop();
     await drop();
   }
 }

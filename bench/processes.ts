@@ -1,5 +1,7 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { freePort } from '../test/helpers/ports.js';
+import { childEnvironment } from '../worker/config.js';
 
 export async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -12,4 +14,33 @@ export function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => done());
     child.kill('SIGTERM');
   });
+}
+
+/** The real web server as its own process, up and signed in as an admin. */
+export async function startWebProcess(opts: { databaseUrl: string; temporalAddress: string; apiToken: string }) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const password = 'bench password long enough';
+  const web = spawn(process.execPath, ['--import', 'tsx', 'web/main.ts'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: childEnvironment({
+      DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: opts.temporalAddress, API_TOKEN: opts.apiToken, LOG_LEVEL: 'warn',
+      WEB_PORT: String(port), WEB_HOST: '127.0.0.1', PUBLIC_URL: base, ADMIN_EMAIL: 'bench@relance.test', ADMIN_PASSWORD: password,
+    }),
+  });
+  try {
+    for (let i = 0; (await fetch(`${base}/health`).catch(() => null))?.ok !== true; i++) {
+      if (i > 300) throw new Error('the web server did not come up in 30 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const login = await fetch(`${base}/login`, {
+      method: 'POST', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
+      body: new URLSearchParams({ email: 'bench@relance.test', password }),
+    });
+    return { base, cookie: login.headers.get('set-cookie')!.split(';')[0]!, stop: () => stopChild(web) };
+  } catch (err) {
+    await stopChild(web);
+    throw err;
+  }
 }

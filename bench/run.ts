@@ -1,5 +1,6 @@
-// `npm run bench [-- --only workflows|follow-up|letters|bulk-run|sepa-file] [--invoices N] [--follow-up-invoices N] [--letters N] [--run-invoices N] [--sepa-transactions N]`:
-// measures on this machine and writes BENCHMARKS.md; a section not run keeps its last figures.
+// `npm run bench [-- --only workflows|follow-up|letters|bulk-run|sepa-file|soak] [--invoices N] [--follow-up-invoices N] [--letters N] [--run-invoices N]
+// [--sepa-transactions N] [--soak-invoices N] [--soak-payments N]`: measures on this machine and writes BENCHMARKS.md; a section
+// not run keeps its last figures. The soak (load drill, `npm run soak`) runs only when asked for: it takes long.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -15,6 +16,7 @@ import { benchFollowUp } from './follow-up.js';
 import { benchBulkRun } from './bulk-run.js';
 import { benchLetters } from './letters.js';
 import { benchSepaFile } from './sepa-file.js';
+import { benchSoak } from './soak.js';
 import { benchWorkflows } from './workflows.js';
 
 const { values: args } = parseArgs({
@@ -25,11 +27,13 @@ const { values: args } = parseArgs({
     letters: { type: 'string', default: '1000' },
     'run-invoices': { type: 'string', default: '10000' },
     'sepa-transactions': { type: 'string', default: '100000' },
+    'soak-invoices': { type: 'string', default: '50000' },
+    'soak-payments': { type: 'string', default: '2000' },
   },
 });
-const SECTIONS = ['workflows', 'follow-up', 'letters', 'bulk-run', 'sepa-file'] as const;
+const SECTIONS = ['workflows', 'follow-up', 'letters', 'bulk-run', 'sepa-file', 'soak'] as const;
 if (args.only && !SECTIONS.includes(args.only as never)) throw new Error(`--only: one of ${SECTIONS.join(', ')}`);
-const runs = (section: (typeof SECTIONS)[number]) => !args.only || args.only === section;
+const runs = (section: (typeof SECTIONS)[number]) => (section === 'soak' ? args.only === 'soak' : !args.only || args.only === section);
 
 /** The sections of the current BENCHMARKS.md by heading, to keep the ones not measured this time. */
 async function previousSections(): Promise<Map<string, string>> {
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
     if (runs('letters')) keep(await benchLetters({ letters: Number(args.letters), chromiumPath: '/usr/bin/chromium' }));
     if (runs('bulk-run')) keep(await benchBulkRun({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args['run-invoices']) }));
     if (runs('sepa-file')) keep(await benchSepaFile({ transactions: Number(args['sepa-transactions']), dir }));
+    if (runs('soak')) keep(await benchSoak({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args['soak-invoices']), payments: Number(args['soak-payments']) }));
     if (runs('follow-up')) keep(await benchFollowUp({ adminUrl: pg.url, temporalAddress: server.address, invoices: Number(args['follow-up-invoices']) }));
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     const report = `# Benchmarks
