@@ -21,3 +21,13 @@ export async function benchDatabase(adminUrl: string, name: string): Promise<{ s
     },
   };
 }
+
+/** Open invoices written in bulk, due in the coming weeks: a benchmark measures Temporal and the worker, not inserts. */
+export async function seedOpenInvoices(sql: Sql, o: { prefix: string; invoices: number; customers: number; firstDueInDays: number }): Promise<void> {
+  await sql`insert into customers (ref, name, emails, language)
+    select ${o.prefix} || '-' || g, 'Bench customer ' || g, array['ap' || g || '@bench.example'], 'fr' from generate_series(1, ${o.customers}) g`;
+  await sql`insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
+    select ${o.prefix} || 'F-' || g, (select id from customers where ref = ${o.prefix} || '-' || (1 + g % ${o.customers})),
+           current_date, current_date + (${o.firstDueInDays} + g % 60), 'EUR', 10000 + g
+    from generate_series(1, ${o.invoices}) g`;
+}

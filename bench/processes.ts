@@ -44,3 +44,11 @@ export async function startWebProcess(opts: { databaseUrl: string; temporalAddre
     throw err;
   }
 }
+
+/** The worker as its own process on a prebuilt bundle: it starts every open invoice's workflow as it comes up. */
+export function startWorkerProcess(o: { databaseUrl: string; temporalAddress: string; apiToken: string; bundle: string }): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: childEnvironment({ DATABASE_URL: o.databaseUrl, TEMPORAL_ADDRESS: o.temporalAddress, API_TOKEN: o.apiToken, LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: o.bundle }),
+  });
+}

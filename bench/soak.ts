@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
-import { childEnvironment } from '../worker/config.js';
-import { benchDatabase } from './database.js';
-import { peakRssMb, startWebProcess, stopChild } from './processes.js';
+import { benchDatabase, seedOpenInvoices } from './database.js';
+import { peakRssMb, startWebProcess, startWorkerProcess, stopChild } from './processes.js';
 
 const TOKEN = 's'.repeat(32);
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? 0;
@@ -26,18 +25,11 @@ export async function benchSoak(opts: { adminUrl: string; temporalAddress: strin
   const { invoices, payments } = opts;
   const { sql, url, drop } = await benchDatabase(opts.adminUrl, 'bench_soak');
   const web = await startWebProcess({ databaseUrl: url, temporalAddress: opts.temporalAddress, apiToken: TOKEN });
-  let worker: ReturnType<typeof spawn> | undefined;
+  let worker: ChildProcess | undefined;
   try {
-    await sql`insert into customers (ref, name, emails, language)
-      select 'S-' || g, 'Soak customer ' || g, array['ap' || g || '@soak.example'], 'fr' from generate_series(1, 1000) g`;
-    await sql`insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
-      select 'SF-' || g, (select id from customers where ref = 'S-' || (1 + g % 1000)), current_date, current_date + (10 + g % 60), 'EUR', 10000 + g
-      from generate_series(1, ${invoices}) g`;
+    await seedOpenInvoices(sql, { prefix: 'S', invoices, customers: 1000, firstDueInDays: 10 });
     const bundle = await buildWorkflowBundle(join(opts.dir, 'workflow-bundle.js'));
-    worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: childEnvironment({ DATABASE_URL: url, TEMPORAL_ADDRESS: opts.temporalAddress, API_TOKEN: TOKEN, LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: bundle }),
-    });
+    worker = startWorkerProcess({ databaseUrl: url, temporalAddress: opts.temporalAddress, apiToken: TOKEN, bundle });
     const scheduled = () => opts.client.workflow.count('InvoiceNumber STARTS_WITH "SF-" AND DunningStatus = "scheduled" AND NextStepAt IS NOT NULL');
     const sleepingSeconds = await waitFor('workflows planned', async () => (await scheduled()).count >= invoices, 3600);
 

@@ -1,30 +1,20 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
-import { childEnvironment } from '../worker/config.js';
-import { benchDatabase } from './database.js';
-import { peakRssMb, stopChild } from './processes.js';
+import { benchDatabase, seedOpenInvoices } from './database.js';
+import { peakRssMb, startWorkerProcess, stopChild } from './processes.js';
 
 /** Invoice workflows started and planned by a worker coming up on a database of open invoices. */
 export async function benchWorkflows(opts: { adminUrl: string; temporalAddress: string; client: Client; dir: string; invoices: number }): Promise<string> {
   const { invoices } = opts;
   const { sql, url, drop } = await benchDatabase(opts.adminUrl, 'bench_workflows');
   try {
-    // Customers and invoices written in bulk: the benchmark measures Temporal and the worker, not inserts.
-    await sql`insert into customers (ref, name, emails, language)
-      select 'B-' || g, 'Bench customer ' || g, array['ap' || g || '@bench.example'], 'fr' from generate_series(1, 500) g`;
-    await sql`insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
-      select 'BF-' || g, (select id from customers where ref = 'B-' || (1 + g % 500)), current_date, current_date + (5 + g % 60), 'EUR', 10000 + g
-      from generate_series(1, ${invoices}) g`;
+    await seedOpenInvoices(sql, { prefix: 'B', invoices, customers: 500, firstDueInDays: 5 });
 
     const bundle = await buildWorkflowBundle(join(opts.dir, 'workflow-bundle.js'));
     // The worker starts every open invoice's workflow itself (eagerly) when it comes up.
     const started = Date.now();
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: childEnvironment({ DATABASE_URL: url, TEMPORAL_ADDRESS: opts.temporalAddress, API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: bundle }),
-    });
+    const worker = startWorkerProcess({ databaseUrl: url, temporalAddress: opts.temporalAddress, apiToken: 'b'.repeat(32), bundle });
     try {
       let startSeconds = 0;
       // Planned = the workflow has loaded its invoice, computed its next step and published NextStepAt.
