@@ -22,6 +22,8 @@ export interface ActivityDeps {
   stripe: StripeConnect;
   /** The admin site's address, which pay links point to. */
   publicUrl: string;
+  /** The e-mail provider's ceiling (reminders per second, all workers together); unset, none. */
+  sendsPerSecond?: number;
 }
 
 export function createActivities(deps: ActivityDeps) {

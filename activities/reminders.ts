@@ -2,7 +2,7 @@ import type { Sql } from '../db/client.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { insertEvent } from '../db/queries/events.js';
 import { dunnableFacts, invoiceFacts, noteReminderSent } from '../db/queries/invoices.js';
-import { claimReminder, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
+import { claimReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
 import { specialTemplateFor, templateFor, type Channel } from '../db/queries/templates.js';
@@ -58,7 +58,10 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
      * for printing), and records the result.
      */
     async performReminder(input: PerformReminderInput): Promise<ReminderOutcome> {
-      const { invoiceId, level } = input;
+      const { invoiceId } = input;
+      // A run asks again when its first ask was lost with a crashed worker, possibly after the
+      // reminder went out: it gets the level it already performed, never the next one.
+      const level = (input.runId !== undefined ? await levelOfRun(sql, invoiceId, input.runId) : undefined) ?? input.level;
       const [inv, settings] = await Promise.all([invoiceFacts(sql, invoiceId), getSettings(sql)]);
       if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
       const step = inv.policyId ? (await stepsOfPolicy(sql, inv.policyId)).find((s) => s.level === level) : undefined;

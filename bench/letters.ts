@@ -3,7 +3,7 @@ import { mergePdfs, pageCount } from '../activities/pdf/merge.js';
 import { createPdfRenderer } from '../activities/pdf/pdf-renderer.js';
 import { renderLetter, stampWord } from '../activities/render.js';
 import { DEFAULT_STEPS } from '../db/seed/default-templates.js';
-import { inLanes } from '../web/wake-workflows.js';
+import { inLanes } from '../workflows/in-lanes.js';
 
 const CONCURRENCY = 4;
 

@@ -2,6 +2,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@t
 import { dunningWorkflowId } from '../workflows/ids.js';
 import { invoiceDunning } from '../workflows/invoice-dunning.js';
 import { invoiceChangedSignal } from '../workflows/messages.js';
+import { inLanes } from '../workflows/in-lanes.js';
 import { customerIdKey, invoiceNumberKey } from '../workflows/search-attributes.js';
 
 export { dunningWorkflowId } from '../workflows/ids.js';
@@ -46,23 +47,16 @@ export async function ensureDunningWorkflows(
   client: Client,
   taskQueue: string,
   invoices: InvoiceRef[],
-  options: { concurrency?: number; eager?: boolean; onProgress?: (done: number) => void } = {},
+  options: { eager?: boolean } = {},
 ): Promise<void> {
-  let next = 0;
-  let done = 0;
-  const lane = async () => {
-    while (next < invoices.length) {
-      const invoice = invoices[next++]!;
-      await client.workflow.start(invoiceDunning, {
-        ...startOptions(taskQueue, invoice),
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        requestEagerStart: options.eager ?? false,
-      }).catch((err: Error) => {
-        if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-      });
-      options.onProgress?.(++done);
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 32 }, lane));
+  await inLanes(invoices, async (invoice) => {
+    await client.workflow.start(invoiceDunning, {
+      ...startOptions(taskQueue, invoice),
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      requestEagerStart: options.eager ?? false,
+    }).catch((err: Error) => {
+      if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+    });
+  });
 }

@@ -25,8 +25,6 @@ export async function createWorker(options: {
   deps: ActivityDeps;
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Partial<WorkerOptions>;
-  /** Reminders sent per second at most, all workers together; unset, no ceiling. */
-  sendsPerSecond?: number;
 }): Promise<RelanceWorker> {
   const activities = createActivities(options.deps);
   const workers = await Promise.all([
@@ -36,6 +34,10 @@ export async function createWorker(options: {
       taskQueue: options.taskQueue,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
       activities,
+      // A workflow started eagerly gets its first task straight back from the start call, but only
+      // while the worker has a free slot: with SDK's default of 40, most starts of a big backlog fall
+      // back to the task queue, which costs the server three more writes and a history read each.
+      maxConcurrentWorkflowTaskExecutions: 200,
       ...options.tuning,
     }),
     Worker.create({
@@ -43,7 +45,7 @@ export async function createWorker(options: {
       namespace: options.namespace,
       taskQueue: emailTaskQueue(options.taskQueue),
       activities: { performReminder: activities.performReminder, sendStatement: activities.sendStatement },
-      ...(options.sendsPerSecond ? { maxTaskQueueActivitiesPerSecond: options.sendsPerSecond } : {}),
+      ...(options.deps.sendsPerSecond ? { maxTaskQueueActivitiesPerSecond: options.deps.sendsPerSecond } : {}),
     }),
   ]);
   return {

@@ -31,10 +31,9 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    deps: { sql, mailer, pdf, temporal: client, defaultFrom: config.mail.from, stripe: createStripeConnect(config.stripe.apiUrl), publicUrl: config.web.publicUrl },
+    deps: { sql, mailer, pdf, temporal: client, defaultFrom: config.mail.from, stripe: createStripeConnect(config.stripe.apiUrl), publicUrl: config.web.publicUrl, sendsPerSecond: config.mail.sendsPerSecond },
     workflowBundle: config.temporal.workflowBundle ? { codePath: config.temporal.workflowBundle } : undefined,
     tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
-    sendsPerSecond: config.mail.sendsPerSecond,
   });
   log.info({ taskQueue: config.temporal.taskQueue, mail: mailer.kind }, 'worker started');
   // SIGINT/SIGTERM make the SDK drain and stop the worker; then the connections close, in that order.

@@ -1,18 +1,22 @@
-import { continueAsNew, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createBulkRunActivities } from '../activities/bulk-runs.js';
+import { inLanes } from './in-lanes.js';
 import { bulkRunIdKey, dunningStatusKey, runProgressKey } from './search-attributes.js';
 
 const acts = proxyActivities<ReturnType<typeof createBulkRunActivities>>({
-  // The ask waits for the invoice's reminder: an e-mail, or a letter rendered to PDF. It beats
-  // while it waits, so an ask lost with a crashed worker is retried within seconds.
-  startToCloseTimeout: '2 minutes',
+  // A slice waits for its invoices' reminders (e-mails, or letters rendered to PDF) and beats while
+  // it waits, so a slice lost with a crashed worker is retried within seconds.
+  startToCloseTimeout: '1 hour',
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
 });
 
-// Invoices asked at once; each answer is a few events, so a chunk keeps the history well under its limits.
-const CONCURRENCY = 64;
-const CHUNK = 500;
+// Four slices of 50 at a time, 16 asks at once in each: 64 invoices asked at once.
+const SLICE = 50;
+const SLICES_AT_ONCE = 4;
+const ASKS_PER_SLICE = 16;
+// A slice is a handful of events: continuing every 100 slices (5,000 invoices) keeps histories short.
+const SLICES_BEFORE_CONTINUE = 100;
 
 export interface BulkRunInput {
   runId: number;
@@ -28,7 +32,7 @@ export interface BulkRunInput {
  */
 export async function bulkRun(input: BulkRunInput): Promise<{ done: number }> {
   const { runId } = input;
-  const run = await acts.loadRun(runId);
+  const { total: _total, lastPosition, ...request } = await acts.loadRun(runId);
   let done = input.done ?? 0;
   let after = input.after ?? 0;
   const publish = (status: string) =>
@@ -39,20 +43,24 @@ export async function bulkRun(input: BulkRunInput): Promise<{ done: number }> {
     ]);
   publish('running');
 
-  const items = await acts.runItems({ runId, after, limit: CHUNK });
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await acts.askInvoice({ runId, invoiceId: item.invoiceId, forcedLevel: run.forcedLevel, channel: run.channel, attachPdf: run.attachPdf, actor: run.actor });
+  if (patched('asks-in-slices')) {
+    const slices: number[] = [];
+    for (let from = after; from < lastPosition && slices.length < SLICES_BEFORE_CONTINUE; from += SLICE) slices.push(from);
+    await inLanes(slices, async (from) => {
+      done += await acts.askInvoices({ runId, ...request, after: from, upTo: from + SLICE, lanes: ASKS_PER_SLICE });
+    }, undefined, SLICES_AT_ONCE);
+    after = Math.min(lastPosition, after + slices.length * SLICE);
+    if (after < lastPosition) await continueAsNew<typeof bulkRun>({ runId, after, done });
+  } else {
+    // Runs started when every invoice was asked by an activity of its own.
+    const CHUNK = 500;
+    const items = await acts.runItems({ runId, after, limit: CHUNK });
+    await inLanes(items, async (item) => {
+      await acts.askInvoice({ runId, invoiceId: item.invoiceId, ...request });
       done++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, lane));
-  after = items.at(-1)?.position ?? after;
-
-  if (items.length === CHUNK || workflowInfo().continueAsNewSuggested) {
-    await continueAsNew<typeof bulkRun>({ runId, after, done });
+    }, undefined, 64);
+    after = items.at(-1)?.position ?? after;
+    if (items.length === CHUNK || workflowInfo().continueAsNewSuggested) await continueAsNew<typeof bulkRun>({ runId, after, done });
   }
   await acts.finishRun(runId);
   publish('finished');

@@ -53,6 +53,7 @@ const activityOptions = {
   },
 } as const;
 const acts = proxyActivities<ReturnType<typeof createActivities>>(activityOptions);
+const inline = proxyLocalActivities<ReturnType<typeof createActivities>>(activityOptions);
 
 export interface InvoiceDunningInput {
   invoiceId: number;
@@ -173,7 +174,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       const level = manual.request.level ?? state.level + 1;
       const outcome: ReminderOutcome = hold
         ? { status: 'skipped', level, hold }
-        : await sends.performReminder({
+        : await (manual.request.sendInline ? inline : sends).performReminder({
             invoiceId, level, actor: manual.request.actor, note: manual.request.note ?? null, at: Date.now(),
             channel: manual.request.channel, attachPdf: manual.request.attachPdf, runId: manual.request.runId, nextPlannedOn: manual.request.nextPlannedOn,
           });

@@ -28,6 +28,12 @@ export interface SendNowRequest {
   runId?: number;
   /** A person's choice of the next reminder's date; it replaces the next step's computed date. */
   nextPlannedOn?: IsoDate;
+  /**
+   * Send from the workflow's own task instead of the e-mail task queue: set by bulk runs when no
+   * e-mail ceiling applies (the ceiling is that queue's rate limit), it saves each reminder the
+   * server round trips of a regular activity.
+   */
+  sendInline?: boolean;
 }
 
 export type ReminderOutcome =

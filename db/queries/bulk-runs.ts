@@ -68,6 +68,18 @@ export async function runItemsFrom(sql: Sql, runId: number, fromPosition: number
     where run_id = ${runId} and position > ${fromPosition} order by position limit ${limit}`;
 }
 
+/** The items of a slice of positions, with whether each has its answer already. */
+export async function runSlice(sql: Sql, runId: number, after: number, upTo: number): Promise<(RunItem & { answered: boolean })[]> {
+  return sql<(RunItem & { answered: boolean })[]>`
+    select invoice_id as "invoiceId", position, outcome is not null as answered from bulk_run_items
+    where run_id = ${runId} and position > ${after} and position <= ${upTo} order by position`;
+}
+
+export async function lastRunPosition(sql: Sql, runId: number): Promise<number> {
+  const [row] = await sql<[{ last: number }]>`select coalesce(max(position), 0)::int as last from bulk_run_items where run_id = ${runId}`;
+  return row.last;
+}
+
 export async function recordItemOutcome(
   sql: Sql,
   o: { runId: number; invoiceId: number; outcome: ItemOutcome; level: number | null; reason: string | null; reminderId: number | null },

@@ -36,6 +36,13 @@ export async function claimReminder(
   return existing!;
 }
 
+/** The level a bulk run already performed (or is performing) for an invoice, if any. */
+export async function levelOfRun(sql: Sql, invoiceId: number, runId: number): Promise<number | undefined> {
+  const [row] = await sql<{ level: number }[]>`
+    select level from reminders where invoice_id = ${invoiceId} and run_id = ${runId} order by level desc limit 1`;
+  return row?.level;
+}
+
 export async function markReminderSent(
   sql: Sql,
   r: { id: number; recipients: string[]; subject: string; html: string; providerMessageId: string; at: number },

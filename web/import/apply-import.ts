@@ -6,7 +6,7 @@ import { upsertInvoice } from '../../db/queries/invoices.js';
 import { applyPayment } from '../../db/queries/payments.js';
 import type { WebDeps } from '../deps.js';
 import { startOrWakeDunning } from '../dunning-client.js';
-import { inLanes } from '../wake-workflows.js';
+import { inLanes } from '../../workflows/in-lanes.js';
 import type { ParsedRows, RowError } from './csv-rows.js';
 
 type InvoiceRef = { id: number; number: string; customerRef: string };
