@@ -89,11 +89,11 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
   }
 
   return {
-    async loadRun(runId: number): Promise<RunRequest & { total: number; lastPosition: number }> {
+    async loadRun(runId: number): Promise<RunRequest & { lastPosition: number }> {
       const run = await bulkRunById(sql, runId);
       if (!run) throw new Error(`bulk run ${runId} does not exist`);
       return {
-        forcedLevel: run.forcedLevel, channel: run.channel, attachPdf: run.attachPdf, actor: run.createdBy ?? 'bulk run', total: run.total,
+        forcedLevel: run.forcedLevel, channel: run.channel, attachPdf: run.attachPdf, actor: run.createdBy ?? 'bulk run',
         lastPosition: await lastRunPosition(sql, runId),
       };
     },

@@ -32,7 +32,7 @@ export interface BulkRunInput {
  */
 export async function bulkRun(input: BulkRunInput): Promise<{ done: number }> {
   const { runId } = input;
-  const { total: _total, lastPosition, ...request } = await acts.loadRun(runId);
+  const { lastPosition, ...request } = await acts.loadRun(runId);
   let done = input.done ?? 0;
   let after = input.after ?? 0;
   const publish = (status: string) =>
