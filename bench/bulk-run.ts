@@ -27,7 +27,7 @@ export async function benchBulkRun(opts: { adminUrl: string; temporalAddress: st
       stdio: ['ignore', 'ignore', 'inherit'],
       env: childEnvironment({
         DATABASE_URL: url, TEMPORAL_ADDRESS: opts.temporalAddress, TEMPORAL_TASK_QUEUE: 'bench-run', API_TOKEN: 'b'.repeat(32), LOG_LEVEL: 'warn',
-        WORKFLOW_BUNDLE: bundle, RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.baseUrl, WORKER_MAX_CACHED_WORKFLOWS: String(invoices + 100),
+        WORKFLOW_BUNDLE: bundle, RESEND_API_KEY: resend.apiKey, RESEND_BASE_URL: resend.baseUrl,
       }),
     });
     try {
