@@ -71,6 +71,14 @@ async function sentReminders(invoiceId: number) {
     select level, sent_at as "sentAt", status from reminders where invoice_id = ${invoiceId} order by level`;
 }
 
+/**
+ * Days past due at which an invoice entering late has surely reached a level and surely not the
+ * next, whatever the day: the default steps are 0, 15, 15 and 15 days apart and each date moves up
+ * to three days to a business day. With 3 days late, a Christmas or an Easter Monday put level 1 on
+ * the server's today, not yet reached at the early hour its clock had been skipped to.
+ */
+const LATE_FOR = { 1: 8, 2: 26, 3: 44 } as const;
+
 /** Today on the test server's clock, which moves on as time is skipped. */
 async function serverToday(): Promise<string> {
   return localDate(await env.currentTimeMs(), 'Europe/Paris');
@@ -142,11 +150,11 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
     ]);
   });
 
-  it('gives an invoice entering 40 days late only the level it has reached, then continues from today', async () => {
+  it('gives an invoice entering six weeks late only the level it has reached, then continues from today', async () => {
     const taskQueue = `q${++taskQueueSeq}`;
     const customerId = await makeCustomer(sql);
     const today = await serverToday();
-    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(today, -40) });
+    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(today, -LATE_FOR[3]) });
     const worker = await newWorker(createOutboxMailer(sql), taskQueue);
     await worker.runUntil(async () => {
       const handle = await startDunning(invoice, taskQueue);
@@ -166,7 +174,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
     const taskQueue = `q${++taskQueueSeq}`;
     const customerId = await makeCustomer(sql);
     const today = await serverToday();
-    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(today, -3), totalCents: 50_000 });
+    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(today, -LATE_FOR[1]), totalCents: 50_000 });
     const worker = await newWorker(createOutboxMailer(sql), taskQueue);
     const result = await worker.runUntil(async () => {
       const handle = await startDunning(invoice, taskQueue);
@@ -276,11 +284,11 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
     const today = await serverToday();
     // Entering late, each gets the one level it has reached: 3, 2 and 1, all due now.
     const invoices = [
-      await makeInvoice(sql, customerId, { number: `ST-${taskQueue}-A`, dueDate: addDays(today, -40), totalCents: 100_000 }),
-      await makeInvoice(sql, customerId, { number: `ST-${taskQueue}-B`, dueDate: addDays(today, -20), totalCents: 20_000 }),
-      await makeInvoice(sql, customerId, { number: `ST-${taskQueue}-C`, dueDate: addDays(today, -3), totalCents: 3_000 }),
+      await makeInvoice(sql, customerId, { number: `ST-${taskQueue}-A`, dueDate: addDays(today, -LATE_FOR[3]), totalCents: 100_000 }),
+      await makeInvoice(sql, customerId, { number: `ST-${taskQueue}-B`, dueDate: addDays(today, -LATE_FOR[2]), totalCents: 20_000 }),
+      await makeInvoice(sql, customerId, { number: `ST-${taskQueue}-C`, dueDate: addDays(today, -LATE_FOR[1]), totalCents: 3_000 }),
     ];
-    const other = await makeInvoice(sql, await makeCustomer(sql), { dueDate: addDays(today, -3), totalCents: 5_000 });
+    const other = await makeInvoice(sql, await makeCustomer(sql), { dueDate: addDays(today, -LATE_FOR[1]), totalCents: 5_000 });
     const worker = await newWorker(createOutboxMailer(sql), taskQueue);
     await worker.runUntil(async () => {
       const handles = await Promise.all([...invoices, other].map((inv) => startDunning(inv, taskQueue)));
@@ -313,8 +321,8 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
     const customerId = await makeCustomer(sql, { emails: [] });
     await setCustomerPolicy(sql, customerId, { policyId: policy, excluded: false, isBusiness: true });
     const today = await serverToday();
-    const older = await makeInvoice(sql, customerId, { number: `SP-${taskQueue}-A`, dueDate: addDays(today, -20), totalCents: 40_000 });
-    const newer = await makeInvoice(sql, customerId, { number: `SP-${taskQueue}-B`, dueDate: addDays(today, -3), totalCents: 8_000 });
+    const older = await makeInvoice(sql, customerId, { number: `SP-${taskQueue}-A`, dueDate: addDays(today, -LATE_FOR[2]), totalCents: 40_000 });
+    const newer = await makeInvoice(sql, customerId, { number: `SP-${taskQueue}-B`, dueDate: addDays(today, -LATE_FOR[1]), totalCents: 8_000 });
     const worker = await newWorker(createOutboxMailer(sql), taskQueue);
     await worker.runUntil(async () => {
       const handles = await Promise.all([older, newer].map((inv) => startDunning(inv, taskQueue)));
@@ -380,9 +388,9 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       const okCustomer = await makeCustomer(sql, { emails: ['ap@ok.example'] });
       const badCustomer = await makeCustomer(sql, { emails: ['nobody@bounce.example'] });
       const noMail = await makeCustomer(sql, { emails: [] });
-      const ok = await makeInvoice(sql, okCustomer, { dueDate: addDays(today, -2) });
-      const bad = await makeInvoice(sql, badCustomer, { dueDate: addDays(today, -2) });
-      const none = await makeInvoice(sql, noMail, { dueDate: addDays(today, -2) });
+      const ok = await makeInvoice(sql, okCustomer, { dueDate: addDays(today, -LATE_FOR[1]) });
+      const bad = await makeInvoice(sql, badCustomer, { dueDate: addDays(today, -LATE_FOR[1]) });
+      const none = await makeInvoice(sql, noMail, { dueDate: addDays(today, -LATE_FOR[1]) });
       resend.rejectRecipient('nobody@bounce.example');
       resend.failNext(500, 429);
       const worker = await newWorker(mailer, taskQueue);
