@@ -406,8 +406,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       const okRequests = resend.requests.filter((r) => r.idempotencyKey === `relance-${ok.id}-1-1`);
       expect(okRequests.map((r) => r.status)).toEqual([500, 429, 200]);
       expect([...resend.delivered.keys()].filter((k) => k.startsWith(`relance-${ok.id}-`))).toHaveLength(1);
-      expect(okRequests[2]!.body).toMatchObject({ to: ['ap@ok.example'], from: 'Relance <relance@test.example>' });
-      expect(okRequests[2]!.body.subject).toContain(ok.number);
+      expect(okRequests[2]!.body).toMatchObject({ to: ['ap@ok.example'], from: 'Relance <relance@test.example>', subject: expect.stringContaining(ok.number) });
       expect(okRequests[2]!.authorization).toBe(`Bearer ${resend.apiKey}`);
       expect(await failedReasons(bad.id)).toEqual([expect.stringContaining('422')]);
       expect(resend.requests.filter((r) => r.idempotencyKey?.startsWith(`relance-${bad.id}-`))).toHaveLength(1);

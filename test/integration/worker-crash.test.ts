@@ -119,10 +119,13 @@ it('a worker killed with SIGKILL in the middle of a 500-invoice bulk run sends e
   await client.workflow.getHandle(bulkRunWorkflowId(runId)).result();
   const outcomes = await db.sql`select outcome, count(*)::int as n from bulk_run_items where run_id = ${runId} group by outcome order by outcome`;
   expect(outcomes).toEqual([{ outcome: 'prepared', n: RUN_LETTERS }, { outcome: 'sent', n: RUN_EMAILS }]);
-  // Resend saw each (invoice, level) once: one idempotency key each, never a second key for the same reminder.
+  // Each (invoice, level) sent once, in a batch or alone: one key each, never a second key, never the same key twice.
   const slots = new Set([...resend.delivered.keys()].map((key) => key.replace(/-\d+$/, '')));
   expect(resend.delivered.size).toBe(RUN_EMAILS);
   expect(slots.size).toBe(RUN_EMAILS);
+  expect(resend.resent).toEqual([]);
+  // The run's e-mails went out in batches, the crash landing among them.
+  expect(resend.requests.filter((r) => r.path === '/emails/batch').length).toBeGreaterThan(0);
   const letterFiles = await lettersOfRun(db.sql, runId);
   expect(letterFiles).toHaveLength(RUN_LETTERS);
   expect((await mergePdfs(letterFiles.map((l) => l.content))).pages).toBe(letterFiles.reduce((n, l) => n + l.pages, 0));
