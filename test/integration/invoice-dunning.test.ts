@@ -226,8 +226,8 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
   it('holds while disputed or promised, resumes where it was when the dispute closes or the promised date passes unpaid', async () => {
     const taskQueue = `q${++taskQueueSeq}`;
     const customerId = await makeCustomer(sql);
-    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -3), totalCents: 90_000 });
-    const kept = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -3), totalCents: 50_000 });
+    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -LATE_FOR[1]), totalCents: 90_000 });
+    const kept = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -LATE_FOR[1]), totalCents: 50_000 });
     const worker = await newWorker(createOutboxMailer(sql), taskQueue);
     await worker.runUntil(async () => {
       const handle = await startDunning(invoice, taskQueue);
@@ -349,7 +349,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
   it('applies edited steps from the next step on once told, without touching what was sent', async () => {
     const taskQueue = `q${++taskQueueSeq}`;
     const customerId = await makeCustomer(sql);
-    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -1) });
+    const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -LATE_FOR[1]) });
     const worker = await newWorker(createOutboxMailer(sql), taskQueue);
     // Edit a copy of the default policy, so other tests keep the standard steps.
     const [{ policyId }] = await sql<[{ policyId: number }]>`
@@ -432,7 +432,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
         },
       };
       const customerId = await makeCustomer(sql, { emails: ['ap@crash.example'] });
-      const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -1) });
+      const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(await serverToday(), -LATE_FOR[1]) });
       const worker = await newWorker(crashingOnce, taskQueue);
       await worker.runUntil(async () => {
         const handle = await startDunning(invoice, taskQueue);

@@ -152,8 +152,9 @@ it('collects Stripe customers off-session in a SEPA run, the others in the file,
 it('puts a pay link in every reminder once Stripe is configured; paying through its checkout ends the dunning once', async () => {
   const keys = await getStripeKeys(db.sql);
   const customer = await makeCustomer(db.sql, { ref: 'C-PAYLINK', emails: ['ap@paylink.example'] });
+  // Eight days late: the first reminder is due at once whatever the weekday, hour or holiday.
   const reminded = async (number: string) => {
-    const invoice = await makeInvoice(db.sql, customer, { number, dueDate: addDays(today, -2), totalCents: 25_000 });
+    const invoice = await makeInvoice(db.sql, customer, { number, dueDate: addDays(today, -8), totalCents: 25_000 });
     await startOrWakeDunning(stack.client, 'stripe', { ...invoice, customerRef: 'C-PAYLINK' });
     const html = await vi.waitFor(async () => {
       const [row] = await db.sql<{ html: string }[]>`select html from outbox where subject like ${`%${number}%`}`;
