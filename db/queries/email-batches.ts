@@ -24,12 +24,17 @@ export interface EmailBatch {
 
 /**
  * Puts each message that has never been in a batch into a new one, in the given order; a message
- * already placed (a retry) stays where it is. Returns the batch of every key.
+ * already placed (a retry) stays where it is. Returns the batch of every key. Sent batches over
+ * 30 days old go on the way.
  */
 export async function placeInBatch(sql: Sql, messages: { idempotencyKey: string; message: BatchMessage }[]): Promise<Map<string, number>> {
   const keys = messages.map((m) => m.idempotencyKey);
   return sql.begin(async (tx) => {
     const t = tx as unknown as Sql;
+    // A retry comes within minutes; a month on, a sent batch only takes room.
+    await t`
+      delete from email_batches where id in (
+        select id from email_batches where status = 'sent' and sent_at < now() - interval '30 days' limit 100 for update skip locked)`;
     const [batch] = await t<{ id: number }[]>`insert into email_batches default values returning id`;
     const placed = await t`
       insert into email_batch_members (idempotency_key, batch_id, position, message)

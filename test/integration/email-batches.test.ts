@@ -127,3 +127,18 @@ it('an e-mail with the invoice attached goes alone, since batches carry no attac
   expect(resend.requests).toHaveLength(3);
   expect(resend.delivered.get('with-pdf')!.body.attachments).toHaveLength(1);
 });
+
+it('keeps a sent batch 30 days, long past Resend\'s own day, then prunes it as new batches are written', async () => {
+  const mailer = workerMailer();
+  await Promise.all(['old-1', 'old-2'].map((k) => mailer.send(email(k))));
+  await Promise.all(['recent-1', 'recent-2'].map((k) => mailer.send(email(k))));
+  const batchOf = async (key: string) => (await db.sql<{ batchId: number }[]>`select batch_id as "batchId" from email_batch_members where idempotency_key = ${key}`)[0]?.batchId;
+  const [old, recent] = [await batchOf('old-1'), await batchOf('recent-1')];
+  await db.sql`update email_batches set sent_at = now() - interval '31 days' where id = ${old!}`;
+  await db.sql`update email_batches set sent_at = now() - interval '29 days' where id = ${recent!}`;
+
+  await mailer.send(email('next'));
+  expect(await batchOf('old-1')).toBeUndefined();
+  expect((await db.sql`select id from email_batches where id = ${old!}`)).toHaveLength(0);
+  expect(await batchOf('recent-1')).toBe(recent);
+});
