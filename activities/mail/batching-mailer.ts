@@ -1,9 +1,9 @@
 import type { Sql } from '../../db/client.js';
-import { emailBatch, placeInBatch, recordBatchRejected, recordBatchSent, recordMembersSent, type EmailBatch } from '../../db/queries/email-batches.js';
-import { EmailRejectedError, type BatchableEmail, type BatchMailer, type Mailer } from './mailer.js';
+import { emailBatch, placeInBatch, recordBatchRejected, recordBatchSent, recordMembersSent, type BatchMember, type BatchMessage, type EmailBatch } from '../../db/queries/email-batches.js';
+import { EmailRejectedError, type BatchMailer, type Mailer, type OutgoingEmail } from './mailer.js';
 
 interface Waiting {
-  email: BatchableEmail;
+  email: OutgoingEmail;
   resolve(sent: { providerMessageId: string }): void;
   reject(err: unknown): void;
 }
@@ -11,12 +11,23 @@ interface Waiting {
 /** For each member asked about: its provider id, or why the provider refused it for good. */
 type Delivery = Map<string, string | EmailRejectedError>;
 
+function stored({ idempotencyKey, attachments, ...message }: OutgoingEmail): { idempotencyKey: string; message: BatchMessage } {
+  if (!attachments.length) return { idempotencyKey, message };
+  return { idempotencyKey, message: { ...message, attachments: attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content).toString('base64') })) } };
+}
+
+function outgoing(member: BatchMember): OutgoingEmail {
+  const { attachments = [], ...message } = member.message!;
+  return { ...message, idempotencyKey: member.idempotencyKey, attachments: attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content, 'base64') })) };
+}
+
 /**
  * Sends the e-mails that arrive within a few milliseconds of each other (a bulk run asks dozens of
  * invoices at once) as one request of up to the provider's limit. Each batch is written down with
  * its exact messages before it goes, so a retry — from this worker or another after a crash —
  * repeats the identical request under the same key and the provider answers it without sending
- * again. E-mails with attachments, which batches do not carry, go one by one.
+ * again. An e-mail with attachments, which batches do not carry, goes alone, written down the same
+ * way: its PDF, rendered again on a retry, would not be the same bytes.
  */
 export function createBatchingMailer({ sql, provider, windowMs = 20 }: { sql: Sql; provider: BatchMailer; windowMs?: number }): Mailer {
   let waiting: Waiting[] = [];
@@ -26,9 +37,8 @@ export function createBatchingMailer({ sql, provider, windowMs = 20 }: { sql: Sq
   const batchKey = (id: number) => `relance-batch-${id}`;
 
   async function sendWhole(batch: EmailBatch): Promise<string[]> {
-    const emails = batch.members.map((m) => ({ ...m.message!, idempotencyKey: m.idempotencyKey }));
-    if (emails.length > 1) return provider.sendBatch(emails, batchKey(batch.id));
-    return [(await provider.send({ ...emails[0]!, attachments: [] })).providerMessageId];
+    if (batch.members.length === 1) return [(await provider.send(outgoing(batch.members[0]!))).providerMessageId];
+    return provider.sendBatch(batch.members.map((m) => ({ ...m.message!, idempotencyKey: m.idempotencyKey })), batchKey(batch.id));
   }
 
   /** A refused batch was sent to no one: its members go alone, each under its own key, so the good ones still go and the bad one is named. */
@@ -39,7 +49,7 @@ export function createBatchingMailer({ sql, provider, windowMs = 20 }: { sql: Sq
       if (m.providerMessageId) return void delivery.set(m.idempotencyKey, m.providerMessageId);
       if (batch.members.length === 1) return void delivery.set(m.idempotencyKey, new EmailRejectedError(batch.rejection!));
       try {
-        const { providerMessageId } = await provider.send({ ...m.message!, idempotencyKey: m.idempotencyKey, attachments: [] });
+        const { providerMessageId } = await provider.send(outgoing(m));
         sent.set(m.idempotencyKey, providerMessageId);
         delivery.set(m.idempotencyKey, providerMessageId);
       } catch (err) {
@@ -84,7 +94,7 @@ export function createBatchingMailer({ sql, provider, windowMs = 20 }: { sql: Sq
 
   async function dispatch(taken: Waiting[]): Promise<void> {
     try {
-      const batches = await placeInBatch(sql, taken.map(({ email: { idempotencyKey, ...message } }) => ({ idempotencyKey, message })));
+      const batches = await placeInBatch(sql, taken.map((w) => stored(w.email)));
       await Promise.all(taken.map(async (w) => {
         try {
           const outcome = (await deliver(batches.get(w.email.idempotencyKey)!)).get(w.email.idempotencyKey)!;
@@ -110,10 +120,9 @@ export function createBatchingMailer({ sql, provider, windowMs = 20 }: { sql: Sq
   return {
     kind: provider.kind,
     send(email) {
-      if (email.attachments.length) return provider.send(email);
-      const { attachments: _none, ...batchable } = email;
+      if (email.attachments.length) return new Promise((resolve, reject) => void dispatch([{ email, resolve, reject }]));
       return new Promise((resolve, reject) => {
-        waiting.push({ email: batchable, resolve, reject });
+        waiting.push({ email, resolve, reject });
         if (waiting.length >= provider.batchLimit) flush();
         else timer ??= setTimeout(flush, windowMs);
       });

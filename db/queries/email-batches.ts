@@ -6,6 +6,8 @@ export interface BatchMessage {
   to: string[];
   subject: string;
   html: string;
+  /** Only on an e-mail that goes alone; the content in base64. */
+  attachments?: { filename: string; content: string }[];
 }
 
 export interface BatchMember {

@@ -128,6 +128,20 @@ it('an e-mail with the invoice attached goes alone, since batches carry no attac
   expect(resend.delivered.get('with-pdf')!.body.attachments).toHaveLength(1);
 });
 
+it('an e-mail with the invoice attached whose answer was lost goes again with the very PDF it first carried', async () => {
+  const pdfOf = (text: string) => [{ filename: 'F-9.pdf', content: new TextEncoder().encode(`%PDF-1.4 ${text}`) }];
+  resend.loseNextReplies(1);
+  await expect(workerMailer().send({ ...email('pdf-lost'), attachments: pdfOf('rendered at 09:00:01') })).rejects.toThrow();
+
+  // Rendered again on the retry, the PDF carries another creation time: the written one goes.
+  const { providerMessageId } = await workerMailer().send({ ...email('pdf-lost'), attachments: pdfOf('rendered at 09:00:07') });
+  expect(providerMessageId).toBe(resend.delivered.get('pdf-lost')!.id);
+  expect(resend.requests.map((r) => [r.path, r.idempotencyKey, r.status])).toEqual([['/emails', 'pdf-lost', 200], ['/emails', 'pdf-lost', 200]]);
+  expect(resend.requests[1]!.body).toEqual(resend.requests[0]!.body);
+  expect(Buffer.from(resend.delivered.get('pdf-lost')!.body.attachments![0]!.content, 'base64').toString()).toBe('%PDF-1.4 rendered at 09:00:01');
+  expect(resend.resent).toEqual([]);
+});
+
 it('keeps a sent batch 30 days, long past Resend\'s own day, then prunes it as new batches are written', async () => {
   const mailer = workerMailer();
   await Promise.all(['old-1', 'old-2'].map((k) => mailer.send(email(k))));
