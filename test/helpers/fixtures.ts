@@ -5,6 +5,14 @@ import { upsertInvoice } from '../../db/queries/invoices.js';
 
 const uid = () => randomBytes(4).toString('hex');
 
+/**
+ * Days past due at which an invoice entering late has surely reached a level of the default steps
+ * and surely not the next, whatever the weekday, hour or holiday: the steps are 0, 15, 15 and 15
+ * days apart and each date moves up to three days to a business day. Three days late, a Christmas
+ * or an Easter Monday put level 1 on today, not yet reached at an early hour.
+ */
+export const LATE_FOR = { 1: 8, 2: 26, 3: 44 } as const;
+
 export async function makeCustomer(sql: Sql, overrides: Partial<CustomerInput> = {}): Promise<number> {
   const { id } = await upsertCustomer(sql, {
     ref: `C-${uid()}`,

@@ -22,7 +22,7 @@ import { addDays, dayOfWeek } from '../../workflows/schedule/calendar-date.js';
 import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';
 import { freshDatabase } from '../helpers/database.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
-import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { LATE_FOR, makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { startResendServer } from '../helpers/resend-server.js';
 import { testStripeConnect } from '../helpers/stack.js';
 import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
@@ -70,14 +70,6 @@ async function sentReminders(invoiceId: number) {
   return sql<{ level: number; sentAt: Date; status: string }[]>`
     select level, sent_at as "sentAt", status from reminders where invoice_id = ${invoiceId} order by level`;
 }
-
-/**
- * Days past due at which an invoice entering late has surely reached a level and surely not the
- * next, whatever the day: the default steps are 0, 15, 15 and 15 days apart and each date moves up
- * to three days to a business day. With 3 days late, a Christmas or an Easter Monday put level 1 on
- * the server's today, not yet reached at the early hour its clock had been skipped to.
- */
-const LATE_FOR = { 1: 8, 2: 26, 3: 44 } as const;
 
 /** Today on the test server's clock, which moves on as time is skipped. */
 async function serverToday(): Promise<string> {

@@ -6,7 +6,7 @@ import { stateQuery } from '../../workflows/messages.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { adminBrowser, ORIGIN, signIn } from '../helpers/admin-session.js';
-import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { LATE_FOR, makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { sepaFileOfZip } from '../helpers/sepa-xml.js';
 import { API_TOKEN, startStack, type Stack } from '../helpers/stack.js';
 
@@ -56,8 +56,7 @@ it('collects the mandated invoices in a pain.008 file that validates, holds thei
   const today = localDate(Date.now(), 'Europe/Paris');
   const sepaCustomer = (await db.sql<{ id: number; ref: string }[]>`select id, ref from customers where ref = 'C-SEPA'`)[0]!;
   const collected = await makeInvoice(db.sql, sepaCustomer.id, { number: 'F-SEPA-1', dueDate: addDays(today, -3), totalCents: 45_000 });
-  // Eight days late: its first reminder is due whatever the weekday, hour or holiday.
-  const returned = await makeInvoice(db.sql, sepaCustomer.id, { number: 'F-SEPA-2', dueDate: addDays(today, -8), totalCents: 12_000 });
+  const returned = await makeInvoice(db.sql, sepaCustomer.id, { number: 'F-SEPA-2', dueDate: addDays(today, -LATE_FOR[1]), totalCents: 12_000 });
   await makeInvoice(db.sql, await makeCustomer(db.sql, { ref: 'C-NOMANDATE' }), { number: 'F-NOMANDATE', dueDate: addDays(today, -3) });
   for (const inv of [collected, returned]) await startOrWakeDunning(stack.client, 'sepa', { ...inv, customerRef: 'C-SEPA' });
   const get = (path: string) => app.request(path, { headers: { cookie: `${admin.cookie}; relance_lang=en` } });

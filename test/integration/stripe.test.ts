@@ -9,7 +9,7 @@ import { addBusinessDays } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { adminBrowser, ORIGIN, signIn } from '../helpers/admin-session.js';
-import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { LATE_FOR, makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { sepaFileOfZip } from '../helpers/sepa-xml.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -152,9 +152,8 @@ it('collects Stripe customers off-session in a SEPA run, the others in the file,
 it('puts a pay link in every reminder once Stripe is configured; paying through its checkout ends the dunning once', async () => {
   const keys = await getStripeKeys(db.sql);
   const customer = await makeCustomer(db.sql, { ref: 'C-PAYLINK', emails: ['ap@paylink.example'] });
-  // Eight days late: the first reminder is due at once whatever the weekday, hour or holiday.
   const reminded = async (number: string) => {
-    const invoice = await makeInvoice(db.sql, customer, { number, dueDate: addDays(today, -8), totalCents: 25_000 });
+    const invoice = await makeInvoice(db.sql, customer, { number, dueDate: addDays(today, -LATE_FOR[1]), totalCents: 25_000 });
     await startOrWakeDunning(stack.client, 'stripe', { ...invoice, customerRef: 'C-PAYLINK' });
     const html = await vi.waitFor(async () => {
       const [row] = await db.sql<{ html: string }[]>`select html from outbox where subject like ${`%${number}%`}`;
