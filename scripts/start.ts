@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createSql } from '../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
@@ -15,17 +13,28 @@ import { ensureTemporalCli } from './temporal-binaries.js';
 import { startDevServer } from './temporal-dev-server.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
 import { ensureFirstAdmin } from '../web/auth/first-admin.js';
+import { secretInFile } from '../worker/secret-file.js';
 
 const say = (line: string) => console.log(`[relance] ${line}`);
 
 /** The API token: from the environment, else generated once and kept under the data directory. */
 async function apiToken(dataDir: string, env: Record<string, string | undefined>): Promise<string> {
-  if (env.API_TOKEN) return env.API_TOKEN;
-  const file = join(dataDir, 'api-token');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  const token = randomBytes(24).toString('base64url');
-  await writeFile(file, `${token}\n`, { mode: 0o600 });
-  return token;
+  return env.API_TOKEN ?? secretInFile(join(dataDir, 'api-token'));
+}
+
+/**
+ * The data directory holds the database, the workflow histories and the secrets: only this OS user
+ * may read it (PostgreSQL's own user, when started as root, may only pass through to its folder).
+ */
+async function keepDataPrivate(dataDir: string): Promise<void> {
+  // Everything this process and its children create is private from now on (SQLite's temporal.db
+  // and its journal, the bundle, the secrets).
+  process.umask(0o077);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
+  for (const entry of await readdir(dataDir, { withFileTypes: true })) {
+    if (entry.isFile()) await chmod(join(dataDir, entry.name), 0o600);
+  }
 }
 
 /** Runs the worker or the web server as its own process, started again if it dies (a kill -9 drill). */
@@ -53,7 +62,7 @@ function supervise(name: string, entry: string, env: Record<string, string | und
 async function main(): Promise<void> {
   const bootstrap = childEnvironment({});
   const dataDir = resolve(bootstrap.DATA_DIR ?? '.data');
-  await mkdir(dataDir, { recursive: true });
+  await keepDataPrivate(dataDir);
   const token = await apiToken(dataDir, bootstrap);
   const config = loadConfig(childEnvironment({ API_TOKEN: token, DATA_DIR: dataDir }));
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,7 +85,8 @@ async function launch(dataDir: string, ports: Ports): Promise<{ output: () => st
 
 /** Open invoices in the database, and running invoice workflows at the server once they match. */
 async function expectOneWorkflowPerOpenInvoice(ports: Ports): Promise<void> {
-  const sql = createSql(`postgres://relance:relance@127.0.0.1:${ports.pg}/relance`, { max: 1 });
+  const password = readFileSync(join(dir!, 'postgres.password'), 'utf8').trim();
+  const sql = createSql(`postgres://relance:${password}@127.0.0.1:${ports.pg}/relance`, { max: 1 });
   const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
   try {
     const [{ open }] = await sql<[{ open: number }]>`select count(*)::int as open from invoices where status = 'open'`;
@@ -120,6 +121,7 @@ it('starts everything with the demo data, stops everything on SIGTERM, and a sec
   expect(first.output()).toContain('demo data loaded');
   await expectOneWorkflowPerOpenInvoice(ports);
   expect((await fetch(`http://127.0.0.1:${web}/login`)).status).toBe(200);
+  await expectPrivateData(dir, pg);
   await stopWithSigterm();
   expect(first.output()).toContain('[relance] stopping');
 
@@ -129,3 +131,15 @@ it('starts everything with the demo data, stops everything on SIGTERM, and a sec
   await expectOneWorkflowPerOpenInvoice(ports);
   await stopWithSigterm();
 });
+
+/** The data directory, its secrets and the workflow histories are the OS user's alone; the database's old fixed password opens nothing. */
+async function expectPrivateData(dataDir: string, pgPort: number): Promise<void> {
+  // Group and others may at most pass through the directory (PostgreSQL's OS user, under root).
+  expect(statSync(dataDir).mode & 0o066).toBe(0);
+  for (const file of ['temporal.db', 'api-token', 'postgres.password', 'workflow-bundle.js']) {
+    expect(statSync(join(dataDir, file)).mode & 0o077, file).toBe(0);
+  }
+  const legacy = createSql(`postgres://relance:relance@127.0.0.1:${pgPort}/relance`, { max: 1 });
+  await expect(legacy`select 1`).rejects.toThrow(/password authentication failed/);
+  await legacy.end();
+}
