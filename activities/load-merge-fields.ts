@@ -31,7 +31,7 @@ export async function loadMergeFields(
     overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),
     returnReason: invoice.debitReturn?.reason,
     charges: charges && !charges.none ? charges : undefined,
-    payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'invoice', invoice.id) : '',
+    payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'invoice', invoice.id, today) : '',
   });
   return { fields, customer };
 }

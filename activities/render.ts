@@ -1,10 +1,18 @@
 import Handlebars from 'handlebars';
+import { LRUCache } from 'lru-cache';
 import type { MergeFields } from './merge-fields.js';
 
-// A private instance: no helper or partial registered elsewhere can leak into reminders.
+// A private instance: no helper or partial registered elsewhere can leak into reminders. Its `log`
+// helper would let a template's author write lines into our logs, and `lookup` reach fields by
+// computed name: both are removed, and a template naming them fails to render.
 const hb = Handlebars.create();
+hb.unregisterHelper('log');
+hb.unregisterHelper('lookup');
+hb.log = () => undefined;
 
-const compiled = new Map<string, HandlebarsTemplateDelegate>();
+// Compiled templates are kept, most recently used first, within a bound on their sources' size:
+// previews typed by many users must not grow the process without limit.
+const compiled = new LRUCache<string, HandlebarsTemplateDelegate>({ max: 500, maxSize: 8 * 1024 * 1024, sizeCalculation: (_fn, key) => key.length + 1 });
 
 function compile(source: string, escapeHtml: boolean): HandlebarsTemplateDelegate {
   const key = `${escapeHtml ? 'h' : 't'}:${source}`;

@@ -96,7 +96,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       const first = claimed[0]!;
       const { fields, customer } = await loadMergeFields(sql, { invoice: first.invoice, settings, level: first.step.level, step: first.step, today, publicUrl: deps.publicUrl });
       // A statement's link opens the customer's open invoices, each payable on its own.
-      if (fields.payLink) fields.payLink = payLink(deps.publicUrl, await payLinkSecret(sql), 'customer', statement.customerId);
+      if (fields.payLink) fields.payLink = payLink(deps.publicUrl, await payLinkSecret(sql), 'customer', statement.customerId, today);
       const fail = async (reason: string) => {
         await sql.begin(async (tx) => {
           const t = tx as unknown as Sql;

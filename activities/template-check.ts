@@ -13,6 +13,8 @@ const LISTS = new Set(['overdueInvoices', 'statementLines']);
 // Groups of fields a block may open: {{#with invoice}}{{number}}{{/with}}.
 const GROUPS = new Set(MERGE_FIELD_NAMES.filter((n) => n.includes('.')).map((n) => n.split('.')[0]!));
 const CONDITIONS = new Set(['if', 'unless']);
+/** Long enough for any letter; a bound so that previews and the compiled-template cache stay small. */
+export const MAX_TEMPLATE_CHARACTERS = 100_000;
 const SCOPES = new Set(['each', 'with']);
 
 /**
@@ -20,6 +22,7 @@ const SCOPES = new Set(['each', 'with']);
  * merge field (a typo would otherwise print nothing in a reminder sent to a customer).
  */
 export function checkTemplate(source: string): TemplateProblem[] {
+  if (source.length > MAX_TEMPLATE_CHARACTERS) return [{ line: 1, reason: `is longer than ${MAX_TEMPLATE_CHARACTERS.toLocaleString('en')} characters` }];
   let program: hbs.AST.Program;
   try {
     program = Handlebars.parse(source);
@@ -60,7 +63,8 @@ export function checkTemplate(source: string): TemplateProblem[] {
             problems.push({ line: at(b), reason: `unknown block "{{#${helper}}}": use if, unless, each or with` });
             break;
           }
-          if (b.params.length !== 1 || subject?.type !== 'PathExpression') {
+          // Options (`x=(…)`) and block parameters would evaluate what the checker does not see.
+          if (b.params.length !== 1 || subject?.type !== 'PathExpression' || b.hash || b.program.blockParams?.length) {
             problems.push({ line: at(b), reason: `{{#${helper}}} takes one merge field` });
             break;
           }

@@ -11,12 +11,14 @@ import { createResendWebhooks } from './webhooks/resend.js';
 import { createStripeWebhooks } from './webhooks/stripe.js';
 import { createPayRoutes } from './pay/pay-routes.js';
 import type { WebDeps } from './deps.js';
+import type { PreviewStore } from './admin/preview-store.js';
+import { isUnreadableBody, limitBodies } from './body-limits.js';
 import { refuseNul } from './refuse-nul.js';
 
 const htmxFile = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
 
-export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unknown) => void; resendWebhookSecret?: string }) {
+export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unknown) => void; resendWebhookSecret?: string; previews?: PreviewStore }) {
   const app = new Hono();
   app.use(
     '*',
@@ -28,7 +30,9 @@ export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unkno
       contentSecurityPolicy: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"], formAction: ["'self'"] },
     }),
   );
-  app.use('*', refuseNul);
+  app.use('*', limitBodies);
+  // The public endpoints that read a body; the API and the admin check it after authentication.
+  app.use('/webhooks/*', refuseNul);
   app.get('/static/htmx.min.js', async (c) => {
     c.header('content-type', 'text/javascript; charset=utf-8');
     c.header('cache-control', 'public, max-age=86400');
@@ -52,6 +56,7 @@ export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unkno
       const res = err.getResponse();
       return c.json({ error: res.status === 401 ? 'unauthorized' : 'bad_request', message: err.message || res.statusText }, res.status as 400);
     }
+    if (isUnreadableBody(err)) return c.json({ error: 'bad_request', message: 'The request body is not the well-formed form it claims to be.' }, 400);
     deps.log?.(err);
     return c.json({ error: 'internal', message: 'Something went wrong on our side; nothing was half-written.' }, 500);
   });

@@ -12,4 +12,6 @@ export interface WebDeps {
   stripe: StripeConnect;
   /** The site's own address, as customers and links see it. */
   publicUrl: string;
+  /** Reverse proxies in front of the web server (TRUST_PROXY): 0 trusts no X-Forwarded-For. */
+  trustProxy: number;
 }

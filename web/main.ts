@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const firstAdmin = await ensureFirstAdmin(sql, config.firstAdmin);
   if (firstAdmin?.password) log.warn(`first admin created: ${firstAdmin.email} / ${firstAdmin.password} (shown once)`);
   const app = createApp({
-    sql, temporal, publicUrl: config.web.publicUrl, taskQueue: config.temporal.taskQueue, apiToken: config.apiToken,
+    sql, temporal, publicUrl: config.web.publicUrl, trustProxy: config.web.trustProxy, taskQueue: config.temporal.taskQueue, apiToken: config.apiToken,
     temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace, resendWebhookSecret: config.mail.resendWebhookSecret,
     stripe: createStripeConnect(config.stripe.apiUrl),
     log: (err) => log.error({ err }, 'request failed'),

@@ -36,6 +36,10 @@ const schema = z.object({
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
   WEB_PORT: port.default(3000),
   PUBLIC_URL: url.optional(),
+  TRUST_PROXY: z
+    .union([bool, z.coerce.number().int().min(0).max(10)], { error: 'expected false, true, or the number of reverse proxies in front of Relance (0–10)' })
+    .transform((v) => (v === true ? 1 : v === false ? 0 : v))
+    .default(0),
   API_TOKEN: z
     .string({ error: 'is required: the bearer token clients send to the REST API' })
     .min(24, 'must be at least 24 characters long'),
@@ -72,7 +76,12 @@ export interface Config {
     uiPort: number;
     uiUrl: string;
   };
-  web: { host: string; port: number; publicUrl: string };
+  /**
+   * How many reverse proxies stand in front of the web server. 0: the connecting address is the
+   * client's. n: the client is the n-th address from the right of X-Forwarded-For (the one the
+   * outermost of our proxies added); a client cannot forge it by sending the header itself.
+   */
+  web: { host: string; port: number; publicUrl: string; trustProxy: number };
   apiToken: string;
   /** The first admin, created on an empty database. */
   firstAdmin: { email: string; password?: string };
@@ -124,7 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiPort: e.TEMPORAL_UI_PORT,
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
     },
-    web: { host: e.WEB_HOST, port: e.WEB_PORT, publicUrl: webUrl.replace(/\/$/, '') },
+    web: { host: e.WEB_HOST, port: e.WEB_PORT, publicUrl: webUrl.replace(/\/$/, ''), trustProxy: e.TRUST_PROXY },
     apiToken: e.API_TOKEN,
     firstAdmin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
     mail: { resendApiKey: e.RESEND_API_KEY, resendBaseUrl: e.RESEND_BASE_URL, resendWebhookSecret: e.RESEND_WEBHOOK_SECRET, from: e.MAIL_FROM, sendsPerSecond: e.SENDS_PER_SECOND },

@@ -177,7 +177,7 @@ export async function markLettersPrinted(sql: Sql, which: { runId: number } | { 
     for (const r of printed) {
       await tx`update invoices set last_level = greatest(last_level, ${r.level}), last_reminded_at = ${r.sentAt} where id = ${r.invoiceId}`;
       await tx`insert into follow_up_events (invoice_id, kind, level, message, actor, dedupe_key)
-        values (${r.invoiceId}, 'letter_printed', ${r.level}, ${`${r.stepName}: letter downloaded for printing`}, ${actor}, ${`reminder-${r.id}-printed`})
+        values (${r.invoiceId}, 'letter_printed', ${r.level}, ${`${r.stepName}: letter marked as printed and sent`}, ${actor}, ${`reminder-${r.id}-printed`})
         on conflict (dedupe_key) do nothing`;
     }
     return [...new Set(printed.map((r) => r.invoiceId))];

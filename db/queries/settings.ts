@@ -13,13 +13,16 @@ export interface CompanySettings {
   minimumBalanceCents: number;
   /** When the daily review pass lists the day's reminders (before the send hour). */
   reviewHour: number;
+  /** Days a pay link stays valid after the reminder that carried it. */
+  payLinkDays: number;
 }
 
 export async function getSettings(sql: Sql): Promise<CompanySettings> {
   const [row] = await sql<CompanySettings[]>`
     select company_name as "companyName", company_address as "companyAddress", company_email as "companyEmail",
            company_phone as "companyPhone", mail_from as "mailFrom", timezone, send_hour as "sendHour",
-           country, due_soon_days as "dueSoonDays", minimum_balance_cents as "minimumBalanceCents", review_hour as "reviewHour"
+           country, due_soon_days as "dueSoonDays", minimum_balance_cents as "minimumBalanceCents", review_hour as "reviewHour",
+           pay_link_days as "payLinkDays"
     from settings where id = 1`;
   if (!row) throw new Error('The settings row is missing: run the migrations');
   return row;
@@ -29,7 +32,8 @@ export async function updateSettings(sql: Sql, v: CompanySettings): Promise<void
   await sql`update settings set company_name = ${v.companyName}, company_address = ${v.companyAddress},
     company_email = ${v.companyEmail}, company_phone = ${v.companyPhone}, mail_from = ${v.mailFrom},
     timezone = ${v.timezone}, send_hour = ${v.sendHour}, country = ${v.country}, due_soon_days = ${v.dueSoonDays},
-    minimum_balance_cents = ${v.minimumBalanceCents}, review_hour = ${v.reviewHour}, updated_at = now() where id = 1`;
+    minimum_balance_cents = ${v.minimumBalanceCents}, review_hour = ${v.reviewHour},
+    pay_link_days = ${v.payLinkDays}, updated_at = now() where id = 1`;
 }
 
 export interface SepaCreditorSettings {
@@ -52,3 +56,13 @@ export async function saveSepaCreditor(sql: Sql, v: SepaCreditorSettings): Promi
   await sql`update settings set sepa_creditor_name = ${v.name}, sepa_creditor_id = ${v.creditorId}, sepa_iban = ${v.iban},
     sepa_bic = ${v.bic}, sepa_lead_days = ${v.leadDays}, updated_at = now() where id = 1`;
 }
+
+/** A secret made on first start with the defaults; missing only on a database Relance never started on. */
+export async function startupSecret(sql: Sql, column: 'pay_link_secret' | 'device_cookie_secret'): Promise<string> {
+  const [row] = await sql<{ secret: string | null }[]>`select ${sql(column)} as secret from settings where id = 1`;
+  if (!row?.secret) throw new Error(`The ${column.replaceAll('_', ' ')} is missing: run the migrations and start Relance once`);
+  return row.secret;
+}
+
+/** The secret device cookies (trusted browsers at sign-in) are signed with. */
+export const deviceCookieSecret = (sql: Sql) => startupSecret(sql, 'device_cookie_secret');

@@ -1,4 +1,5 @@
 import type { Sql } from '../client.js';
+import { startupSecret } from './settings.js';
 import { insertEvent } from './events.js';
 import { applyPayment } from './payments.js';
 
@@ -16,11 +17,7 @@ export async function getStripeKeys(sql: Sql): Promise<StripeKeys> {
 }
 
 /** The secret pay links are signed with. */
-export async function payLinkSecret(sql: Sql): Promise<string> {
-  const [row] = await sql<{ secret: string | null }[]>`select pay_link_secret as secret from settings where id = 1`;
-  if (!row?.secret) throw new Error('The pay link secret is missing: run the migrations and start Relance once');
-  return row.secret;
-}
+export const payLinkSecret = (sql: Sql) => startupSecret(sql, 'pay_link_secret');
 
 export async function saveStripeKeys(sql: Sql, k: StripeKeys): Promise<void> {
   await sql`update settings set stripe_secret_key = ${k.secretKey}, stripe_publishable_key = ${k.publishableKey},

@@ -49,3 +49,16 @@ export async function changeUser(sql: Sql, id: number, change: { role: Role } | 
     return 'done';
   });
 }
+
+/** A new password: every session of that user ends with the old one, in the same transaction. */
+export async function replacePassword(sql: Sql, userId: number, passwordHash: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`update users set password_hash = ${passwordHash} where id = ${userId}`;
+    await tx`delete from sessions where user_id = ${userId}`;
+  });
+}
+
+export async function passwordHashOf(sql: Sql, userId: number): Promise<string | undefined> {
+  const [row] = await sql<{ passwordHash: string }[]>`select password_hash as "passwordHash" from users where id = ${userId}`;
+  return row?.passwordHash;
+}

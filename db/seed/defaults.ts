@@ -9,7 +9,8 @@ import { DEFAULT_SPECIAL_TEMPLATES, DEFAULT_STEPS } from './default-templates.js
 export async function ensureDefaultPolicy(sql: Sql): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(7356002)`;
-    await tx`update settings set pay_link_secret = ${randomBytes(32).toString('base64url')} where id = 1 and pay_link_secret is null`;
+    await tx`update settings set pay_link_secret = coalesce(pay_link_secret, ${randomBytes(32).toString('base64url')}),
+      device_cookie_secret = coalesce(device_cookie_secret, ${randomBytes(32).toString('base64url')}) where id = 1`;
     for (const [purpose, texts] of Object.entries(DEFAULT_SPECIAL_TEMPLATES)) {
       for (const [language, t] of Object.entries(texts)) {
         await tx`insert into templates (purpose, channel, language, subject, body) values (${purpose}, 'email', ${language}, ${t.subject}, ${t.body})

@@ -170,9 +170,9 @@ it('selects invoices in the mass follow-up, runs them as letters, watches the pr
   await page.click('button:text("Lancer la relance groupée")');
   await page.waitForSelector('[data-testid=run-progress]');
   await expect.poll(() => page.locator('[data-testid=run-done]').innerText(), { timeout: 30_000 }).toBe('2');
-  await page.waitForSelector('a:text("Télécharger les courriers (un PDF)")');
+  await page.waitForSelector('[data-testid=print-pdf]');
   await page.screenshot({ path: `${ARTIFACTS}/e2e-run.png`, fullPage: true });
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:text("Télécharger les courriers (un PDF)")')]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:text("Télécharger et marquer envoyés (un PDF)")')]);
   const file = `${ARTIFACTS}/e2e-run-letters.pdf`;
   await download.saveAs(file);
   const pages = await pdfPages(new Uint8Array(await readFile(file)));
@@ -252,5 +252,43 @@ it("puts a policy in statement mode with approval, reviews tomorrow's pass, appr
   await page.goto(`${base}/outbox`);
   expect(await page.locator('tr:has-text("Relevé de vos factures impayées")').count()).toBe(2);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-review-outbox.png`, fullPage: true });
+  expect(dialogs).toEqual([]);
+});
+
+it('acts on the very invoice it shows, whatever its number holds: 2026/123 end to end, and a legacy ../customers/… number', async () => {
+  await signInAs('fanny@relance.test');
+  const api = (method: string, path: string, body: unknown) =>
+    stack.app.request(`/api/v1${path}`, { method, headers: { authorization: 'Bearer ' + 'x'.repeat(32), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect((await api('PUT', '/customers/C-SLASH', { name: 'Slash SARL', emails: ['ap@slash.example'] })).status).toBe(201);
+  expect((await api('PUT', '/invoices/2026%2F123', { customerRef: 'C-SLASH', issueDate: addDays(today, -40), currency: 'EUR', totalCents: 50_000, dueDate: addDays(today, 30) })).status).toBe(201);
+  // A number that walks up the tree is refused at the door, named…
+  const refused = await api('PUT', '/invoices/..%2Fcustomers%2FC-SLASH', { customerRef: 'C-SLASH', issueDate: today, currency: 'EUR', totalCents: 1, dueDate: today });
+  expect(refused.status).toBe(422);
+  expect(JSON.stringify(await refused.json())).toContain('number');
+  // …and one already stored (written before the rule) still only ever acts on itself.
+  const victim = (await db.sql<{ id: number }[]>`select id from customers where ref = 'C-SLASH'`)[0]!.id;
+  const legacy = await makeInvoice(db.sql, victim, { number: '../customers/C-SLASH', dueDate: addDays(today, 30), totalCents: 10_000 });
+  await startOrWakeDunning(plain, 'e2e', { ...legacy, customerRef: 'C-SLASH' });
+
+  await page.goto(`${base}/invoices?q=2026`);
+  await page.click('a:text-is("2026/123")');
+  await page.waitForSelector('h1:has-text("2026/123")');
+  await page.fill('form[action$="/payments"] input[name=amount]', '120,50');
+  await page.click('form[action$="/payments"] button[type=submit]');
+  await page.waitForSelector('p.notice');
+  expect(await page.locator('[data-testid=balance]').innerText()).toMatch(/379,50/);
+  await page.fill('form[action$="/pause"] input[name=reason]', 'litige en cours');
+  await page.click('form[action$="/pause"] button[type=submit]');
+  await page.waitForSelector('h1 .badge:has-text("En pause")');
+
+  await page.goto(`${base}/invoices/${encodeURIComponent('../customers/C-SLASH')}`);
+  await page.waitForSelector('h1:has-text("../customers/C-SLASH")');
+  await page.fill('form[action$="/pause"] input[name=reason]', 'vérification');
+  await page.click('form[action$="/pause"] button[type=submit]');
+  await page.waitForSelector('h1 .badge:has-text("En pause")');
+  const customer = await db.sql`select paused from customers where ref = 'C-SLASH'`;
+  expect(customer[0]!.paused).toBe(false);
+  const paid = await db.sql<{ number: string; paid: number }[]>`select number, paid_cents::int as paid from invoices where customer_id = ${victim} order by number`;
+  expect(paid).toEqual([{ number: '../customers/C-SLASH', paid: 0 }, { number: '2026/123', paid: 12_050 }]);
   expect(dialogs).toEqual([]);
 });

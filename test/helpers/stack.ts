@@ -19,7 +19,7 @@ export const testStripeConnect = () => createStripeConnect(inject('stripeMockUrl
 /** The web app as the tests drive it: the test origin, the shared API token, stripe-mock. */
 export function testApp(sql: Sql, temporal: Client, taskQueue: string, extra: Partial<Parameters<typeof createApp>[0]> = {}) {
   return createApp({
-    sql, publicUrl: ORIGIN, temporal, taskQueue, apiToken: API_TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default', stripe: testStripeConnect(), ...extra,
+    sql, publicUrl: ORIGIN, trustProxy: 0, temporal, taskQueue, apiToken: API_TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default', stripe: testStripeConnect(), ...extra,
   });
 }
 

@@ -110,8 +110,28 @@ it('sends each invoice its reminder, prepares the letters, and lists what could 
   expect(pages[1]).toContain('RAPPEL');
   expect(pages[1]).toMatch(/1\s?200,00\s€/);
 
-  // Downloading made the letters sent, once: levels advance and the workflows plan level 2.
-  expect((await db.sql`select count(*)::int as n from reminders where status = 'sent' and channel = 'letter'`)[0]!.n).toBe(BY_LETTER);
+  // A download (a GET any page could trigger) changes nothing; "download and mark" (a POST with
+  // the CSRF token) makes the letters sent, once: levels advance and the workflows plan level 2.
+  const sentLetters = async () => (await db.sql`select count(*)::int as n from reminders where status = 'sent' and channel = 'letter'`)[0]!.n;
+  expect(await sentLetters()).toBe(0);
+  expect(await (await get(runPath)).text()).toContain('data-testid="print-pdf"');
+  const postForm = (path: string, csrf = session.csrf) => app.request(path, {
+    method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf }).toString(),
+  });
+  const [firstLetter] = await db.sql<{ id: number }[]>`select d.id from documents d join bulk_run_items b on b.reminder_id = d.reminder_id where b.run_id = ${runId} order by d.id limit 1`;
+  expect((await get(`/documents/${firstLetter!.id}`)).headers.get('content-type')).toBe('application/pdf');
+  expect(await sentLetters()).toBe(0);
+  expect((await postForm(`/documents/${firstLetter!.id}/printed`, 'forged')).status).toBe(403);
+  expect((await postForm(`${runPath}/letters.pdf`, 'forged')).status).toBe(403);
+  expect(await sentLetters()).toBe(0);
+  // One letter marked on its own (from its invoice's page), then the rest of the run in one go.
+  expect((await postForm(`/documents/${firstLetter!.id}/printed`)).status).toBe(303);
+  expect(await sentLetters()).toBe(1);
+  const printed = await postForm(`${runPath}/letters.pdf`);
+  expect(printed.headers.get('content-type')).toBe('application/pdf');
+  expect((await pdfPages(new Uint8Array(await printed.arrayBuffer()))).length).toBe(pages.length);
+  expect(await sentLetters()).toBe(BY_LETTER);
+  expect(await (await get(runPath)).text()).not.toContain('data-testid="print-pdf"');
   await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(ids.letter[0]!)).query(stateQuery))).toMatchObject({ level: 1, hold: null }));
   const zip = new Uint8Array(await (await get(`${runPath}/letters.zip`)).arrayBuffer());
   const entries = Buffer.from(zip).toString('latin1').split('PK\u0001\u0002').length - 1;

@@ -250,13 +250,14 @@ describe('outbox, settings and users', () => {
 
   it('refuses bad settings naming the field, saves good ones and audits them', async () => {
     const before = await getSettings(db.sql);
-    const form = { companyName: 'Relance Test SA', companyAddress: '1 rue X', companyEmail: 'ar@test.example', companyPhone: '', mailFrom: '', timezone: 'Europe/Paris', sendHour: '8', country: 'FR', dueSoonDays: '5', minimumBalance: '15,00', reviewHour: '7' };
-    const bad = await post('/settings', { ...form, timezone: 'Mars/Olympus', sendHour: '25' });
+    const form = { companyName: 'Relance Test SA', companyAddress: '1 rue X', companyEmail: 'ar@test.example', companyPhone: '', mailFrom: '', timezone: 'Europe/Paris', sendHour: '8', country: 'FR', dueSoonDays: '5', minimumBalance: '15,00', reviewHour: '7', payLinkDays: '60' };
+    const bad = await post('/settings', { ...form, timezone: 'Mars/Olympus', sendHour: '25', payLinkDays: '0' });
     expect(bad.body).toContain('timezone: an IANA time zone');
     expect(bad.body).toContain('sendHour:');
+    expect(bad.body).toContain('payLinkDays: from 1 to 3650 days');
     expect(await getSettings(db.sql)).toEqual(before);
     await post('/settings', form);
-    expect(await getSettings(db.sql)).toMatchObject({ companyName: 'Relance Test SA', sendHour: 8, minimumBalanceCents: 1500, mailFrom: null });
+    expect(await getSettings(db.sql)).toMatchObject({ companyName: 'Relance Test SA', sendHour: 8, minimumBalanceCents: 1500, mailFrom: null, payLinkDays: 60 });
     expect((await recentAudit(db.sql, 1))[0]).toMatchObject({ action: 'settings.update', before: { sendHour: 9 }, after: { sendHour: 8 } });
   });
 

@@ -2,7 +2,8 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { saveMandate } from '../../db/queries/mandates.js';
 import { saveSepaCreditor } from '../../db/queries/settings.js';
-import { getStripeKeys, saveStripeKeys, stripeLinkOf } from '../../db/queries/stripe.js';
+import { getStripeKeys, payLinkSecret, saveStripeKeys, stripeLinkOf } from '../../db/queries/stripe.js';
+import { payLink } from '../../activities/pay-link.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { addBusinessDays } from '../../workflows/schedule/business-days.js';
@@ -166,7 +167,7 @@ it('puts a pay link in every reminder once Stripe is configured; paying through 
   expect((await reminded('F-NOLINK')).html).not.toContain('/pay/');
   await saveStripeKeys(db.sql, keys);
   const { invoice, html } = await reminded('F-PAYLINK');
-  const link = new RegExp(`${ORIGIN}/pay/invoice/${invoice.id}/[\\w-]+`).exec(html)?.[0];
+  const link = new RegExp(`${ORIGIN}/pay/invoice/${invoice.id}/[\\w.-]+`).exec(html)?.[0];
   expect(link).toBeDefined();
   expect(html).toContain('Payer en ligne');
 
@@ -175,6 +176,19 @@ it('puts a pay link in every reminder once Stripe is configured; paying through 
   expect(open.headers.get('location')).toMatch(/^https:\/\/checkout\.stripe\.com\//);
   expect((await app.request(`/pay/invoice/${invoice.id}/forged-token-forged-token-forged`)).status).toBe(404);
   expect((await app.request(link!.slice(ORIGIN.length).replace(`/invoice/${invoice.id}/`, `/invoice/${invoice.id + 1}/`))).status).toBe(404);
+  // A link carries the day it was made, signed: moving that day is a forgery, and past the setting's
+  // days (90 by default) the customer is told whom to contact instead of paying.
+  const issued = /\/(\d{8})\./.exec(link!)![1]!;
+  expect((await app.request(link!.slice(ORIGIN.length).replace(`/${issued}.`, `/${Number(issued) + 1}.`))).status).toBe(404);
+  const secret = await payLinkSecret(db.sql);
+  const old = (days: number) => payLink('', secret, 'invoice', invoice.id, addDays(today, -days));
+  expect((await app.request(old(90))).status).toBe(303);
+  const expired = await app.request(old(91));
+  expect(expired.status).toBe(410);
+  expect(await expired.text()).toMatch(/Ce lien de paiement a expiré\.[\s\S]*contactez/);
+  await db.sql`update settings set pay_link_days = 120`;
+  expect((await app.request(old(91))).status).toBe(303);
+  await db.sql`update settings set pay_link_days = 90`;
 
   const completed = {
     id: 'evt_checkout_1', type: 'checkout.session.completed',

@@ -5,7 +5,7 @@ const token = { API_TOKEN: 'x'.repeat(32) };
 
 it('gives typed defaults for the embedded setup', () => {
   const c = loadConfig(token);
-  expect(c.web).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000' });
+  expect(c.web).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000', trustProxy: 0 });
   expect(c.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'relance', tls: false, uiUrl: 'http://localhost:8233' });
   expect(c.demoData).toBe(true);
 });
@@ -29,4 +29,11 @@ it('names every bad or missing variable, without echoing secrets', () => {
 
 it('turns on TLS for Temporal Cloud when an API key is given', () => {
   expect(loadConfig({ ...token, TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k' }).temporal.tls).toBe(true);
+});
+
+it('reads TRUST_PROXY as the number of reverse proxies, and names a bad value', () => {
+  expect(loadConfig({ ...token, TRUST_PROXY: 'true' }).web.trustProxy).toBe(1);
+  expect(loadConfig({ ...token, TRUST_PROXY: '2' }).web.trustProxy).toBe(2);
+  expect(loadConfig({ ...token, TRUST_PROXY: 'no' }).web.trustProxy).toBe(0);
+  expect(() => loadConfig({ ...token, TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY: expected false, true, or the number of reverse proxies/);
 });

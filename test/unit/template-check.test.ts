@@ -1,6 +1,6 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { DEFAULT_STEPS } from '../../db/seed/default-templates.js';
-import { checkTemplate } from '../../activities/template-check.js';
+import { checkTemplate, MAX_TEMPLATE_CHARACTERS } from '../../activities/template-check.js';
 import { buildMergeFields } from '../../activities/merge-fields.js';
 import { renderEmail } from '../../activities/render.js';
 
@@ -39,7 +39,7 @@ it.each([
 
 it('prints nothing from an object prototype even for a template stored without the check', () => {
   const fields = buildMergeFields({
-    settings: { companyName: 'Ma Société', companyAddress: '', companyEmail: '', companyPhone: '', mailFrom: null, timezone: 'Europe/Paris', sendHour: 9, country: 'FR', dueSoonDays: 7, minimumBalanceCents: 0, reviewHour: 7 },
+    settings: { companyName: 'Ma Société', companyAddress: '', companyEmail: '', companyPhone: '', mailFrom: null, timezone: 'Europe/Paris', sendHour: 9, country: 'FR', dueSoonDays: 7, minimumBalanceCents: 0, reviewHour: 7, payLinkDays: 90 },
     customer: { id: 1, ref: 'C-1', name: 'Client', emails: [], addressLine1: '', addressLine2: '', postalCode: '', city: '', country: 'FR', language: 'fr', paused: false, pauseReason: null, dunningExcluded: false, policyId: null, isBusiness: true },
     invoice: { number: 'F-1', issueDate: '2026-01-01', dueDate: '2026-02-01', currency: 'EUR', totalCents: 100, paidCents: 0 },
     level: 1, stepName: 'Relance 1', feeCents: null, overdue: [], today: '2026-03-01',
@@ -47,4 +47,26 @@ it('prints nothing from an object prototype even for a template stored without t
   const email = renderEmail({ subject: '[{{customer.constructor.name}}]', body: '<p>[{{#with customer}}{{constructor}}{{__proto__}}{{/with}}]</p>' }, fields);
   expect(email.subject).toBe('[]');
   expect(email.html).toContain('<p>[]</p>');
+});
+
+it.each([
+  '{{#with invoice x=(log "admin signed in")}}{{number}}{{/with}}', '{{#if amountDue level=(log "x")}}y{{/if}}', '{{#each overdueInvoices as |i|}}{{i.number}}{{/each}}',
+  '{{#if (log "x")}}y{{/if}}', '{{log "forged line"}}', '{{customer.name x=(log "x")}}',
+])('refuses every sub-expression the checker cannot vouch for, hash arguments included: %j', (source) => {
+  expect(checkTemplate(source).length).toBeGreaterThan(0);
+});
+
+it('has no log helper: a template stored without the check writes nothing to the log and fails to render', () => {
+  const written: unknown[] = [];
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => vi.spyOn(console, level).mockImplementation((...args) => void written.push(args)));
+  const fields = { customer: { name: 'Client' }, invoice: { number: 'F-1' } } as never;
+  expect(() => renderEmail({ subject: 'x', body: '{{#with invoice x=(log "{\\"msg\\":\\"admin signed in\\"}" level="error")}}{{number}}{{/with}}' }, fields)).toThrow();
+  expect(() => renderEmail({ subject: '{{log "forged"}}', body: 'x' }, fields)).toThrow();
+  spies.forEach((s) => s.mockRestore());
+  expect(written).toEqual([]);
+});
+
+it('refuses a template longer than its limit, by name, before parsing it', () => {
+  expect(checkTemplate('x'.repeat(MAX_TEMPLATE_CHARACTERS + 1))).toEqual([{ line: 1, reason: 'is longer than 100,000 characters' }]);
+  expect(checkTemplate('x'.repeat(MAX_TEMPLATE_CHARACTERS))).toEqual([]);
 });

@@ -16,6 +16,8 @@ import { stripeCard } from './customer-stripe.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
+import { sitePath } from './paths.js';
+import { letterLinks } from './letter-downloads.js';
 
 /** A customer's page: contact, invoices with balances, and every reminder across them (source 003). */
 export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash, mandateDraft?: Record<string, string>) {
@@ -47,14 +49,14 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
           <p>${customer.emails.length ? customer.emails.join(', ') : html`<span class="failed">⚠ ${t.noEmail}</span>`}</p>
           <p class="muted">${t.language}: ${customer.language}</p>
           ${customer.paused && customer.pauseReason ? html`<p class="muted">${t.reason}: ${customer.pauseReason}</p>` : ''}
-          <form method="post" action="/customers/${customer.ref}/${customer.paused ? 'resume' : 'pause'}" class="action">
+          <form method="post" action="${sitePath`/customers/${customer.ref}/${customer.paused ? 'resume' : 'pause'}`}" class="action">
             <input type="hidden" name="_csrf" value="${csrf}">
             ${customer.paused ? '' : html`<input name="reason" placeholder="${t.reason}" required maxlength="500">`}
             <button type="submit">${customer.paused ? t.resumeCustomer : t.pauseCustomer}</button>
           </form>
           <h2 class="spaced">${t.policy}</h2>
           ${isAdmin
-            ? html`<form method="post" action="/customers/${customer.ref}/policy" class="action">
+            ? html`<form method="post" action="${sitePath`/customers/${customer.ref}/policy`}" class="action">
                 <input type="hidden" name="_csrf" value="${csrf}">
                 <select name="policy" aria-label="${t.policy}"><option value="">${t.defaultPolicy}</option>${policies.map(
                   (p) => html`<option value="${p.id}" ${p.id === customer.policyId ? 'selected' : ''}>${p.name}</option>`,
@@ -68,13 +70,13 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         <section class="card"><h2>${t.invoices}</h2>
           <table><thead><tr><th>${t.invoice}</th><th>${t.dueDate}</th><th class="num">${t.balance}</th><th>${t.status}</th><th>${t.level}</th><th></th></tr></thead>
           <tbody>${invoices.map(
-            (i) => html`<tr><td><a href="/invoices/${encodeURIComponent(i.number)}">${i.number}</a></td><td>${i.dueDate ? formatDate(i.dueDate, lang) : ''}</td>
+            (i) => html`<tr><td><a href="${sitePath`/invoices/${i.number}`}">${i.number}</a></td><td>${i.dueDate ? formatDate(i.dueDate, lang) : ''}</td>
               <td class="num">${formatMoney(i.totalCents - i.paidCents, i.currency, lang)}</td><td>${i.status}</td><td>${i.lastLevel || ''}</td>
-              <td>${i.status === 'open' && i.totalCents > i.paidCents ? html`<a href="/invoices/${encodeURIComponent(i.number)}#actions">${t.remindOne}</a>` : ''}</td></tr>`,
+              <td>${i.status === 'open' && i.totalCents > i.paidCents ? html`<a href="${sitePath`/invoices/${i.number}#actions`}">${t.remindOne}</a>` : ''}</td></tr>`,
           )}</tbody></table>
         </section>
       </div>
-      <form method="post" action="/customers/${customer.ref}/mandate" class="card form-grid" id="mandate">
+      <form method="post" action="${sitePath`/customers/${customer.ref}/mandate`}" class="card form-grid" id="mandate">
         <input type="hidden" name="_csrf" value="${csrf}">
         <h2>${t.mandate}</h2>
         ${mandateField('iban', 'IBAN', mandate?.iban, mandateDraft, html`required`)}
@@ -96,7 +98,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
           <tbody>${reminders.map(
             (r) => html`<tr><td>${r.id}</td><td>${r.invoiceNumber}</td><td>${r.note ?? ''}</td><td>${r.level} · ${r.stepName}</td><td>${r.performedBy}</td>
               <td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${r.status}</td>
-              <td>${r.documentId ? html`<a href="/documents/${r.documentId}">PDF</a>` : ''}</td></tr>`,
+              <td>${r.documentId ? letterLinks({ id: r.documentId, filename: 'PDF', toPrint: r.status === 'prepared' }, csrf, t) : ''}</td></tr>`,
           )}</tbody></table>`}
       </section>`,
     }),

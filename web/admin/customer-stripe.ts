@@ -11,6 +11,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { customerPage } from './customer-page.js';
 import type { AdminEnv } from './index.js';
+import { sitePath } from './paths.js';
 
 /** The customer's Stripe registration: its ids once registered, else the button (or what is missing). */
 export function stripeCard(p: { customer: Customer; mandate?: Mandate; link?: StripeLink; configured: boolean; csrf: string; t: Messages }) {
@@ -26,7 +27,7 @@ export function stripeCard(p: { customer: Customer; mandate?: Mandate; link?: St
   return html`<section class="card" id="stripe"><h2>${link ? t.stripeRegistered : t.stripe}</h2>${ids}
     ${!link && !mandate ? html`<p class="muted">${t.stripeNeedsMandate}</p>` : ''}
     ${!link && mandate
-      ? html`<form method="post" action="/customers/${customer.ref}/stripe" class="action"><input type="hidden" name="_csrf" value="${p.csrf}">
+      ? html`<form method="post" action="${sitePath`/customers/${customer.ref}/stripe`}" class="action"><input type="hidden" name="_csrf" value="${p.csrf}">
           <button type="submit">${t.stripeRegister}</button></form>`
       : ''}
   </section>`;

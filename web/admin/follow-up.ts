@@ -16,6 +16,7 @@ import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { followUpCsv } from './follow-up-export.js';
 import type { AdminEnv } from './index.js';
 import { layout } from './layout.js';
+import { sitePath } from './paths.js';
 
 const PAGE_SIZE = 50;
 const optionalDate = z.preprocess((v) => (v === '' ? undefined : v), z.string().refine(isIsoDate, 'YYYY-MM-DD').optional());
@@ -138,8 +139,8 @@ function row(r: FollowUpRow, check: Filter['check'], steps: FollowUpStep[], sett
   const lastStep = steps.find((s) => s.level === r.lastLevel);
   return html`<tr class="row-${colour}" data-invoice="${r.number}">
     <td><input type="checkbox" name="invoice" value="${r.id}" aria-label="${r.number}" ${checked ? 'checked' : ''}></td>
-    <td><a href="/invoices/${encodeURIComponent(r.number)}">${r.number}</a></td>
-    <td><a href="/customers/${encodeURIComponent(r.customerRef)}">${r.customerName}</a>${r.hasEmail ? '' : html` <span class="badge warn" title="${t.noEmail}">✉ ${t.noEmailShort}</span>`}</td>
+    <td><a href="${sitePath`/invoices/${r.number}`}">${r.number}</a></td>
+    <td><a href="${sitePath`/customers/${r.customerRef}`}">${r.customerName}</a>${r.hasEmail ? '' : html` <span class="badge warn" title="${t.noEmail}">✉ ${t.noEmailShort}</span>`}</td>
     <td class="num">${formatMoney(r.totalCents, r.currency, lang)}</td>
     <td class="num">${formatMoney(balance, r.currency, lang)}</td>
     <td>${formatDate(r.dueDate, lang)}</td>

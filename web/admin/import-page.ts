@@ -8,6 +8,7 @@ import { COLUMNS, checkCsv, type RowError } from '../import/csv-rows.js';
 import { startImportedWorkflows, writeImport } from '../import/apply-import.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
+import { sitePath } from './paths.js';
 
 const KINDS: ImportKind[] = ['customers', 'invoices', 'payments'];
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -34,7 +35,7 @@ export async function importPage(c: Context<AdminEnv>, deps: ImportDeps, flash?:
         ${KINDS.map((k) => html`<p><strong>${t.importKinds[k]}</strong>: <code>${COLUMNS[k].required.join(';')}</code> <span class="muted">+ ${COLUMNS[k].optional.join(', ')}</span></p>`)}
       </form>
       ${recent.length ? html`<section class="card"><h2>${t.recentImports}</h2><table><tbody>${recent.map(
-        (r) => html`<tr><td><a href="/import/${r.id}">#${r.id}</a></td><td>${t.importKinds[r.kind]}</td><td>${r.filename}</td><td class="num">${r.rowCount}</td>
+        (r) => html`<tr><td><a href="${sitePath`/import/${r.id}`}">#${r.id}</a></td><td>${t.importKinds[r.kind]}</td><td>${r.filename}</td><td class="num">${r.rowCount}</td>
           <td>${r.status === 'applied' ? t.applied : t.checked}</td></tr>`,
       )}</tbody></table></section>` : ''}`,
     }),
@@ -65,7 +66,7 @@ export async function uploadImport(c: Context<AdminEnv>, deps: ImportDeps) {
     kind, filename: file.name, content, rowCount: checked.parsed.rows.length, userId: c.get('user').id,
     fileSha256: createHash('sha256').update(content).digest('hex'),
   });
-  return c.redirect(`/import/${id}`, 303);
+  return c.redirect(sitePath`/import/${id}`, 303);
 }
 
 export async function importRecordPage(c: Context<AdminEnv>, deps: ImportDeps, flash?: Flash, errors: RowError[] = []) {
@@ -83,7 +84,7 @@ export async function importRecordPage(c: Context<AdminEnv>, deps: ImportDeps, f
       <h1>${t.import} #${record.id} · ${t.importKinds[record.kind]} · ${record.filename}</h1>${flashOf(flash)}${errorTable(errors, t)}
       ${record.status === 'checked'
         ? html`<section class="card"><p class="notice">${t.readyToImport(record.rowCount)}</p>
-            <form method="post" action="/import/${record.id}/apply" class="action"><input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
+            <form method="post" action="${sitePath`/import/${record.id}/apply`}" class="action"><input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
               <button type="submit" class="primary">${t.confirmImport(record.rowCount)}</button></form></section>`
         : progress(record, t)}
       <section class="card"><h2>${t.preview} (${Math.min(PREVIEW_ROWS, record.rowCount)} / ${record.rowCount})</h2>
@@ -97,7 +98,7 @@ export async function importRecordPage(c: Context<AdminEnv>, deps: ImportDeps, f
 /** Progress of the workflows an applied import starts; htmx polls it until every one is done. */
 function progress(record: ImportRecord, t: Messages) {
   const done = record.workflowsDone >= record.workflowsTotal;
-  return html`<section class="card" id="progress" ${done ? '' : html`hx-get="/import/${record.id}/progress" hx-trigger="every 1s" hx-swap="outerHTML"`}>
+  return html`<section class="card" id="progress" ${done ? '' : html`hx-get="${sitePath`/import/${record.id}/progress`}" hx-trigger="every 1s" hx-swap="outerHTML"`}>
     <p class="notice">${t.imported(record.rowCount)}</p>
     <label>${t.workflowsStarted(record.workflowsDone, record.workflowsTotal)}
       <progress max="${Math.max(record.workflowsTotal, 1)}" value="${done ? Math.max(record.workflowsTotal, 1) : record.workflowsDone}"></progress></label>
@@ -120,7 +121,7 @@ export async function applyImportAction(c: Context<AdminEnv>, deps: ImportDeps) 
   if (!written.ok) return importRecordPage(c, deps, { ok: false, text: t.nothingWritten }, written.errors);
   // The rows are committed; workflows start in the background and the page shows their progress.
   void startImportedWorkflows(deps, record.id, written.invoices).catch((err) => deps.log?.(err));
-  return c.redirect(`/import/${record.id}`, 303);
+  return c.redirect(sitePath`/import/${record.id}`, 303);
 }
 
 function flatten(value: unknown, prefix = ''): Record<string, string> {

@@ -3,9 +3,11 @@ import { setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { html } from 'hono/html';
 import { userWithHashByEmail } from '../../db/queries/users.js';
-import { passwordMatches } from '../auth/passwords.js';
+import { verifyUserPassword } from '../auth/passwords.js';
 import { closeSession, currentUser, openSession, sameToken, type SessionUser } from '../auth/sessions.js';
 import type { WebDeps } from '../deps.js';
+import { limitUploads } from '../body-limits.js';
+import { refuseNul } from '../refuse-nul.js';
 import { LANG_COOKIE, langOf, messages } from '../i18n.js';
 import { dashboardPage } from './dashboard.js';
 import { auditPage } from './audit-page.js';
@@ -18,25 +20,28 @@ import { savePolicyChargesAction, savePolicySendingAction, saveReferenceRateActi
 import { lateChargeNoteFile } from './invoice-charges.js';
 import { approveReviewAction, holdReviewItemAction, reviewPage } from './review-page.js';
 import { PreviewStore } from './preview-store.js';
-import { documentDownload, runLettersPdf, runLettersZip, runPage, runProgress, runsPage, startRun } from './runs-page.js';
+import { runPage, runProgress, runsPage, startRun } from './runs-page.js';
+import {
+  documentDownload, markDocumentPrinted, markRunLettersPrinted, printDocument, printRunLettersPdf, printRunLettersZip, runLettersPdf, runLettersZip,
+} from './letter-downloads.js';
 import { sepaFile, sepaOutcome, sepaPage, sepaPreview, sepaRunPage, startSepaRun } from './sepa-page.js';
 import { saveSepaSettings, saveSettings, settingsPage } from './settings-page.js';
 import { saveStripeSettings, testStripeConnection } from './stripe-settings.js';
 import { registerWithStripeAction } from './customer-stripe.js';
 import { dropOwnTemplate, previewAction, saveTemplateAction, servePreview, TEMPLATE_TARGET, templatePage } from './template-editor.js';
-import { addUser, changeUserAction, usersPage } from './users-page.js';
+import { addUser, changeUserAction, resetUserPassword, usersPage } from './users-page.js';
+import { accountPage, changeOwnPassword } from './account-page.js';
 import { followUpExport, followUpPage } from './follow-up.js';
 import { invoiceAction, invoicePage } from './invoice-page.js';
 import { layout } from './layout.js';
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { loginFailed, loginSucceeded, minutesToWait } from '../auth/login-throttle.js';
+import { openSignInGate, signInSucceeded } from '../auth/login-throttle.js';
 
 export type AdminEnv = { Variables: { user: SessionUser } };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The server-rendered admin site: every page needs a session, every change a CSRF token. */
-export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unknown) => void }) {
+export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unknown) => void; previews?: PreviewStore }) {
   const secureCookie = deps.publicUrl.startsWith('https://');
   const origin = new URL(deps.publicUrl).origin;
   const app = new Hono<AdminEnv>();
@@ -57,19 +62,15 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   });
 
   app.get('/login', (c) => c.html(loginPage(c)));
-  app.post('/login', async (c) => {
+  app.post('/login', refuseNul, async (c) => {
     const form = await c.req.parseBody();
     const email = String(form.email ?? '').trim().slice(0, 320);
-    const client = clientAddress(c);
-    const wait = await minutesToWait(deps.sql, email, client);
-    if (wait > 0) return c.html(loginPage(c, { email, waitMinutes: wait }), 429);
+    const gate = await openSignInGate(c, deps.sql, email, deps.trustProxy);
+    if ('waitMinutes' in gate) return c.html(loginPage(c, { email, waitMinutes: gate.waitMinutes }), 429);
     const user = email ? await userWithHashByEmail(deps.sql, email) : undefined;
-    if (!user || !(await passwordMatches(user.passwordHash, String(form.password ?? '')))) {
-      await loginFailed(deps.sql, email, client);
-      return c.html(loginPage(c, { email, error: true }), 401);
-    }
-    await loginSucceeded(deps.sql, email);
-    await openSession(c, deps.sql, user, secureCookie);
+    if (!(await verifyUserPassword(user, String(form.password ?? '')))) return c.html(loginPage(c, { email, error: true }), 401);
+    await signInSucceeded(c, deps.sql, gate, secureCookie);
+    await openSession(c, deps.sql, user!, secureCookie);
     return c.redirect('/');
   });
 
@@ -82,24 +83,28 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
       }
       return SAFE_METHODS.has(c.req.method) ? c.redirect('/login') : c.text('Sign in first', 401);
     }
-    if (!SAFE_METHODS.has(c.req.method)) {
-      const sent = c.req.header('x-csrf-token') ?? String((await c.req.parseBody())._csrf ?? '');
-      if (!sameToken(sent, user.csrfToken)) return c.text('Missing or wrong CSRF token', 403);
-    }
     c.set('user', user);
     await next();
-  });
+  }, limitUploads, async (c, next) => {
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const sent = c.req.header('x-csrf-token') ?? String((await c.req.parseBody())._csrf ?? '');
+      if (!sameToken(sent, c.get('user').csrfToken)) return c.text('Missing or wrong CSRF token', 403);
+    }
+    await next();
+  }, refuseNul);
 
   app.post('/logout', async (c) => {
     await closeSession(c, deps.sql);
     return c.redirect('/login');
   });
   app.get('/', (c) => dashboardPage(c, deps));
+  app.get('/account', (c) => accountPage(c, c.req.query('changed') ? { ok: true, text: messages(langOf(c)).passwordChanged } : undefined));
+  app.post('/account/password', (c) => changeOwnPassword(c, deps));
   app.get('/invoices', (c) => followUpPage(c, deps));
   app.get('/invoices.csv', (c) => followUpExport(c, deps));
   app.get('/invoices/:number', (c) => invoicePage(c, deps));
   app.post('/invoices/:number/:action', (c) => invoiceAction(c, deps));
-  app.get('/late-charge-notes/:id{[0-9]+}', (c) => lateChargeNoteFile(c, deps));
+  app.get('/late-charge-notes/:id{[0-9]{1,15}}', (c) => lateChargeNoteFile(c, deps));
   app.get('/review', (c) => reviewPage(c, deps));
   app.post('/review/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}/approve', (c) => approveReviewAction(c, deps));
   app.post('/review/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}/hold', (c) => holdReviewItemAction(c, deps));
@@ -110,25 +115,30 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/outbox', (c) => outboxPage(c, deps));
   app.get('/runs', (c) => runsPage(c, deps));
   app.post('/runs', (c) => startRun(c, deps));
-  app.get('/runs/:id{[0-9]+}', (c) => runPage(c, deps));
-  app.get('/runs/:id{[0-9]+}/progress', (c) => runProgress(c, deps));
-  app.get('/runs/:id{[0-9]+}/letters.pdf', (c) => runLettersPdf(c, deps));
-  app.get('/runs/:id{[0-9]+}/letters.zip', (c) => runLettersZip(c, deps));
-  app.get('/documents/:id{[0-9]+}', (c) => documentDownload(c, deps));
+  app.get('/runs/:id{[0-9]{1,15}}', (c) => runPage(c, deps));
+  app.get('/runs/:id{[0-9]{1,15}}/progress', (c) => runProgress(c, deps));
+  app.get('/runs/:id{[0-9]{1,15}}/letters.pdf', (c) => runLettersPdf(c, deps));
+  app.get('/runs/:id{[0-9]{1,15}}/letters.zip', (c) => runLettersZip(c, deps));
+  app.post('/runs/:id{[0-9]{1,15}}/letters.pdf', (c) => printRunLettersPdf(c, deps));
+  app.post('/runs/:id{[0-9]{1,15}}/letters.zip', (c) => printRunLettersZip(c, deps));
+  app.post('/runs/:id{[0-9]{1,15}}/letters/printed', (c) => markRunLettersPrinted(c, deps));
+  app.get('/documents/:id{[0-9]{1,15}}', (c) => documentDownload(c, deps));
+  app.post('/documents/:id{[0-9]{1,15}}', (c) => printDocument(c, deps));
+  app.post('/documents/:id{[0-9]{1,15}}/printed', (c) => markDocumentPrinted(c, deps));
   app.get('/sepa', (c) => sepaPage(c, deps));
   app.get('/sepa/preview', (c) => sepaPreview(c, deps));
   app.post('/sepa', (c) => startSepaRun(c, deps));
-  app.get('/sepa/:id{[0-9]+}', (c) => sepaRunPage(c, deps));
-  app.get('/sepa/:id{[0-9]+}/file.zip', (c) => sepaFile(c, deps));
-  app.post('/sepa/:id{[0-9]+}/:action{collected|reject}', (c) => sepaOutcome(c, deps));
+  app.get('/sepa/:id{[0-9]{1,15}}', (c) => sepaRunPage(c, deps));
+  app.get('/sepa/:id{[0-9]{1,15}}/file.zip', (c) => sepaFile(c, deps));
+  app.post('/sepa/:id{[0-9]{1,15}}/:action{collected|reject}', (c) => sepaOutcome(c, deps));
   app.get('/import', (c) => importPage(c, deps));
   app.post('/import', (c) => uploadImport(c, deps));
-  app.get('/import/:id{[0-9]+}', (c) => importRecordPage(c, deps));
-  app.get('/import/:id{[0-9]+}/progress', (c) => importProgress(c, deps));
-  app.post('/import/:id{[0-9]+}/apply', (c) => applyImportAction(c, deps));
-  app.get('/outbox/:id{[0-9]+}/html', (c) => outboxMessageHtml(c, deps));
+  app.get('/import/:id{[0-9]{1,15}}', (c) => importRecordPage(c, deps));
+  app.get('/import/:id{[0-9]{1,15}}/progress', (c) => importProgress(c, deps));
+  app.post('/import/:id{[0-9]{1,15}}/apply', (c) => applyImportAction(c, deps));
+  app.get('/outbox/:id{[0-9]{1,15}}/html', (c) => outboxMessageHtml(c, deps));
 
-  const editor = { ...deps, previews: new PreviewStore() };
+  const editor = { ...deps, previews: deps.previews ?? new PreviewStore() };
   app.post(`/templates/preview/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => previewAction(c, editor));
   app.get('/templates/preview/:key', (c) => servePreview(c, editor.previews));
   app.get('/my-templates', (c) => myTemplatesPage(c, deps));
@@ -154,18 +164,19 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.post('/settings/stripe/test', (c) => testStripeConnection(c, deps));
   app.get('/settings/users', (c) => usersPage(c, deps));
   app.post('/settings/users', (c) => addUser(c, deps));
-  app.post('/settings/users/:id{[0-9]+}/:action{role|delete}', (c) => changeUserAction(c, deps));
+  app.post('/settings/users/:id{[0-9]{1,15}}/:action{role|delete}', (c) => changeUserAction(c, deps));
+  app.post('/settings/users/:id{[0-9]{1,15}}/password', (c) => resetUserPassword(c, deps));
   app.get('/settings/audit', (c) => auditPage(c, deps));
   app.get('/settings/policies', (c) => policiesPage(c, deps));
   app.post('/settings/policies', (c) => policyAction(c, deps));
-  app.get('/settings/policies/:id{[0-9]+}', (c) => policyPage(c, deps));
-  app.post('/settings/policies/:id{[0-9]+}/steps', (c) => addStepAction(c, deps));
-  app.post('/settings/policies/:id{[0-9]+}/charges', (c) => savePolicyChargesAction(c, deps));
-  app.post('/settings/policies/:id{[0-9]+}/sending', (c) => savePolicySendingAction(c, deps));
+  app.get('/settings/policies/:id{[0-9]{1,15}}', (c) => policyPage(c, deps));
+  app.post('/settings/policies/:id{[0-9]{1,15}}/steps', (c) => addStepAction(c, deps));
+  app.post('/settings/policies/:id{[0-9]{1,15}}/charges', (c) => savePolicyChargesAction(c, deps));
+  app.post('/settings/policies/:id{[0-9]{1,15}}/sending', (c) => savePolicySendingAction(c, deps));
   app.post('/settings/reference-rates', (c) => saveReferenceRateAction(c, deps));
-  app.post('/settings/policies/:id{[0-9]+}/:action{default|delete|rename}', (c) => policyAction(c, deps));
-  app.post('/settings/steps/:id{[0-9]+}', (c) => stepAction(c, deps));
-  app.post('/settings/steps/:id{[0-9]+}/:action{up|down|delete}', (c) => stepAction(c, deps));
+  app.post('/settings/policies/:id{[0-9]{1,15}}/:action{default|delete|rename}', (c) => policyAction(c, deps));
+  app.post('/settings/steps/:id{[0-9]{1,15}}', (c) => stepAction(c, deps));
+  app.post('/settings/steps/:id{[0-9]{1,15}}/:action{up|down|delete}', (c) => stepAction(c, deps));
   app.get(`/settings/templates/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => templatePage(c, editor, 'shared'));
   app.post(`/settings/templates/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => saveTemplateAction(c, editor, 'shared'));
   return app;
@@ -174,15 +185,6 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
 /** The origin of a header value; "null" or garbage count as no match. */
 function originOf(value: string): string | null {
   return URL.canParse(value) ? new URL(value).origin : null;
-}
-
-/** The connecting address (not a header a client could forge); app.request in tests has none. */
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 function loginPage(c: Context, state: { email?: string; error?: boolean; waitMinutes?: number } = {}) {

@@ -9,6 +9,7 @@ import { lateChargeNote } from '../../workflows/late-charge-note.js';
 import type { WebDeps } from '../deps.js';
 import type { Lang, Messages } from '../i18n.js';
 import type { AdminEnv } from './index.js';
+import { sitePath } from './paths.js';
 
 /** What the invoice has accrued today under its policy, the notes issued, and the button to issue one. */
 export async function lateChargesCard(deps: WebDeps, inv: InvoiceSummary, p: { csrf: string; today: string; lang: Lang; t: Messages }) {
@@ -28,11 +29,11 @@ export async function lateChargesCard(deps: WebDeps, inv: InvoiceSummary, p: { c
         </tbody></table>
         ${charges.missingRates.map((d) => html`<p class="error">${t.referenceRateMissing(formatDate(d, lang))}</p>`)}
         ${due > 0
-          ? html`<form method="post" action="/invoices/${inv.number}/late-charges" class="action"><input type="hidden" name="_csrf" value="${p.csrf}"><button type="submit">${t.issueNote}</button></form>`
+          ? html`<form method="post" action="${sitePath`/invoices/${inv.number}/late-charges`}" class="action"><input type="hidden" name="_csrf" value="${p.csrf}"><button type="submit">${t.issueNote}</button></form>`
           : ''}`}
     ${notes.length
       ? html`<h3>${t.notes}</h3><ul>${notes.map(
-          (n) => html`<li><a href="/late-charge-notes/${n.id}" data-testid="late-charge-note">${n.filename}</a> · ${money(n.interestCents + n.indemnityCents)} · ${n.issuedBy}</li>`,
+          (n) => html`<li><a href="${sitePath`/late-charge-notes/${n.id}`}" data-testid="late-charge-note">${n.filename}</a> · ${money(n.interestCents + n.indemnityCents)} · ${n.issuedBy}</li>`,
         )}</ul>`
       : ''}
   </section>`;

@@ -10,6 +10,7 @@ import type { WebDeps } from '../deps.js';
 import type { Lang, Messages } from '../i18n.js';
 import { wakeWorkflows } from '../wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
+import { sitePath } from './paths.js';
 
 const disputeForm = z.object({
   reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters'),
@@ -71,7 +72,7 @@ export async function disputeCard(deps: WebDeps, inv: InvoiceSummary, p: { csrf:
   const pending = promises.find((x) => x.outcome === null);
   const money = (cents: number) => formatMoney(cents, inv.currency, lang);
   const form = (action: DisputeAction, fields: unknown, label: string) =>
-    html`<form method="post" action="/invoices/${inv.number}/${action}" class="action"><input type="hidden" name="_csrf" value="${p.csrf}">${fields}<button type="submit">${label}</button></form>`;
+    html`<form method="post" action="${sitePath`/invoices/${inv.number}/${action}`}" class="action"><input type="hidden" name="_csrf" value="${p.csrf}">${fields}<button type="submit">${label}</button></form>`;
   const chasing = inv.status === 'open' && inv.totalCents > inv.paidCents;
   return html`<section class="card" id="disputes"><h2>${t.disputesAndPromises}</h2>
     ${openNow

@@ -21,6 +21,8 @@ import type { AdminEnv } from './index.js';
 import { issueLateChargeNote, lateChargesCard } from './invoice-charges.js';
 import { DISPUTE_ACTIONS, disputeAction, disputeCard, type DisputeAction } from './invoice-disputes.js';
 import { flashOf, layout, type Flash } from './layout.js';
+import { sitePath } from './paths.js';
+import { letterLinks } from './letter-downloads.js';
 
 const paymentForm = z.object({
   amount: z.string().regex(/^\d{1,12}([.,]\d{1,2})?$/, 'a positive amount such as 1250.00'),
@@ -63,7 +65,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
     lateChargesCard(deps, inv, { csrf, today, lang, t }),
   ]);
   const action = (path: string, label: string, fields: unknown = '') =>
-    html`<form method="post" action="/invoices/${inv.number}/${path}" class="action">
+    html`<form method="post" action="${sitePath`/invoices/${inv.number}/${path}`}" class="action">
       <input type="hidden" name="_csrf" value="${csrf}">${fields}<button type="submit">${label}</button></form>`;
 
   return c.html(
@@ -72,7 +74,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
       body: html`<h1>${t.invoice} ${inv.number} <span class="badge">${inv.status}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
       ${flashOf(flash)}
       <div class="cards">
-        <div class="card"><h2>${t.customer}</h2><div><a href="/customers/${encodeURIComponent(inv.customerRef)}">${inv.customerName}</a></div></div>
+        <div class="card"><h2>${t.customer}</h2><div><a href="${sitePath`/customers/${inv.customerRef}`}">${inv.customerName}</a></div></div>
         <div class="card"><h2>${t.amount}</h2><div class="kpi">${money(inv.totalCents)}</div></div>
         <div class="card"><h2>${t.balance}</h2><div class="kpi ${open ? 'red' : ''}" data-testid="balance">${money(inv.totalCents - inv.paidCents)}</div></div>
         <div class="card"><h2>${t.dueDate}</h2><div class="kpi">${inv.dueDate ? formatDate(inv.dueDate, lang) : ''}</div></div>
@@ -112,7 +114,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
             (e) => html`<tr><td class="nowrap">${when.format(e.occurredAt)}</td><td>${e.message}</td><td class="muted">${e.actor}</td></tr>`,
           )}</tbody></table>`}
           ${letters.length
-            ? html`<p>${t.letter}: ${letters.map((l) => html`<a href="/documents/${l.id}" data-testid="letter">${l.filename}</a>${l.status === 'prepared' ? html` <span class="badge warn">${t.toPrint}</span>` : ''} `)}</p>`
+            ? html`<p>${t.letter}: ${letters.map((l) => html`${letterLinks({ id: l.id, filename: l.filename, toPrint: l.status === 'prepared' }, csrf, t)} `)}</p>`
             : ''}
           ${action('notes', t.addNote, html`<input name="note" placeholder="${t.note}" required maxlength="1000">`)}
         </section>

@@ -2,6 +2,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Lang, Messages } from '../i18n.js';
+import { sitePath } from './paths.js';
 
 type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -27,11 +28,11 @@ export function layout(p: { title: string; lang: Lang; t: Messages; user?: Sessi
             ? html`<a href="/settings/policies">${p.t.steps}</a><a href="/settings">${p.t.settings}</a><a href="/settings/users">${p.t.users}</a><a href="/settings/audit">${p.t.audit}</a>`
             : ''}</nav>
         <div class="who">
-          <a href="/lang/${p.lang === 'fr' ? 'en' : 'fr'}" class="lang">${p.lang === 'fr' ? 'EN' : 'FR'}</a>
-          <span>${p.user.name} · ${p.user.role}</span>
+          <a href="${sitePath`/lang/${p.lang === 'fr' ? 'en' : 'fr'}`}" class="lang">${p.lang === 'fr' ? 'EN' : 'FR'}</a>
+          <a href="/account" data-testid="account">${p.user.name} · ${p.user.role}</a>
           <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${p.user.csrfToken}"><button class="link">${p.t.signOut}</button></form>
         </div>`
-      : html`<div class="who"><a href="/lang/${p.lang === 'fr' ? 'en' : 'fr'}" class="lang">${p.lang === 'fr' ? 'EN' : 'FR'}</a></div>`}
+      : html`<div class="who"><a href="${sitePath`/lang/${p.lang === 'fr' ? 'en' : 'fr'}`}" class="lang">${p.lang === 'fr' ? 'EN' : 'FR'}</a></div>`}
   </header>
   <main>${p.body}</main>
 </body>

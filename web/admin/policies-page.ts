@@ -16,6 +16,7 @@ import { SPECIAL_PURPOSES } from '../../db/queries/templates.js';
 import { policyChargesCard, policySendingCard, referenceRatesCard } from './policy-options.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
+import { sitePath } from './paths.js';
 
 const policyName = z.string().trim().min(1, 'required').max(80);
 
@@ -52,11 +53,11 @@ export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
       body: html`<h1>${t.policies}</h1>${flashOf(flash)}
       <section class="card"><table><thead><tr><th>${t.name}</th><th class="num">${t.steps}</th><th class="num">${t.customersWithPolicy}</th><th></th></tr></thead>
         <tbody>${policies.map(
-          (p) => html`<tr><td><a href="/settings/policies/${p.id}">${p.name}</a>${p.isDefault ? html` <span class="badge">${t.defaultPolicy}</span>` : ''}</td>
+          (p) => html`<tr><td><a href="${sitePath`/settings/policies/${p.id}`}">${p.name}</a>${p.isDefault ? html` <span class="badge">${t.defaultPolicy}</span>` : ''}</td>
             <td class="num">${p.steps}</td><td class="num">${p.customers}</td>
             <td class="row-actions">${p.isDefault ? '' : html`
-              <form method="post" action="/settings/policies/${p.id}/default" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.makeDefault}</button></form>
-              <form method="post" action="/settings/policies/${p.id}/delete" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button class="danger">${t.delete}</button></form>`}</td></tr>`,
+              <form method="post" action="${sitePath`/settings/policies/${p.id}/default`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.makeDefault}</button></form>
+              <form method="post" action="${sitePath`/settings/policies/${p.id}/delete`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button class="danger">${t.delete}</button></form>`}</td></tr>`,
         )}</tbody></table></section>
       <form method="post" action="/settings/policies" class="card form-grid">
         <input type="hidden" name="_csrf" value="${csrf}">
@@ -66,7 +67,7 @@ export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         <div><button type="submit" class="primary">${t.create}</button></div>
       </form>
       <section class="card" id="special-templates"><h2>${t.templates}</h2><p class="muted">${t.specialTemplatesHelp}</p>
-        <ul>${SPECIAL_PURPOSES.map((purpose) => html`<li><a href="/settings/templates/${purpose}/email/fr">${t.specialTemplates[purpose]}</a></li>`)}</ul>
+        <ul>${SPECIAL_PURPOSES.map((purpose) => html`<li><a href="${sitePath`/settings/templates/${purpose}/email/fr`}">${t.specialTemplates[purpose]}</a></li>`)}</ul>
       </section>
       ${rates}`,
     }),
@@ -89,7 +90,7 @@ export async function policyAction(c: Context<AdminEnv>, deps: WebDeps) {
       if (policies.some((p) => p.name === name.data)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${t.nameTaken}` });
       const created = await createPolicy(deps.sql, name.data, source);
       await writeAudit(deps.sql, { userId, action: 'policy.create', entity: `policy:${created}`, before: null, after: { name: name.data, copyFrom: source } });
-      return c.redirect(`/settings/policies/${created}`, 303);
+      return c.redirect(sitePath`/settings/policies/${created}`, 303);
     }
     case 'default':
       if (!policy) break;
@@ -134,14 +135,14 @@ export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
         <p class="muted">${t.delayHelp}</p>
         <table class="steps"><thead><tr><th>${t.level}</th><th>${t.step}</th><th></th></tr></thead>
           <tbody>${steps.map((s, i) => stepRow(s, i, steps.length, csrf, t, lang))}</tbody></table></div>
-        <form method="post" action="/settings/policies/${policyId}/steps" class="card form-grid" hx-post="/settings/policies/${policyId}/steps" hx-select="#steps" hx-target="#steps" hx-swap="outerHTML">
+        <form method="post" action="${sitePath`/settings/policies/${policyId}/steps`}" class="card form-grid" hx-post="${sitePath`/settings/policies/${policyId}/steps`}" hx-select="#steps" hx-target="#steps" hx-swap="outerHTML">
           <input type="hidden" name="_csrf" value="${csrf}">
           <h2>${t.addStep}</h2>
           ${stepInputs({ name: '', colour: '#d97706', delayDays: 10, channel: 'email', attachPdf: false, feeCents: null, isFinal: false }, t, 'new')}
           <div><button type="submit" class="primary">${t.addStep}</button></div>
         </form>
       </section>
-      <form method="post" action="/settings/policies/${policyId}/rename" class="card form-grid">
+      <form method="post" action="${sitePath`/settings/policies/${policyId}/rename`}" class="card form-grid">
         <input type="hidden" name="_csrf" value="${csrf}">
         <h2>${t.rename}</h2><label>${t.name}<input name="name" value="${policy.name}" required maxlength="80"></label>
         <div><button type="submit">${t.save}</button></div>
@@ -166,14 +167,14 @@ function stepRow(s: FollowUpStep, index: number, count: number, csrf: string, t:
   const formId = `step-${s.id}`;
   const swap = html`hx-select="#steps" hx-target="#steps" hx-swap="outerHTML"`;
   const button = (action: string, label: string, extra = '') =>
-    html`<form method="post" action="/settings/steps/${s.id}/${action}" class="inline" hx-post="/settings/steps/${s.id}/${action}" ${swap}>
+    html`<form method="post" action="${sitePath`/settings/steps/${s.id}/${action}`}" class="inline" hx-post="${sitePath`/settings/steps/${s.id}/${action}`}" ${swap}>
       <input type="hidden" name="_csrf" value="${csrf}"><button class="${extra}" title="${label}">${label}</button></form>`;
   return html`<tr data-step="${s.name}">
     <td><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" rx="2" fill="${s.colour}"/></svg>${s.level}</td>
-    <td><form id="${formId}" method="post" action="/settings/steps/${s.id}" class="step-form" hx-post="/settings/steps/${s.id}" ${swap}>
+    <td><form id="${formId}" method="post" action="${sitePath`/settings/steps/${s.id}`}" class="step-form" hx-post="${sitePath`/settings/steps/${s.id}`}" ${swap}>
       <input type="hidden" name="_csrf" value="${csrf}">${stepInputs(s, t, String(s.level))}
       <button type="submit">${t.save}</button>
-      <a href="/settings/templates/${s.id}/email/fr">${t.templates}</a>
+      <a href="${sitePath`/settings/templates/${s.id}/email/fr`}">${t.templates}</a>
       ${s.feeCents ? html`<span class="muted">${formatMoney(s.feeCents, 'EUR', lang)}</span>` : ''}
     </form></td>
     <td class="row-actions">${index > 0 ? button('up', '↑') : ''}${index < count - 1 ? button('down', '↓') : ''}${button('delete', t.delete, 'danger')}</td>

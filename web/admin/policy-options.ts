@@ -14,6 +14,7 @@ import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { policiesPage, policyPage } from './policies-page.js';
+import { sitePath } from './paths.js';
 
 // A percentage with two decimals reads like an amount: "12,15" is 1215 basis points.
 const percent = (message: string) =>
@@ -41,7 +42,7 @@ const rateForm = z.object({
 /** How the policy's reminders go out: one per invoice, or the customer's day gathered in one statement. */
 export async function policySendingCard(deps: WebDeps, policyId: number, csrf: string, t: Messages) {
   const options = await sendingOptionsOf(deps.sql, policyId);
-  return html`<form method="post" action="/settings/policies/${policyId}/sending" class="card form-grid" id="sending">
+  return html`<form method="post" action="${sitePath`/settings/policies/${policyId}/sending`}" class="card form-grid" id="sending">
     <input type="hidden" name="_csrf" value="${csrf}">
     <h2>${t.sending}</h2>
     <label class="inline"><input type="checkbox" name="statementMode" ${options.statementMode ? 'checked' : ''}> ${t.statementMode}</label>
@@ -70,7 +71,7 @@ export async function policyChargesCard(deps: WebDeps, policyId: number, csrf: s
   const { rule, indemnity } = await chargesPolicyOf(deps.sql, policyId);
   const bp = rule.kind === 'fixed' ? rule.rateBp : rule.kind === 'reference' ? rule.plusBp : 1000;
   const option = (value: string, label: string) => html`<option value="${value}" ${rule.kind === value ? 'selected' : ''}>${label}</option>`;
-  return html`<form method="post" action="/settings/policies/${policyId}/charges" class="card form-grid" id="charges">
+  return html`<form method="post" action="${sitePath`/settings/policies/${policyId}/charges`}" class="card form-grid" id="charges">
     <input type="hidden" name="_csrf" value="${csrf}">
     <h2>${t.lateCharges}</h2>
     <p class="muted">${t.lateChargesHelp}</p>

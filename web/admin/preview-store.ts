@@ -1,20 +1,29 @@
 import type { Context } from 'hono';
 import { randomBytes } from 'node:crypto';
-
-const MAX_ENTRIES = 200;
+import { LRUCache } from 'lru-cache';
 
 /**
  * Rendered previews waiting for their iframe to fetch them. The page's CSP forbids the inline
  * styles every e-mail carries, so a preview is served on its own URL under a CSP of its own.
+ * A preview is fetched seconds after it is made: the store keeps the most recent ones within a
+ * bound on their number and their total size, whatever a burst of previews puts in.
  */
 export class PreviewStore {
-  private readonly entries = new Map<string, { userId: number; html: string }>();
+  private readonly entries: LRUCache<string, { userId: number; html: string }>;
+
+  constructor(limits: { entries: number; bytes: number } = { entries: 200, bytes: 16 * 1024 * 1024 }) {
+    this.entries = new LRUCache({ max: limits.entries, maxSize: limits.bytes, sizeCalculation: (e) => Math.max(1, e.html.length * 2), ttl: 10 * 60_000 });
+  }
 
   put(userId: number, html: string): string {
     const key = randomBytes(16).toString('base64url');
     this.entries.set(key, { userId, html });
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     return key;
+  }
+
+  /** The memory the kept previews take, roughly (UTF-16). */
+  get bytes(): number {
+    return this.entries.calculatedSize;
   }
 
   /** Only the user who asked for a preview may see it. */

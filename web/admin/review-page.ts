@@ -11,6 +11,7 @@ import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../wake-workflows.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
+import { sitePath } from './paths.js';
 
 const sendSettings = (s: CompanySettings) => ({ timeZone: s.timezone, sendHour: s.sendHour, country: s.country });
 
@@ -53,7 +54,7 @@ export async function reviewPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
       title: t.review, lang, t, user: c.get('user'),
       body: html`<h1>${t.reviewOf(formatDate(passDate, lang))}</h1>${flashOf(flash)}
       <form method="get" action="/review" class="card filters">
-        <a href="/review?date=${today}">${t.today}</a> · <a href="/review?date=${addDays(today, 1)}">${t.tomorrow}</a>
+        <a href="${sitePath`/review?date=${today}`}">${t.today}</a> · <a href="${sitePath`/review?date=${addDays(today, 1)}`}">${t.tomorrow}</a>
         <label>${t.date}<input type="date" name="date" value="${passDate}"></label><button type="submit">${t.filter}</button>
       </form>
       ${items.length === 0
@@ -64,7 +65,7 @@ export async function reviewPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
             <td class="bar-cell"><svg viewBox="0 0 100 8" preserveAspectRatio="none" class="bar" aria-hidden="true"><rect width="${Math.max(1, Math.round((g.cents / widest) * 100))}" height="8" rx="1"/></svg></td></tr>`)}
           <tr><th colspan="2">${t.total}</th><th class="num">${items.length}</th><th class="num">${money(items.reduce((s, i) => s + i.amountCents, 0))}</th><th></th></tr></tbody></table>
           ${gated.length
-            ? html`<form method="post" action="/review/${passDate}/approve" class="action">
+            ? html`<form method="post" action="${sitePath`/review/${passDate}/approve`}" class="action">
                 <input type="hidden" name="_csrf" value="${csrf}">
                 ${approved ? html`<span class="badge ok" data-testid="review-approved">${t.approved}</span> <span class="muted">${t.reviewApprovedBy(pass!.approvedBy ?? '')}</span>` : ''}
                 <button type="submit" class="primary">${t.approvePass} (${gated.filter((i) => !i.held).length})</button></form>`
@@ -77,11 +78,11 @@ export async function reviewPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
 }
 
 function itemRow(i: PassItem, passDate: string, approved: boolean, csrf: string, lang: Lang, t: Messages) {
-  return html`<tr data-invoice="${i.number}"><td><a href="/customers/${encodeURIComponent(i.customerRef)}">${i.customerName}</a></td>
-    <td><a href="/invoices/${encodeURIComponent(i.number)}">${i.number}</a></td><td>${i.level} · ${i.stepName}</td><td>${i.channel}</td>
+  return html`<tr data-invoice="${i.number}"><td><a href="${sitePath`/customers/${i.customerRef}`}">${i.customerName}</a></td>
+    <td><a href="${sitePath`/invoices/${i.number}`}">${i.number}</a></td><td>${i.level} · ${i.stepName}</td><td>${i.channel}</td>
     <td>${formatDate(i.sendDate, lang)}</td><td class="num">${formatMoney(i.amountCents, i.currency, lang)}</td><td>${stateOf(i, approved, t)}</td>
     <td>${i.needsApproval
-      ? html`<form method="post" action="/review/${passDate}/hold" class="inline"><input type="hidden" name="_csrf" value="${csrf}">
+      ? html`<form method="post" action="${sitePath`/review/${passDate}/hold`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}">
           <input type="hidden" name="invoice" value="${i.invoiceId}"><input type="hidden" name="held" value="${i.held ? 'off' : 'on'}">
           <button type="submit">${i.held ? t.release : t.hold}</button></form>`
       : ''}</td></tr>`;

@@ -17,6 +17,7 @@ import { wakeWorkflows } from '../wake-workflows.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
+import { sitePath } from './paths.js';
 
 const runForm = z.object({
   collectionDate: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
@@ -59,7 +60,7 @@ export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flas
       </form>
       <section class="card"><h2>${t.history}</h2>${runs.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
         <thead><tr><th>#</th><th>${t.collectionDate}</th><th>${t.fileFormat}</th><th class="num">${t.invoices}</th><th class="num">${t.amount}</th><th>${t.status}</th></tr></thead>
-        <tbody>${runs.map((r) => html`<tr><td><a href="/sepa/${r.id}">#${r.id}</a></td><td>${formatDate(r.collectionDate, lang)}</td><td>${r.format}</td>
+        <tbody>${runs.map((r) => html`<tr><td><a href="${sitePath`/sepa/${r.id}`}">#${r.id}</a></td><td>${formatDate(r.collectionDate, lang)}</td><td>${r.format}</td>
           <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${r.status}</td></tr>`)}</tbody></table>`}</section>`,
     }),
   );
@@ -101,7 +102,7 @@ export async function startSepaRun(c: Context<AdminEnv>, deps: WebDeps) {
   const messageId = `RELANCE-${checked.value.collectionDate.replaceAll('-', '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
   const runId = await createSepaRun(deps.sql, { userId: c.get('user').id, ...checked.value, messageId, invoiceIds });
   await deps.temporal.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue: deps.taskQueue, args: [{ runId }] });
-  return c.redirect(`/sepa/${runId}`, 303);
+  return c.redirect(sitePath`/sepa/${runId}`, 303);
 }
 
 export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
@@ -117,12 +118,12 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
       body: html`<p><a href="/sepa">← ${t.sepaRuns}</a></p>
       <h1>SEPA #${run.id} · ${formatDate(run.collectionDate, lang)} <span class="badge">${run.format}</span> <span class="badge" data-testid="sepa-status">${run.status}</span></h1>
       ${flashOf(flash)}
-      <section class="card" ${run.status === 'generating' ? html`hx-get="/sepa/${run.id}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
+      <section class="card" ${run.status === 'generating' ? html`hx-get="${sitePath`/sepa/${run.id}`}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
         <p>${run.messageId} · ${t.sepaSelection(run.transactions, formatMoney(run.totalCents, 'EUR', lang))}</p>
-        ${run.hasFile ? html`<p><a class="button" href="/sepa/${run.id}/file.zip" data-testid="sepa-download">${t.downloadFile}</a></p>` : ''}
+        ${run.hasFile ? html`<p><a class="button" href="${sitePath`/sepa/${run.id}/file.zip`}" data-testid="sepa-download">${t.downloadFile}</a></p>` : ''}
         ${run.status === 'generating' ? html`<p class="muted">${t.runRunning}</p>` : ''}
         ${run.status === 'sent' && run.hasFile
-          ? html`<form method="post" action="/sepa/${run.id}/collected" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.markCollected}</button></form>`
+          ? html`<form method="post" action="${sitePath`/sepa/${run.id}/collected`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.markCollected}</button></form>`
           : ''}
       </section>
       <section class="card"><table>
@@ -133,10 +134,10 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
 }
 
 function itemRow(runId: number, status: string, i: Awaited<ReturnType<typeof sepaRunItems>>[number], csrf: string, lang: Lang, t: Messages) {
-  return html`<tr class="${i.outcome === 'rejected' ? 'row-red' : ''}"><td>${i.customerName}</td><td><a href="/invoices/${encodeURIComponent(i.number)}">${i.number}</a></td>
+  return html`<tr class="${i.outcome === 'rejected' ? 'row-red' : ''}"><td>${i.customerName}</td><td><a href="${sitePath`/invoices/${i.number}`}">${i.number}</a></td>
     <td><code>${i.iban}</code></td><td>${i.sequence}</td><td>${channelName(i.channel, t)}${i.paymentIntentId ? html` <code>${i.paymentIntentId}</code>` : ''}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td><td>${i.outcome}${i.reason ? ` · ${i.reason}` : ''}</td>
     <td>${status === 'sent' && i.channel === 'file' && i.outcome === 'pending'
-      ? html`<form method="post" action="/sepa/${runId}/reject" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="invoice" value="${i.invoiceId}">
+      ? html`<form method="post" action="${sitePath`/sepa/${runId}/reject`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="invoice" value="${i.invoiceId}">
           <input name="reason" placeholder="${t.reason}" required maxlength="200"><button class="danger">${t.rejected}</button></form>`
       : ''}</td></tr>`;
 }

@@ -29,6 +29,7 @@ const settingsForm = z.object({
   country: z.enum(supportedHolidayCountries as [string, ...string[]], 'a country whose public holidays are known'),
   dueSoonDays: z.coerce.number().int('whole days').min(0).max(90),
   reviewHour: z.coerce.number().int('a whole hour').min(0, 'an hour from 0 to 23').max(23, 'an hour from 0 to 23'),
+  payLinkDays: z.coerce.number().int('whole days').min(1, 'from 1 to 3650 days').max(3650, 'from 1 to 3650 days'),
   minimumBalance: z.string().transform((v, ctx) => {
     const cents = centsOf(v || '0');
     if (cents === undefined) ctx.addIssue({ code: 'custom', message: 'an amount such as 15.00' });
@@ -73,6 +74,7 @@ export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         )}</select></label>
         ${field('dueSoonDays', t.dueSoonDays, s.dueSoonDays, html`type="number" min="0" max="90" required`)}
         ${field('reviewHour', t.reviewHour, s.reviewHour, html`type="number" min="0" max="23" required`)}
+        ${field('payLinkDays', t.payLinkDays, s.payLinkDays, html`type="number" min="1" max="3650" required`)}
         ${field('minimumBalance', t.minimumBalance, (s.minimumBalanceCents / 100).toFixed(2), html`inputmode="decimal"`)}
         <p class="muted">${t.minimumBalanceHelp(formatMoney(s.minimumBalanceCents, 'EUR', lang))}</p>
         <div><button type="submit" class="primary">${t.save}</button></div>

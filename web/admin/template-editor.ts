@@ -18,6 +18,7 @@ import { langOf, messages, type Messages } from '../i18n.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
 import { sandboxedHtml, type PreviewStore } from './preview-store.js';
+import { sitePath } from './paths.js';
 
 /** The shared templates (admins) or the signed-in user's own versions of them. */
 export type TemplateScope = 'shared' | 'mine';
@@ -33,7 +34,7 @@ interface Draft {
 }
 
 /** The `:target` of the editor's routes: a step's id, or a special template's purpose. */
-export const TEMPLATE_TARGET = `{[0-9]+|${SPECIAL_PURPOSES.join('|')}}`;
+export const TEMPLATE_TARGET = `{[0-9]{1,15}|${SPECIAL_PURPOSES.join('|')}}`;
 
 function keyOf(c: Context): TemplateKey | undefined {
   const channel = c.req.param('channel') as Channel;
@@ -81,11 +82,11 @@ export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previ
       body: html`<p>${scope === 'shared' ? html`<a href="${subject.back}">← ${t.steps}</a>` : html`<a href="/my-templates">← ${t.myTemplates}</a>`}</p>
       <h1>${scope === 'shared' ? t.templates : t.myTemplates} · ${subject.title}</h1>
       <nav class="tabs">${CHANNELS.flatMap((ch) => LANGUAGES.map((l) => html`<a href="${base(scope)}/${target}/${ch}/${l}" class="${ch === key.channel && l === key.language ? 'active' : ''}">${ch} · ${l.toUpperCase()}</a>`))}
-        ${scope === 'shared' && subject.step ? html`<a href="/my-templates/${target}/${key.channel}/${key.language}" class="right">${t.myVersion}</a>` : ''}</nav>
+        ${scope === 'shared' && subject.step ? html`<a href="${sitePath`/my-templates/${target}/${key.channel}/${key.language}`}" class="right">${t.myVersion}</a>` : ''}</nav>
       ${flashOf(flash)}
       ${scope === 'mine' ? html`<p class="muted">${own ? t.ownVersionInUse : t.ownVersionNone}</p>` : !shared ? html`<p class="error">${t.templateMissing}</p>` : ''}
       <div class="editor">
-        <form method="post" action="${path}" class="card form-grid" hx-post="/templates/preview/${target}/${key.channel}/${key.language}" hx-trigger="input delay:400ms" hx-target="#preview" hx-swap="outerHTML">
+        <form method="post" action="${path}" class="card form-grid" hx-post="${sitePath`/templates/preview/${target}/${key.channel}/${key.language}`}" hx-trigger="input delay:400ms" hx-target="#preview" hx-swap="outerHTML">
           <input type="hidden" name="_csrf" value="${user.csrfToken}">
           <label>${t.subject}<input name="subject" value="${current.subject}" required></label>
           <label>${t.body}<textarea name="body" rows="18" spellcheck="false" required>${current.body}</textarea></label>
@@ -122,7 +123,7 @@ async function previewFragment(deps: WebDeps & { previews: PreviewStore }, userI
   const previewKey = deps.previews.put(userId, email.html);
   return html`<section id="preview" class="card"><h2>${t.preview} · ${draft.invoice}</h2>
     <p><strong>${t.subject}:</strong> <span data-testid="preview-subject">${email.subject}</span></p>
-    <iframe src="/templates/preview/${previewKey}" sandbox title="${t.preview}" class="preview-frame"></iframe></section>`;
+    <iframe src="${sitePath`/templates/preview/${previewKey}`}" sandbox title="${t.preview}" class="preview-frame"></iframe></section>`;
 }
 
 /** The fields of a reminder to that invoice at the template's step (a special template: at the invoice's next step). */
@@ -187,5 +188,5 @@ export async function dropOwnTemplate(c: Context<AdminEnv>, deps: WebDeps & { pr
   const key = keyOf(c);
   if (!key) return c.notFound();
   await deleteUserTemplate(deps.sql, key, c.get('user').id);
-  return c.redirect(`/my-templates/${targetOf(key)}/${key.channel}/${key.language}`, 303);
+  return c.redirect(sitePath`/my-templates/${targetOf(key)}/${key.channel}/${key.language}`, 303);
 }

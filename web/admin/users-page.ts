@@ -2,13 +2,15 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { writeAudit } from '../../db/queries/audit.js';
-import { changeUser, createUser, listUsers, userById, userWithHashByEmail, type Role } from '../../db/queries/users.js';
+import { changeUser, createUser, listUsers, replacePassword, userById, userWithHashByEmail, type Role } from '../../db/queries/users.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
+import { newPasswordForm } from './account-page.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
+import { sitePath } from './paths.js';
 
 const newUserForm = z.object({
   email: z.email('an e-mail address').transform((v) => v.toLowerCase()),
@@ -29,13 +31,18 @@ export async function usersPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fla
     layout({
       title: t.users, lang, t, user: me,
       body: html`<h1>${t.users}</h1>${flashOf(flash)}
-      <section class="card"><table><thead><tr><th>${t.email}</th><th>${t.name}</th><th>${t.role}</th><th></th></tr></thead>
+      <section class="card"><table><thead><tr><th>${t.email}</th><th>${t.name}</th><th>${t.role}</th><th></th><th>${t.password}</th></tr></thead>
         <tbody>${users.map(
           (u) => html`<tr data-user="${u.email}"><td>${u.email}</td><td>${u.name}</td>
-            <td><form method="post" action="/settings/users/${u.id}/role" class="inline">
+            <td><form method="post" action="${sitePath`/settings/users/${u.id}/role`}" class="inline">
               <input type="hidden" name="_csrf" value="${me.csrfToken}">${roleSelect(u.role)}<button>${t.save}</button></form></td>
-            <td>${u.id === me.id ? html`<span class="muted">${t.you}</span>` : html`<form method="post" action="/settings/users/${u.id}/delete" class="inline">
-              <input type="hidden" name="_csrf" value="${me.csrfToken}"><button class="danger">${t.delete}</button></form>`}</td></tr>`,
+            <td>${u.id === me.id ? html`<a href="/account">${t.you}</a>` : html`<form method="post" action="${sitePath`/settings/users/${u.id}/delete`}" class="inline">
+              <input type="hidden" name="_csrf" value="${me.csrfToken}"><button class="danger">${t.delete}</button></form>`}</td>
+            <td>${u.id === me.id ? '' : html`<form method="post" action="${sitePath`/settings/users/${u.id}/password`}" class="inline" data-testid="reset-password">
+              <input type="hidden" name="_csrf" value="${me.csrfToken}">
+              <input name="password" type="password" minlength="12" required autocomplete="new-password" placeholder="${t.newPassword}" aria-label="${t.newPassword}">
+              <input name="confirmation" type="password" minlength="12" required autocomplete="new-password" placeholder="${t.confirmPassword}" aria-label="${t.confirmPassword}">
+              <button>${t.resetPassword}</button></form>`}</td></tr>`,
         )}</tbody></table></section>
       <form method="post" action="/settings/users" class="card form-grid">
         <input type="hidden" name="_csrf" value="${me.csrfToken}">
@@ -76,4 +83,17 @@ export async function changeUserAction(c: Context<AdminEnv>, deps: WebDeps) {
     before: { role: target.role }, after: remove ? null : { role: role.data },
   });
   return usersPage(c, deps, { ok: true, text: t.done });
+}
+
+/** An administrator sets another user's password (forgotten, or a departure): that user's sessions end. */
+export async function resetUserPassword(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const target = await userById(deps.sql, Number(c.req.param('id')));
+  if (!target) return usersPage(c, deps, { ok: false, text: `${t.refused}: user: not found` });
+  if (target.id === c.get('user').id) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.ownPasswordOnAccount}` });
+  const parsed = parseForm(newPasswordForm, await c.req.parseBody());
+  if (!parsed.ok) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
+  await replacePassword(deps.sql, target.id, await hashPassword(parsed.value.password));
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'user.password_reset', entity: `user:${target.email}`, before: null, after: null });
+  return usersPage(c, deps, { ok: true, text: t.passwordResetDone(target.email) });
 }

@@ -1,6 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bearerAuth } from 'hono/bearer-auth';
 import type { WebDeps } from '../deps.js';
+import { limitUploads } from '../body-limits.js';
+import { refuseNul } from '../refuse-nul.js';
 import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
 import { paymentRoutes } from './payments.js';
@@ -15,7 +17,9 @@ export function createApi(deps: WebDeps) {
     security: [{ bearer: [] }],
   });
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
-  api.use('/*', async (c, next) => (c.req.path.endsWith('/openapi.json') ? next() : bearerAuth({ token: deps.apiToken })(c, next)));
+  // The document's route is registered before the token check and answers alone: that one route
+  // (GET, this exact path) is public, and nothing else is let through by the look of its path.
+  api.use('/*', bearerAuth({ token: deps.apiToken }), limitUploads, refuseNul);
   api.route('/', customerRoutes(deps));
   api.route('/', invoiceRoutes(deps));
   api.route('/', paymentRoutes(deps));

@@ -8,11 +8,35 @@ export const isoDate = z
 
 const cents = (what: string) => z.number({ error: `${what} must be a number of cents` }).int('must be a whole number of cents').max(9e15, 'is too large');
 
+/**
+ * The words of our own routes (API and admin). A reference or number equal to one of them, or with
+ * a `/`-separated part equal to one, would read as a route in a URL built carelessly, or look like one
+ * in a log; refusing them costs an honest billing system nothing.
+ */
+const ROUTE_WORDS = new Set([
+  'openapi.json', 'api', 'v1', 'invoices', 'customers', 'payments', 'dunning', 'pause', 'resume', 'send-now', 'pdf', 'mandate', 'stripe', 'policy',
+  'manual-reminder', 'notes', 'dispute', 'close-dispute', 'promise', 'withdraw-promise', 'late-charges', 'runs', 'documents', 'settings', 'login', 'logout',
+]);
+
+/** Why an identifier that travels in URLs is refused, or undefined when it is fine. */
+export function identifierProblem(value: string): string | undefined {
+  if (value.includes('..')) return 'must not contain ".."';
+  if (value.startsWith('/') || value.endsWith('/') || value.includes('//')) return 'must not start or end with "/" nor hold "//"';
+  if (value.split('/').some((part) => ROUTE_WORDS.has(part.toLowerCase()))) return 'must not be, nor hold a part equal to, a word of our routes (openapi.json, pause, pdf…)';
+  return undefined;
+}
+
+const identifier = (pattern: RegExp, rule: string) =>
+  z.string().regex(pattern, rule).superRefine((value, ctx) => {
+    const problem = identifierProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const refParam = z.object({
-  ref: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - only, 64 at most').openapi({ param: { name: 'ref', in: 'path' }, example: 'C-1001' }),
+  ref: identifier(/^[A-Za-z0-9._:-]{1,64}$/, 'letters, digits and . _ : - only, 64 at most').openapi({ param: { name: 'ref', in: 'path' }, example: 'C-1001' }),
 });
 export const numberParam = z.object({
-  number: z.string().regex(/^[A-Za-z0-9._/:-]{1,64}$/, 'letters, digits and . _ / : - only, 64 at most').openapi({ param: { name: 'number', in: 'path' }, example: 'F-2026-0042' }),
+  number: identifier(/^[A-Za-z0-9._/:-]{1,64}$/, 'letters, digits and . _ / : - only, 64 at most').openapi({ param: { name: 'number', in: 'path' }, example: 'F-2026/0042' }),
 });
 
 export const customerBody = z

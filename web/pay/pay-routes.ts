@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { formatDate, formatMoney } from '../../activities/format.js';
-import { isPayToken, payLink } from '../../activities/pay-link.js';
+import { checkPayToken, payLink, type PayTarget } from '../../activities/pay-link.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { configuredStripe } from '../../activities/stripe/stripe-client.js';
 import { stripeErrorMessage } from '../../activities/stripe/stripe-errors.js';
 import { customerById, invoicesOfCustomer } from '../../db/queries/customers.js';
@@ -15,16 +16,18 @@ const WORDS = {
     title: 'Paiement en ligne', paid: (n: string) => `La facture ${n} est réglée : merci.`, unavailable: "Le paiement en ligne n'est pas disponible : merci de régler par virement.",
     failed: 'Le paiement en ligne est momentanément indisponible', thanks: 'Merci : votre paiement est en cours de confirmation.', open: 'Vos factures à régler', pay: 'Payer', none: 'Aucune facture à régler : merci.',
     invoice: 'Facture', due: 'Échéance', balance: 'Reste dû',
+    expired: 'Ce lien de paiement a expiré.', contact: (who: string) => `Pour régler ou recevoir un nouveau lien, contactez ${who}.`,
   },
   en: {
     title: 'Online payment', paid: (n: string) => `Invoice ${n} is paid: thank you.`, unavailable: 'Online payment is not available: please pay by bank transfer.',
     failed: 'Online payment is unavailable for the moment', thanks: 'Thank you: your payment is being confirmed.', open: 'Your invoices to pay', pay: 'Pay', none: 'Nothing left to pay: thank you.',
     invoice: 'Invoice', due: 'Due date', balance: 'Balance',
+    expired: 'This payment link has expired.', contact: (who: string) => `To pay or to get a new link, please contact ${who}.`,
   },
 };
 type Words = (typeof WORDS)['fr'];
 
-async function page(c: Context, deps: WebDeps, language: string, content: (w: Words) => unknown, status: 200 | 404 | 502 = 200) {
+async function page(c: Context, deps: WebDeps, language: string, content: (w: Words) => unknown, status: 200 | 404 | 410 | 502 = 200) {
   const w = WORDS[language === 'en' ? 'en' : 'fr'];
   const { companyName } = await getSettings(deps.sql);
   return c.html(
@@ -42,14 +45,33 @@ async function page(c: Context, deps: WebDeps, language: string, content: (w: Wo
 export function createPayRoutes(deps: WebDeps) {
   const app = new Hono();
 
+  /**
+   * The record a link opens, when its signature is ours; past its validity (a setting) the customer
+   * gets a page saying whom to contact instead.
+   */
+  async function opened<T>(c: Context, target: PayTarget, load: (id: number) => Promise<T | undefined>, languageOf: (record: T) => string) {
+    const id = Number(c.req.param('id'));
+    const [secret, settings] = await Promise.all([payLinkSecret(deps.sql), getSettings(deps.sql)]);
+    const today = localDate(Date.now(), settings.timezone);
+    const check = checkPayToken(secret, target, id, c.req.param('token')!, today, settings.payLinkDays);
+    const record = check.valid ? await load(id) : undefined;
+    if (record === undefined || !check.valid) return { refused: c.notFound() };
+    if (check.expired) {
+      const who = [settings.companyName, settings.companyEmail, settings.companyPhone].filter(Boolean).join(' · ');
+      return { refused: await page(c, deps, languageOf(record), (w) => html`<p class="error">${w.expired}</p><p>${w.contact(who)}</p>`, 410) };
+    }
+    return { record, secret, today };
+  }
+
   app.get('/done', (c) => page(c, deps, c.req.query('lang') ?? 'fr', (w) => html`<p class="notice">${w.thanks}</p>`));
 
-  app.get('/invoice/:id{[0-9]+}/:token', async (c) => {
-    const id = Number(c.req.param('id'));
-    const secret = await payLinkSecret(deps.sql);
-    const invoice = isPayToken(secret, 'invoice', id, c.req.param('token')) ? await invoiceFacts(deps.sql, id) : undefined;
-    if (!invoice) return c.notFound();
-    const customer = (await customerById(deps.sql, invoice.customerId))!;
+  app.get('/invoice/:id{[0-9]{1,15}}/:token', async (c) => {
+    const opening = await opened(c, 'invoice', async (id) => {
+      const invoice = await invoiceFacts(deps.sql, id);
+      return invoice && { invoice, customer: (await customerById(deps.sql, invoice.customerId))! };
+    }, (r) => r.customer.language);
+    if ('refused' in opening) return opening.refused;
+    const { invoice, customer } = opening.record;
     const balance = invoice.totalCents - invoice.paidCents;
     if (invoice.status !== 'open' || balance <= 0) return page(c, deps, customer.language, (w) => html`<p class="notice">${w.paid(invoice.number)}</p>`);
     const stripe = await configuredStripe(deps.sql, deps.stripe);
@@ -73,11 +95,10 @@ export function createPayRoutes(deps: WebDeps) {
     }
   });
 
-  app.get('/customer/:id{[0-9]+}/:token', async (c) => {
-    const id = Number(c.req.param('id'));
-    const secret = await payLinkSecret(deps.sql);
-    const customer = isPayToken(secret, 'customer', id, c.req.param('token')) ? await customerById(deps.sql, id) : undefined;
-    if (!customer) return c.notFound();
+  app.get('/customer/:id{[0-9]{1,15}}/:token', async (c) => {
+    const opening = await opened(c, 'customer', (id) => customerById(deps.sql, id), (r) => r.language);
+    if ('refused' in opening) return opening.refused;
+    const { record: customer, secret, today } = opening;
     const open = (await invoicesOfCustomer(deps.sql, customer.id)).filter((i) => i.status === 'open' && i.totalCents > i.paidCents).reverse();
     const lang = customer.language;
     return page(c, deps, lang, (w) =>
@@ -85,7 +106,7 @@ export function createPayRoutes(deps: WebDeps) {
         ? html`<p class="notice">${w.none}</p>`
         : html`<h2>${w.open}</h2><table><thead><tr><th>${w.invoice}</th><th>${w.due}</th><th class="num">${w.balance}</th><th></th></tr></thead><tbody>
           ${open.map((o) => html`<tr><td>${o.number}</td><td>${o.dueDate ? formatDate(o.dueDate, lang) : ''}</td><td class="num">${formatMoney(o.totalCents - o.paidCents, o.currency, lang)}</td>
-            <td><a class="button" href="${payLink(deps.publicUrl, secret, 'invoice', o.id)}">${w.pay}</a></td></tr>`)}</tbody></table>`,
+            <td><a class="button" href="${payLink(deps.publicUrl, secret, 'invoice', o.id, today)}">${w.pay}</a></td></tr>`)}</tbody></table>`,
     );
   });
   return app;

@@ -1,0 +1,62 @@
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { z } from 'zod';
+import { writeAudit } from '../../db/queries/audit.js';
+import { passwordHashOf, replacePassword } from '../../db/queries/users.js';
+import { hashPassword, passwordMatches } from '../auth/passwords.js';
+import { openSession } from '../auth/sessions.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages } from '../i18n.js';
+import { parseForm } from './form.js';
+import type { AdminEnv } from './index.js';
+import { flashOf, layout, type Flash } from './layout.js';
+
+/** A new password, typed twice; the same rule for one's own and for an administrator's reset. */
+export const newPasswordFields = {
+  password: z.string().min(12, 'at least 12 characters').max(200, 'at most 200 characters'),
+  confirmation: z.string(),
+};
+const samePassword = (v: { password: string; confirmation: string }) => v.password === v.confirmation;
+export const newPasswordForm = z.object(newPasswordFields).refine(samePassword, { path: ['confirmation'], message: 'does not match the new password' });
+const ownPasswordForm = z.object({ current: z.string().min(1, 'required'), ...newPasswordFields }).refine(samePassword, { path: ['confirmation'], message: 'does not match the new password' });
+
+/** The signed-in user's own account: who they are, and their password. */
+export function accountPage(c: Context<AdminEnv>, flash?: Flash, status: 200 | 401 | 422 = 200) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const me = c.get('user');
+  return c.html(
+    layout({
+      title: t.myAccount, lang, t, user: me,
+      body: html`<h1>${t.myAccount}</h1>${flashOf(flash)}
+      <section class="card"><p>${me.name} · ${me.email} · ${me.role}</p></section>
+      <form method="post" action="/account/password" class="card form-grid" id="password">
+        <input type="hidden" name="_csrf" value="${me.csrfToken}">
+        <h2>${t.changePassword}</h2>
+        <label>${t.currentPassword}<input name="current" type="password" required autocomplete="current-password"></label>
+        <label>${t.newPassword}<input name="password" type="password" minlength="12" required autocomplete="new-password"></label>
+        <label>${t.confirmPassword}<input name="confirmation" type="password" minlength="12" required autocomplete="new-password"></label>
+        <p class="muted">${t.passwordChangeEndsSessions}</p>
+        <div><button type="submit" class="primary">${t.changePassword}</button></div>
+      </form>`,
+    }),
+    status,
+  );
+}
+
+/**
+ * Changes one's own password: the current one is required (a session left open is not enough),
+ * every other session of the user ends, and this browser gets a fresh one.
+ */
+export async function changeOwnPassword(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const me = c.get('user');
+  const parsed = parseForm(ownPasswordForm, await c.req.parseBody());
+  if (!parsed.ok) return accountPage(c, { ok: false, text: `${t.refused}: ${parsed.message}` }, 422);
+  const hash = await passwordHashOf(deps.sql, me.id);
+  if (!hash || !(await passwordMatches(hash, parsed.value.current))) return accountPage(c, { ok: false, text: `${t.refused}: current: ${t.wrongCurrentPassword}` }, 401);
+  await replacePassword(deps.sql, me.id, await hashPassword(parsed.value.password));
+  await writeAudit(deps.sql, { userId: me.id, action: 'user.password', entity: `user:${me.email}`, before: null, after: null });
+  await openSession(c, deps.sql, me, deps.publicUrl.startsWith('https://'));
+  return c.redirect('/account?changed=1', 303);
+}

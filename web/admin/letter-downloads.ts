@@ -1,0 +1,111 @@
+import { ZipArchive } from 'archiver';
+import type { Context } from 'hono';
+import { html } from 'hono/html';
+import { stream } from 'hono/streaming';
+import { mergePdfs } from '../../activities/pdf/merge.js';
+import { noteLettersDownloaded } from '../../db/queries/bulk-runs.js';
+import { documentById, lettersOfRun } from '../../db/queries/documents.js';
+import { markLettersPrinted } from '../../db/queries/reminders.js';
+import type { WebDeps } from '../deps.js';
+import type { Messages } from '../i18n.js';
+import { wakeWorkflows } from '../wake-workflows.js';
+import type { AdminEnv } from './index.js';
+import { sitePath } from './paths.js';
+
+// Downloading a letter changes nothing (a GET can be triggered by any page the user visits); a
+// letter becomes sent, and its invoice's level advances, only on an explicit POST carrying the
+// CSRF token: "mark as printed", or "download and mark" in one go (source 002's convenience).
+
+type Which = { runId: number } | { reminderId: number };
+
+async function markPrinted(c: Context<AdminEnv>, deps: WebDeps, which: Which): Promise<void> {
+  const invoiceIds = await markLettersPrinted(deps.sql, which, c.get('user').email);
+  if ('runId' in which) await noteLettersDownloaded(deps.sql, which.runId);
+  await wakeWorkflows(deps, invoiceIds);
+}
+
+const runId = (c: Context) => Number(c.req.param('id'));
+
+function attachment(c: Context, type: string, filename: string) {
+  c.header('Content-Type', type);
+  c.header('Content-Disposition', `attachment; filename="${filename}"`);
+}
+
+async function sendRunPdf(c: Context<AdminEnv>, deps: WebDeps, mark: boolean) {
+  const letters = await lettersOfRun(deps.sql, runId(c));
+  if (letters.length === 0) return c.notFound();
+  const merged = await mergePdfs(letters.map((l) => l.content));
+  if (mark) await markPrinted(c, deps, { runId: runId(c) });
+  attachment(c, 'application/pdf', `relance-run-${runId(c)}-letters.pdf`);
+  return c.body(merged.pdf as Uint8Array<ArrayBuffer>);
+}
+
+async function sendRunZip(c: Context<AdminEnv>, deps: WebDeps, mark: boolean) {
+  const letters = await lettersOfRun(deps.sql, runId(c));
+  if (letters.length === 0) return c.notFound();
+  if (mark) await markPrinted(c, deps, { runId: runId(c) });
+  attachment(c, 'application/zip', `relance-run-${runId(c)}-letters.zip`);
+  return stream(c, async (out) => {
+    const zip = new ZipArchive({ zlib: { level: 6 } });
+    for (const letter of letters) zip.append(Buffer.from(letter.content), { name: letter.filename });
+    const done = zip.finalize();
+    for await (const chunk of zip) await out.write(chunk as Uint8Array);
+    await done;
+  });
+}
+
+async function sendDocument(c: Context<AdminEnv>, deps: WebDeps, mark: boolean) {
+  const doc = await documentById(deps.sql, Number(c.req.param('id')));
+  if (!doc) return c.notFound();
+  if (mark && doc.reminderId !== null) await markPrinted(c, deps, { reminderId: doc.reminderId });
+  attachment(c, 'application/pdf', doc.filename);
+  return c.body(doc.content as Uint8Array<ArrayBuffer>);
+}
+
+/** Back to the page the button was on (our own origin only), else the dashboard. */
+function backToReferrer(c: Context, origin: string) {
+  const from = c.req.header('referer');
+  return c.redirect(from && URL.canParse(from) && new URL(from).origin === origin ? from : '/', 303);
+}
+
+export const runLettersPdf = (c: Context<AdminEnv>, deps: WebDeps) => sendRunPdf(c, deps, false);
+export const runLettersZip = (c: Context<AdminEnv>, deps: WebDeps) => sendRunZip(c, deps, false);
+export const printRunLettersPdf = (c: Context<AdminEnv>, deps: WebDeps) => sendRunPdf(c, deps, true);
+export const printRunLettersZip = (c: Context<AdminEnv>, deps: WebDeps) => sendRunZip(c, deps, true);
+export const documentDownload = (c: Context<AdminEnv>, deps: WebDeps) => sendDocument(c, deps, false);
+export const printDocument = (c: Context<AdminEnv>, deps: WebDeps) => sendDocument(c, deps, true);
+
+export async function markRunLettersPrinted(c: Context<AdminEnv>, deps: WebDeps) {
+  if ((await lettersOfRun(deps.sql, runId(c))).length === 0) return c.notFound();
+  await markPrinted(c, deps, { runId: runId(c) });
+  return c.redirect(sitePath`/runs/${runId(c)}`, 303);
+}
+
+export async function markDocumentPrinted(c: Context<AdminEnv>, deps: WebDeps) {
+  const doc = await documentById(deps.sql, Number(c.req.param('id')));
+  if (!doc) return c.notFound();
+  if (doc.reminderId !== null) await markPrinted(c, deps, { reminderId: doc.reminderId });
+  return backToReferrer(c, new URL(deps.publicUrl).origin);
+}
+
+const postButton = (action: string, csrf: string, label: string, testId: string, primary = false) =>
+  html`<form method="post" action="${action}" class="action inline"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="${primary ? 'primary' : ''}" data-testid="${testId}">${label}</button></form>`;
+
+/** A run's letters: while they are still to print, downloading and marking as sent are explicit. */
+export function runLetterButtons(run: { id: number; lettersDownloadedAt: Date | null }, csrf: string, t: Messages) {
+  const base = sitePath`/runs/${run.id}/letters`;
+  const links = html`<a href="${base}.pdf" class="button" data-testid="download-pdf">${run.lettersDownloadedAt ? t.downloadMerged : t.downloadOnlyPdf}</a>
+    <a href="${base}.zip" class="button" data-testid="download-zip">${run.lettersDownloadedAt ? t.downloadZip : t.downloadOnlyZip}</a>`;
+  if (run.lettersDownloadedAt) return html`<p class="downloads">${links} <span class="muted">${t.lettersPrinted}</span></p>`;
+  return html`<p class="downloads">${postButton(`${base}.pdf`, csrf, t.downloadAndMarkPdf, 'print-pdf', true)} ${postButton(`${base}.zip`, csrf, t.downloadAndMarkZip, 'print-zip')}
+    ${links} ${postButton(`${base}/printed`, csrf, t.markPrinted, 'mark-printed')}</p>
+    <p class="muted">${t.downloadAdvances}</p>`;
+}
+
+/** One letter, from an invoice's timeline or a customer's reminders. */
+export function letterLinks(doc: { id: number; filename: string; toPrint: boolean }, csrf: string, t: Messages) {
+  const href = sitePath`/documents/${doc.id}`;
+  const link = html`<a href="${href}" data-testid="letter">${doc.filename}</a>`;
+  if (!doc.toPrint) return link;
+  return html`${link} <span class="badge warn">${t.toPrint}</span> ${postButton(href, csrf, t.downloadAndMarkOne, 'print-letter')} ${postButton(`${href}/printed`, csrf, t.markPrinted, 'mark-letter-printed')}`;
+}
