@@ -8,9 +8,13 @@ import { inLanes } from '../workflows/in-lanes.js';
 
 export interface RunRequest {
   forcedLevel: number | null;
+  /** Absent from runs started before it existed: those sent each invoice's next level, due or not. */
+  sendEarly?: boolean;
   channel: 'step' | 'email' | 'letter';
   attachPdf: boolean;
   actor: string;
+  /** The run's author: their own template versions are used (absent from runs started before). */
+  userId?: number;
 }
 
 export interface AskInvoiceInput extends RunRequest {
@@ -42,8 +46,9 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
       const outcome = await temporal.workflow.getHandle(dunningWorkflowId(invoiceId)).executeUpdate(sendNowUpdate, {
         updateId: `bulk-run-${runId}-invoice-${invoiceId}`,
         args: [{
-          actor: input.actor, runId,
-          ...(input.forcedLevel !== null ? { level: input.forcedLevel } : {}),
+          actor: input.actor, runId, ...(input.userId !== undefined ? { userId: input.userId } : {}),
+          ...(input.forcedLevel !== null ? { level: input.forcedLevel } : { onlyIfDue: !(input.sendEarly ?? true) }),
+          oncePerDay: true,
           ...(input.channel !== 'step' ? { channel: input.channel } : {}),
           attachPdf: input.attachPdf,
           sendInline: !sendsPerSecond,
@@ -58,7 +63,7 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
           await record('failed', outcome.level, outcome.reason, outcome.reminderId);
           break;
         case 'skipped':
-          await record('skipped', outcome.level, outcome.hold);
+          await record('skipped', outcome.level, outcome.dueOn ? `${outcome.hold}: next step on ${outcome.dueOn}` : outcome.hold);
           break;
         case 'refused':
           await record('refused', outcome.level, outcome.reason);
@@ -93,7 +98,7 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
       const run = await bulkRunById(sql, runId);
       if (!run) throw new Error(`bulk run ${runId} does not exist`);
       return {
-        forcedLevel: run.forcedLevel, channel: run.channel, attachPdf: run.attachPdf, actor: run.createdBy ?? 'bulk run',
+        forcedLevel: run.forcedLevel, sendEarly: run.sendEarly, channel: run.channel, attachPdf: run.attachPdf, actor: run.createdBy ?? 'bulk run', ...(run.createdById !== null ? { userId: run.createdById } : {}),
         lastPosition: await lastRunPosition(sql, runId),
       };
     },

@@ -2,7 +2,7 @@ import type { Sql } from '../db/client.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { insertEvent } from '../db/queries/events.js';
 import { dunnableFacts, invoiceFacts, noteReminderSent } from '../db/queries/invoices.js';
-import { claimReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
+import { claimReminder, lastSentReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
 import { specialTemplateFor, templateFor, type Channel } from '../db/queries/templates.js';
@@ -28,6 +28,15 @@ export interface PerformReminderInput {
   /** Default: the step's "attach the invoice PDF". */
   attachPdf?: boolean;
   runId?: number;
+  /** The user who asked (a person, or the author of a bulk run): their own template version is used. */
+  userId?: number;
+  /**
+   * A bulk run's guards, applied only when the run has not already performed a level for this
+   * invoice (a retried ask after a crash gets its first answer): the step is not due (`notDue`),
+   * or the invoice was already reminded today (`oncePerDay`).
+   */
+  notDue?: { dueOn?: string };
+  oncePerDay?: boolean;
 }
 
 export interface ReminderDeps {
@@ -44,8 +53,8 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    * The texts of a reminder: its step's (the user's own version first), or after a returned direct
    * debit the dedicated ones. A letter without its own text uses the e-mail's.
    */
-  async function textsOf(stepId: number, debitReturned: boolean, language: string, actor: string) {
-    const find = (channel: Channel) => (debitReturned ? specialTemplateFor(sql, 'debit_returned', channel, language) : templateFor(sql, stepId, channel, language, actor));
+  async function textsOf(stepId: number, debitReturned: boolean, language: string, sender: { userId?: number; actor: string }) {
+    const find = (channel: Channel) => (debitReturned ? specialTemplateFor(sql, 'debit_returned', channel, language) : templateFor(sql, stepId, channel, language, sender));
     const email = await find('email');
     return { email, letter: (await find('letter')) ?? email };
   }
@@ -61,8 +70,14 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       const { invoiceId } = input;
       // A run asks again when its first ask was lost with a crashed worker, possibly after the
       // reminder went out: it gets the level it already performed, never the next one.
-      const level = (input.runId !== undefined ? await levelOfRun(sql, invoiceId, input.runId) : undefined) ?? input.level;
+      const performedByRun = input.runId !== undefined ? await levelOfRun(sql, invoiceId, input.runId) : undefined;
+      const level = performedByRun ?? input.level;
       const [inv, settings] = await Promise.all([invoiceFacts(sql, invoiceId), getSettings(sql)]);
+      if (performedByRun === undefined && input.oncePerDay) {
+        const last = await lastSentReminder(sql, invoiceId);
+        if (last && localDate(last.sentAt.getTime(), settings.timezone) === localDate(input.at, settings.timezone)) return { status: 'skipped', level, hold: 'reminded_today' };
+      }
+      if (performedByRun === undefined && input.notDue) return { status: 'skipped', level, hold: 'not_due', ...input.notDue };
       if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
       const step = inv.policyId ? (await stepsOfPolicy(sql, inv.policyId)).find((s) => s.level === level) : undefined;
       if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
@@ -74,7 +89,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       const attachPdf = input.attachPdf ?? step.attachPdf;
       const claim = await claimReminder(sql, {
         invoiceId, level, stepId: step.id, stepName: step.name, channel, attachPdf, runId: input.runId ?? null,
-        actor: input.actor, note: input.note, nextPlannedOn: input.nextPlannedOn ?? null,
+        actor: input.actor, userId: input.userId ?? null, note: input.note, nextPlannedOn: input.nextPlannedOn ?? null,
       });
       if (claim.status === 'sent') {
         return { status: 'sent', level, reminderId: claim.id, sentOn: localDate(claim.sentAt!.getTime(), settings.timezone) };
@@ -82,7 +97,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       if (claim.status === 'prepared') return { status: 'prepared', level, reminderId: claim.id };
 
       const { fields, customer } = await loadMergeFields(sql, { invoice: inv, settings, level, step, today, publicUrl });
-      const texts = await textsOf(step.id, inv.debitReturn !== null, customer.language, input.actor);
+      const texts = await textsOf(step.id, inv.debitReturn !== null, customer.language, { userId: input.userId, actor: input.actor });
       const fail = async (reason: string): Promise<ReminderOutcome> => {
         await sql.begin(async (tx) => {
           const t = tx as unknown as Sql;

@@ -1,5 +1,6 @@
 import type { Sql } from '../db/client.js';
-import { passItems, storePass } from '../db/queries/review.js';
+import { storePass } from '../db/queries/review.js';
+import { passItems } from '../db/queries/review-pass-items.js';
 import { getSettings } from '../db/queries/settings.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 

@@ -84,7 +84,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
         }
         const claim = await claimReminder(sql, {
           invoiceId: invoice.id, level: item.level, stepId: step.id, stepName: step.name, channel: step.channel, attachPdf: false,
-          runId: null, actor: 'system', note: null, nextPlannedOn: null,
+          runId: null, actor: 'system', userId: null, note: null, nextPlannedOn: null,
         });
         claimed.push({ invoice, step, reminderId: claim.id, idempotencyKey: claim.idempotencyKey });
       }

@@ -57,7 +57,8 @@ const fr = {
   paused: 'En pause',
   selectAll: 'Tout cocher',
   selectNone: 'Tout décocher',
-  selectOverdue: 'Cocher les échues',
+  selectDue: 'Cocher celles à relancer aujourd’hui',
+  dueToday: 'à envoyer aujourd’hui',
   previous: 'Précédent',
   next: 'Suivant',
   pageOf: (page: number, pages: number, total: number, more: boolean) =>
@@ -145,7 +146,8 @@ const en: typeof fr = {
   paused: 'Paused',
   selectAll: 'Select all',
   selectNone: 'Select none',
-  selectOverdue: 'Select overdue',
+  selectDue: 'Select those due today',
+  dueToday: 'due today',
   previous: 'Previous',
   next: 'Next',
   pageOf: (page: number, pages: number, total: number, more: boolean) =>

@@ -26,11 +26,9 @@ import {
   type SendNowRequest,
 } from './messages.js';
 import { dunningLevelKey, dunningStatusKey, nextStepAtKey } from './search-attributes.js';
-import { dunningHold, isFinalHold } from './schedule/dunnable.js';
-import { stepDue } from './schedule/plan.js';
 import { addDays } from './schedule/calendar-date.js';
-import { promiseState } from './schedule/promise.js';
-import { instantAt, localDate } from './schedule/zoned-time.js';
+import { dueStepOf, nextAction, type NextAction } from './schedule/next-action.js';
+import { instantAt } from './schedule/zoned-time.js';
 import { NON_RETRYABLE } from './errors.js';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 
@@ -151,80 +149,68 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     woken = false;
     // Histories recorded before the local read keep replaying with the regular activity.
     const facts = patched('load-facts-locally') ? await reads.loadDunningFacts(invoiceId) : await acts.loadDunningFacts(invoiceId);
-    const today = localDate(Date.now(), facts.settings.timeZone);
-    const promise = facts.dunnable.promise;
-    const promised = promise ? promiseState(promise, facts.dunnable.balanceCents, today) : null;
-    if (promise && promised && promised !== 'waiting') {
+    const action = nextAction(facts, Date.now());
+    if (action.kind === 'settle_promise') {
       // Kept or broken: written down once, then dunning goes on from where it was.
-      await acts.settlePromise({ invoiceId, promiseId: promise.id, outcome: promised });
+      await acts.settlePromise({ invoiceId, promiseId: action.promiseId, outcome: action.outcome });
       continue;
     }
-    const hold = dunningHold(facts.dunnable, today);
     state.level = facts.progress.level;
     state.lastDate = facts.progress.lastDate;
-    state.hold = hold;
+    state.hold = action.kind === 'held' ? action.hold : null;
 
-    if (isFinalHold(hold)) {
-      await finish(hold === 'paid' ? 'paid' : 'cancelled', `Dunning ended: invoice ${hold}`);
+    if (action.kind === 'ended') {
+      await finish(action.status, `Dunning ended: invoice ${action.status}`);
       return { status: state.status, level: state.level };
     }
 
     const manual = sendNowQueue.shift();
     if (manual) {
-      const level = manual.request.level ?? state.level + 1;
-      const outcome: ReminderOutcome = hold
-        ? { status: 'skipped', level, hold }
-        : await (manual.request.sendInline ? inline : sends).performReminder({
-            invoiceId, level, actor: manual.request.actor, note: manual.request.note ?? null, at: Date.now(),
-            channel: manual.request.channel, attachPdf: manual.request.attachPdf, runId: manual.request.runId, nextPlannedOn: manual.request.nextPlannedOn,
-          });
-      if (outcome.status === 'sent') {
+      manual.outcome = await performAsked(manual.request, action);
+      if (manual.outcome.status === 'sent') {
         // Known before the next reload, so a second "send now" for this level is refused at once.
-        state.level = Math.max(state.level, outcome.level);
+        state.level = Math.max(state.level, manual.outcome.level);
         state.blockedReason = null;
       }
-      if (outcome.status === 'failed') state.blockedReason = outcome.reason;
-      manual.outcome = outcome;
+      if (manual.outcome.status === 'failed') state.blockedReason = manual.outcome.reason;
       continue;
     }
 
-    const due = facts.dueDate ? stepDue(facts.steps, facts.dueDate, facts.progress, facts.settings, Date.now()) : null;
-    const reachedLevel = due?.reached?.level;
-    if (!hold && !state.blockedReason && reachedLevel !== undefined && facts.approval && !facts.approval.approved.includes(reachedLevel)) {
+    const deliverable = !state.blockedReason;
+    if (deliverable && action.kind === 'awaiting_approval') {
       // The policy waits for finance's review: approving the day's pass (or releasing this invoice) wakes it.
       state.status = 'held';
-      state.hold = facts.approval.held.includes(reachedLevel) ? 'held_in_review' : 'awaiting_approval';
+      state.hold = action.heldInReview ? 'held_in_review' : 'awaiting_approval';
       state.next = null;
       publish();
       await waitForMessage();
       continue;
     }
-    if (!hold && !state.blockedReason && due?.reached && facts.statementMode) {
+    if (deliverable && action.kind === 'join_statement') {
       // The customer's statement sends it with the day's other reminders; until then the level waits in it.
-      await acts.joinCustomerStatement({ invoiceId, level: due.reached.level });
+      await acts.joinCustomerStatement({ invoiceId, level: action.step.level });
       continue;
     }
-    if (!hold && !state.blockedReason && due?.reached) {
-      const outcome = await sends.performReminder({ invoiceId, level: due.reached.level, actor: 'system', note: null, at: Date.now() });
+    if (deliverable && action.kind === 'send') {
+      const outcome = await sends.performReminder({ invoiceId, level: action.step.level, actor: 'system', note: null, at: Date.now() });
       if (outcome.status === 'failed') state.blockedReason = outcome.reason;
       continue;
     }
 
     // Every step performed: nothing more is sent, but the workflow stays the invoice's owner until
     // it is paid or cancelled, so a late payment still closes it and the Temporal UI lists it.
-    const lastStep = facts.steps.at(-1);
-    if (!hold && lastStep && state.level >= lastStep.level) {
-      const ended: DunningStatus = lastStep.isFinal ? 'litigation' : 'completed';
-      if (state.status !== ended) {
-        state.status = ended;
+    if (action.kind === 'finished') {
+      const lastStep = facts.steps.at(-1)!;
+      if (state.status !== action.status) {
+        state.status = action.status;
         state.next = null;
         publish();
         await acts.recordEvent({
           invoiceId,
-          kind: `dunning_${ended}`,
-          message: ended === 'litigation' ? `Final step "${lastStep.name}" done: the invoice goes to litigation` : 'Every follow-up step has been performed',
+          kind: `dunning_${action.status}`,
+          message: action.status === 'litigation' ? `Final step "${lastStep.name}" done: the invoice goes to litigation` : 'Every follow-up step has been performed',
           // Once per ending and level: a restarted workflow that finds the same ending records nothing new.
-          dedupeKey: `invoice-${invoiceId}-end-${ended}-level-${state.level}`,
+          dedupeKey: `invoice-${invoiceId}-end-${action.status}-level-${state.level}`,
           occurredAt: Date.now(),
         });
       }
@@ -232,15 +218,34 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       continue;
     }
 
-    state.status = hold ? 'held' : state.blockedReason ? 'blocked' : 'scheduled';
-    const next = !hold && !state.blockedReason ? due?.next ?? null : null;
+    state.status = action.kind === 'held' ? 'held' : state.blockedReason ? 'blocked' : 'scheduled';
+    const next = action.kind === 'wait' && deliverable ? action.step : null;
     state.next = next
       ? { level: next.level, name: next.name, sendDate: next.sendDate, sendAt: new Date(next.sendAt).toISOString() }
       : null;
     publish();
     // A promise is judged again the day after its date, at the send hour, if nothing came before.
-    const wakeAt = next ? next.sendAt : hold === 'promised' && promise ? instantAt(addDays(promise.promisedOn, 1), facts.settings.sendHour, facts.settings.timeZone) : undefined;
+    const promise = facts.dunnable.promise;
+    const wakeAt = next ? next.sendAt : state.hold === 'promised' && promise ? instantAt(addDays(promise.promisedOn, 1), facts.settings.sendHour, facts.settings.timeZone) : undefined;
     await waitForMessage(wakeAt === undefined ? undefined : wakeAt - Date.now());
+  }
+
+  /**
+   * A level asked for by a person or a bulk run. A bulk run's computed level goes out only when it
+   * is due (unless the run says to send early), and a run never gives an invoice two levels on one
+   * day; the invoice page and the API may force both.
+   */
+  async function performAsked(request: SendNowRequest, action: NextAction): Promise<ReminderOutcome> {
+    const level = request.level ?? state.level + 1;
+    if (action.kind === 'held') return { status: 'skipped', level, hold: action.hold };
+    // The run's guards are judged by the activity, which first gives a retried ask its first answer.
+    const dueStep = request.onlyIfDue && request.level === undefined ? dueStepOf(action) : undefined;
+    const notDue = dueStep === null ? { notDue: action.kind === 'wait' ? { dueOn: action.step.sendDate } : {} } : {};
+    return (request.sendInline ? inline : sends).performReminder({
+      invoiceId, level: dueStep?.level ?? level, actor: request.actor, note: request.note ?? null, at: Date.now(),
+      channel: request.channel, attachPdf: request.attachPdf, runId: request.runId, nextPlannedOn: request.nextPlannedOn, userId: request.userId,
+      ...notDue, ...(request.oncePerDay ? { oncePerDay: true } : {}),
+    });
   }
 
   async function waitForMessage(timeoutMs?: number): Promise<void> {

@@ -34,14 +34,26 @@ export interface SendNowRequest {
    * server round trips of a regular activity.
    */
   sendInline?: boolean;
+  /**
+   * Set by bulk runs: true sends the invoice's step only if it is due today ("computed follow-up"),
+   * false sends the next level now even if it is not yet due (the run's explicit "send early").
+   */
+  onlyIfDue?: boolean;
+  /** The user who asks (a person, or the author of a bulk run): their own template version is used. */
+  userId?: number;
+  /** Set by bulk runs: an invoice already reminded today is left out (the invoice page may force it). */
+  oncePerDay?: boolean;
 }
+
+/** Why an asked-for reminder was not sent, beyond the invoice's holds. */
+export type SkipReason = DunningHold | 'not_due' | 'reminded_today';
 
 export type ReminderOutcome =
   | { status: 'sent'; level: number; reminderId: number; sentOn: IsoDate }
   /** A letter rendered and stored: it counts as sent once downloaded for printing. */
   | { status: 'prepared'; level: number; reminderId: number }
   | { status: 'failed'; level: number; reminderId: number; reason: string }
-  | { status: 'skipped'; level: number; hold: DunningHold }
+  | { status: 'skipped'; level: number; hold: SkipReason; dueOn?: IsoDate }
   /** The request itself was wrong (no step at that level); nothing was recorded. */
   | { status: 'refused'; level: number; reason: string };
 

@@ -6,8 +6,11 @@ export type ItemOutcome = 'sent' | 'prepared' | 'failed' | 'skipped' | 'refused'
 export interface BulkRun {
   id: number;
   createdBy: string | null;
+  createdById: number | null;
   createdAt: Date;
   forcedLevel: number | null;
+  /** With no forced level: each invoice's next level now, even if it is not yet due. */
+  sendEarly: boolean;
   channel: RunChannel;
   attachPdf: boolean;
   finishedAt: Date | null;
@@ -26,11 +29,12 @@ export interface RunItem {
 /** Creates a run and its items in one statement; the invoices keep the order they were selected in. */
 export async function createBulkRun(
   sql: Sql,
-  r: { userId: number; forcedLevel: number | null; channel: RunChannel; attachPdf: boolean; invoiceIds: number[]; runKey?: string },
+  r: { userId: number; forcedLevel: number | null; sendEarly?: boolean; channel: RunChannel; attachPdf: boolean; invoiceIds: number[]; runKey?: string },
 ): Promise<number> {
   return sql.begin(async (tx) => {
     const [run] = await tx<{ id: number }[]>`
-      insert into bulk_runs (created_by, forced_level, channel, attach_pdf, run_key) values (${r.userId}, ${r.forcedLevel}, ${r.channel}, ${r.attachPdf}, ${r.runKey ?? null})
+      insert into bulk_runs (created_by, forced_level, send_early, channel, attach_pdf, run_key)
+      values (${r.userId}, ${r.forcedLevel}, ${r.sendEarly ?? false}, ${r.channel}, ${r.attachPdf}, ${r.runKey ?? null})
       on conflict (run_key) do nothing returning id`;
     // The same form posted again: the run it made the first time.
     if (!run) return (await tx<[{ id: number }]>`select id from bulk_runs where run_key = ${r.runKey!}`)[0].id;
@@ -44,7 +48,7 @@ export async function createBulkRun(
 /** Runs with their progress counted from their items, newest first. */
 function runsWithProgress(sql: Sql, where: ReturnType<Sql>, limit: number) {
   return sql<BulkRun[]>`
-    select r.id, u.name as "createdBy", r.created_at as "createdAt", r.forced_level as "forcedLevel", r.channel, r.attach_pdf as "attachPdf",
+    select r.id, u.name as "createdBy", r.created_by as "createdById", r.created_at as "createdAt", r.forced_level as "forcedLevel", r.send_early as "sendEarly", r.channel, r.attach_pdf as "attachPdf",
            r.finished_at as "finishedAt", r.letters_downloaded_at as "lettersDownloadedAt",
            count(i.*)::int as total, count(i.outcome)::int as done,
            count(*) filter (where i.outcome in ('failed', 'refused'))::int as failed,

@@ -2,6 +2,7 @@ import type { Sql } from '../client.js';
 import type { Installment } from '../../workflows/schedule/payment-terms.js';
 import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
 import type { PendingPromise } from '../../workflows/schedule/promise.js';
+import type { CatchUp } from '../../workflows/schedule/plan.js';
 
 export interface InvoiceWrite {
   number: string;
@@ -62,6 +63,8 @@ export interface InvoiceFactsRow {
   needsApproval: boolean;
   /** A direct debit returned since the last reminder: the next one goes out at once, with its own text. */
   debitReturn: { reason: string; at: string } | null;
+  /** How an invoice entering late catches up (its policy's setting). */
+  catchUp: CatchUp;
 }
 
 /** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
@@ -82,7 +85,11 @@ export function dunnableFacts(inv: InvoiceFactsRow, minimumBalanceCents: number)
 }
 
 export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<InvoiceFactsRow | undefined> {
-  const [row] = await sql<InvoiceFactsRow[]>`
+  return (await invoicesFacts(sql, [invoiceId]))[0];
+}
+
+export async function invoicesFacts(sql: Sql, invoiceIds: readonly number[]): Promise<InvoiceFactsRow[]> {
+  return sql<InvoiceFactsRow[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
            i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
            pol.id as "policyId",
@@ -103,11 +110,11 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
                 and s.settled_at > coalesce((select max(r.sent_at) from reminders r where r.invoice_id = i.id and r.status = 'sent'), '-infinity')
               order by s.settled_at desc limit 1) as "debitReturn",
            exists (select 1 from statement_items si where si.invoice_id = i.id and si.outcome = 'pending') as "inStatement",
-           coalesce(pol.statement_mode, false) as "statementMode", coalesce(pol.needs_approval, false) as "needsApproval"
+           coalesce(pol.statement_mode, false) as "statementMode", coalesce(pol.needs_approval, false) as "needsApproval",
+           coalesce(pol.catch_up, 'first_step') as "catchUp"
     from invoices i join customers c on c.id = i.customer_id
     left join policies pol on pol.id = coalesce(c.policy_id, (select id from policies where is_default))
-    where i.id = ${invoiceId}`;
-  return row;
+    where i.id = any(${invoiceIds as number[]})`;
 }
 
 export async function setInvoicePaused(sql: Sql, invoiceId: number, paused: boolean, reason: string | null): Promise<void> {

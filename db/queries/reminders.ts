@@ -15,18 +15,18 @@ export async function claimReminder(
   sql: Sql,
   r: {
     invoiceId: number; level: number; stepId: number; stepName: string; channel: 'email' | 'letter' | 'both'; attachPdf: boolean;
-    runId: number | null; actor: string; note: string | null; nextPlannedOn: string | null;
+    runId: number | null; actor: string; userId: number | null; note: string | null; nextPlannedOn: string | null;
   },
 ): Promise<ReminderClaim> {
   const firstKey = `relance-${r.invoiceId}-${r.level}-1`;
   const [claimed] = await sql<ReminderClaim[]>`
-    insert into reminders (invoice_id, level, step_id, step_name, channel, attach_pdf, run_id, performed_by, note, next_planned_on, idempotency_key)
-    values (${r.invoiceId}, ${r.level}, ${r.stepId}, ${r.stepName}, ${r.channel}, ${r.attachPdf}, ${r.runId}, ${r.actor}, ${r.note}, ${r.nextPlannedOn}, ${firstKey})
+    insert into reminders (invoice_id, level, step_id, step_name, channel, attach_pdf, run_id, performed_by, user_id, note, next_planned_on, idempotency_key)
+    values (${r.invoiceId}, ${r.level}, ${r.stepId}, ${r.stepName}, ${r.channel}, ${r.attachPdf}, ${r.runId}, ${r.actor}, ${r.userId}, ${r.note}, ${r.nextPlannedOn}, ${firstKey})
     on conflict (invoice_id, level) do update
       set status = 'pending', failure_reason = null, attempt = reminders.attempt + 1,
           idempotency_key = 'relance-' || reminders.invoice_id || '-' || reminders.level || '-' || (reminders.attempt + 1),
           channel = excluded.channel, attach_pdf = excluded.attach_pdf, run_id = excluded.run_id,
-          performed_by = excluded.performed_by, note = excluded.note, next_planned_on = excluded.next_planned_on
+          performed_by = excluded.performed_by, user_id = excluded.user_id, note = excluded.note, next_planned_on = excluded.next_planned_on
       where reminders.status = 'failed'
     returning id, status, idempotency_key as "idempotencyKey", sent_at as "sentAt"`;
   if (claimed) return claimed;
@@ -65,10 +65,15 @@ export interface LastSentReminder {
 }
 
 export async function lastSentReminder(sql: Sql, invoiceId: number): Promise<LastSentReminder | undefined> {
-  const [row] = await sql<LastSentReminder[]>`
-    select level, sent_at as "sentAt", next_planned_on as "nextPlannedOn" from reminders
-    where invoice_id = ${invoiceId} and status = 'sent' order by level desc limit 1`;
-  return row;
+  return (await lastSentReminders(sql, [invoiceId])).get(invoiceId);
+}
+
+/** Each invoice's highest level sent, for many invoices in one statement. */
+export async function lastSentReminders(sql: Sql, invoiceIds: readonly number[]): Promise<Map<number, LastSentReminder>> {
+  const rows = await sql<(LastSentReminder & { invoiceId: number })[]>`
+    select distinct on (invoice_id) invoice_id as "invoiceId", level, sent_at as "sentAt", next_planned_on as "nextPlannedOn" from reminders
+    where invoice_id = any(${invoiceIds as number[]}) and status = 'sent' order by invoice_id, level desc`;
+  return new Map(rows.map(({ invoiceId, ...r }) => [invoiceId, r]));
 }
 
 export interface ReminderRow {

@@ -1,3 +1,4 @@
+import type { CatchUp } from '../../workflows/schedule/plan.js';
 import type { Sql } from '../client.js';
 
 export interface FollowUpStep {
@@ -153,13 +154,16 @@ export async function setCustomerPolicy(sql: Sql, customerId: number, p: { polic
 export interface SendingOptions {
   statementMode: boolean;
   needsApproval: boolean;
+  /** How an invoice entering late catches up (workflows/schedule/plan.ts). */
+  catchUp: CatchUp;
 }
 
 export async function sendingOptionsOf(sql: Sql, policyId: number): Promise<SendingOptions> {
-  const [row] = await sql<SendingOptions[]>`select statement_mode as "statementMode", needs_approval as "needsApproval" from policies where id = ${policyId}`;
-  return row ?? { statementMode: false, needsApproval: false };
+  const [row] = await sql<SendingOptions[]>`
+    select statement_mode as "statementMode", needs_approval as "needsApproval", catch_up as "catchUp" from policies where id = ${policyId}`;
+  return row ?? { statementMode: false, needsApproval: false, catchUp: 'first_step' };
 }
 
 export async function setSendingOptions(sql: Sql, policyId: number, o: SendingOptions): Promise<void> {
-  await sql`update policies set statement_mode = ${o.statementMode}, needs_approval = ${o.needsApproval} where id = ${policyId}`;
+  await sql`update policies set statement_mode = ${o.statementMode}, needs_approval = ${o.needsApproval}, catch_up = ${o.catchUp} where id = ${policyId}`;
 }

@@ -34,12 +34,12 @@ export async function specialTemplateFor(sql: Sql, purpose: SpecialPurpose, chan
  * The template for a send: the sending user's own version when they have one, else the shared
  * one, each in the customer's language before French.
  */
-export async function templateFor(sql: Sql, stepId: number, channel: Channel, language: string, actor?: string): Promise<StoredTemplate | undefined> {
+export async function templateFor(sql: Sql, stepId: number, channel: Channel, language: string, sender: { userId?: number; actor?: string } = {}): Promise<StoredTemplate | undefined> {
   const [row] = await sql<StoredTemplate[]>`
     select subject, body, language from (
       select subject, body, language, 0 as rank from user_templates
       where step_id = ${stepId} and channel = ${channel} and language in (${language}, 'fr')
-        and user_id = (select id from users where email = ${actor ?? ''})
+        and user_id = coalesce(${sender.userId ?? null}::bigint, (select id from users where email = ${sender.actor ?? ''}))
       union all
       select subject, body, language, 1 from templates
       where step_id = ${stepId} and channel = ${channel} and language in (${language}, 'fr')

@@ -77,7 +77,8 @@ it('signs in, filters the mass follow-up by due date and sees the right rows and
   const rows = await page.locator('tr[data-invoice]').evaluateAll((trs) =>
     trs.map((tr) => [tr.getAttribute('data-invoice'), tr.className, (tr.querySelector('input[type=checkbox]') as HTMLInputElement).checked]),
   );
-  expect(rows).toEqual([['F-E2E-LATE', 'row-red', true], ['F-E2E-SOON', 'row-orange', false]]);
+  // Overdue but reminded at once when its workflow started: its next step is not due, so it is not pre-checked.
+  expect(rows).toEqual([['F-E2E-LATE', 'row-red', false], ['F-E2E-SOON', 'row-orange', false]]);
   expect(await page.locator('td', { hasText: 'Atelier <script>alert(1)</script>' }).count()).toBe(2);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-follow-up.png`, fullPage: true });
   expect(dialogs).toEqual([]);
@@ -167,7 +168,12 @@ it('selects invoices in the mass follow-up, runs them as letters, watches the pr
   await page.click('a:text("Tout cocher")');
   await expect.poll(() => page.locator('tr[data-invoice] input[type=checkbox]:checked').count()).toBe(2);
   await page.selectOption('select[name=channel]', 'letter');
+  // Neither is due today: sending early is a choice, confirmed with the count it concerns.
+  await page.selectOption('#selection select[name=level]', 'next');
   await page.click('button:text("Lancer la relance groupée")');
+  expect(await page.locator('[data-testid=early-count]').innerText()).toContain('2 des 2 factures cochées ne sont pas encore à relancer');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-run-confirm.png`, fullPage: true });
+  await page.click('button:text("Confirmer l’envoi pour 2 factures")');
   await page.waitForSelector('[data-testid=run-progress]');
   await expect.poll(() => page.locator('[data-testid=run-done]').innerText(), { timeout: 30_000 }).toBe('2');
   await page.waitForSelector('[data-testid=print-pdf]');

@@ -64,11 +64,19 @@ afterAll(() => stack?.stop());
 const get = (path: string) => app.request(path, { headers: { cookie: session.cookie } });
 
 it('sends each invoice its reminder, prepares the letters, and lists what could not be done', async () => {
-  const form = new URLSearchParams({ _csrf: session.csrf, level: '', channel: 'step', runKey: randomUUID() });
+  // Every invoice is due in 30 days: a computed run would send nothing, so the run sends early,
+  // an explicit choice confirmed once the count of invoices not yet due is shown.
+  const form = new URLSearchParams({ _csrf: session.csrf, level: 'next', channel: 'step', runKey: randomUUID() });
   for (const id of Object.values(ids).flat()) form.append('invoice', String(id));
   const post = () => app.request('/runs', {
     method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
   });
+  const confirmation = await post();
+  expect(confirmation.status).toBe(200);
+  const all = Object.values(ids).flat().length;
+  expect(await confirmation.text()).toContain(`${all - PAID} des ${all} factures cochées ne sont pas encore à relancer`);
+  expect((await db.sql`select count(*)::int as n from bulk_runs`)[0]!.n).toBe(0);
+  form.set('confirmed', '1');
   const started = await post();
   expect(started.status).toBe(303);
   const runPath = started.headers.get('location')!;
@@ -142,10 +150,64 @@ it('sends each invoice its reminder, prepares the letters, and lists what could 
 it('starts a run written but never started (the web server died in between) when a worker comes up, and only once', async () => {
   const before = (await db.sql`select count(*)::int as n from outbox`)[0]!.n as number;
   const [user] = await db.sql<{ id: number }[]>`select id from users limit 1`;
-  const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel: null, channel: 'email', attachPdf: false, invoiceIds: ids.email.slice(0, 5) });
+  // Five invoices not reminded today (a run gives no invoice two levels on one day).
+  const customer = await makeCustomer(db.sql);
+  const fresh = await Promise.all([1, 2, 3, 4, 5].map(() => makeInvoice(db.sql, customer, { dueDate: addDays(today, 30), totalCents: 10_000 })));
+  const [{ ref }] = await db.sql<[{ ref: string }]>`select ref from customers where id = ${customer}`;
+  await Promise.all(fresh.map((invoice) => startOrWakeDunning(plain, 'bulk', { ...invoice, customerRef: ref })));
+  const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel: null, sendEarly: true, channel: 'email', attachPdf: false, invoiceIds: fresh.map((i) => i.id) });
   await Promise.all([resumeUnstartedBulkRuns(plain, 'bulk', db.sql), resumeUnstartedBulkRuns(plain, 'bulk', db.sql)]);
   await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 60_000, interval: 500 });
   await resumeUnstartedBulkRuns(plain, 'bulk', db.sql);
   expect(await db.sql`select outcome, count(*)::int as n from bulk_run_items where run_id = ${runId} group by outcome`).toEqual([{ outcome: 'sent', n: 5 }]);
   expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(before + 5);
 }, 120_000);
+
+it('a computed run sends only what is due, and no run gives an invoice two levels on one day; the invoice page may force it', async () => {
+  const [user] = await db.sql<{ id: number }[]>`select id from users limit 1`;
+  const customer = await makeCustomer(db.sql);
+  const notDue = await Promise.all([1, 2].map(() => makeInvoice(db.sql, customer, { dueDate: addDays(today, 30), totalCents: 10_000 })));
+  const [{ ref }] = await db.sql<[{ ref: string }]>`select ref from customers where id = ${customer}`;
+  await Promise.all(notDue.map((invoice) => startOrWakeDunning(plain, 'bulk', { ...invoice, customerRef: ref })));
+  for (const i of notDue) await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(i.id)).query(stateQuery)).next).not.toBeNull());
+  const before = (await db.sql`select count(*)::int as n from outbox`)[0]!.n as number;
+  const run = async (invoiceIds: number[], forcedLevel: number | null) => {
+    const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel, channel: 'email', attachPdf: false, invoiceIds });
+    await resumeUnstartedBulkRuns(plain, 'bulk', db.sql);
+    await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 60_000, interval: 500 });
+    return db.sql<{ outcome: string; reason: string }[]>`select outcome, reason from bulk_run_items where run_id = ${runId} order by position`;
+  };
+  // Not due for 30 days: left out, the day it is due named.
+  const computed = await run(notDue.map((i) => i.id), null);
+  expect(computed.map((r) => r.outcome)).toEqual(['skipped', 'skipped']);
+  expect(computed[0]!.reason).toMatch(/^not_due: next step on \d{4}-\d{2}-\d{2}$/);
+  // Reminded today by the first run: neither a computed nor a forced run sends another level today.
+  expect((await run(ids.email.slice(0, 3), null)).map((r) => r.reason)).toEqual(['reminded_today', 'reminded_today', 'reminded_today']);
+  expect((await run(ids.email.slice(0, 3), 2)).map((r) => r.reason)).toEqual(['reminded_today', 'reminded_today', 'reminded_today']);
+  expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(before);
+  // A person on the invoice's page may still force it.
+  const [{ number }] = await db.sql<[{ number: string }]>`select number from invoices where id = ${ids.email[0]!}`;
+  const forced = await app.request(`/invoices/${encodeURIComponent(number)}/send-now`, {
+    method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: session.csrf, level: '2' }).toString(),
+  });
+  expect(await forced.text()).toContain('sent · 2');
+  expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(before + 1);
+}, 180_000);
+
+it("sends a user's own template in the runs they start", async () => {
+  const [user] = await db.sql<{ id: number }[]>`select id from users order by id limit 1`;
+  const customer = await makeCustomer(db.sql);
+  const invoice = await makeInvoice(db.sql, customer, { dueDate: addDays(today, 30), totalCents: 10_000 });
+  const [{ ref }] = await db.sql<[{ ref: string }]>`select ref from customers where id = ${customer}`;
+  await startOrWakeDunning(plain, 'bulk', { ...invoice, customerRef: ref });
+  await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(invoice.id)).query(stateQuery)).next).not.toBeNull());
+  const [first] = await db.sql<{ id: number }[]>`select id from follow_up_steps where policy_id = ${(await defaultPolicyId(db.sql))!} order by position limit 1`;
+  await db.sql`insert into user_templates (user_id, step_id, channel, language, subject, body)
+    values (${user!.id}, ${first!.id}, 'email', 'fr', 'Mon propre texte pour {{invoice.number}}', '<p>Bonjour, de ma part.</p>')`;
+  const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel: null, sendEarly: true, channel: 'email', attachPdf: false, invoiceIds: [invoice.id] });
+  await resumeUnstartedBulkRuns(plain, 'bulk', db.sql);
+  await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 60_000, interval: 500 });
+  expect(await db.sql`select subject from outbox where subject like ${`%${invoice.number}%`}`).toEqual([{ subject: `Mon propre texte pour ${invoice.number}` }]);
+  expect(await db.sql`select user_id from reminders where invoice_id = ${invoice.id}`).toEqual([{ user_id: user!.id }]);
+});

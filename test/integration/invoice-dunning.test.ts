@@ -20,6 +20,8 @@ import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.
 import { invoiceChangedSignal, pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQuery, stepsChangedSignal } from '../../workflows/messages.js';
 import { addDays, dayOfWeek } from '../../workflows/schedule/calendar-date.js';
 import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';
+import { forecast } from '../../workflows/schedule/next-action.js';
+import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { freshDatabase } from '../helpers/database.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
 import { LATE_FOR, makeCustomer, makeInvoice } from '../helpers/fixtures.js';
@@ -142,7 +144,30 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
     ]);
   });
 
-  it('gives an invoice entering six weeks late only the level it has reached, then continues from today', async () => {
+  it("sends over 90 days exactly what the invoice page forecast on day one, for a late invoice and one not yet due", async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const customerId = await makeCustomer(sql);
+    const today = await serverToday();
+    // A late invoice (catching up from the first step) and one not yet due.
+    const invoices = [await makeInvoice(sql, customerId, { dueDate: addDays(today, -LATE_FOR[2]) }), await makeInvoice(sql, customerId, { dueDate: await upcomingSaturday(5) })];
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    const forecastOf = async (id: number) => {
+      const loaded = (await loadDunningFacts(sql, [id])).get(id)!;
+      return forecast(loaded.facts, instantAt(today, 6, 'Europe/Paris')).map((s) => [s.level, s.sendDate]);
+    };
+    const forecasts = await Promise.all(invoices.map((i) => forecastOf(i.id)));
+    await worker.runUntil(async () => {
+      const handles = await Promise.all(invoices.map((i) => startDunning(i, taskQueue)));
+      for (let day = 0; day < 90; day += 5) await env.sleep('5 days');
+      for (const handle of handles) await handle.terminate('test done');
+    });
+    for (const [i, invoice] of invoices.entries()) {
+      const sent = (await sentReminders(invoice.id)).map((r) => [r.level, localDate(r.sentAt.getTime(), 'Europe/Paris')]);
+      expect(sent, invoice.number).toEqual(forecasts[i]!.filter(([, date]) => (date as string) <= addDays(today, 90)));
+    }
+  });
+
+  it('starts an invoice entering six weeks late with the first reminder, then each next step its delay after the one before', async () => {
     const taskQueue = `q${++taskQueueSeq}`;
     const customerId = await makeCustomer(sql);
     const today = await serverToday();
@@ -152,13 +177,38 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       const handle = await startDunning(invoice, taskQueue);
       await env.sleep('1 hour');
       const rows = await sentReminders(invoice.id);
-      expect(rows.map((r) => r.level)).toEqual([3]);
+      expect(rows.map((r) => r.level)).toEqual([1]);
       const state = await handle.query(stateQuery);
-      expect(state.level).toBe(3);
-      expect(state.next?.level).toBe(4);
+      expect(state).toMatchObject({ level: 1, next: { level: 2 } });
       const sentDay = localDate(rows[0]!.sentAt.getTime(), 'Europe/Paris');
       expect(state.next?.sendDate).toBe(nextBusinessDay(addDays(sentDay, 15)));
       await handle.terminate('test done');
+    });
+  });
+
+  it('under a policy catching up to the level reached, sends that level alone, and the formal notice first only when the policy says so', async () => {
+    const taskQueue = `q${++taskQueueSeq}`;
+    const today = await serverToday();
+    const outcomes: Record<string, number[]> = {};
+    const worker = await newWorker(createOutboxMailer(sql), taskQueue);
+    await worker.runUntil(async () => {
+      for (const catchUp of ['reached_level', 'reached_level_final'] as const) {
+        const policy = await createPolicy(sql, `Catch up ${catchUp} ${taskQueue}`, (await defaultPolicyId(sql))!);
+        await setSendingOptions(sql, policy, { statementMode: false, needsApproval: false, catchUp });
+        const customerId = await makeCustomer(sql);
+        await setCustomerPolicy(sql, customerId, { policyId: policy, excluded: false, isBusiness: true });
+        // Far past every step's date: the formal notice's date has passed too.
+        for (const [name, late] of [['six weeks', LATE_FOR[3]], ['four months', 120]] as const) {
+          const invoice = await makeInvoice(sql, customerId, { dueDate: addDays(today, -late) });
+          const handle = await startDunning(invoice, taskQueue);
+          await waitFor(async () => (await handle.query(stateQuery)).level > 0);
+          outcomes[`${catchUp} ${name}`] = (await sentReminders(invoice.id)).map((r) => r.level);
+          await handle.terminate('test done');
+        }
+      }
+    });
+    expect(outcomes).toEqual({
+      'reached_level six weeks': [3], 'reached_level four months': [3], 'reached_level_final six weeks': [3], 'reached_level_final four months': [4],
     });
   });
 
@@ -270,7 +320,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
   it('in statement mode, sends three invoices of one customer due the same day as one e-mail, each at its own level, each advancing once', async () => {
     const taskQueue = `q${++taskQueueSeq}`;
     const policy = await createPolicy(sql, `Statements ${taskQueue}`, (await defaultPolicyId(sql))!);
-    await setSendingOptions(sql, policy, { statementMode: true, needsApproval: false });
+    await setSendingOptions(sql, policy, { statementMode: true, needsApproval: false, catchUp: 'reached_level' });
     const customerId = await makeCustomer(sql, { emails: ['compta@groupe.example'] });
     await setCustomerPolicy(sql, customerId, { policyId: policy, excluded: false, isBusiness: true });
     const today = await serverToday();
@@ -308,7 +358,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
   it('in statement mode by post, prepares one letter (cover, then each stamped copy) whose printing counts for every invoice', async () => {
     const taskQueue = `q${++taskQueueSeq}`;
     const policy = await createPolicy(sql, `Statements by post ${taskQueue}`, (await defaultPolicyId(sql))!);
-    await setSendingOptions(sql, policy, { statementMode: true, needsApproval: false });
+    await setSendingOptions(sql, policy, { statementMode: true, needsApproval: false, catchUp: 'reached_level' });
     for (const step of await stepsOfPolicy(sql, policy)) await updateStep(sql, step.id, { ...step, channel: 'letter' });
     const customerId = await makeCustomer(sql, { emails: [] });
     await setCustomerPolicy(sql, customerId, { policyId: policy, excluded: false, isBusiness: true });

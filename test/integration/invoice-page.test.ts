@@ -94,6 +94,10 @@ it('records a reminder made by hand at a later level, and the workflow plans the
     { level: 2, channel: 'manual', status: 'sent', note: 'Appel à la comptable, promesse de virement', next_planned_on: '2099-07-01' },
   ]);
   expect((await act('manual-reminder', { level: '1', note: 'Encore', nextOn: '' })).body).toContain('level: one of the steps after level 2');
+  // Nothing follows the last step: a next date there would be silently ignored, so it is refused, by name.
+  const final = await act('manual-reminder', { level: '4', note: 'Remise en main propre', nextOn: '2099-08-01' });
+  expect(final.body).toMatch(/nextOn: [^<]+ is the last step, nothing follows it; leave the date empty/);
+  expect((await db.sql`select count(*)::int as n from reminders where invoice_id = ${invoiceId}`)[0]!.n).toBe(1);
 });
 
 it('sends a chosen level now with the date of the next reminder, through the workflow', async () => {

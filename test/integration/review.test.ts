@@ -27,7 +27,7 @@ const get = (path: string) => adminBrowser(app, admin).get(path);
 it("lists tomorrow's pass for review; once approved, each customer gets one statement and a held invoice waits", async () => {
   const policy = await createPolicy(db.sql, 'Grands comptes', (await defaultPolicyId(db.sql))!);
   expect(await post(`/settings/policies/${policy}/sending`, { statementMode: 'on', needsApproval: 'on' })).toContain('Done.');
-  expect(await sendingOptionsOf(db.sql, policy)).toEqual({ statementMode: true, needsApproval: true });
+  expect(await sendingOptionsOf(db.sql, policy)).toEqual({ statementMode: true, needsApproval: true, catchUp: 'first_step' });
 
   const today = localDate(await stack.env.currentTimeMs(), 'Europe/Paris');
   const passDate = nextBusinessDay(addDays(today, 1), 'FR');

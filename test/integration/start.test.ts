@@ -122,6 +122,7 @@ it('starts everything with the demo data, stops everything on SIGTERM, and a sec
   await expectOneWorkflowPerOpenInvoice(ports);
   expect((await fetch(`http://127.0.0.1:${web}/login`)).status).toBe(200);
   await expectPrivateData(dir, pg);
+  await expectFirstRemindersOnly(dir, pg);
   await stopWithSigterm();
   expect(first.output()).toContain('[relance] stopping');
 
@@ -142,4 +143,16 @@ async function expectPrivateData(dataDir: string, pgPort: number): Promise<void>
   const legacy = createSql(`postgres://relance:relance@127.0.0.1:${pgPort}/relance`, { max: 1 });
   await expect(legacy`select 1`).rejects.toThrow(/password authentication failed/);
   await legacy.end();
+}
+
+/** The demo's late invoices start with the first reminder: no formal notice, no level 2 or 3, as anyone's first message. */
+async function expectFirstRemindersOnly(dataDir: string, pgPort: number): Promise<void> {
+  const password = readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim();
+  const sql = createSql(`postgres://relance:${password}@127.0.0.1:${pgPort}/relance`, { max: 1 });
+  try {
+    await vi.waitFor(async () => expect((await sql`select count(*)::int as n from reminders where status = 'sent'`)[0]!.n).toBeGreaterThan(50), { timeout: 60_000, interval: 500 });
+    expect(await sql`select level, count(*)::int as n from reminders group by level order by level`).toEqual([{ level: 1, n: expect.any(Number) }]);
+  } finally {
+    await sql.end();
+  }
 }

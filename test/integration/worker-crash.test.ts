@@ -108,7 +108,7 @@ it('a worker killed with SIGKILL in the middle of a 500-invoice bulk run sends e
 
   const invoiceIds = (await db.sql<{ id: number }[]>`select id from invoices where number like 'RF-%' order by id`).map((r) => r.id);
   const [admin] = await db.sql<{ id: number }[]>`insert into users (email, name, role, password_hash) values ('run@crash.test', 'Run', 'admin', 'x') returning id`;
-  const runId = await createBulkRun(db.sql, { userId: admin!.id, forcedLevel: null, channel: 'step', attachPdf: false, invoiceIds });
+  const runId = await createBulkRun(db.sql, { userId: admin!.id, forcedLevel: null, sendEarly: true, channel: 'step', attachPdf: false, invoiceIds });
   await client.workflow.start(bulkRun, { workflowId: bulkRunWorkflowId(runId), taskQueue: 'crash', args: [{ runId }] });
   const done = async () => (await db.sql<{ n: number }[]>`select count(outcome)::int as n from bulk_run_items where run_id = ${runId}`)[0]!.n;
   await vi.waitFor(async () => expect(await done()).toBeGreaterThanOrEqual(100), { timeout: 120_000, interval: 100 });

@@ -6,9 +6,9 @@ import { formatDate, formatMoney } from '../../activities/format.js';
 import type { Sql } from '../../db/client.js';
 import { listFollowUp, type FollowUpFilter, type FollowUpRow } from '../../db/queries/follow-up-list.js';
 import { getSettings, type CompanySettings } from '../../db/queries/settings.js';
-import { stepsOfPolicy, type FollowUpStep } from '../../db/queries/steps.js';
+import { loadDunningFacts, type LoadedFacts } from '../../db/queries/dunning-facts.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
-import { upcomingSteps } from '../../workflows/schedule/plan.js';
+import { dueStepOf, nextAction } from '../../workflows/schedule/next-action.js';
 import { daysLate, rowColour } from '../../workflows/schedule/row-colour.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
@@ -34,7 +34,8 @@ const filterSchema = z.object({
   sort: z.enum(['due', 'number', 'customer', 'balance']).catch('due'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
-  check: z.enum(['overdue', 'all', 'none']).catch('overdue'),
+  // Pre-checked by default: the rows whose next step is due today (what a computed run would send).
+  check: z.enum(['due', 'all', 'none']).catch('due'),
 });
 
 type Filter = z.infer<typeof filterSchema>;
@@ -91,8 +92,9 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages, csrf
   const settings = await getSettings(sql);
   const today = localDate(Date.now(), settings.timezone);
   const { rows, total, more } = await listFollowUp(sql, { ...f, pageSize: PAGE_SIZE } satisfies FollowUpFilter);
-  const policies = new Map<number, FollowUpStep[]>();
-  for (const id of new Set(rows.map((r) => r.policyId).filter((p): p is number => p !== null))) policies.set(id, await stepsOfPolicy(sql, id));
+  // Each row's next action comes from the workflow's own planner, on the same facts.
+  const planned = await loadDunningFacts(sql, rows.map((r) => r.id));
+  const now = Date.now();
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const link = (changes: Partial<Filter>, label: string, cls = '') =>
     html`<a class="${cls}" href="${queryString(f, changes)}" hx-get="${queryString(f, changes)}" hx-target="#results" hx-push-url="true">${label}</a>`;
@@ -102,21 +104,21 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages, csrf
     return html`<th class="${cls}">${link({ sort: key, dir, page: 1 }, label + arrow)}</th>`;
   };
   if (rows.length === 0) return html`<p class="card muted">${t.noResult}</p>`;
-  const levels = [...new Map([...policies.values()].flat().map((s) => [s.level, s.name])).entries()].sort((a, b) => a[0] - b[0]);
+  const levels = [...new Map([...planned.values()].flatMap((p) => p.steps).map((s) => [s.level, s.name])).entries()].sort((a, b) => a[0] - b[0]);
   return html`<form id="selection" class="card" method="post" action="/runs">
     <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="runKey" value="${randomUUID()}">
     <div class="toolbar">
-      ${link({ check: 'all' }, t.selectAll)} · ${link({ check: 'none' }, t.selectNone)} · ${link({ check: 'overdue' }, t.selectOverdue)}
-      · <a href="${queryString(f, { page: 1, check: 'overdue' }).replace('/invoices?', '/invoices.csv?')}" data-testid="export-csv" hx-boost="false">${t.exportCsv}</a>
+      ${link({ check: 'all' }, t.selectAll)} · ${link({ check: 'none' }, t.selectNone)} · ${link({ check: 'due' }, t.selectDue)}
+      · <a href="${queryString(f, { page: 1, check: 'due' }).replace('/invoices?', '/invoices.csv?')}" data-testid="export-csv" hx-boost="false">${t.exportCsv}</a>
       <span class="muted right">${t.pageOf(f.page, pages, total, more)}</span>
     </div>
     <table class="follow-up">
       <thead><tr><th></th>${sortHeader('number', t.invoice)}${sortHeader('customer', t.customer)}<th class="num">${t.amount}</th>${sortHeader('balance', t.balance, 'num')}${sortHeader('due', t.dueDate)}<th class="num">${t.daysLate}</th><th>${t.lastReminder}</th><th>${t.nextAction}</th></tr></thead>
-      <tbody>${rows.map((r) => row(r, f.check, policies.get(r.policyId ?? -1) ?? [], settings, today, lang, t))}</tbody>
+      <tbody>${rows.map((r) => row(r, f.check, planned.get(r.id), now, settings, today, lang, t))}</tbody>
     </table>
     <fieldset class="run-options">
       <legend>${t.runSelection}</legend>
-      <label>${t.runLevel} <select name="level"><option value="">${t.computedLevel}</option>${levels.map(([level, name]) => html`<option value="${level}">${level} · ${name}</option>`)}</select></label>
+      <label>${t.runLevel} <select name="level"><option value="">${t.computedLevel}</option><option value="next">${t.nextLevelNow}</option>${levels.map(([level, name]) => html`<option value="${level}">${level} · ${name}</option>`)}</select></label>
       <label>${t.runChannel} <select name="channel"><option value="step">${t.channelStep}</option><option value="email">${t.channelEmail}</option><option value="letter">${t.channelLetter}</option></select></label>
       <label class="inline"><input type="checkbox" name="attachPdf"> ${t.attachPdf}</label>
       <button type="submit" class="primary">${t.startRun}</button>
@@ -128,15 +130,18 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages, csrf
   </form>`;
 }
 
-function row(r: FollowUpRow, check: Filter['check'], steps: FollowUpStep[], settings: CompanySettings, today: string, lang: Lang, t: Messages) {
+function row(r: FollowUpRow, check: Filter['check'], planned: LoadedFacts | undefined, now: number, settings: CompanySettings, today: string, lang: Lang, t: Messages) {
   const balance = r.totalCents - r.paidCents;
   const open = r.status === 'open' && balance > 0;
-  const colour = open ? rowColour(r.dueDate, today, settings.dueSoonDays) : 'closed';
-  const checked = check === 'all' || (check === 'overdue' && colour === 'red');
-  const sendSettings = { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country };
+  // Colour and days late follow the first unpaid installment, as the workflow does.
+  const dueDate = planned?.facts.dueDate ?? r.dueDate;
+  const colour = open ? rowColour(dueDate, today, settings.dueSoonDays) : 'closed';
+  const action = open && planned ? nextAction(planned.facts, now) : undefined;
+  const dueNow = action ? dueStepOf(action) : null;
+  const checked = check === 'all' || (check === 'due' && dueNow !== null);
+  const next = dueNow ?? (action?.kind === 'wait' ? action.step : null);
   const lastDate = r.lastRemindedAt ? localDate(r.lastRemindedAt.getTime(), settings.timezone) : null;
-  const next = open ? upcomingSteps(steps, r.dueDate, { level: r.lastLevel, lastDate }, sendSettings)[0] : undefined;
-  const lastStep = steps.find((s) => s.level === r.lastLevel);
+  const lastStep = planned?.steps.find((s) => s.level === r.lastLevel);
   return html`<tr class="row-${colour}" data-invoice="${r.number}">
     <td><input type="checkbox" name="invoice" value="${r.id}" aria-label="${r.number}" ${checked ? 'checked' : ''}></td>
     <td><a href="${sitePath`/invoices/${r.number}`}">${r.number}</a></td>
@@ -144,10 +149,10 @@ function row(r: FollowUpRow, check: Filter['check'], steps: FollowUpStep[], sett
     <td class="num">${formatMoney(r.totalCents, r.currency, lang)}</td>
     <td class="num">${formatMoney(balance, r.currency, lang)}</td>
     <td>${formatDate(r.dueDate, lang)}</td>
-    <td class="num">${open ? daysLate(r.dueDate, today) : ''}</td>
+    <td class="num">${open ? daysLate(dueDate, today) : ''}</td>
     <td>${lastDate ? html`${formatDate(lastDate, lang)} · ${r.lastLevel} ${lastStep?.name ?? ''}${r.lastNote ? html`<div class="muted">${r.lastNote}</div>` : ''}` : ''}
       ${r.lastFailure ? html`<div class="failed">⚠ ${r.lastFailure}</div>` : ''}
       ${r.lastDelivery && ['bounced', 'complained', 'failed', 'suppressed'].includes(r.lastDelivery) ? html`<div class="failed" data-testid="delivery">⚠ e-mail ${r.lastDelivery}</div>` : ''}</td>
-    <td>${r.disputed ? html`<span class="badge warn" data-testid="situation">${t.disputed}</span>` : r.promisedOn ? html`<span class="badge" data-testid="situation">${t.promiseToPay} · ${formatDate(r.promisedOn, lang)}</span>` : r.paused ? html`<span class="badge">${t.paused}</span>` : next ? html`${next.name} · ${formatDate(next.sendDate, lang)}` : open ? t.ended : ''}</td>
+    <td>${r.disputed ? html`<span class="badge warn" data-testid="situation">${t.disputed}</span>` : r.promisedOn ? html`<span class="badge" data-testid="situation">${t.promiseToPay} · ${formatDate(r.promisedOn, lang)}</span>` : r.paused ? html`<span class="badge">${t.paused}</span>` : next ? html`<span data-testid="next-action" class="${dueNow ? 'due' : ''}">${next.name} · ${dueNow ? t.dueToday : formatDate(next.sendDate, lang)}</span>` : open ? t.ended : ''}</td>
   </tr>`;
 }

@@ -3,15 +3,14 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { formatDate, formatMoney } from '../../activities/format.js';
 import { insertEvent, timelineOf } from '../../db/queries/events.js';
-import { installmentsOf, invoiceByNumber, invoiceFacts, type InvoiceSummary } from '../../db/queries/invoices.js';
+import { installmentsOf, invoiceByNumber, type InvoiceSummary } from '../../db/queries/invoices.js';
+import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { lettersOfInvoice } from '../../db/queries/documents.js';
 import { paymentsOf } from '../../db/queries/payments.js';
-import { lastSentReminder } from '../../db/queries/reminders.js';
 import { getSettings } from '../../db/queries/settings.js';
-import { stepsOfPolicy } from '../../db/queries/steps.js';
 import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
 import { addDays, isIsoDate } from '../../workflows/schedule/calendar-date.js';
-import { upcomingSteps } from '../../workflows/schedule/plan.js';
+import { forecast as forecastSteps } from '../../workflows/schedule/next-action.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../dunning-state.js';
@@ -40,23 +39,17 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   if (!inv) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
   const settings = await getSettings(deps.sql);
   const today = localDate(Date.now(), settings.timezone);
-  const [facts, installments, payments, timeline, live, last, letters] = await Promise.all([
-    invoiceFacts(deps.sql, inv.id),
+  const [loaded, installments, payments, timeline, live, letters] = await Promise.all([
+    loadDunningFacts(deps.sql, [inv.id]).then((m) => m.get(inv.id)),
     installmentsOf(deps.sql, inv.id),
     paymentsOf(deps.sql, inv.id),
     timelineOf(deps.sql, inv.id),
     liveDunningState(deps, inv.id),
-    lastSentReminder(deps.sql, inv.id),
     lettersOfInvoice(deps.sql, inv.id),
   ]);
-  const steps = facts?.policyId ? await stepsOfPolicy(deps.sql, facts.policyId) : [];
-  const progress = last
-    ? { level: last.level, lastDate: localDate(last.sentAt.getTime(), settings.timezone), nextPlannedOn: last.nextPlannedOn }
-    : { level: 0, lastDate: null };
   const open = inv.status === 'open' && inv.totalCents > inv.paidCents;
-  const forecast = open && facts?.referenceDueDate
-    ? upcomingSteps(steps, facts.referenceDueDate, progress, { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country })
-    : [];
+  // The same plan the workflow follows: the steps ahead, with the catch-up and one-a-day rules.
+  const forecast = open && loaded ? forecastSteps(loaded.facts, Date.now()) : [];
   const money = (cents: number) => formatMoney(cents, inv.currency, lang);
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
   const csrf = c.get('user').csrfToken;
@@ -151,7 +144,7 @@ export async function invoiceAction(c: Context<AdminEnv>, deps: WebDeps) {
     ? await disputeAction(name, inv, deps, actor, Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)])))
     : name === 'late-charges'
       ? await issueLateChargeNote(deps, inv, localDate(Date.now(), (await getSettings(deps.sql)).timezone), actor)
-      : await perform(name, inv, deps, actor, text);
+      : await perform(name, inv, deps, { email: actor, id: c.get('user').id }, text);
   return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${outcome.text}` });
 }
 
@@ -159,9 +152,10 @@ async function perform(
   name: string,
   inv: InvoiceSummary,
   deps: WebDeps,
-  actor: string,
+  user: { email: string; id: number },
   text: (field: string) => string,
 ): Promise<{ ok: boolean; text?: string }> {
+  const { email: actor, id: userId } = user;
   const answer = (a: { ok: true; value: unknown } | { ok: false; message: string }, describe: (v: never) => string) =>
     a.ok ? { ok: true, text: describe(a.value as never) } : { ok: false, text: a.message };
   switch (name) {
@@ -170,7 +164,7 @@ async function perform(
         await askWorkflow(deps, inv.id, (h) =>
           h.executeUpdate(sendNowUpdate, {
             args: [{
-              actor, note: text('note') || undefined, attachPdf: text('attachPdf') === 'on' || undefined,
+              actor, userId, note: text('note') || undefined, attachPdf: text('attachPdf') === 'on' || undefined,
               ...(Number(text('level')) > 0 ? { level: Number(text('level')) } : {}),
               ...(isIsoDate(text('nextOn')) ? { nextPlannedOn: text('nextOn') } : {}),
               ...(text('channel') === 'email' || text('channel') === 'letter' ? { channel: text('channel') as 'email' | 'letter' } : {}),
@@ -208,13 +202,15 @@ async function perform(
 
 /** A reminder made by hand at a later level (source 003): the note, and optionally the next reminder's date. */
 async function manualReminder(inv: InvoiceSummary, deps: WebDeps, actor: string, text: (field: string) => string): Promise<{ ok: boolean; text?: string }> {
-  const [facts, last, settings] = await Promise.all([invoiceFacts(deps.sql, inv.id), lastSentReminder(deps.sql, inv.id), getSettings(deps.sql)]);
-  const steps = facts?.policyId ? await stepsOfPolicy(deps.sql, facts.policyId) : [];
-  const lastLevel = last?.level ?? 0;
+  const [loaded, settings] = await Promise.all([loadDunningFacts(deps.sql, [inv.id]).then((m) => m.get(inv.id)), getSettings(deps.sql)]);
+  const steps = loaded?.steps ?? [];
+  const lastLevel = loaded?.facts.progress.level ?? 0;
   const step = steps.find((s) => s.level === Number(text('level')));
   if (!step || step.level <= lastLevel) return { ok: false, text: `level: one of the steps after level ${lastLevel}` };
   if (!text('note')) return { ok: false, text: 'note: required' };
   const nextOn = text('nextOn') || null;
+  // After the last step nothing is planned: a next date would be silently ignored, so it is refused.
+  if (nextOn !== null && step.level === steps.at(-1)!.level) return { ok: false, text: `nextOn: ${step.name} is the last step, nothing follows it; leave the date empty` };
   if (nextOn !== null && (!isIsoDate(nextOn) || nextOn <= localDate(Date.now(), settings.timezone))) return { ok: false, text: 'nextOn: a date after today, YYYY-MM-DD' };
   const recorded = await recordManualReminderAndWake(deps, { invoiceId: inv.id, step, note: text('note').slice(0, 1000), nextPlannedOn: nextOn, actor });
   return recorded ? { ok: true } : { ok: false, text: `level: ${step.name} was already sent or is being sent` };

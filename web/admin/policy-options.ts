@@ -9,6 +9,7 @@ import { openInvoiceIdsOfPolicy } from '../../db/queries/invoices.js';
 import { sendingOptionsOf, setSendingOptions } from '../../db/queries/steps.js';
 import { wakeWorkflows } from '../wake-workflows.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { CATCH_UP_MODES } from '../../workflows/schedule/plan.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { centsOf, parseForm } from './form.js';
@@ -49,6 +50,9 @@ export async function policySendingCard(deps: WebDeps, policyId: number, csrf: s
     <p class="muted">${t.statementModeHelp}</p>
     <label class="inline"><input type="checkbox" name="needsApproval" ${options.needsApproval ? 'checked' : ''}> ${t.needsApproval}</label>
     <p class="muted">${t.needsApprovalHelp}</p>
+    <fieldset><legend>${t.catchUp}</legend>${CATCH_UP_MODES.map(
+      (mode) => html`<label class="inline"><input type="radio" name="catchUp" value="${mode}" ${options.catchUp === mode ? 'checked' : ''}> ${t.catchUpModes[mode]}</label>`,
+    )}</fieldset>
     <div><button type="submit">${t.save}</button></div>
   </form>`;
 }
@@ -57,11 +61,13 @@ export async function savePolicySendingAction(c: Context<AdminEnv>, deps: WebDep
   const t = messages(langOf(c));
   const policyId = Number(c.req.param('id'));
   const form = await c.req.parseBody();
-  const after = { statementMode: form.statementMode === 'on', needsApproval: form.needsApproval === 'on' };
   const before = await sendingOptionsOf(deps.sql, policyId);
+  const catchUp = form.catchUp === undefined ? before.catchUp : CATCH_UP_MODES.find((m) => m === form.catchUp);
+  if (!catchUp) return policyPage(c, deps, { ok: false, text: `${t.refused}: catchUp: ${CATCH_UP_MODES.join(', ')}` }, policyId);
+  const after = { statementMode: form.statementMode === 'on', needsApproval: form.needsApproval === 'on', catchUp };
   await setSendingOptions(deps.sql, policyId, after);
-  // Invoices held for approval go once it is no longer needed.
-  if (before.needsApproval && !after.needsApproval) await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, policyId));
+  // Invoices held for approval go once it is no longer needed; a new catch-up rule replans them.
+  if ((before.needsApproval && !after.needsApproval) || before.catchUp !== after.catchUp) await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, policyId));
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.sending', entity: `policy:${policyId}`, before, after });
   return policyPage(c, deps, { ok: true, text: t.done }, policyId);
 }

@@ -9,27 +9,61 @@ import { langOf, messages, type Messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { layout } from './layout.js';
+import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
+import { nextAction } from '../../workflows/schedule/next-action.js';
 import { runLetterButtons } from './letter-downloads.js';
 import { sitePath } from './paths.js';
 
 const runForm = z.object({
   invoice: z.array(z.coerce.number().int().positive()).min(1, 'select at least one invoice').max(50_000),
-  level: z.preprocess((v) => (v === '' ? null : v), z.coerce.number().int().min(1).max(50).nullable()),
+  // '' = each invoice's step due today; 'next' = each invoice's next level now, due or not; n = that level for all.
+  level: z.preprocess((v) => (v === '' ? null : v), z.union([z.literal('next'), z.coerce.number().int().min(1).max(50)]).nullable()),
   channel: z.enum(['step', 'email', 'letter'], 'step, email or letter'),
   attachPdf: z.literal('on').optional().transform(Boolean),
   runKey: z.uuid('the key of the form, as it was shown').optional(),
+  confirmed: z.literal('1').optional(),
 });
 
-/** Starts a bulk run on the invoices checked in the mass follow-up, then shows its progress. */
+/**
+ * Starts a bulk run on the invoices checked in the mass follow-up, then shows its progress. Sending
+ * the next level before it is due is asked for explicitly, and confirmed once the user has seen how
+ * many invoices it concerns.
+ */
 export async function startRun(c: Context<AdminEnv>, deps: WebDeps) {
-  const t = messages(langOf(c));
+  const lang = langOf(c);
+  const t = messages(lang);
   const body = await c.req.parseBody({ all: true });
   const parsed = parseForm(runForm, { ...body, invoice: [body.invoice ?? []].flat() });
-  if (!parsed.ok) return c.html(layout({ title: t.bulkRun, lang: langOf(c), t, user: c.get('user'), body: html`<p class="card error">${t.refused}: ${parsed.message}</p><p><a href="/invoices">← ${t.followUp}</a></p>` }), 422);
+  if (!parsed.ok) return c.html(layout({ title: t.bulkRun, lang, t, user: c.get('user'), body: html`<p class="card error">${t.refused}: ${parsed.message}</p><p><a href="/invoices">← ${t.followUp}</a></p>` }), 422);
   const v = parsed.value;
-  const runId = await createBulkRun(deps.sql, { userId: c.get('user').id, forcedLevel: v.level, channel: v.channel, attachPdf: v.attachPdf, invoiceIds: v.invoice, runKey: v.runKey });
+  const sendEarly = v.level === 'next';
+  if (sendEarly && !v.confirmed) return confirmEarlyRun(c, deps, v.invoice, body);
+  const runId = await createBulkRun(deps.sql, {
+    userId: c.get('user').id, forcedLevel: typeof v.level === 'number' ? v.level : null, sendEarly, channel: v.channel, attachPdf: v.attachPdf, invoiceIds: v.invoice, runKey: v.runKey,
+  });
   await startBulkRunOnce(deps.temporal, deps.taskQueue, runId);
   return c.redirect(sitePath`/runs/${runId}`, 303);
+}
+
+/** "Send early" names how many of the selected invoices are not yet due before anything goes out. */
+async function confirmEarlyRun(c: Context<AdminEnv>, deps: WebDeps, invoiceIds: number[], body: Record<string, string | File | (string | File)[]>) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const loaded = await loadDunningFacts(deps.sql, invoiceIds);
+  const now = Date.now();
+  const notDue = [...loaded.values()].filter((l) => nextAction(l.facts, now).kind === 'wait').length;
+  const fields = Object.entries(body).flatMap(([name, value]) => [value].flat().map((v) => [name, String(v)] as const));
+  return c.html(
+    layout({
+      title: t.bulkRun, lang, t, user: c.get('user'),
+      body: html`<h1>${t.bulkRun}</h1><form method="post" action="/runs" class="card" data-testid="confirm-early">
+        ${fields.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+        <input type="hidden" name="confirmed" value="1">
+        <p class="warn" data-testid="early-count">${t.earlyRunWarning(notDue, invoiceIds.length)}</p>
+        <p><button type="submit" class="primary">${t.confirmEarlyRun(invoiceIds.length)}</button> <a href="/invoices">${t.cancel}</a></p>
+      </form>`,
+    }),
+  );
 }
 
 export async function runsPage(c: Context<AdminEnv>, deps: WebDeps) {
@@ -68,7 +102,7 @@ export async function runPage(c: Context<AdminEnv>, deps: WebDeps & { temporalUi
     layout({
       title: `${t.bulkRun} #${run.id}`, lang, t, user: c.get('user'),
       body: html`<p><a href="/runs">← ${t.bulkRuns}</a></p>
-      <h1>${t.bulkRun} #${run.id} <span class="badge">${run.forcedLevel ? `${t.level} ${run.forcedLevel}` : t.computedLevel}</span> <span class="badge">${run.channel}</span></h1>
+      <h1>${t.bulkRun} #${run.id} <span class="badge">${run.forcedLevel ? `${t.level} ${run.forcedLevel}` : run.sendEarly ? t.nextLevelNow : t.computedLevel}</span> <span class="badge">${run.channel}</span></h1>
       ${progressPartial(run, c.get('user').csrfToken, t)}
       <p><a href="${deps.temporalUiUrl}/namespaces/${deps.namespace}/workflows/${bulkRunWorkflowId(run.id)}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>
       <section class="card"><h2>${t.runProblems}</h2>${problems.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>

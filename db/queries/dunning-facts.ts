@@ -1,0 +1,52 @@
+import type { Sql } from '../client.js';
+import type { DunningFacts } from '../../workflows/schedule/next-action.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { dunnableFacts, invoicesFacts, type InvoiceFactsRow } from './invoices.js';
+import { lastSentReminders } from './reminders.js';
+import { approvalsOf } from './review.js';
+import { getSettings } from './settings.js';
+import { stepsOfPolicy, type FollowUpStep } from './steps.js';
+
+export interface LoadedFacts {
+  facts: DunningFacts;
+  invoice: InvoiceFactsRow;
+  /** The policy's steps with their channels, for the screens that show them. */
+  steps: FollowUpStep[];
+}
+
+/**
+ * The one loader of "what is sent next" facts: the workflow, the invoice page, the mass follow-up
+ * and the daily review all read an invoice's facts here, a page of them in a few statements.
+ */
+export async function loadDunningFacts(sql: Sql, invoiceIds: readonly number[]): Promise<Map<number, LoadedFacts>> {
+  if (invoiceIds.length === 0) return new Map();
+  const [invoices, settings, lastSent] = await Promise.all([invoicesFacts(sql, invoiceIds), getSettings(sql), lastSentReminders(sql, invoiceIds)]);
+  const policyIds = [...new Set(invoices.map((i) => i.policyId).filter((id): id is number => id !== null))];
+  const [policySteps, approvals] = await Promise.all([
+    Promise.all(policyIds.map(async (id) => [id, await stepsOfPolicy(sql, id)] as const)).then((entries) => new Map(entries)),
+    approvalsOf(sql, invoices.filter((i) => i.needsApproval).map((i) => i.id)),
+  ]);
+  return new Map(invoices.map((inv) => {
+    const steps = inv.policyId ? policySteps.get(inv.policyId) ?? [] : [];
+    const last = lastSent.get(inv.id);
+    const facts: DunningFacts = {
+      invoiceId: inv.id,
+      number: inv.number,
+      customerRef: inv.customerRef,
+      dunnable: dunnableFacts(inv, settings.minimumBalanceCents),
+      dueDate: inv.referenceDueDate,
+      steps: steps.map((s) => ({ level: s.level, name: s.name, delayDays: s.delayDays, isFinal: s.isFinal })),
+      settings: { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country },
+      statementMode: inv.statementMode,
+      approval: inv.needsApproval ? approvals.get(inv.id) ?? { approved: [], held: [] } : null,
+      catchUp: inv.catchUp,
+      progress: {
+        level: last?.level ?? 0,
+        lastDate: last ? localDate(last.sentAt.getTime(), settings.timezone) : null,
+        nextPlannedOn: last?.nextPlannedOn,
+        bringForwardTo: inv.debitReturn && localDate(Date.parse(inv.debitReturn.at), settings.timezone),
+      },
+    };
+    return [inv.id, { facts, invoice: inv, steps }];
+  }));
+}
