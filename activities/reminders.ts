@@ -7,7 +7,7 @@ import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
 import { specialTemplateFor, templateFor, type Channel } from '../db/queries/templates.js';
 import type { ReminderOutcome } from '../workflows/messages.js';
-import { dunningHold } from '../workflows/schedule/dunnable.js';
+import { dunningHold, isFinalHold } from '../workflows/schedule/dunnable.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { EmailRejectedError, type Mailer } from './mail/mailer.js';
 import { loadMergeFields } from './load-merge-fields.js';
@@ -83,7 +83,8 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
       const today = localDate(input.at, settings.timezone);
       const hold = dunningHold(dunnableFacts(inv, settings.minimumBalanceCents), today);
-      if (hold) return { status: 'skipped', level, hold };
+      // The run already performed this level: its own letter to print is no hold, the claim answers.
+      if (hold && (performedByRun === undefined || isFinalHold(hold))) return { status: 'skipped', level, hold };
 
       const channel = input.channel ?? step.channel;
       const attachPdf = input.attachPdf ?? step.attachPdf;

@@ -237,7 +237,10 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
    */
   async function performAsked(request: SendNowRequest, action: NextAction): Promise<ReminderOutcome> {
     const level = request.level ?? state.level + 1;
-    if (action.kind === 'held') return { status: 'skipped', level, hold: action.hold };
+    // A run's ask goes to the activity even when held: retried after a crash, it finds the letter
+    // or e-mail its first try prepared (which now holds the invoice) and answers with it.
+    const judgedByActivity = request.runId !== undefined && patched('run-asks-judged-by-activity');
+    if (action.kind === 'held' && !judgedByActivity) return { status: 'skipped', level, hold: action.hold };
     // The run's guards are judged by the activity, which first gives a retried ask its first answer.
     const dueStep = request.onlyIfDue && request.level === undefined ? dueStepOf(action) : undefined;
     const notDue = dueStep === null ? { notDue: action.kind === 'wait' ? { dueOn: action.step.sendDate } : {} } : {};
