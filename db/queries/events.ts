@@ -20,6 +20,16 @@ export async function insertEvent(sql: Sql, e: FollowUpEvent): Promise<void> {
     on conflict (dedupe_key) do nothing`;
 }
 
+/** The invoice itself went to the customer (source 001's automatic "document sent"), once per invoice. */
+export async function recordDocumentSent(sql: Sql, invoiceId: number, sentOn: string, actor: string): Promise<void> {
+  await insertEvent(sql, {
+    invoiceId, kind: 'document_sent', message: `Invoice sent to the customer on ${sentOn}`, actor,
+    dedupeKey: `invoice-${invoiceId}-document-sent`,
+    // Noon UTC falls on that calendar day in the company's time zone, wherever in Europe.
+    occurredAt: Date.parse(`${sentOn}T12:00:00Z`),
+  });
+}
+
 export interface TimelineEntry {
   id: number;
   kind: string;

@@ -45,7 +45,7 @@ export const COUNT_CAP = 10_000;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
-function conditionOf(sql: Sql, f: FollowUpFilter) {
+function conditionOf(sql: Sql, f: Omit<FollowUpFilter, 'page' | 'pageSize'>) {
   const where = [sql`true`];
   if (f.status !== 'all') where.push(sql`i.status = ${f.status}`);
   if (f.dueFrom) where.push(sql`i.due_date >= ${f.dueFrom}`);
@@ -98,6 +98,12 @@ export async function followUpRows(sql: Sql, f: FollowUpFilter): Promise<FollowU
       left join lateral (select note, delivery_status from reminders where invoice_id = i.id and status = 'sent' order by level desc limit 1) r on true
       left join lateral (select failure_reason from reminders where invoice_id = i.id and status = 'failed' order by level desc limit 1) f on true
       order by p.position`;
+}
+
+/** Every invoice the filter matches (a run on "all N matching"), in the list's order, up to `limit`. */
+export async function matchingInvoiceIds(sql: Sql, f: Omit<FollowUpFilter, 'page' | 'pageSize'>, limit: number): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`select i.id from invoices i where ${conditionOf(sql, f)} order by i.due_date, i.id limit ${limit}`;
+  return rows.map((r) => Number(r.id));
 }
 
 /** A page of the mass follow-up and how many invoices the filter matches (up to COUNT_CAP, `more` beyond). */

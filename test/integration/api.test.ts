@@ -80,6 +80,17 @@ describe('REST API against Postgres and Temporal', () => {
     expect(state.workflow.state).toMatchObject({ status: 'scheduled', level: 0, next: { level: 1, sendDate: '2099-01-12' } });
   });
 
+  it('puts "document sent" on the timeline once when the billing system says when the invoice itself went out', async () => {
+    const invoice = { customerRef: 'C-100', issueDate: '2099-01-10', currency: 'EUR', totalCents: 5_000, dueDate: '2099-02-10', sentAt: '2099-01-11' };
+    expect((await call('PUT', '/invoices/F-SENT', invoice)).status).toBe(201);
+    expect((await call('PUT', '/invoices/F-SENT', { ...invoice, totalCents: 6_000 })).status).toBe(200);
+    const { timeline } = await (await call('GET', '/invoices/F-SENT/dunning')).json();
+    expect(timeline.filter((e: { kind: string }) => e.kind === 'document_sent').map((e: { message: string; actor: string }) => [e.message, e.actor])).toEqual([
+      ['Invoice sent to the customer on 2099-01-11', 'api'],
+    ]);
+    expect((await call('PUT', '/invoices/F-SENT', { ...invoice, sentAt: '11/01/2099' })).status).toBe(422);
+  });
+
   it('records a payment once per external id and ends the dunning when the balance is paid', async () => {
     await call('PUT', '/customers/C-200', { name: 'Boulangerie', emails: ['b@x.example'] });
     await call('PUT', '/invoices/F-200', { customerRef: 'C-200', issueDate: '2099-03-01', currency: 'EUR', totalCents: 5_000, dueDate: '2099-03-31' });

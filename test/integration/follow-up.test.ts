@@ -33,7 +33,7 @@ const page = async (query: string, headers: Record<string, string> = {}) => {
 const rowsOf = (body: string) =>
   [...body.matchAll(/<tr class="row-(\w+)" data-invoice="([^"]+)">\s*<td><input[^>]*?( checked)?>/g)].map((m) => ({ number: m[2], colour: m[1], checked: !!m[3] }));
 
-it('colours rows blue, orange and red, pre-checks the overdue ones, and names the next action', async () => {
+it('colours rows blue, orange and red, pre-checks those whose next step is due today, and names the next action', async () => {
   const { status, body } = await page('sort=due');
   expect(status).toBe(200);
   expect(rowsOf(body)).toEqual([
@@ -90,4 +90,19 @@ it('exports the selection as CSV where a name a spreadsheet would run as a formu
   expect(rows[0]).toMatchObject({ customer: "'=cmd|' /C calc'!A0", total: '123.45', balance: '123.45', status: 'open' });
   expect(rows[1]!.customer).toBe("'@SUM(1+1)*cmd");
   expect((await app.request('/invoices.csv?dueFrom=yesterday', { headers: { cookie } })).status).toBe(422);
+});
+
+it('selects every invoice the filter matches, not only the page, and a run on them counts them before it sends early', async () => {
+  const bulk = await makeCustomer(db.sql, { name: 'Grossiste Bulk' });
+  for (let i = 0; i < 60; i++) await makeInvoice(db.sql, bulk, { number: `F-BULK-${String(i).padStart(2, '0')}`, dueDate: addDays(today, 20) });
+  const { body } = await page('customer=Grossiste');
+  expect(rowsOf(body)).toHaveLength(50);
+  expect(body).toContain('toutes les 60 factures du filtre, pas seulement cette page');
+  const filter = /name="filter" value="([^"]+)"/.exec(body)![1]!.replaceAll('&amp;', '&');
+  const csrf = /"X-CSRF-Token":"([^"]+)"/.exec(body.replaceAll('&quot;', '"'))![1]!;
+  const res = await app.request('/runs', {
+    method: 'POST', headers: { cookie, origin: 'http://localhost:3000', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, allMatching: '1', filter, level: 'next', channel: 'step' }).toString(),
+  });
+  expect(await res.text()).toContain('60 des 60 factures cochées ne sont pas encore à relancer');
 });

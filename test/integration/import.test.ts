@@ -84,7 +84,7 @@ it('refuses a file with bad rows, listing each by line and column, and writes no
   const columns = await upload('invoices', 'number;client;total\nF-1;C-1;10\n');
   expect(errorsOf(columns.body)).toEqual([
     '1 customer_ref: missing column', '1 issue_date: missing column', '1 due_date: missing column',
-    '1 client: unknown column; expected number, customer_ref, issue_date, due_date, total, currency, status',
+    '1 client: unknown column; expected number, customer_ref, issue_date, due_date, total, currency, status, sent_at',
   ]);
 });
 
@@ -97,11 +97,15 @@ it('writes all rows or none: one unknown customer refuses the whole file at conf
 });
 
 it('starts a workflow for every imported invoice and shows the progress', async () => {
-  const checked = await upload('invoices', 'number;customer_ref;issue_date;due_date;total;currency\nF-20;C-1;2026-10-01;2099-10-31;1 250,50;EUR\nF-21;C-2;2026-10-01;2099-11-30;99;EUR\n');
+  const checked = await upload('invoices', 'number;customer_ref;issue_date;due_date;total;currency;sent_at\nF-20;C-1;2026-10-01;2099-10-31;1 250,50;EUR;2026-10-02\nF-21;C-2;2026-10-01;2099-11-30;99;EUR;\n');
   expect((await apply(checked.location!)).status).toBe(303);
   expect(await db.sql`select number, total_cents from invoices order by number`).toEqual([
     { number: 'F-20', total_cents: 125_050 },
     { number: 'F-21', total_cents: 9_900 },
+  ]);
+  // The day the invoice itself went out is on its timeline (source 001's "document sent").
+  expect(await db.sql`select i.number, e.message from follow_up_events e join invoices i on i.id = e.invoice_id where e.kind = 'document_sent'`).toEqual([
+    { number: 'F-20', message: 'Invoice sent to the customer on 2026-10-02' },
   ]);
   const id = Number(checked.location!.split('/').at(-1));
   await vi.waitFor(async () => expect((await db.sql`select workflows_done from imports where id = ${id}`)[0]!.workflows_done).toBe(2), { timeout: 10_000 });

@@ -131,7 +131,8 @@ it('starts everything with the demo data, stops everything on SIGTERM, and a sec
   expect(second.output()).not.toContain('First admin    admin@relance.local /');
   await expectOneWorkflowPerOpenInvoice(ports);
   await stopWithSigterm();
-});
+  // Two starts of everything, each up to 170 s on a busy fresh machine.
+}, 400_000);
 
 /** The data directory, its secrets and the workflow histories are the OS user's alone; the database's old fixed password opens nothing. */
 async function expectPrivateData(dataDir: string, pgPort: number): Promise<void> {

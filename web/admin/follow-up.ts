@@ -40,6 +40,12 @@ const filterSchema = z.object({
 
 type Filter = z.infer<typeof filterSchema>;
 
+/** The mass follow-up's filter written in a query string (a run on "all N matching" carries it), or undefined when it is not one. */
+export function followUpFilterOf(query: string): Omit<FollowUpFilter, 'page' | 'pageSize'> | undefined {
+  const parsed = filterSchema.safeParse(Object.fromEntries(new URLSearchParams(query)));
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** The selection as CSV; a bad filter is refused by name. */
 export async function followUpExport(c: Context<AdminEnv>, deps: WebDeps) {
   const parsed = filterSchema.safeParse(c.req.query());
@@ -109,6 +115,8 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages, csrf
     <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="runKey" value="${randomUUID()}">
     <div class="toolbar">
       ${link({ check: 'all' }, t.selectAll)} · ${link({ check: 'none' }, t.selectNone)} · ${link({ check: 'due' }, t.selectDue)}
+      ${total > rows.length ? html` · <label class="inline" data-testid="all-matching"><input type="checkbox" name="allMatching" value="1"> ${t.selectAllMatching(total, more)}</label>
+        <input type="hidden" name="filter" value="${queryString(f, { page: 1 }).replace('/invoices?', '')}">` : ''}
       · <a href="${queryString(f, { page: 1, check: 'due' }).replace('/invoices?', '/invoices.csv?')}" data-testid="export-csv" hx-boost="false">${t.exportCsv}</a>
       <span class="muted right">${t.pageOf(f.page, pages, total, more)}</span>
     </div>

@@ -15,6 +15,7 @@ import { customerMandateAction, customerPage, customerPauseAction, customerPolic
 import { applyImportAction, importPage, importProgress, importRecordPage, uploadImport } from './import-page.js';
 import { myTemplatesPage } from './my-templates-page.js';
 import { outboxMessageHtml, outboxPage } from './outbox-page.js';
+import { reminderLogCsv, reminderLogPage } from './reminder-log-page.js';
 import { addStepAction, policiesPage, policyAction, policyPage, stepAction } from './policies-page.js';
 import { savePolicyChargesAction, savePolicySendingAction, saveReferenceRateAction } from './policy-options.js';
 import { lateChargeNoteFile } from './invoice-charges.js';
@@ -113,6 +114,8 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.post('/customers/:ref/mandate', (c) => customerMandateAction(c, deps));
   app.post('/customers/:ref/stripe', (c) => registerWithStripeAction(c, deps));
   app.get('/outbox', (c) => outboxPage(c, deps));
+  app.get('/reminders', (c) => reminderLogPage(c, deps));
+  app.get('/reminders.csv', (c) => reminderLogCsv(c, deps));
   app.get('/runs', (c) => runsPage(c, deps));
   app.post('/runs', (c) => startRun(c, deps));
   app.get('/runs/:id{[0-9]{1,15}}', (c) => runPage(c, deps));

@@ -9,13 +9,19 @@ import { langOf, messages, type Messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { layout } from './layout.js';
+import { matchingInvoiceIds } from '../../db/queries/follow-up-list.js';
+import { followUpFilterOf } from './follow-up.js';
 import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { nextAction } from '../../workflows/schedule/next-action.js';
 import { runLetterButtons } from './letter-downloads.js';
 import { sitePath } from './paths.js';
 
+const MAX_RUN = 50_000;
 const runForm = z.object({
-  invoice: z.array(z.coerce.number().int().positive()).min(1, 'select at least one invoice').max(50_000),
+  invoice: z.array(z.coerce.number().int().positive()).max(MAX_RUN),
+  // "All N matching the filter": the run takes every invoice the mass follow-up's filter matches.
+  allMatching: z.literal('1').optional(),
+  filter: z.string().max(2_000).optional(),
   // '' = each invoice's step due today; 'next' = each invoice's next level now, due or not; n = that level for all.
   level: z.preprocess((v) => (v === '' ? null : v), z.union([z.literal('next'), z.coerce.number().int().min(1).max(50)]).nullable()),
   channel: z.enum(['step', 'email', 'letter'], 'step, email or letter'),
@@ -36,10 +42,13 @@ export async function startRun(c: Context<AdminEnv>, deps: WebDeps) {
   const parsed = parseForm(runForm, { ...body, invoice: [body.invoice ?? []].flat() });
   if (!parsed.ok) return c.html(layout({ title: t.bulkRun, lang, t, user: c.get('user'), body: html`<p class="card error">${t.refused}: ${parsed.message}</p><p><a href="/invoices">← ${t.followUp}</a></p>` }), 422);
   const v = parsed.value;
+  const filter = v.allMatching ? followUpFilterOf(v.filter ?? '') : undefined;
+  const invoiceIds = filter ? await matchingInvoiceIds(deps.sql, filter, MAX_RUN) : v.invoice;
+  if (invoiceIds.length === 0) return c.html(layout({ title: t.bulkRun, lang, t, user: c.get('user'), body: html`<p class="card error">${t.refused}: invoice: ${t.selectAtLeastOne}</p><p><a href="/invoices">← ${t.followUp}</a></p>` }), 422);
   const sendEarly = v.level === 'next';
-  if (sendEarly && !v.confirmed) return confirmEarlyRun(c, deps, v.invoice, body);
+  if (sendEarly && !v.confirmed) return confirmEarlyRun(c, deps, invoiceIds, body);
   const runId = await createBulkRun(deps.sql, {
-    userId: c.get('user').id, forcedLevel: typeof v.level === 'number' ? v.level : null, sendEarly, channel: v.channel, attachPdf: v.attachPdf, invoiceIds: v.invoice, runKey: v.runKey,
+    userId: c.get('user').id, forcedLevel: typeof v.level === 'number' ? v.level : null, sendEarly, channel: v.channel, attachPdf: v.attachPdf, invoiceIds, runKey: v.runKey,
   });
   await startBulkRunOnce(deps.temporal, deps.taskQueue, runId);
   return c.redirect(sitePath`/runs/${runId}`, 303);

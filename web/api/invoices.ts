@@ -3,7 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { Sql } from '../../db/client.js';
 import { customerByRef } from '../../db/queries/customers.js';
-import { timelineOf } from '../../db/queries/events.js';
+import { recordDocumentSent, timelineOf } from '../../db/queries/events.js';
 import { installmentsOf, invoiceByNumber, upsertInvoice } from '../../db/queries/invoices.js';
 import { saveInvoicePdf } from '../../db/queries/invoice-files.js';
 import { remindersOf } from '../../db/queries/reminders.js';
@@ -75,12 +75,14 @@ export function invoiceRoutes(deps: WebDeps) {
         if (err instanceof PaymentTermsError) return invalid(c, [{ field: err.field, message: err.message }]);
         throw err;
       }
-      const { id, created } = await deps.sql.begin((tx) =>
-        upsertInvoice(tx as unknown as Sql, {
+      const { id, created } = await deps.sql.begin(async (tx) => {
+        const written = await upsertInvoice(tx as unknown as Sql, {
           number, customerId: customer.id, issueDate: b.issueDate, dueDate: terms.dueDate, currency: b.currency,
           totalCents: b.totalCents, status: b.status, installments: terms.installments,
-        }),
-      );
+        });
+        if (b.sentAt) await recordDocumentSent(tx as unknown as Sql, written.id, b.sentAt, 'api');
+        return written;
+      });
       await startOrWakeDunning(deps.temporal, deps.taskQueue, { id, number, customerRef: customer.ref });
       return c.json({ id, number, created, workflowId: dunningWorkflowId(id) }, created ? 201 : 200);
     })

@@ -84,6 +84,7 @@ export const invoiceBody = z
       .optional()
       .openapi({ description: 'A payment schedule, each line due relative to the line above; must total 100 %' }),
     status: z.enum(['open', 'cancelled']).default('open'),
+    sentAt: isoDate.optional().openapi({ description: 'The day the invoice itself was sent to the customer: a "document sent" entry on its timeline' }),
   })
   .strict()
   .superRefine((v, ctx) => {

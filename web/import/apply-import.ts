@@ -3,6 +3,7 @@ import { upsertCustomer } from '../../db/queries/customers.js';
 import { saveMandate } from '../../db/queries/mandates.js';
 import { claimImport, noteWorkflowsDone, setWorkflowsTotal, type ImportRecord } from '../../db/queries/imports.js';
 import { upsertInvoice } from '../../db/queries/invoices.js';
+import { recordDocumentSent } from '../../db/queries/events.js';
 import { applyPayment } from '../../db/queries/payments.js';
 import type { WebDeps } from '../deps.js';
 import { startOrWakeDunning } from '../dunning-client.js';
@@ -67,6 +68,7 @@ async function writeRows(t: Sql, record: ImportRecord, parsed: ParsedRows, actor
           number: i.number, customerId: customers.get(i.customerRef)!, issueDate: i.issueDate, dueDate: i.dueDate ?? null,
           currency: i.currency, totalCents: i.totalCents, status: i.status, installments: [],
         });
+        if (i.sentAt) await recordDocumentSent(t, id, i.sentAt, actor);
         touched.push({ id, number: i.number, customerRef: i.customerRef });
       }
       return touched;

@@ -17,7 +17,7 @@ export const COLUMNS: Record<ImportKind, { required: string[]; optional: string[
     optional: ['emails', 'address_line1', 'address_line2', 'postal_code', 'city', 'country', 'language',
       'iban', 'bic', 'account_holder', 'bank_name', 'mandate_reference', 'mandate_signed_on', 'mandate_signed_place', 'sequence'],
   },
-  invoices: { required: ['number', 'customer_ref', 'issue_date', 'due_date', 'total'], optional: ['currency', 'status'] },
+  invoices: { required: ['number', 'customer_ref', 'issue_date', 'due_date', 'total'], optional: ['currency', 'status', 'sent_at'] },
   payments: { required: ['invoice_number', 'amount', 'paid_on'], optional: ['currency', 'method', 'external_id'] },
 };
 
@@ -31,7 +31,7 @@ export type ParsedRows =
 
 // Errors name the file's columns, not the API's fields.
 const COLUMN_OF: Record<string, string> = {
-  customerRef: 'customer_ref', issueDate: 'issue_date', dueDate: 'due_date', totalCents: 'total', invoiceNumber: 'invoice_number',
+  customerRef: 'customer_ref', issueDate: 'issue_date', dueDate: 'due_date', sentAt: 'sent_at', totalCents: 'total', invoiceNumber: 'invoice_number',
   amountCents: 'amount', paidOn: 'paid_on', externalId: 'external_id', 'address.line1': 'address_line1', 'address.line2': 'address_line2',
   'address.postalCode': 'postal_code', 'address.city': 'city', 'address.country': 'country',
   holder: 'account_holder', bankName: 'bank_name', reference: 'mandate_reference', signedOn: 'mandate_signed_on', signedPlace: 'mandate_signed_place',
@@ -126,7 +126,7 @@ function toRow(kind: ImportKind, r: Record<string, string>): { value: unknown } 
       : kind === 'invoices'
         ? invoiceRow.safeParse({
             number: v('number'), customerRef: v('customer_ref'), issueDate: v('issue_date'), dueDate: v('due_date'),
-            currency: v('currency') || 'EUR', totalCents: cents('total'), status: v('status') || 'open',
+            currency: v('currency') || 'EUR', totalCents: cents('total'), status: v('status') || 'open', sentAt: v('sent_at') || undefined,
           })
         : paymentRow.safeParse({
             invoiceNumber: v('invoice_number'), amountCents: cents('amount'), currency: v('currency') || 'EUR',
