@@ -4,6 +4,8 @@ import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../db/queries/i
 import { lateChargesOf } from '../db/queries/late-charges.js';
 import { getStripeKeys, payLinkSecret } from '../db/queries/stripe.js';
 import { payLink } from './pay-link.js';
+import { remindersBefore } from '../db/queries/reminders.js';
+import { localDate } from '../workflows/schedule/zoned-time.js';
 import type { CompanySettings } from '../db/queries/settings.js';
 import { buildMergeFields, type MergeFields } from './merge-fields.js';
 
@@ -17,10 +19,11 @@ export async function loadMergeFields(
   },
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
-  const [stored, charges, stripe] = await Promise.all([
+  const [stored, charges, stripe, previous] = await Promise.all([
     customerById(sql, invoice.customerId).then((c) => c!),
     lateChargesOf(sql, invoice.id, today),
     getStripeKeys(sql),
+    remindersBefore(sql, invoice.id, input.level),
   ]);
   const customer = input.language ? { ...stored, language: input.language } : stored;
   const fields = buildMergeFields({
@@ -31,6 +34,7 @@ export async function loadMergeFields(
     overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),
     returnReason: invoice.debitReturn?.reason,
     charges: charges && !charges.none ? charges : undefined,
+    previous: previous.map((p) => ({ stepName: p.stepName, sentOn: localDate(p.sentAt.getTime(), settings.timezone) })),
     payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'invoice', invoice.id, today) : '',
   });
   return { fields, customer };

@@ -29,6 +29,27 @@ export interface MergeFields {
   language: 'fr' | 'en';
   /** Statutory late charges accrued today under the policy; empty strings when it charges none. */
   lateCharges: { interest: string; indemnity: string; total: string; rate: string };
+  /** The reminders this invoice already received, oldest first, so a text never claims more than were sent. */
+  previousReminders: { name: string; date: string }[];
+  previousCount: number;
+  /** Those reminders in a phrase: "notre relance du 3 novembre 2026", "nos relances des 3 et 18 novembre…". */
+  previousRemindersText: string;
+}
+
+/** An earlier reminder of the same invoice: its step's name and the day it went out. */
+export interface PreviousReminder {
+  stepName: string;
+  sentOn: string;
+}
+
+/** "notre relance du 3 novembre 2026" / "nos relances des 3 novembre 2026 et 18 novembre 2026" (and in English). */
+function previousRemindersPhrase(previous: PreviousReminder[], lang: string): string {
+  if (previous.length === 0) return '';
+  const dates = previous.map((p) => formatDate(p.sentOn, lang));
+  const and = lang === 'en' ? 'and' : 'et';
+  const list = dates.length === 1 ? dates[0]! : `${dates.slice(0, -1).join(', ')} ${and} ${dates.at(-1)}`;
+  if (lang === 'en') return `${dates.length === 1 ? 'our reminder' : 'our reminders'} of ${list}`;
+  return dates.length === 1 ? `notre relance du ${list}` : `nos relances des ${list}`;
 }
 
 export interface StatementLine {
@@ -50,6 +71,7 @@ export const MERGE_FIELD_NAMES = [
   'statementLines', 'statementLines.number', 'statementLines.dueDate', 'statementLines.balance', 'statementLines.daysLate', 'statementLines.levelName',
   'statementCount', 'statementTotal',
   'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate', 'payLink',
+  'previousReminders', 'previousReminders.name', 'previousReminders.date', 'previousCount', 'previousRemindersText',
 ] as const;
 
 export function buildMergeFields(input: {
@@ -64,6 +86,7 @@ export function buildMergeFields(input: {
   returnReason?: string;
   charges?: { interestCents: number; indemnityCents: number; rateBp: number | null };
   payLink?: string;
+  previous?: PreviousReminder[];
 }): MergeFields {
   const lang = input.customer.language;
   const { invoice, customer, settings } = input;
@@ -103,6 +126,9 @@ export function buildMergeFields(input: {
     totalOverdue: money(sameCurrency.reduce((s, o) => s + o.balanceCents, 0)),
     returnReason: input.returnReason ?? '',
     payLink: input.payLink ?? '',
+    previousReminders: (input.previous ?? []).map((p) => ({ name: p.stepName, date: formatDate(p.sentOn, lang) })),
+    previousCount: input.previous?.length ?? 0,
+    previousRemindersText: previousRemindersPhrase(input.previous ?? [], lang),
     language: lang === 'en' ? 'en' : 'fr',
     lateCharges: input.charges
       ? {

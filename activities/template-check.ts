@@ -9,7 +9,7 @@ export interface TemplateProblem {
 type Node = hbs.AST.Node & { loc?: hbs.AST.SourceLocation };
 
 const KNOWN = new Set<string>(MERGE_FIELD_NAMES);
-const LISTS = new Set(['overdueInvoices', 'statementLines']);
+const LISTS = new Set(['overdueInvoices', 'statementLines', 'previousReminders']);
 // Groups of fields a block may open: {{#with invoice}}{{number}}{{/with}}.
 const GROUPS = new Set(MERGE_FIELD_NAMES.filter((n) => n.includes('.')).map((n) => n.split('.')[0]!));
 const CONDITIONS = new Set(['if', 'unless']);

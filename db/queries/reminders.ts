@@ -36,6 +36,13 @@ export async function claimReminder(
   return existing!;
 }
 
+/** The reminders an invoice received before a level, oldest first: what a text may say was already sent. */
+export async function remindersBefore(sql: Sql, invoiceId: number, level: number): Promise<{ stepName: string; sentAt: Date }[]> {
+  return sql<{ stepName: string; sentAt: Date }[]>`
+    select step_name as "stepName", sent_at as "sentAt" from reminders
+    where invoice_id = ${invoiceId} and level < ${level} and status = 'sent' order by level`;
+}
+
 /** The level a bulk run already performed (or is performing) for an invoice, if any. */
 export async function levelOfRun(sql: Sql, invoiceId: number, runId: number): Promise<number | undefined> {
   const [row] = await sql<{ level: number }[]>`

@@ -69,7 +69,7 @@ ${signature.en}`,
       fr: {
         subject: 'Deuxième relance : facture {{invoice.number}} impayée ({{daysLate}} jours de retard)',
         body: `<p>Bonjour,</p>
-<p>Malgré notre précédent rappel, la facture <strong>{{invoice.number}}</strong>, échue depuis le {{invoice.dueDate}}, reste impayée à ce jour. Le montant dû s'élève à <strong>{{amountDue}}</strong>.</p>
+<p>{{#if previousCount}}Malgré {{previousRemindersText}}, la facture{{else}}La facture{{/if}} <strong>{{invoice.number}}</strong>, échue depuis le {{invoice.dueDate}}, reste impayée à ce jour. Le montant dû s'élève à <strong>{{amountDue}}</strong>.</p>
 <p>Nous vous remercions de régulariser cette situation dans les meilleurs délais, ou de nous contacter si un point de la facture pose difficulté.</p>
 ${overdueList.fr}
 ${signature.fr}`,
@@ -77,7 +77,7 @@ ${signature.fr}`,
       en: {
         subject: 'Second reminder: invoice {{invoice.number}} unpaid ({{daysLate}} days overdue)',
         body: `<p>Hello,</p>
-<p>Despite our previous reminder, invoice <strong>{{invoice.number}}</strong>, due since {{invoice.dueDate}}, remains unpaid. The amount due is <strong>{{amountDue}}</strong>.</p>
+<p>{{#if previousCount}}Despite {{previousRemindersText}}, invoice{{else}}Invoice{{/if}} <strong>{{invoice.number}}</strong>, due since {{invoice.dueDate}}, remains unpaid. The amount due is <strong>{{amountDue}}</strong>.</p>
 <p>Please settle it as soon as possible, or contact us if anything on the invoice needs clarifying.</p>
 ${overdueList.en}
 ${signature.en}`,
@@ -94,7 +94,7 @@ ${signature.en}`,
       fr: {
         subject: 'Dernier rappel avant mise en demeure : facture {{invoice.number}}',
         body: `<p>Bonjour,</p>
-<p>Nos deux précédentes relances concernant la facture <strong>{{invoice.number}}</strong> sont restées sans effet. Le montant de <strong>{{amountDue}}</strong> est dû depuis le {{invoice.dueDate}}, soit {{daysLate}} jours de retard.</p>
+<p>{{#if previousCount}}Malgré {{previousRemindersText}}, la facture <strong>{{invoice.number}}</strong> reste impayée.{{else}}La facture <strong>{{invoice.number}}</strong> reste impayée.{{/if}} Le montant de <strong>{{amountDue}}</strong> est dû depuis le {{invoice.dueDate}}, soit {{daysLate}} jours de retard.</p>
 <p>Sans règlement de votre part sous huit jours, nous serons contraints de vous adresser une mise en demeure, avec application des pénalités de retard et de l'indemnité forfaitaire pour frais de recouvrement prévues par l'article L441-10 du Code de commerce.</p>
 ${overdueList.fr}
 ${signature.fr}`,
@@ -102,7 +102,7 @@ ${signature.fr}`,
       en: {
         subject: 'Final reminder before formal notice: invoice {{invoice.number}}',
         body: `<p>Hello,</p>
-<p>Our two previous reminders about invoice <strong>{{invoice.number}}</strong> have gone unanswered. The amount of <strong>{{amountDue}}</strong> has been due since {{invoice.dueDate}}, {{daysLate}} days ago.</p>
+<p>{{#if previousCount}}Despite {{previousRemindersText}}, invoice <strong>{{invoice.number}}</strong> remains unpaid.{{else}}Invoice <strong>{{invoice.number}}</strong> remains unpaid.{{/if}} The amount of <strong>{{amountDue}}</strong> has been due since {{invoice.dueDate}}, {{daysLate}} days ago.</p>
 <p>Without payment within eight days, we will have to send you a formal notice, with late-payment interest and the fixed recovery indemnity provided for by law.</p>
 ${overdueList.en}
 ${signature.en}`,
@@ -119,7 +119,7 @@ ${signature.en}`,
       fr: {
         subject: 'Mise en demeure de payer : facture {{invoice.number}}',
         body: `<p>Madame, Monsieur,</p>
-<p>Malgré nos relances successives, la facture <strong>{{invoice.number}}</strong> du {{invoice.issueDate}}, échue le {{invoice.dueDate}}, demeure impayée pour un montant de <strong>{{amountDue}}</strong>.</p>
+<p>{{#if previousCount}}Malgré {{previousRemindersText}}, la facture{{else}}La facture{{/if}} <strong>{{invoice.number}}</strong> du {{invoice.issueDate}}, échue le {{invoice.dueDate}}, demeure impayée pour un montant de <strong>{{amountDue}}</strong>.</p>
 <p>Par la présente, nous vous mettons en demeure de régler cette somme sous huit jours à compter de la réception de ce courrier. À défaut, nous engagerons sans autre préavis une procédure de recouvrement judiciaire.</p>
 <p>Conformément à l'article L441-10 du Code de commerce, des pénalités de retard sont exigibles, ainsi qu'une indemnité forfaitaire pour frais de recouvrement de {{fee}}.</p>
 ${overdueList.fr}
@@ -128,7 +128,7 @@ ${signature.fr}`,
       en: {
         subject: 'Formal notice to pay: invoice {{invoice.number}}',
         body: `<p>Dear Sir or Madam,</p>
-<p>Despite our repeated reminders, invoice <strong>{{invoice.number}}</strong> of {{invoice.issueDate}}, due on {{invoice.dueDate}}, remains unpaid for <strong>{{amountDue}}</strong>.</p>
+<p>{{#if previousCount}}Despite {{previousRemindersText}}, invoice{{else}}Invoice{{/if}} <strong>{{invoice.number}}</strong> of {{invoice.issueDate}}, due on {{invoice.dueDate}}, remains unpaid for <strong>{{amountDue}}</strong>.</p>
 <p>We hereby give you formal notice to pay this amount within eight days of receipt of this letter. Failing that, we will start legal recovery proceedings without further notice.</p>
 <p>Late-payment interest is due by law, together with a fixed recovery indemnity of {{fee}}.</p>
 ${overdueList.en}

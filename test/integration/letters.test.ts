@@ -6,6 +6,7 @@ import { documentById } from '../../db/queries/documents.js';
 import { markLettersPrinted } from '../../db/queries/reminders.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { formatDate } from '../../activities/format.js';
 import { testApp } from '../helpers/stack.js';
 import { ORIGIN } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
@@ -92,4 +93,20 @@ it('renders the invoice copy from its data when the billing system sent no PDF',
   expect(copy).toContain('Copie de la facture F-DATA');
   expect(copy).toMatch(/987,65\s€/);
   expect(copy).toContain('RAPPEL');
+});
+
+it('says in each text how many reminders went before and when, never more than were sent', async () => {
+  const customer = await makeCustomer(db.sql);
+  const invoice = await makeInvoice(db.sql, customer, { number: 'F-HISTORY', dueDate: overdue });
+  const body = () => ([...resend.delivered.values()].at(-1)!.body as unknown as { html: string }).html;
+  const first = await reminders.performReminder({ invoiceId: invoice.id, level: 1, actor: 'system', note: null, at: Date.now() });
+  expect(first).toMatchObject({ status: 'sent' });
+  // A level 3 forced after a single reminder: it names that one, by its date.
+  expect(await reminders.performReminder({ invoiceId: invoice.id, level: 3, actor: 'alice', note: null, at: Date.now() })).toMatchObject({ status: 'sent' });
+  const sentOn = formatDate(localDate(Date.now(), 'Europe/Paris'), 'fr');
+  expect(body()).toContain(`Malgré notre relance du ${sentOn}, la facture <strong>F-HISTORY</strong> reste impayée.`);
+  expect(body()).not.toContain('deux précédentes');
+  // The formal notice after two: both, by date.
+  expect(await reminders.performReminder({ invoiceId: invoice.id, level: 4, actor: 'alice', note: null, at: Date.now() })).toMatchObject({ status: 'sent' });
+  expect(body()).toContain(`Malgré nos relances des ${sentOn} et ${sentOn}, la facture`);
 });

@@ -16,7 +16,7 @@ it.each([
   ['{{lookup invoice "number"}}', 1, 'unknown helper "lookup"'],
   ['{{> header}}', 1, 'partials and decorators are not allowed'],
   ['{{{customer.name}}}', 1, 'triple braces print without escaping: use {{ }}'],
-  ['{{#each invoice}}{{/each}}', 1, '{{#each}} goes through a list: overdueInvoices, statementLines'],
+  ['{{#each invoice}}{{/each}}', 1, '{{#each}} goes through a list: overdueInvoices, statementLines, previousReminders'],
   ['{{#with invoice}}{{numbr}}{{/with}}', 1, 'unknown merge field "numbr"'],
   ['{{@index}}', 1, '@index is only known inside {{#each}}'],
 ])('refuses %j at line %i', (source, line, reason) => {
@@ -27,6 +27,7 @@ it.each([
 
 it('knows the fields of the overdue list inside its block, and its length', () => {
   expect(checkTemplate('{{#with invoice}}{{number}}{{/with}}')).toEqual([]);
+  expect(checkTemplate('{{#if previousCount}}{{previousRemindersText}}: {{#each previousReminders}}{{name}} {{date}}{{/each}}{{/if}}')).toEqual([]);
   expect(checkTemplate('{{#if overdueInvoices.length}}{{#each overdueInvoices}}{{number}} {{dueDate}} {{balance}} {{daysLate}}{{/each}}{{/if}}')).toEqual([]);
 });
 

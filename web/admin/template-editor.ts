@@ -95,7 +95,7 @@ export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previ
         </form>
         <aside class="card merge-fields"><h2>${t.mergeFields}</h2>
           <p class="muted">${t.mergeFieldsHelp}</p>
-          <ul>${MERGE_FIELD_NAMES.filter((n) => !n.startsWith('overdueInvoices.') && !n.startsWith('statementLines.')).map((n) => html`<li><code>{{${n}}}</code></li>`)}</ul>
+          <ul>${MERGE_FIELD_NAMES.filter((n) => !/^(overdueInvoices|statementLines|previousReminders)\./.test(n)).map((n) => html`<li><code>{{${n}}}</code></li>`)}</ul>
           <pre>{{#each overdueInvoices}}
   {{number}} {{dueDate}} {{balance}} {{daysLate}}
 {{/each}}</pre>
