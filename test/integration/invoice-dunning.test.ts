@@ -117,7 +117,9 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       const history = await handle.fetchHistory();
       await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'full-life' }, history);
       if (process.env.RECORD_HISTORIES) {
-        await writeFile(new URL('../fixtures/histories/full-life.pb', import.meta.url), proto.temporal.api.history.v1.History.encode(history).finish());
+        // A new file per change of the workflow, never an overwritten one: every version recorded keeps replaying.
+        const file = new URL(`../fixtures/histories/invoice-dunning-${process.env.RECORD_HISTORIES}.pb`, import.meta.url);
+        await writeFile(file, proto.temporal.api.history.v1.History.encode(history).finish(), { flag: 'wx' });
       }
       return outcome;
     });

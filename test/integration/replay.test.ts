@@ -5,7 +5,8 @@ import { beforeAll, expect, it } from 'vitest';
 import { workflowBundle } from '../helpers/temporal.js';
 
 // Histories recorded from earlier versions of the workflow: a change that would break running
-// workflows (non-determinism) fails here before it ships. Re-record with RECORD_HISTORIES=1.
+// workflows (non-determinism) fails here before it ships. A change of the workflow adds a history
+// (RECORD_HISTORIES=<date>-<change> npm test -- invoice-dunning), never overwriting one.
 const dir = new URL('../fixtures/histories/', import.meta.url);
 let bundle: Awaited<ReturnType<typeof workflowBundle>>;
 beforeAll(async () => {
