@@ -23,10 +23,12 @@ export interface AttemptLimits {
 export async function takeAttemptSlot(sql: Sql, a: SignInAttempt, l: AttemptLimits): Promise<{ id: number } | { waitMinutes: number }> {
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(hashtext(${`sign-in:${a.email.toLowerCase()}`}))`;
+    // A trusted device is counted on its own; anyone else by the address typed.
+    const mine = a.device === null ? tx`lower(email) = lower(${a.email}) and device is null` : tx`device = ${a.device}`;
     const [row] = await tx<[{ forKey: number; fromClient: number; oldest: Date | null }]>`
-      select count(*) filter (where ${a.device === null ? tx`lower(email) = lower(${a.email}) and device is null` : tx`device = ${a.device}`})::int as "forKey",
+      select count(*) filter (where ${mine})::int as "forKey",
              count(*) filter (where client = ${a.client} and device is null)::int as "fromClient",
-             min(failed_at) filter (where ${a.device === null ? tx`lower(email) = lower(${a.email}) and device is null` : tx`device = ${a.device}`}) as oldest
+             min(failed_at) filter (where ${mine}) as oldest
       from login_failures
       where failed_at > now() - make_interval(mins => ${l.windowMinutes})
         and (lower(email) = lower(${a.email}) or client = ${a.client} or device = ${a.device ?? ''})`;

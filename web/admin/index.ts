@@ -35,6 +35,7 @@ import { accountPage, changeOwnPassword } from './account-page.js';
 import { followUpExport, followUpPage } from './follow-up.js';
 import { invoiceAction, invoicePage } from './invoice-page.js';
 import { layout } from './layout.js';
+import { originOf, sameOriginReferrer } from './paths.js';
 import { openSignInGate, signInSucceeded } from '../auth/login-throttle.js';
 
 export type AdminEnv = { Variables: { user: SessionUser } };
@@ -58,8 +59,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
 
   app.get('/lang/:lang', (c) => {
     setCookie(c, LANG_COOKIE, c.req.param('lang') === 'en' ? 'en' : 'fr', { path: '/', sameSite: 'Lax', maxAge: 365 * 86_400 });
-    const back = c.req.header('referer');
-    return c.redirect(back && originOf(back) === origin ? back : '/');
+    return c.redirect(sameOriginReferrer(c.req.header('referer'), origin));
   });
 
   app.get('/login', (c) => c.html(loginPage(c)));
@@ -183,11 +183,6 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get(`/settings/templates/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => templatePage(c, editor, 'shared'));
   app.post(`/settings/templates/:target${TEMPLATE_TARGET}/:channel/:lang`, (c) => saveTemplateAction(c, editor, 'shared'));
   return app;
-}
-
-/** The origin of a header value; "null" or garbage count as no match. */
-function originOf(value: string): string | null {
-  return URL.canParse(value) ? new URL(value).origin : null;
 }
 
 function loginPage(c: Context, state: { email?: string; error?: boolean; waitMinutes?: number } = {}) {

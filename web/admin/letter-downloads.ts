@@ -10,7 +10,7 @@ import type { WebDeps } from '../deps.js';
 import type { Messages } from '../i18n.js';
 import { wakeWorkflows } from '../wake-workflows.js';
 import type { AdminEnv } from './index.js';
-import { sitePath } from './paths.js';
+import { sameOriginReferrer, sitePath } from './paths.js';
 
 // Downloading a letter changes nothing (a GET can be triggered by any page the user visits); a
 // letter becomes sent, and its invoice's level advances, only on an explicit POST carrying the
@@ -62,12 +62,6 @@ async function sendDocument(c: Context<AdminEnv>, deps: WebDeps, mark: boolean) 
   return c.body(doc.content as Uint8Array<ArrayBuffer>);
 }
 
-/** Back to the page the button was on (our own origin only), else the dashboard. */
-function backToReferrer(c: Context, origin: string) {
-  const from = c.req.header('referer');
-  return c.redirect(from && URL.canParse(from) && new URL(from).origin === origin ? from : '/', 303);
-}
-
 export const runLettersPdf = (c: Context<AdminEnv>, deps: WebDeps) => sendRunPdf(c, deps, false);
 export const runLettersZip = (c: Context<AdminEnv>, deps: WebDeps) => sendRunZip(c, deps, false);
 export const printRunLettersPdf = (c: Context<AdminEnv>, deps: WebDeps) => sendRunPdf(c, deps, true);
@@ -85,7 +79,8 @@ export async function markDocumentPrinted(c: Context<AdminEnv>, deps: WebDeps) {
   const doc = await documentById(deps.sql, Number(c.req.param('id')));
   if (!doc) return c.notFound();
   if (doc.reminderId !== null) await markPrinted(c, deps, { reminderId: doc.reminderId });
-  return backToReferrer(c, new URL(deps.publicUrl).origin);
+  // Back to the page the button was on.
+  return c.redirect(sameOriginReferrer(c.req.header('referer'), new URL(deps.publicUrl).origin), 303);
 }
 
 const postButton = (action: string, csrf: string, label: string, testId: string, primary = false) =>

@@ -7,6 +7,16 @@ export function sitePath(strings: TemplateStringsArray, ...values: (string | num
   return strings.reduce((out, part, i) => out + part + (i < values.length ? encodeURIComponent(String(values[i])) : ''), '');
 }
 
+/** The origin of a header value (Origin, Referer); "null" or garbage count as no match. */
+export function originOf(value: string): string | null {
+  return URL.canParse(value) ? new URL(value).origin : null;
+}
+
+/** Where to send the user back: the page they came from when it is on our own origin, else the dashboard. */
+export function sameOriginReferrer(referer: string | undefined, origin: string): string {
+  return referer && originOf(referer) === origin ? referer : '/';
+}
+
 /** A record id given in a query: undefined when absent, null when it cannot be one. */
 export function recordIdOf(text: string | undefined): number | undefined | null {
   if (text === undefined || text === '') return undefined;

@@ -40,11 +40,13 @@ export async function startRun(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(lang);
   const body = await c.req.parseBody({ all: true });
   const parsed = parseForm(runForm, { ...body, invoice: [body.invoice ?? []].flat() });
-  if (!parsed.ok) return c.html(layout({ title: t.bulkRun, lang, t, user: c.get('user'), body: html`<p class="card error">${t.refused}: ${parsed.message}</p><p><a href="/invoices">← ${t.followUp}</a></p>` }), 422);
+  const refused = (message: string) =>
+    c.html(layout({ title: t.bulkRun, lang, t, user: c.get('user'), body: html`<p class="card error">${t.refused}: ${message}</p><p><a href="/invoices">← ${t.followUp}</a></p>` }), 422);
+  if (!parsed.ok) return refused(parsed.message);
   const v = parsed.value;
   const filter = v.allMatching ? followUpFilterOf(v.filter ?? '') : undefined;
   const invoiceIds = filter ? await matchingInvoiceIds(deps.sql, filter, MAX_RUN) : v.invoice;
-  if (invoiceIds.length === 0) return c.html(layout({ title: t.bulkRun, lang, t, user: c.get('user'), body: html`<p class="card error">${t.refused}: invoice: ${t.selectAtLeastOne}</p><p><a href="/invoices">← ${t.followUp}</a></p>` }), 422);
+  if (invoiceIds.length === 0) return refused(`invoice: ${t.selectAtLeastOne}`);
   const sendEarly = v.level === 'next';
   if (sendEarly && !v.confirmed) return confirmEarlyRun(c, deps, invoiceIds, body);
   const runId = await createBulkRun(deps.sql, {

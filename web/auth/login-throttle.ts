@@ -1,8 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Sql } from '../../db/client.js';
 import { clearFailures, takeAttemptSlot, type SignInAttempt } from '../../db/queries/login-failures.js';
 import { deviceCookieSecret } from '../../db/queries/settings.js';
