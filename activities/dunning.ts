@@ -31,7 +31,7 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
     },
 
     /** The workflow saw the promise kept or broken; a retry finds it settled and writes nothing. */
-    async settlePromise(input: { invoiceId: number; promiseId: number; outcome: 'kept' | 'broken' }): Promise<void> {
+    async settlePromise(input: { invoiceId: number; promiseId: number; outcome: 'kept' | 'broken'; at?: number }): Promise<void> {
       await settlePromise(sql, { ...input, actor: 'system' });
     },
 

@@ -1,3 +1,5 @@
+import type { InstallmentState } from '../workflows/schedule/amounts-owed.js';
+
 const LOCALES: Record<string, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 // Building an Intl formatter costs far more than using one; a page of 50 rows uses a few hundred.
@@ -23,3 +25,9 @@ export function formatRate(bp: number, language: string): string {
   const locale = LOCALES[language] ?? 'fr-FR';
   return formatter(`rate:${locale}`, () => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 })).format(bp / 10_000);
 }
+
+/** How an installment stands, in the reader's words: on the invoice page and on the letter's invoice copy. */
+export const INSTALLMENT_STATE_NAMES: Record<'fr' | 'en', Record<InstallmentState, string>> = {
+  fr: { paid: 'Payée', due: 'Échue', to_come: 'À échoir' },
+  en: { paid: 'Paid', due: 'Due', to_come: 'Not yet due' },
+};

@@ -23,7 +23,7 @@ ${table([
   ['Intérêts de retard au taux annuel de {{lateCharges.rate}}', '{{lateCharges.interest}}'],
   ['Indemnité forfaitaire pour frais de recouvrement', '{{lateCharges.indemnity}}'],
   ['<strong>Total dû au titre de cette note</strong>', '<strong>{{lateCharges.total}}</strong>'],
-  ['Pour mémoire, reste dû sur la facture {{invoice.number}}', '{{amountDue}}'],
+  ['Pour mémoire, reste dû sur la facture {{invoice.number}}', '{{invoice.balance}}'],
 ])}
 <p>Les intérêts continuent de courir jusqu'au paiement complet de la facture.</p>
 <p>Le service comptabilité<br>{{company.name}}</p>`,
@@ -37,7 +37,7 @@ ${table([
   ['Late-payment interest at the yearly rate of {{lateCharges.rate}}', '{{lateCharges.interest}}'],
   ['Fixed compensation for recovery costs', '{{lateCharges.indemnity}}'],
   ['<strong>Total due under this note</strong>', '<strong>{{lateCharges.total}}</strong>'],
-  ['For reference, balance of invoice {{invoice.number}}', '{{amountDue}}'],
+  ['For reference, balance of invoice {{invoice.number}}', '{{invoice.balance}}'],
 ])}
 <p>Interest keeps accruing until the invoice is paid in full.</p>
 <p>Accounts receivable<br>{{company.name}}</p>`,

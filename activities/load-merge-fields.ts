@@ -5,6 +5,7 @@ import { lateChargesOf } from '../db/queries/late-charges.js';
 import { getStripeKeys, payLinkSecret } from '../db/queries/stripe.js';
 import { payLink } from './pay-link.js';
 import { remindersBefore } from '../db/queries/reminders.js';
+import { paidSinceReminder } from '../db/queries/payments.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import type { CompanySettings } from '../db/queries/settings.js';
 import { buildMergeFields, type MergeFields } from './merge-fields.js';
@@ -19,16 +20,18 @@ export async function loadMergeFields(
   },
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
-  const [stored, charges, stripe, previous] = await Promise.all([
+  const [stored, charges, stripe, previous, received] = await Promise.all([
     customerById(sql, invoice.customerId).then((c) => c!),
     lateChargesOf(sql, invoice.id, today),
     getStripeKeys(sql),
     remindersBefore(sql, invoice.id, input.level),
+    paidSinceReminder(sql, invoice.id, input.level),
   ]);
   const customer = input.language ? { ...stored, language: input.language } : stored;
   const fields = buildMergeFields({
     settings, customer, today, level: input.level,
-    invoice: { ...invoice, dueDate: invoice.referenceDueDate ?? invoice.issueDate },
+    invoice,
+    received,
     stepName: input.step.name,
     feeCents: input.step.feeCents,
     overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),

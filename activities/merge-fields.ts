@@ -2,7 +2,8 @@ import type { CompanySettings } from '../db/queries/settings.js';
 import type { Customer } from '../db/queries/customers.js';
 import type { OverdueLine } from '../db/queries/invoices.js';
 import { daysLate } from '../workflows/schedule/row-colour.js';
-import { formatDate, formatMoney, formatRate } from './format.js';
+import { amountsOwed, type InstallmentState, type InvoiceAmounts } from '../workflows/schedule/amounts-owed.js';
+import { formatDate, formatMoney, formatRate, INSTALLMENT_STATE_NAMES } from './format.js';
 
 /** Everything a reminder template may use; amounts and dates come formatted in the customer's language. */
 export interface MergeFields {
@@ -10,7 +11,16 @@ export interface MergeFields {
   company: { name: string; address: string; email: string; phone: string };
   customer: { name: string; ref: string; address: string };
   invoice: { number: string; issueDate: string; dueDate: string; total: string; balance: string; currency: string };
+  /** What this reminder claims: the installments due (all of a simple invoice), not what is still to come. */
   amountDue: string;
+  /** The part of the balance not yet due ("à échoir"); empty when nothing is. */
+  amountToCome: string;
+  /** The installments of a payment schedule, each paid, due or to come; empty for an invoice without one. */
+  installments: { label: string; dueDate: string; amount: string; paid: string; open: string; state: InstallmentState; stateName: string }[];
+  /** The installments this reminder claims (part of `installments`). */
+  claimedInstallments: { label: string; dueDate: string; open: string }[];
+  /** Payments received since the previous reminder (since the invoice, before the first), to thank the customer for; empty strings when none. */
+  paymentReceived: { amount: string; date: string };
   daysLate: number;
   level: { number: number; name: string };
   fee: string;
@@ -65,7 +75,10 @@ export const MERGE_FIELD_NAMES = [
   'today', 'company.name', 'company.address', 'company.email', 'company.phone',
   'customer.name', 'customer.ref', 'customer.address',
   'invoice.number', 'invoice.issueDate', 'invoice.dueDate', 'invoice.total', 'invoice.balance', 'invoice.currency',
-  'amountDue', 'daysLate', 'level.number', 'level.name', 'fee',
+  'amountDue', 'amountToCome', 'daysLate',
+  'installments', 'installments.label', 'installments.dueDate', 'installments.amount', 'installments.paid', 'installments.open', 'installments.state', 'installments.stateName',
+  'claimedInstallments', 'claimedInstallments.label', 'claimedInstallments.dueDate', 'claimedInstallments.open',
+  'paymentReceived.amount', 'paymentReceived.date', 'level.number', 'level.name', 'fee',
   'overdueInvoices', 'overdueInvoices.number', 'overdueInvoices.dueDate', 'overdueInvoices.balance', 'overdueInvoices.daysLate',
   'overdueCount', 'totalOverdue', 'returnReason',
   'statementLines', 'statementLines.number', 'statementLines.dueDate', 'statementLines.balance', 'statementLines.daysLate', 'statementLines.levelName',
@@ -74,10 +87,16 @@ export const MERGE_FIELD_NAMES = [
   'previousReminders', 'previousReminders.name', 'previousReminders.date', 'previousCount', 'previousRemindersText',
 ] as const;
 
+/** The fields that are lists, and the fields of each of their items, for {{#each}}. */
+export const MERGE_FIELD_LISTS: { list: string; itemFields: string[] }[] = MERGE_FIELD_NAMES
+  .filter((n) => !n.includes('.') && MERGE_FIELD_NAMES.some((m) => m.startsWith(`${n}.`)))
+  .map((list) => ({ list, itemFields: MERGE_FIELD_NAMES.filter((m) => m.startsWith(`${list}.`)).map((m) => m.slice(list.length + 1)) }));
+
 export function buildMergeFields(input: {
   settings: CompanySettings;
   customer: Customer;
-  invoice: { number: string; issueDate: string; dueDate: string; currency: string; totalCents: number; paidCents: number };
+  /** The invoice as stored: its own due date (null with a schedule of installments), its installments if any. */
+  invoice: InvoiceAmounts & { number: string; currency: string };
   level: number;
   stepName: string;
   feeCents: number | null;
@@ -87,11 +106,16 @@ export function buildMergeFields(input: {
   charges?: { interestCents: number; indemnityCents: number; rateBp: number | null };
   payLink?: string;
   previous?: PreviousReminder[];
+  /** Payments since the previous reminder: their sum and the last one's day. */
+  received?: { amountCents: number; lastOn: string } | null;
 }): MergeFields {
   const lang = input.customer.language;
   const { invoice, customer, settings } = input;
   const money = (cents: number, currency = invoice.currency) => formatMoney(cents, currency, lang);
-  const balance = invoice.totalCents - invoice.paidCents;
+  const owed = amountsOwed(invoice, input.today);
+  const dueDate = owed.firstUnpaid?.dueDate ?? invoice.dueDate ?? invoice.issueDate;
+  const schedule = invoice.installments.length > 0 ? owed.installments : [];
+  const states = INSTALLMENT_STATE_NAMES[lang === 'en' ? 'en' : 'fr'];
   // The list names every overdue invoice in the invoice's currency; other currencies are left out of the sum.
   const sameCurrency = input.overdue.filter((o) => o.currency === invoice.currency);
   return {
@@ -107,13 +131,20 @@ export function buildMergeFields(input: {
     invoice: {
       number: invoice.number,
       issueDate: formatDate(invoice.issueDate, lang),
-      dueDate: formatDate(invoice.dueDate, lang),
+      dueDate: formatDate(dueDate, lang),
       total: money(invoice.totalCents),
-      balance: money(balance),
+      balance: money(owed.balanceCents),
       currency: invoice.currency,
     },
-    amountDue: money(balance),
-    daysLate: daysLate(invoice.dueDate, input.today),
+    amountDue: money(owed.claimedCents),
+    amountToCome: owed.toComeCents > 0 ? money(owed.toComeCents) : '',
+    installments: schedule.map((i) => ({
+      label: i.label, dueDate: formatDate(i.dueDate, lang), amount: money(i.amountCents), paid: money(i.paidCents), open: money(i.openCents),
+      state: i.state, stateName: states[i.state],
+    })),
+    claimedInstallments: invoice.installments.length > 0 ? owed.claimed.map((i) => ({ label: i.label, dueDate: formatDate(i.dueDate, lang), open: money(i.openCents) })) : [],
+    paymentReceived: input.received ? { amount: money(input.received.amountCents), date: formatDate(input.received.lastOn, lang) } : { amount: '', date: '' },
+    daysLate: daysLate(dueDate, input.today),
     level: { number: input.level, name: input.stepName },
     fee: input.feeCents ? money(input.feeCents) : '',
     overdueInvoices: input.overdue.map((o) => ({

@@ -69,8 +69,14 @@ export function renderLetter(
 }
 
 const COPY_LABELS = {
-  fr: { copyOf: 'Copie de la facture', issued: 'émise le', due: 'échéance', total: 'Montant TTC', balance: 'Reste dû' },
-  en: { copyOf: 'Copy of invoice', issued: 'issued', due: 'due', total: 'Total incl. tax', balance: 'Balance due' },
+  fr: {
+    copyOf: 'Copie de la facture', issued: 'émise le', due: 'échéance', total: 'Montant TTC', balance: 'Reste dû', claimed: 'Dont réclamé par ce courrier', toCome: 'Dont à échoir',
+    schedule: 'Échéancier', installment: 'Échéance', amount: 'Montant', paid: 'Réglé', open: 'Reste dû', state: 'État',
+  },
+  en: {
+    copyOf: 'Copy of invoice', issued: 'issued', due: 'due', total: 'Total incl. tax', balance: 'Balance', claimed: 'Of which claimed by this letter', toCome: 'Of which not yet due',
+    schedule: 'Payment schedule', installment: 'Due date', amount: 'Amount', paid: 'Paid', open: 'Outstanding', state: 'Status',
+  },
 };
 
 /** The word stamped on the invoice copy: a formal notice for the final step, else a reminder. */
@@ -92,7 +98,11 @@ section + section { break-before: page; }
 h1 { font-size: 18pt; margin: 10mm 0 4mm; }
 table { border-collapse: collapse; width: 100%; margin-top: 10mm; }
 td, th { border-bottom: 1px solid #ccc; padding: 6px 4px; text-align: left; }
-td.num { text-align: right; }
+td.num, th.num { text-align: right; }
+h2 { font-size: 12pt; margin: 8mm 0 0; }
+table.schedule { margin-top: 3mm; font-size: 10pt; }
+tr.due td { color: #b91c1c; font-weight: bold; }
+tr.paid td { color: #555; }
 .stamp { position: absolute; top: 120mm; left: 20mm; transform: rotate(-18deg); border: 5px solid #b91c1c; color: #b91c1c;
   font-size: 40pt; font-weight: bold; padding: 4mm 10mm; letter-spacing: 3px; opacity: .8; }
 </style></head><body>
@@ -109,8 +119,15 @@ td.num { text-align: right; }
 <div>{{labels.issued}} {{invoice.issueDate}} · {{labels.due}} {{invoice.dueDate}}</div>
 <table>
 <tr><th>{{labels.total}}</th><td class="num">{{invoice.total}}</td></tr>
-<tr><th>{{labels.balance}}</th><td class="num"><strong>{{amountDue}}</strong></td></tr>
+{{#if amountToCome}}<tr><th>{{labels.balance}}</th><td class="num">{{invoice.balance}}</td></tr>
+<tr><th>{{labels.claimed}}</th><td class="num"><strong>{{amountDue}}</strong></td></tr>
+<tr><th>{{labels.toCome}}</th><td class="num">{{amountToCome}}</td></tr>
+{{else}}<tr><th>{{labels.balance}}</th><td class="num"><strong>{{amountDue}}</strong></td></tr>{{/if}}
 </table>
+{{#if installments.length}}<h2>{{labels.schedule}}</h2>
+<table class="schedule"><tr><th>{{labels.installment}}</th><th class="num">{{labels.amount}}</th><th class="num">{{labels.paid}}</th><th class="num">{{labels.open}}</th><th>{{labels.state}}</th></tr>
+{{#each installments}}<tr class="{{state}}"><td>{{dueDate}}{{#if label}} · {{label}}{{/if}}</td><td class="num">{{amount}}</td><td class="num">{{paid}}</td><td class="num">{{open}}</td><td>{{stateName}}</td></tr>
+{{/each}}</table>{{/if}}
 <div class="stamp">{{stamp}}</div>
 </section>{{/if}}
 </body></html>`;

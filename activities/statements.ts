@@ -17,6 +17,7 @@ import { localDate } from '../workflows/schedule/zoned-time.js';
 import { statementWorkflowId } from '../workflows/ids.js';
 import { formatDate, formatMoney } from './format.js';
 import { loadMergeFields } from './load-merge-fields.js';
+import { amountsOwed } from '../workflows/schedule/amounts-owed.js';
 import { EmailRejectedError, type Mailer } from './mail/mailer.js';
 import { createLetterPdfs, hasPostalAddress } from './letter-pdfs.js';
 import { payLink } from './pay-link.js';
@@ -122,7 +123,8 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
 
       const lang = customer.language;
       const currency = first.invoice.currency;
-      const balance = (i: InvoiceFactsRow) => i.totalCents - i.paidCents;
+      // Each line claims what is due on its invoice, as its own reminder would.
+      const balance = (i: InvoiceFactsRow) => amountsOwed(i, today).claimedCents;
       fields.statementLines = claimed.map((c) => ({
         number: c.invoice.number,
         dueDate: formatDate(c.invoice.referenceDueDate ?? c.invoice.issueDate, lang),

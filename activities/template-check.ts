@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { MERGE_FIELD_NAMES } from './merge-fields.js';
+import { MERGE_FIELD_LISTS, MERGE_FIELD_NAMES } from './merge-fields.js';
 
 export interface TemplateProblem {
   line: number;
@@ -9,9 +9,9 @@ export interface TemplateProblem {
 type Node = hbs.AST.Node & { loc?: hbs.AST.SourceLocation };
 
 const KNOWN = new Set<string>(MERGE_FIELD_NAMES);
-const LISTS = new Set(['overdueInvoices', 'statementLines', 'previousReminders']);
 // Groups of fields a block may open: {{#with invoice}}{{number}}{{/with}}.
 const GROUPS = new Set(MERGE_FIELD_NAMES.filter((n) => n.includes('.')).map((n) => n.split('.')[0]!));
+const LISTS = new Set(MERGE_FIELD_LISTS.map((l) => l.list));
 const CONDITIONS = new Set(['if', 'unless']);
 /** Long enough for any letter; a bound so that previews and the compiled-template cache stay small. */
 export const MAX_TEMPLATE_CHARACTERS = 100_000;

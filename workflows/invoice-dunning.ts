@@ -152,7 +152,8 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     const action = nextAction(facts, Date.now());
     if (action.kind === 'settle_promise') {
       // Kept or broken: written down once, then dunning goes on from where it was.
-      await acts.settlePromise({ invoiceId, promiseId: action.promiseId, outcome: action.outcome });
+      // Its day is the workflow's: the next step counts from the day a promise was kept.
+      await acts.settlePromise({ invoiceId, promiseId: action.promiseId, outcome: action.outcome, at: Date.now() });
       continue;
     }
     state.level = facts.progress.level;

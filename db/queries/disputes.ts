@@ -83,16 +83,20 @@ export async function recordPromise(
 }
 
 /** Settles the pending promise once: kept or broken (by the workflow), withdrawn (by a person). */
-export async function settlePromise(sql: Sql, s: { invoiceId: number; promiseId?: number; outcome: 'kept' | 'broken' | 'withdrawn'; actor: string }): Promise<boolean> {
+export async function settlePromise(
+  sql: Sql,
+  s: { invoiceId: number; promiseId?: number; outcome: 'kept' | 'broken' | 'withdrawn'; actor: string; /** When it was seen settled (the workflow's time); now if absent. */ at?: number },
+): Promise<boolean> {
+  const at = new Date(s.at ?? Date.now());
   return sql.begin(async (tx) => {
     const [settled] = await tx<{ id: number; amountCents: number; promisedOn: string }[]>`
-      update payment_promises set outcome = ${s.outcome}, settled_at = now()
+      update payment_promises set outcome = ${s.outcome}, settled_at = ${at}
       where invoice_id = ${s.invoiceId} and outcome is null ${s.promiseId === undefined ? tx`` : tx`and id = ${s.promiseId}`}
       returning id, amount_cents as "amountCents", promised_on as "promisedOn"`;
     if (!settled) return false;
     const what = `promise to pay ${(settled.amountCents / 100).toFixed(2)} by ${settled.promisedOn}`;
     const message = { kept: `The ${what} was kept`, broken: `The ${what} was not kept: dunning resumes`, withdrawn: `The ${what} was withdrawn: dunning resumes` }[s.outcome];
-    await insertEvent(tx as unknown as Sql, { invoiceId: s.invoiceId, kind: `promise_${s.outcome}`, actor: s.actor, message, dedupeKey: `promise-${settled.id}-settled` });
+    await insertEvent(tx as unknown as Sql, { invoiceId: s.invoiceId, kind: `promise_${s.outcome}`, actor: s.actor, message, occurredAt: at.getTime(), dedupeKey: `promise-${settled.id}-settled` });
     return true;
   });
 }

@@ -45,6 +45,7 @@ export async function loadDunningFacts(sql: Sql, invoiceIds: readonly number[]):
         lastDate: last ? localDate(last.sentAt.getTime(), settings.timezone) : null,
         nextPlannedOn: last?.nextPlannedOn,
         bringForwardTo: inv.debitReturn && localDate(Date.parse(inv.debitReturn.at), settings.timezone),
+        restartFrom: inv.promiseKeptAt && localDate(inv.promiseKeptAt.getTime(), settings.timezone),
       },
     };
     return [inv.id, { facts, invoice: inv, steps }];

@@ -3,6 +3,7 @@ import type { Installment } from '../../workflows/schedule/payment-terms.js';
 import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
 import type { PendingPromise } from '../../workflows/schedule/promise.js';
 import type { CatchUp } from '../../workflows/schedule/plan.js';
+import { amountsOwed, type InvoiceAmounts } from '../../workflows/schedule/amounts-owed.js';
 
 export interface InvoiceWrite {
   number: string;
@@ -50,7 +51,9 @@ export interface InvoiceFactsRow {
   policyId: number | null;
   issueDate: string;
   currency: string;
-  /** The invoice's due date, or the first installment not yet covered by payments. */
+  dueDate: string | null;
+  installments: Installment[];
+  /** The invoice's due date, or that of its first installment not yet covered by payments. */
   referenceDueDate: string | null;
   letterToPrint: boolean;
   collectionPending: boolean;
@@ -65,6 +68,8 @@ export interface InvoiceFactsRow {
   debitReturn: { reason: string; at: string } | null;
   /** How an invoice entering late catches up (its policy's setting). */
   catchUp: CatchUp;
+  /** When a promise to pay was last kept, if after the last reminder: the next step counts from that day. */
+  promiseKeptAt: Date | null;
 }
 
 /** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
@@ -89,17 +94,12 @@ export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<Invoice
 }
 
 export async function invoicesFacts(sql: Sql, invoiceIds: readonly number[]): Promise<InvoiceFactsRow[]> {
-  return sql<InvoiceFactsRow[]>`
+  const rows = await sql<Omit<InvoiceFactsRow, 'referenceDueDate'>[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
            i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
            pol.id as "policyId",
            i.issue_date as "issueDate", i.currency,
-           coalesce(
-             (select due_date from (
-                select due_date, sum(amount_cents) over (order by seq) as covered
-                from installments where invoice_id = i.id) s
-              where covered > i.paid_cents order by due_date limit 1),
-             i.due_date) as "referenceDueDate",
+           i.due_date as "dueDate", ${installmentsJson(sql)} as installments,
            exists (select 1 from reminders r where r.invoice_id = i.id and r.status = 'prepared') as "letterToPrint",
            exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending') as "collectionPending",
            exists (select 1 from disputes d where d.invoice_id = i.id and d.closed_at is null) as disputed,
@@ -109,13 +109,21 @@ export async function invoicesFacts(sql: Sql, invoiceIds: readonly number[]): Pr
               where s.invoice_id = i.id and s.outcome = 'rejected'
                 and s.settled_at > coalesce((select max(r.sent_at) from reminders r where r.invoice_id = i.id and r.status = 'sent'), '-infinity')
               order by s.settled_at desc limit 1) as "debitReturn",
+           (select max(p.settled_at) from payment_promises p where p.invoice_id = i.id and p.outcome = 'kept'
+              and p.settled_at > coalesce((select max(r.sent_at) from reminders r where r.invoice_id = i.id and r.status = 'sent'), '-infinity')) as "promiseKeptAt",
            exists (select 1 from statement_items si where si.invoice_id = i.id and si.outcome = 'pending') as "inStatement",
            coalesce(pol.statement_mode, false) as "statementMode", coalesce(pol.needs_approval, false) as "needsApproval",
            coalesce(pol.catch_up, 'first_step') as "catchUp"
     from invoices i join customers c on c.id = i.customer_id
     left join policies pol on pol.id = coalesce(c.policy_id, (select id from policies where is_default))
     where i.id = any(${invoiceIds as number[]})`;
+  // The first unpaid installment does not depend on the day: any day will do.
+  return rows.map((r) => ({ ...r, referenceDueDate: amountsOwed(r, r.issueDate).firstUnpaid?.dueDate ?? r.dueDate }));
 }
+
+/** An invoice's installments as one JSON array, in their order (`i` is the invoice). */
+export const installmentsJson = (sql: Sql) => sql`(select coalesce(json_agg(json_build_object('seq', s.seq, 'dueDate', s.due_date, 'amountCents', s.amount_cents, 'label', s.label) order by s.seq), '[]')
+             from installments s where s.invoice_id = i.id)`;
 
 export async function setInvoicePaused(sql: Sql, invoiceId: number, paused: boolean, reason: string | null): Promise<void> {
   await sql`update invoices set paused = ${paused}, pause_reason = ${reason}, updated_at = now() where id = ${invoiceId}`;
@@ -159,13 +167,17 @@ export interface OverdueLine {
   balanceCents: number;
 }
 
-/** The customer's open invoices past their due date, for the reminder's list of what is owed. */
+/** The customer's open invoices with installments due by today, each with what is due and since when. */
 export async function overdueInvoicesOfCustomer(sql: Sql, customerId: number, today: string): Promise<OverdueLine[]> {
-  return sql<OverdueLine[]>`
-    select number, due_date as "dueDate", currency, total_cents - paid_cents as "balanceCents"
-    from invoices where customer_id = ${customerId} and status = 'open' and total_cents > paid_cents
-      and due_date < ${today}
-    order by due_date, number`;
+  const open = await sql<(InvoiceAmounts & { number: string; currency: string })[]>`
+    select i.number, i.currency, i.issue_date as "issueDate", i.due_date as "dueDate", i.total_cents as "totalCents", i.paid_cents as "paidCents",
+           ${installmentsJson(sql)} as installments
+    from invoices i where i.customer_id = ${customerId} and i.status = 'open' and i.total_cents > i.paid_cents`;
+  return open
+    .map((inv) => ({ inv, owed: amountsOwed(inv, today) }))
+    .filter(({ owed }) => owed.dueCents > 0)
+    .map(({ inv, owed }) => ({ number: inv.number, currency: inv.currency, dueDate: owed.firstUnpaid!.dueDate, balanceCents: owed.dueCents }))
+    .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
 }
 
 export async function openInvoiceRefs(sql: Sql): Promise<{ id: number; number: string; customerRef: string }[]> {

@@ -1,6 +1,8 @@
 import type { Sql } from '../client.js';
 import { lateCharges, type InterestRule, type LateCharges, type ReferenceRate } from '../../workflows/schedule/late-charges.js';
 import { insertEvent } from './events.js';
+import { installmentsJson } from './invoices.js';
+import type { Installment } from '../../workflows/schedule/payment-terms.js';
 
 export interface ChargesPolicy {
   rule: InterestRule;
@@ -38,8 +40,9 @@ export interface InvoiceCharges extends LateCharges {
 
 /** The late charges an invoice has accrued by `asOf` under its customer's policy. */
 export async function lateChargesOf(sql: Sql, invoiceId: number, asOf: string): Promise<InvoiceCharges | undefined> {
-  const [inv] = await sql<{ totalCents: number; currency: string; dueDate: string | null; isBusiness: boolean; policyId: number | null }[]>`
+  const [inv] = await sql<{ totalCents: number; currency: string; dueDate: string | null; isBusiness: boolean; policyId: number | null; installments: Installment[] }[]>`
     select i.total_cents as "totalCents", i.currency, coalesce(i.due_date, (select max(due_date) from installments where invoice_id = i.id)) as "dueDate",
+           ${installmentsJson(sql)} as installments,
            c.is_business as "isBusiness", coalesce(c.policy_id, (select id from policies where is_default)) as "policyId"
     from invoices i join customers c on c.id = i.customer_id where i.id = ${invoiceId}`;
   if (!inv?.dueDate) return undefined;
@@ -49,7 +52,7 @@ export async function lateChargesOf(sql: Sql, invoiceId: number, asOf: string): 
     sql<{ paidOn: string; amountCents: number }[]>`select paid_on as "paidOn", amount_cents as "amountCents" from payments where invoice_id = ${invoiceId}`,
   ]);
   const charges = lateCharges({
-    dueDate: inv.dueDate, totalCents: inv.totalCents, payments, asOf, rule: policy.rule, referenceRates: rates,
+    dueDate: inv.dueDate, totalCents: inv.totalCents, installments: inv.installments, payments, asOf, rule: policy.rule, referenceRates: rates,
     // The 40 EUR indemnity is a euro amount, owed by businesses only.
     indemnity: policy.indemnity && inv.isBusiness && inv.currency === 'EUR',
   });

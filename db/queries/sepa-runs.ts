@@ -2,6 +2,8 @@ import type { Sql } from '../client.js';
 import { insertEvent } from './events.js';
 import { applyPayment } from './payments.js';
 import type { Sequence } from './mandates.js';
+import { installmentsJson } from './invoices.js';
+import { amountsOwed, type InvoiceAmounts } from '../../workflows/schedule/amounts-owed.js';
 
 export type SepaFormat = 'pain.008.001.02' | 'pain.008.002.02' | 'pain.008.003.02';
 
@@ -9,7 +11,9 @@ export interface SepaCandidate {
   invoiceId: number;
   number: string;
   customerName: string;
-  balanceCents: number;
+  /** What is collected: the installments due by the collection date (the whole balance of a simple invoice). */
+  amountCents: number;
+  /** The first of those installments' date. */
   dueDate: string;
   sequence: Sequence;
   reference: string;
@@ -21,15 +25,24 @@ export type SepaChannel = 'file' | 'stripe';
 
 const channelOf = (sql: Sql) => sql`case when exists (select 1 from stripe_customers l where l.customer_id = c.id) then 'stripe' else 'file' end`;
 
-/** Open EUR invoices of customers with a mandate, due by the collection date and not already being collected. */
-export async function sepaCandidates(sql: Sql, collectionDate: string): Promise<SepaCandidate[]> {
-  return sql<SepaCandidate[]>`
-    select i.id as "invoiceId", i.number, c.name as "customerName", i.total_cents - i.paid_cents as "balanceCents",
-           i.due_date as "dueDate", m.sequence, m.reference, ${channelOf(sql)} as channel
+/**
+ * Open EUR invoices of customers with a mandate with something due by the collection date and not
+ * already being collected, each for the amount due by then: an installment to come is not debited early.
+ */
+export async function sepaCandidates(sql: Sql, collectionDate: string, onlyInvoiceIds?: number[]): Promise<SepaCandidate[]> {
+  const rows = await sql<(InvoiceAmounts & Omit<SepaCandidate, 'amountCents'>)[]>`
+    select i.id as "invoiceId", i.number, c.name as "customerName", i.issue_date as "issueDate", i.due_date as "dueDate",
+           i.total_cents as "totalCents", i.paid_cents as "paidCents", ${installmentsJson(sql)} as installments,
+           m.sequence, m.reference, ${channelOf(sql)} as channel
     from invoices i join customers c on c.id = i.customer_id join mandates m on m.customer_id = c.id
-    where i.status = 'open' and i.total_cents > i.paid_cents and i.currency = 'EUR' and i.due_date <= ${collectionDate}
+    where i.status = 'open' and i.total_cents > i.paid_cents and i.currency = 'EUR'
+      ${onlyInvoiceIds ? sql`and i.id = any(${onlyInvoiceIds}::bigint[])` : sql``}
       and not exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending')
-    order by c.name, i.due_date, i.number`;
+    order by c.name, i.number`;
+  return rows.flatMap(({ issueDate, totalCents, paidCents, installments, ...row }) => {
+    const owed = amountsOwed({ issueDate, dueDate: row.dueDate, totalCents, paidCents, installments }, collectionDate);
+    return owed.dueCents > 0 ? [{ ...row, amountCents: owed.dueCents, dueDate: owed.firstUnpaid!.dueDate }] : [];
+  }).sort((a, b) => a.customerName.localeCompare(b.customerName) || a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
 }
 
 export interface SepaRun {
@@ -59,11 +72,13 @@ export async function createSepaRun(
     const [run] = await tx<{ id: number }[]>`
       insert into sepa_runs (created_by, collection_date, format, label, message_id)
       values (${r.userId}, ${r.collectionDate}, ${r.format}, ${r.label}, ${r.messageId}) returning id`;
-    await tx`insert into sepa_run_items (run_id, invoice_id, amount_cents, sequence, end_to_end_id, channel)
-      select ${run!.id}, i.id, i.total_cents - i.paid_cents, m.sequence, i.number, ${channelOf(tx as unknown as Sql)}
-      from invoices i join customers c on c.id = i.customer_id join mandates m on m.customer_id = c.id
-      where i.id = any(${r.invoiceIds}::bigint[]) and i.status = 'open' and i.total_cents > i.paid_cents
-        and not exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending')`;
+    // Judged again under the lock: what is due by the date, of the chosen invoices still to collect.
+    const items = await sepaCandidates(tx as unknown as Sql, r.collectionDate, r.invoiceIds);
+    if (items.length > 0) {
+      await tx`insert into sepa_run_items ${tx(items.map((i) => ({
+        run_id: run!.id, invoice_id: i.invoiceId, amount_cents: i.amountCents, sequence: i.sequence, end_to_end_id: i.number, channel: i.channel,
+      })))}`;
+    }
     return run!.id;
   });
 }

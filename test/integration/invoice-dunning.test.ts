@@ -300,16 +300,25 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       expect((await sentReminders(invoice.id))[2]!.sentAt.getTime()).toBeGreaterThanOrEqual(nineInParis(addDays(promisedOn, 1)));
       await handle.terminate('test done');
 
-      // A promise of part of the balance is kept by a payment of that part; dunning then goes on.
-      const other = await startDunning(kept, taskQueue);
+      // A promise of part of the balance is kept by a payment of that part: nothing goes out that day;
+      // the next step counts from it, and its text thanks the customer and claims what is left.
       await recordPromise(sql, { invoiceId: kept.id, amountCents: 20_000, promisedOn: addDays(await serverToday(), 30), actor: 'bob' });
-      await other.signal(invoiceChangedSignal);
+      const other = await startDunning(kept, taskQueue);
       await waitFor(async () => (await other.query(stateQuery)).hold === 'promised');
+      const keptOn = await serverToday();
       const { paymentId } = await recordPayment(sql, {
-        invoiceId: kept.id, amountCents: 20_000, currency: 'EUR', paidOn: await serverToday(), method: 'transfer', source: 'api', externalId: `promise-${kept.id}`, actor: 'test',
+        invoiceId: kept.id, amountCents: 20_000, currency: 'EUR', paidOn: keptOn, method: 'transfer', source: 'api', externalId: `promise-${kept.id}`, actor: 'test',
       });
       await other.signal(paymentRecordedSignal, { paymentId });
       await waitFor(async () => (await other.query(stateQuery)).hold === null);
+      await env.sleep('2 hours');
+      expect(await sentReminders(kept.id)).toEqual([]);
+      expect((await other.query(stateQuery)).next?.sendDate).toBe(nextBusinessDay(addDays(keptOn, 1)));
+      await env.sleep('4 days');
+      await waitFor(async () => (await sentReminders(kept.id)).length === 1);
+      const [thanked] = await sql<{ html: string }[]>`select html from outbox where idempotency_key like ${`relance-${kept.id}-%`}`;
+      expect(thanked!.html).toContain('Nous avons bien reçu votre règlement de 200,00');
+      expect(thanked!.html).toMatch(/pour un montant de <strong>300,00\s€<\/strong>/);
       await other.terminate('test done');
     });
     const events = async (id: number) => (await sql<{ kind: string }[]>`select kind from follow_up_events where invoice_id = ${id} order by id`).map((e) => e.kind);

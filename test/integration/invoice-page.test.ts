@@ -4,6 +4,7 @@ import { stateQuery } from '../../workflows/messages.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { signIn, ORIGIN } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
+import { upsertInvoice } from '../../db/queries/invoices.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -143,4 +144,25 @@ it('records a payment, naming a bad amount, and the workflow ends as paid', asyn
   const paid = await act('payments', { amount: '500,00', paidOn: '2026-11-20', method: 'transfer' });
   expect(paid.body).toMatch(/data-testid="balance">0,00\s€/);
   expect(await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).result()).toEqual({ status: 'paid', level: 3 });
+});
+
+it('shows each installment paid, due or to come, and the balance split between what is due and what is not yet', async () => {
+  const customerId = await makeCustomer(db.sql);
+  await upsertInvoice(db.sql, {
+    number: 'F-STAGES', customerId, issueDate: '2026-01-10', dueDate: '2099-03-01', currency: 'EUR', totalCents: 300_000, status: 'open',
+    installments: [
+      { seq: 1, dueDate: '2026-01-10', amountCents: 50_000, label: 'Commande' },
+      { seq: 2, dueDate: '2026-02-10', amountCents: 100_000, label: 'Livraison' },
+      { seq: 3, dueDate: '2099-03-01', amountCents: 150_000, label: 'Réception' },
+    ],
+  });
+  await db.sql`update invoices set paid_cents = 80000 where number = 'F-STAGES'`;
+  const page = await (await app.request('/invoices/F-STAGES', { headers: { cookie: session.cookie } })).text();
+  const rows = [...page.matchAll(/<tr class="installment-(\w+)">(.*?)<\/tr>/g)].map((m) => [m[1], m[2]!.replace(/\s*<[^>]+>\s*/g, '|').replace(/\|+/g, '|')]);
+  expect(rows).toEqual([
+    ['paid', expect.stringMatching(/10 janvier 2026\|Commande\|500,00\s€\|500,00\s€\|0,00\s€\|Payée/)],
+    ['due', expect.stringMatching(/10 février 2026\|Livraison\|1\s000,00\s€\|300,00\s€\|700,00\s€\|Échue/)],
+    ['to_come', expect.stringMatching(/1 mars 2099\|Réception\|1\s500,00\s€\|0,00\s€\|1\s500,00\s€\|À échoir/)],
+  ]);
+  expect(page).toMatch(/data-testid="balance-split">dont 700,00\s€ échu et 1\s500,00\s€ à échoir/);
 });

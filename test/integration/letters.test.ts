@@ -4,6 +4,8 @@ import { createResendMailer } from '../../activities/mail/resend-mailer.js';
 import { createReminderActivities } from '../../activities/reminders.js';
 import { documentById } from '../../db/queries/documents.js';
 import { markLettersPrinted } from '../../db/queries/reminders.js';
+import { upsertInvoice } from '../../db/queries/invoices.js';
+import { recordPayment } from '../../db/queries/payments.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { formatDate } from '../../activities/format.js';
@@ -109,4 +111,34 @@ it('says in each text how many reminders went before and when, never more than w
   // The formal notice after two: both, by date.
   expect(await reminders.performReminder({ invoiceId: invoice.id, level: 4, actor: 'alice', note: null, at: Date.now() })).toMatchObject({ status: 'sent' });
   expect(body()).toContain(`Malgré nos relances des ${sentOn} et ${sentOn}, la facture`);
+});
+
+it('claims the installments due, not the whole invoice, and shows each installment paid, due or to come on the copy', async () => {
+  const customer = await makeCustomer(db.sql);
+  const today = localDate(Date.now(), 'Europe/Paris');
+  const { id } = await upsertInvoice(db.sql, {
+    number: 'F-SCHEDULE', customerId: customer, issueDate: addDays(today, -50), dueDate: addDays(today, 30), currency: 'EUR', totalCents: 1_272_090, status: 'open',
+    installments: [
+      { seq: 1, dueDate: addDays(today, -40), amountCents: 100_000, label: 'Commande' },
+      { seq: 2, dueDate: addDays(today, -20), amountCents: 281_627, label: 'Acompte' },
+      { seq: 3, dueDate: addDays(today, 30), amountCents: 890_463, label: 'Solde' },
+    ],
+  });
+  await recordPayment(db.sql, { invoiceId: id, amountCents: 100_000, currency: 'EUR', paidOn: addDays(today, -40), method: 'transfer', source: 'api', externalId: null, actor: 'test' });
+  expect(await reminders.performReminder({ invoiceId: id, level: 4, actor: 'alice', note: null, at: Date.now(), channel: 'letter' })).toMatchObject({ status: 'prepared' });
+  const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${id}`;
+  const [letter, copy] = await pdfPages((await documentById(db.sql, doc!.id))!.content);
+  // The formal notice demands the overdue deposit, names it, and leaves the balance to its own date.
+  expect(letter).toMatch(/pour un montant de 2\s816,27\s€/);
+  expect(letter).not.toMatch(/12\s720,90/);
+  expect(letter).toMatch(new RegExp(`Acompte : 2\\s816,27\\s€, échéance du ${formatDate(addDays(today, -20), 'fr')}`));
+  expect(letter).toMatch(/Le solde de 8\s904,63\s€ reste à échoir/);
+  // The order was paid on its day: nothing late to thank for.
+  expect(letter).not.toContain('Nous avons bien reçu');
+  // The copy lists the schedule: the order paid, the deposit due, the balance to come.
+  expect(copy).toContain('Échéancier');
+  expect(copy).toMatch(/Commande.*1\s000,00\s€.*1\s000,00\s€.*0,00\s€.*Payée/s);
+  expect(copy).toMatch(/Acompte.*2\s816,27\s€.*0,00\s€.*2\s816,27\s€.*Échue/s);
+  expect(copy).toMatch(/Solde.*8\s904,63\s€.*0,00\s€.*8\s904,63\s€.*À échoir/s);
+  expect(copy).toMatch(/Dont réclamé par ce courrier\s*2\s816,27\s€/);
 });

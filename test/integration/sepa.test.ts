@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { mandateOf } from '../../db/queries/mandates.js';
+import { upsertInvoice } from '../../db/queries/invoices.js';
+import { sepaCandidates } from '../../db/queries/sepa-runs.js';
 import { getSepaCreditor } from '../../db/queries/settings.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
@@ -120,4 +122,18 @@ it('takes a mandate through the API, naming each bad field, and serves the OpenA
   expect((await put({ iban: 'DE89370400440532013000', holder: 'X', reference: 'RUM-2025-0001', signedOn: '2025-06-01' })).status).toBe(422);
   const doc = await (await app.request('/api/v1/openapi.json')).json();
   expect(doc.paths['/customers/{ref}/mandate']).toBeDefined();
+});
+
+it('debits an installment invoice for the installments due by the collection date, never one still to come', async () => {
+  const today = localDate(Date.now(), 'Europe/Paris');
+  await upsertInvoice(db.sql, {
+    number: 'F-SEPA-STAGES', customerId, issueDate: addDays(today, -40), dueDate: addDays(today, 60), currency: 'EUR', totalCents: 40_000, status: 'open',
+    installments: [
+      { seq: 1, dueDate: addDays(today, -10), amountCents: 10_000, label: 'Acompte' },
+      { seq: 2, dueDate: addDays(today, 60), amountCents: 30_000, label: 'Solde' },
+    ],
+  });
+  const staged = async (date: string) => (await sepaCandidates(db.sql, date)).find((c) => c.number === 'F-SEPA-STAGES');
+  expect(await staged(addDays(today, 7))).toMatchObject({ amountCents: 10_000, dueDate: addDays(today, -10) });
+  expect(await staged(addDays(today, 60))).toMatchObject({ amountCents: 40_000 });
 });

@@ -30,6 +30,16 @@ describe('statutory late charges, to the cent', () => {
     expect(paid.interestCents).toBe(Math.round((100_000 * 29 * 0.1215) / 365));
   });
 
+  it('charges each installment of a schedule from its own due date, nothing on what is still to come', () => {
+    // 300.00 due 31 March, 700.00 due 30 April, at 10 %: 30 days on 300.00, then 31 days on 1,000.00
+    // = 4,000,000 cent-days × 0.10 / 365 = 1,095.89 cents.
+    const schedule = [{ dueDate: '2025-03-31', amountCents: 30_000 }, { dueDate: '2025-04-30', amountCents: 70_000 }];
+    const charges = lateCharges({ ...base, dueDate: '2025-04-30', totalCents: 100_000, installments: schedule, asOf: '2025-05-31' });
+    expect(charges).toMatchObject({ daysLate: 61, interestCents: 1_096 });
+    // Before the second installment's date, only the first bears interest: 15 days on 300.00.
+    expect(lateCharges({ ...base, dueDate: '2025-04-30', totalCents: 100_000, installments: schedule, asOf: '2025-04-15' }).interestCents).toBe(Math.round((30_000 * 15 * 0.1) / 365));
+  });
+
   it('applies the reference rate of each half-year plus ten points', () => {
     // 5,000.00 from 16 June (13.15 %) to 15 July (12.15 %): 15 days each = 51.99.
     const charges = lateCharges({ ...base, dueDate: '2025-06-15', totalCents: 500_000, asOf: '2025-07-15', rule: { kind: 'reference', plusBp: 1000 }, referenceRates: ECB });

@@ -30,6 +30,7 @@ const factsArb = fc.record({
   disputed: fc.boolean(),
   statementMode: fc.boolean(),
   approvalLevels: fc.option(fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 3 })),
+  keptDaysAfterDue: fc.option(fc.integer({ min: -3, max: 120 })),
   nowDaysAfterDue: fc.integer({ min: -10, max: 200 }),
   nowHour: fc.integer({ min: 0, max: 23 }),
 }).map((g) => {
@@ -41,12 +42,15 @@ const factsArb = fc.record({
       letterToPrint: false, collectionPending: false, disputed: g.disputed, promise: null, inStatement: false,
     },
     dueDate: g.dueDate, steps: g.steps, settings: paris,
-    progress: { level, lastDate: level > 0 ? addDays(g.dueDate, g.lastDaysAfterDue) : null },
+    progress: {
+      level, lastDate: level > 0 ? addDays(g.dueDate, g.lastDaysAfterDue) : null,
+      restartFrom: g.keptDaysAfterDue === null ? null : addDays(g.dueDate, g.keptDaysAfterDue),
+    },
     statementMode: g.statementMode,
     approval: g.approvalLevels ? { approved: g.approvalLevels, held: [] } : null,
     catchUp: g.catchUp,
   };
-  const now = instantAt(addDays(g.dueDate, Math.max(g.nowDaysAfterDue, g.level > 0 ? g.lastDaysAfterDue : -10)), g.nowHour, 'Europe/Paris');
+  const now = instantAt(addDays(g.dueDate, Math.max(g.nowDaysAfterDue, g.level > 0 ? g.lastDaysAfterDue : -10, g.keptDaysAfterDue ?? -10)), g.nowHour, 'Europe/Paris');
   return { facts, now };
 });
 
@@ -88,6 +92,20 @@ describe('the one planner', () => {
         if (progress.lastDate) expect(p.sendDate > progress.lastDate).toBe(true);
       });
     }), { numRuns: 1_000 });
+  });
+});
+
+describe('a kept promise', () => {
+  it('is never answered with a reminder on its own day: the next step counts its delay from it', () => {
+    fc.assert(fc.property(factsArb, ({ facts, now }) => {
+      const kept = facts.progress.restartFrom;
+      if (!kept || (facts.progress.lastDate && kept <= facts.progress.lastDate)) return;
+      const [next] = forecast(facts, now);
+      if (!next) return;
+      expect(next.sendDate > kept).toBe(true);
+      const step = facts.steps.find((s) => s.level === next.level)!;
+      expect(next.nominalDate >= addDays(kept, step.delayDays)).toBe(true);
+    }), { numRuns: 2_000 });
   });
 });
 

@@ -16,7 +16,7 @@ it.each([
   ['{{lookup invoice "number"}}', 1, 'unknown helper "lookup"'],
   ['{{> header}}', 1, 'partials and decorators are not allowed'],
   ['{{{customer.name}}}', 1, 'triple braces print without escaping: use {{ }}'],
-  ['{{#each invoice}}{{/each}}', 1, '{{#each}} goes through a list: overdueInvoices, statementLines, previousReminders'],
+  ['{{#each invoice}}{{/each}}', 1, '{{#each}} goes through a list: installments, claimedInstallments, overdueInvoices, statementLines, previousReminders'],
   ['{{#with invoice}}{{numbr}}{{/with}}', 1, 'unknown merge field "numbr"'],
   ['{{@index}}', 1, '@index is only known inside {{#each}}'],
 ])('refuses %j at line %i', (source, line, reason) => {
@@ -42,7 +42,7 @@ it('prints nothing from an object prototype even for a template stored without t
   const fields = buildMergeFields({
     settings: { companyName: 'Ma Société', companyAddress: '', companyEmail: '', companyPhone: '', mailFrom: null, timezone: 'Europe/Paris', sendHour: 9, country: 'FR', dueSoonDays: 7, minimumBalanceCents: 0, reviewHour: 7, payLinkDays: 90 },
     customer: { id: 1, ref: 'C-1', name: 'Client', emails: [], addressLine1: '', addressLine2: '', postalCode: '', city: '', country: 'FR', language: 'fr', paused: false, pauseReason: null, dunningExcluded: false, policyId: null, isBusiness: true },
-    invoice: { number: 'F-1', issueDate: '2026-01-01', dueDate: '2026-02-01', currency: 'EUR', totalCents: 100, paidCents: 0 },
+    invoice: { number: 'F-1', issueDate: '2026-01-01', dueDate: '2026-02-01', currency: 'EUR', totalCents: 100, paidCents: 0, installments: [] },
     level: 1, stepName: 'Relance 1', feeCents: null, overdue: [], today: '2026-03-01',
   });
   const email = renderEmail({ subject: '[{{customer.constructor.name}}]', body: '<p>[{{#with customer}}{{constructor}}{{__proto__}}{{/with}}]</p>' }, fields);

@@ -1,9 +1,10 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { formatDate, formatMoney } from '../../activities/format.js';
+import { formatDate, formatMoney, INSTALLMENT_STATE_NAMES } from '../../activities/format.js';
 import { insertEvent, timelineOf } from '../../db/queries/events.js';
-import { installmentsOf, invoiceByNumber, type InvoiceSummary } from '../../db/queries/invoices.js';
+import { invoiceByNumber, type InvoiceSummary } from '../../db/queries/invoices.js';
+import { amountsOwed } from '../../workflows/schedule/amounts-owed.js';
 import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { lettersOfInvoice } from '../../db/queries/documents.js';
 import { paymentsOf } from '../../db/queries/payments.js';
@@ -39,9 +40,8 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   if (!inv) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
   const settings = await getSettings(deps.sql);
   const today = localDate(Date.now(), settings.timezone);
-  const [loaded, installments, payments, timeline, live, letters] = await Promise.all([
+  const [loaded, payments, timeline, live, letters] = await Promise.all([
     loadDunningFacts(deps.sql, [inv.id]).then((m) => m.get(inv.id)),
-    installmentsOf(deps.sql, inv.id),
     paymentsOf(deps.sql, inv.id),
     timelineOf(deps.sql, inv.id),
     liveDunningState(deps, inv.id),
@@ -51,6 +51,10 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   // The same plan the workflow follows: the steps ahead, with the catch-up and one-a-day rules.
   const forecast = open && loaded ? forecastSteps(loaded.facts, Date.now()) : [];
   const money = (cents: number) => formatMoney(cents, inv.currency, lang);
+  // Per installment, what a reminder sent today would call paid, due and to come.
+  const owed = loaded ? amountsOwed(loaded.invoice, today) : null;
+  const installments = loaded?.invoice.installments.length ? owed!.installments : [];
+  const states = INSTALLMENT_STATE_NAMES[lang];
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
   const csrf = c.get('user').csrfToken;
   const [disputes, charges] = await Promise.all([
@@ -69,7 +73,8 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
       <div class="cards">
         <div class="card"><h2>${t.customer}</h2><div><a href="${sitePath`/customers/${inv.customerRef}`}">${inv.customerName}</a></div></div>
         <div class="card"><h2>${t.amount}</h2><div class="kpi">${money(inv.totalCents)}</div></div>
-        <div class="card"><h2>${t.balance}</h2><div class="kpi ${open ? 'red' : ''}" data-testid="balance">${money(inv.totalCents - inv.paidCents)}</div></div>
+        <div class="card"><h2>${t.balance}</h2><div class="kpi ${open ? 'red' : ''}" data-testid="balance">${money(inv.totalCents - inv.paidCents)}</div>
+          ${open && owed && owed.toComeCents > 0 ? html`<div class="muted" data-testid="balance-split">${t.balanceSplit.replace('{due}', money(owed.dueCents)).replace('{toCome}', money(owed.toComeCents))}</div>` : ''}</div>
         <div class="card"><h2>${t.dueDate}</h2><div class="kpi">${inv.dueDate ? formatDate(inv.dueDate, lang) : ''}</div></div>
       </div>
       <div class="grid2">
@@ -116,8 +121,8 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
             (p) => html`<tr><td>${formatDate(p.paidOn, lang)}</td><td class="num">${money(p.amountCents)}</td><td>${p.method}</td><td class="muted">${p.source}</td></tr>`,
           )}</tbody></table>`}
           ${installments.length
-            ? html`<h2>${t.installments}</h2><table><tbody>${installments.map(
-                (i) => html`<tr><td>${i.seq}</td><td>${formatDate(i.dueDate, lang)}</td><td class="num">${money(i.amountCents)}</td><td class="muted">${i.label}</td></tr>`,
+            ? html`<h2>${t.installments}</h2><table data-testid="installments"><thead><tr><th>${t.dueDate}</th><th class="num">${t.amount}</th><th class="num">${t.installmentPaid}</th><th class="num">${t.installmentOpen}</th><th>${t.installmentState}</th></tr></thead><tbody>${installments.map(
+                (i) => html`<tr class="installment-${i.state}"><td>${formatDate(i.dueDate, lang)}${i.label ? html` <span class="muted">${i.label}</span>` : ''}</td><td class="num">${money(i.amountCents)}</td><td class="num">${money(i.paidCents)}</td><td class="num">${money(i.openCents)}</td><td>${states[i.state]}</td></tr>`,
               )}</tbody></table>`
             : ''}
           ${open

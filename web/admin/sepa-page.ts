@@ -74,7 +74,7 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
   if (!checked.ok) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${checked.message}` });
   const candidates = await sepaCandidates(deps.sql, checked.value.collectionDate);
   if (candidates.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
-  const total = candidates.reduce((s, i) => s + i.balanceCents, 0);
+  const total = candidates.reduce((s, i) => s + i.amountCents, 0);
   return c.html(
     layout({
       title: t.newSepaRun, lang, t, user: c.get('user'),
@@ -85,7 +85,7 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
         <p class="notice" data-testid="sepa-total">${t.sepaSelection(candidates.length, formatMoney(total, 'EUR', lang))}</p>
         <table><thead><tr><th></th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.dueDate}</th><th>RUM</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th></tr></thead>
         <tbody>${candidates.map((i) => html`<tr><td><input type="checkbox" name="invoice" value="${i.invoiceId}" checked aria-label="${i.number}"></td><td>${i.customerName}</td><td>${i.number}</td>
-          <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.sequence}</td><td>${channelName(i.channel, t)}</td><td class="num">${formatMoney(i.balanceCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
+          <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.sequence}</td><td>${channelName(i.channel, t)}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
         <p><button type="submit" class="primary">${t.generateFile}</button></p>
       </form>`,
     }),

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { loadMergeFields } from '../../activities/load-merge-fields.js';
-import { MERGE_FIELD_NAMES, type MergeFields } from '../../activities/merge-fields.js';
+import { MERGE_FIELD_LISTS, MERGE_FIELD_NAMES, type MergeFields } from '../../activities/merge-fields.js';
 import { renderEmail } from '../../activities/render.js';
 import { checkTemplate, type TemplateProblem } from '../../activities/template-check.js';
 import { writeAudit } from '../../db/queries/audit.js';
@@ -95,10 +95,10 @@ export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previ
         </form>
         <aside class="card merge-fields"><h2>${t.mergeFields}</h2>
           <p class="muted">${t.mergeFieldsHelp}</p>
-          <ul>${MERGE_FIELD_NAMES.filter((n) => !/^(overdueInvoices|statementLines|previousReminders)\./.test(n)).map((n) => html`<li><code>{{${n}}}</code></li>`)}</ul>
-          <pre>{{#each overdueInvoices}}
-  {{number}} {{dueDate}} {{balance}} {{daysLate}}
-{{/each}}</pre>
+          <ul>${MERGE_FIELD_NAMES.filter((n) => !MERGE_FIELD_LISTS.some((l) => n.startsWith(`${l.list}.`))).map((n) => html`<li><code>{{${n}}}</code></li>`)}</ul>
+          ${MERGE_FIELD_LISTS.map((l) => html`<pre>{{#each ${l.list}}}
+  ${l.itemFields.map((f) => `{{${f}}}`).join(' ')}
+{{/each}}</pre>`)}
         </aside>
       </div>
       ${scope === 'mine' && own

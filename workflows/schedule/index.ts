@@ -7,3 +7,4 @@ export * from './plan.js';
 export * from './row-colour.js';
 export * from './dunnable.js';
 export * from './promise.js';
+export * from './amounts-owed.js';

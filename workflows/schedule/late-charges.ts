@@ -24,6 +24,8 @@ export const RECOVERY_INDEMNITY_CENTS = 4000;
 export interface LateChargesInput {
   dueDate: IsoDate;
   totalCents: number;
+  /** A schedule of installments: each bears interest from the day after its own due date. */
+  installments?: readonly { dueDate: IsoDate; amountCents: number }[];
   /** Payments and credit notes, any order; a payment stops interest on its amount from its own day. */
   payments: { paidOn: IsoDate; amountCents: number }[];
   /** Interest runs up to this day, included. */
@@ -61,20 +63,24 @@ function rateOn(day: IsoDate, rule: InterestRule, rates: ReferenceRate[]): numbe
  * a leap year), summed exactly and rounded once, half up, to the cent.
  */
 export function lateCharges(input: LateChargesInput): LateCharges {
-  const daysLate = Math.max(0, daysBetween(input.dueDate, input.asOf));
+  const schedule = input.installments?.length ? input.installments : [{ dueDate: input.dueDate, amountCents: input.totalCents }];
+  const firstDue = schedule.map((i) => i.dueDate).sort()[0]!;
+  const daysLate = Math.max(0, daysBetween(firstDue, input.asOf));
   const indemnityCents = input.indemnity && daysLate > 0 ? RECOVERY_INDEMNITY_CENTS : 0;
   if (input.rule.kind === 'none' || daysLate === 0) {
     return { daysLate, interestCents: 0, indemnityCents, rateBp: input.rule.kind === 'none' ? null : rateOn(input.asOf, input.rule, input.referenceRates), missingRates: [] };
   }
   const payments = [...input.payments].sort((a, b) => (a.paidOn < b.paidOn ? -1 : 1));
-  const balanceOn = (day: IsoDate) => input.totalCents - payments.filter((p) => p.paidOn <= day).reduce((s, p) => s + p.amountCents, 0);
+  // What had fallen due before the day, less what was paid by then.
+  const balanceOn = (day: IsoDate) =>
+    Math.max(0, schedule.filter((i) => i.dueDate < day).reduce((s, i) => s + i.amountCents, 0) - payments.filter((p) => p.paidOn <= day).reduce((s, p) => s + p.amountCents, 0));
   // Σ balance × bp × days, kept apart by the length of the year, as exact integers.
   const sums = { 365: 0n, 366: 0n };
   const missing = new Set<IsoDate>();
-  // Segments of constant balance, rate and year length: cut at payments and half-years.
-  const cuts = new Set<IsoDate>(payments.map((p) => p.paidOn).filter((d) => d > input.dueDate && d <= input.asOf));
-  for (let h = nextHalfYear(halfYearStart(addDays(input.dueDate, 1))); h <= input.asOf; h = nextHalfYear(h)) cuts.add(h);
-  const starts = [addDays(input.dueDate, 1), ...[...cuts].sort()].filter((d, i, all) => all.indexOf(d) === i);
+  // Segments of constant balance, rate and year length: cut at payments, installments falling due and half-years.
+  const cuts = new Set<IsoDate>([...payments.map((p) => p.paidOn), ...schedule.map((i) => addDays(i.dueDate, 1))].filter((d) => d > firstDue && d <= input.asOf));
+  for (let h = nextHalfYear(halfYearStart(addDays(firstDue, 1))); h <= input.asOf; h = nextHalfYear(h)) cuts.add(h);
+  const starts = [addDays(firstDue, 1), ...[...cuts].sort()].filter((d, i, all) => all.indexOf(d) === i);
   for (const [i, from] of starts.entries()) {
     const until = i + 1 < starts.length ? addDays(starts[i + 1]!, -1) : input.asOf;
     const days = daysBetween(from, until) + 1;

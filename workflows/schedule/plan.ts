@@ -23,6 +23,8 @@ export interface Progress {
   nextPlannedOn?: IsoDate | null;
   /** The next step goes out no later than this day (a direct debit came back that day). */
   bringForwardTo?: IsoDate | null;
+  /** A promise to pay was kept this day: the next step counts its delay from it, and not on that day. */
+  restartFrom?: IsoDate | null;
 }
 
 export interface PlannedStep {
@@ -56,10 +58,14 @@ export const CATCH_UP_MODES: readonly CatchUp[] = ['first_step', 'reached_level'
  */
 export function upcomingSteps(steps: StepRule[], dueDate: IsoDate, progress: Progress, settings: SendSettings, today?: IsoDate): PlannedStep[] {
   const remaining = [...steps].sort((a, b) => a.level - b.level).filter((s) => s.level > progress.level);
-  let reference = progress.lastDate ?? dueDate;
-  let previousSend = progress.lastDate;
+  const restart = progress.restartFrom && (!progress.lastDate || progress.restartFrom > progress.lastDate) ? progress.restartFrom : null;
+  let reference = restart ?? progress.lastDate ?? dueDate;
+  let previousSend = restart ?? progress.lastDate;
   return remaining.map((s, i) => {
-    const planned = i === 0 && progress.nextPlannedOn ? progress.nextPlannedOn : addDays(reference, s.delayDays);
+    const computed = addDays(reference, s.delayDays);
+    const chosen = i === 0 && progress.nextPlannedOn ? progress.nextPlannedOn : computed;
+    // A date chosen by hand before the promise was kept still waits the step's delay after it.
+    const planned = restart && i === 0 && chosen < computed ? computed : chosen;
     const nominalDate = i === 0 && progress.bringForwardTo && progress.bringForwardTo < planned ? progress.bringForwardTo : planned;
     const onTime = nextBusinessDay(nominalDate, settings.country);
     // Catching up: a step whose day has passed is overdue and goes out at once, today.
