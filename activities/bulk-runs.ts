@@ -20,6 +20,8 @@ export interface RunRequest {
 export interface AskInvoiceInput extends RunRequest {
   runId: number;
   invoiceId: number;
+  /** This invoice's own channel, chosen in the mass follow-up. */
+  itemChannel?: 'email' | 'letter' | null;
 }
 
 export interface AskSliceInput extends RunRequest {
@@ -49,7 +51,7 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
           actor: input.actor, runId, ...(input.userId !== undefined ? { userId: input.userId } : {}),
           ...(input.forcedLevel !== null ? { level: input.forcedLevel } : { onlyIfDue: !(input.sendEarly ?? true) }),
           oncePerDay: true,
-          ...(input.channel !== 'step' ? { channel: input.channel } : {}),
+          ...(input.itemChannel ? { channel: input.itemChannel } : input.channel !== 'step' ? { channel: input.channel } : {}),
           attachPdf: input.attachPdf,
           sendInline: !sendsPerSecond,
         }],
@@ -120,7 +122,7 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
       const { after, upTo, lanes, ...request } = input;
       const items = await runSlice(sql, input.runId, after, upTo);
       const unanswered = items.filter((item) => !item.answered);
-      await beating(inLanes(unanswered, async (item) => void (await ask({ ...request, invoiceId: item.invoiceId })), undefined, lanes));
+      await beating(inLanes(unanswered, async (item) => void (await ask({ ...request, invoiceId: item.invoiceId, itemChannel: item.channel })), undefined, lanes));
       return items.length;
     },
 

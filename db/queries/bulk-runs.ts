@@ -24,12 +24,18 @@ export interface BulkRun {
 export interface RunItem {
   invoiceId: number;
   position: number;
+  /** Chosen for this invoice in the mass follow-up; null keeps the run's channel. */
+  channel?: 'email' | 'letter' | null;
 }
 
 /** Creates a run and its items in one statement; the invoices keep the order they were selected in. */
 export async function createBulkRun(
   sql: Sql,
-  r: { userId: number; forcedLevel: number | null; sendEarly?: boolean; channel: RunChannel; attachPdf: boolean; invoiceIds: number[]; runKey?: string },
+  r: {
+    userId: number; forcedLevel: number | null; sendEarly?: boolean; channel: RunChannel; attachPdf: boolean; invoiceIds: number[]; runKey?: string;
+    /** The channel chosen for some invoices, by invoice id; the others follow the run's. */
+    channels?: ReadonlyMap<number, 'email' | 'letter'>;
+  },
 ): Promise<number> {
   return sql.begin(async (tx) => {
     const [run] = await tx<{ id: number }[]>`
@@ -38,8 +44,9 @@ export async function createBulkRun(
       on conflict (run_key) do nothing returning id`;
     // The same form posted again: the run it made the first time.
     if (!run) return (await tx<[{ id: number }]>`select id from bulk_runs where run_key = ${r.runKey!}`)[0].id;
-    await tx`insert into bulk_run_items (run_id, invoice_id, position)
-      select ${run!.id}, id, position from unnest(${r.invoiceIds}::bigint[]) with ordinality as t(id, position)
+    const channels = r.invoiceIds.map((id) => r.channels?.get(id) ?? null);
+    await tx`insert into bulk_run_items (run_id, invoice_id, position, channel)
+      select ${run!.id}, id, position, channel from unnest(${r.invoiceIds}::bigint[], ${channels}::text[]) with ordinality as t(id, channel, position)
       where id in (select id from invoices)`;
     return run!.id;
   });
@@ -75,7 +82,7 @@ export async function runItemsFrom(sql: Sql, runId: number, fromPosition: number
 /** The items of a slice of positions, with whether each has its answer already. */
 export async function runSlice(sql: Sql, runId: number, after: number, upTo: number): Promise<(RunItem & { answered: boolean })[]> {
   return sql<(RunItem & { answered: boolean })[]>`
-    select invoice_id as "invoiceId", position, outcome is not null as answered from bulk_run_items
+    select invoice_id as "invoiceId", position, channel, outcome is not null as answered from bulk_run_items
     where run_id = ${runId} and position > ${after} and position <= ${upTo} order by position`;
 }
 

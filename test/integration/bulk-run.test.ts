@@ -211,3 +211,28 @@ it("sends a user's own template in the runs they start", async () => {
   expect(await db.sql`select subject from outbox where subject like ${`%${invoice.number}%`}`).toEqual([{ subject: `Mon propre texte pour ${invoice.number}` }]);
   expect(await db.sql`select user_id from reminders where invoice_id = ${invoice.id}`).toEqual([{ user_id: user!.id }]);
 });
+
+it('sends each invoice by the channel chosen on its row, the others by the run’s, and names a bad choice', async () => {
+  const customer = await makeCustomer(db.sql);
+  const [{ ref }] = await db.sql<[{ ref: string }]>`select ref from customers where id = ${customer}`;
+  const [byPost, byEmail] = await Promise.all([1, 2].map(() => makeInvoice(db.sql, customer, { dueDate: addDays(today, 30), totalCents: 10_000 })));
+  await Promise.all([byPost!, byEmail!].map((invoice) => startOrWakeDunning(plain, 'bulk', { ...invoice, customerRef: ref })));
+  for (const i of [byPost!, byEmail!]) await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(i.id)).query(stateQuery)).next).not.toBeNull());
+  const post = (fields: Record<string, string>) => {
+    const form = new URLSearchParams({ _csrf: session.csrf, level: 'next', channel: 'email', runKey: randomUUID(), confirmed: '1', ...fields });
+    for (const i of [byPost!, byEmail!]) form.append('invoice', String(i.id));
+    return app.request('/runs', { method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  };
+  const refused = await post({ [`channel-${byPost!.id}`]: 'fax' });
+  expect(refused.status).toBe(422);
+  expect(await refused.text()).toContain(`channel-${byPost!.id}: « e-mail », « courrier » ou vide`);
+
+  const started = await post({ [`channel-${byPost!.id}`]: 'letter', [`channel-${byEmail!.id}`]: '' });
+  expect(started.status).toBe(303);
+  const runId = Number(started.headers.get('location')!.split('/').at(-1));
+  await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 60_000, interval: 500 });
+  expect(await db.sql`select r.invoice_id as "invoiceId", r.channel, r.status from reminders r where r.invoice_id in (${byPost!.id}, ${byEmail!.id}) order by r.invoice_id`).toEqual([
+    { invoiceId: byPost!.id, channel: 'letter', status: 'prepared' },
+    { invoiceId: byEmail!.id, channel: 'email', status: 'sent' },
+  ]);
+});

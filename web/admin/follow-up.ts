@@ -121,7 +121,7 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages, csrf
       <span class="muted right">${t.pageOf(f.page, pages, total, more)}</span>
     </div>
     <table class="follow-up">
-      <thead><tr><th></th>${sortHeader('number', t.invoice)}${sortHeader('customer', t.customer)}<th class="num">${t.amount}</th>${sortHeader('balance', t.balance, 'num')}${sortHeader('due', t.dueDate)}<th class="num">${t.daysLate}</th><th>${t.lastReminder}</th><th>${t.nextAction}</th></tr></thead>
+      <thead><tr><th></th>${sortHeader('number', t.invoice)}${sortHeader('customer', t.customer)}<th class="num">${t.amount}</th>${sortHeader('balance', t.balance, 'num')}${sortHeader('due', t.dueDate)}<th class="num">${t.daysLate}</th><th>${t.lastReminder}</th><th>${t.nextAction}</th><th>${t.channel}</th></tr></thead>
       <tbody>${rows.map((r) => row(r, f.check, planned.get(r.id), now, settings, today, lang, t))}</tbody>
     </table>
     <fieldset class="run-options">
@@ -162,5 +162,6 @@ function row(r: FollowUpRow, check: Filter['check'], planned: LoadedFacts | unde
       ${r.lastFailure ? html`<div class="failed">⚠ ${r.lastFailure}</div>` : ''}
       ${r.lastDelivery && ['bounced', 'complained', 'failed', 'suppressed'].includes(r.lastDelivery) ? html`<div class="failed" data-testid="delivery">⚠ e-mail ${r.lastDelivery}</div>` : ''}</td>
     <td>${r.disputed ? html`<span class="badge warn" data-testid="situation">${t.disputed}</span>` : r.promisedOn ? html`<span class="badge" data-testid="situation">${t.promiseToPay} · ${formatDate(r.promisedOn, lang)}</span>` : r.paused ? html`<span class="badge">${t.paused}</span>` : next ? html`<span data-testid="next-action" class="${dueNow ? 'due' : ''}">${next.name} · ${dueNow ? t.dueToday : formatDate(next.sendDate, lang)}</span>` : open ? t.ended : ''}</td>
+    <td>${open ? html`<select name="channel-${r.id}" aria-label="${t.channel} ${r.number}"><option value="">${t.channelOfRun}</option><option value="email">e-mail</option><option value="letter">${t.letter}</option></select>` : ''}</td>
   </tr>`;
 }

@@ -47,13 +47,27 @@ export async function startRun(c: Context<AdminEnv>, deps: WebDeps) {
   const filter = v.allMatching ? followUpFilterOf(v.filter ?? '') : undefined;
   const invoiceIds = filter ? await matchingInvoiceIds(deps.sql, filter, MAX_RUN) : v.invoice;
   if (invoiceIds.length === 0) return refused(`invoice: ${t.selectAtLeastOne}`);
+  const channels = channelsChosen(body);
+  if (!channels.ok) return refused(`${channels.field}: ${t.channelChoices}`);
   const sendEarly = v.level === 'next';
   if (sendEarly && !v.confirmed) return confirmEarlyRun(c, deps, invoiceIds, body);
   const runId = await createBulkRun(deps.sql, {
-    userId: c.get('user').id, forcedLevel: typeof v.level === 'number' ? v.level : null, sendEarly, channel: v.channel, attachPdf: v.attachPdf, invoiceIds, runKey: v.runKey,
+    userId: c.get('user').id, forcedLevel: typeof v.level === 'number' ? v.level : null, sendEarly, channel: v.channel, attachPdf: v.attachPdf, invoiceIds, runKey: v.runKey, channels: channels.value,
   });
   await startBulkRunOnce(deps.temporal, deps.taskQueue, runId);
   return c.redirect(sitePath`/runs/${runId}`, 303);
+}
+
+/** The channels chosen row by row in the mass follow-up (`channel-<invoice id>`); an empty one keeps the run's. */
+function channelsChosen(body: Record<string, unknown>): { ok: true; value: Map<number, 'email' | 'letter'> } | { ok: false; field: string } {
+  const value = new Map<number, 'email' | 'letter'>();
+  for (const [field, raw] of Object.entries(body)) {
+    const id = /^channel-([1-9]\d{0,17})$/.exec(field)?.[1];
+    if (!id || raw === '') continue;
+    if (raw !== 'email' && raw !== 'letter') return { ok: false, field };
+    value.set(Number(id), raw);
+  }
+  return { ok: true, value };
 }
 
 /** "Send early" names how many of the selected invoices are not yet due before anything goes out. */
