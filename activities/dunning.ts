@@ -3,7 +3,7 @@ import type { Sql } from '../db/client.js';
 import { settlePromise } from '../db/queries/disputes.js';
 import { insertEvent, type FollowUpEvent } from '../db/queries/events.js';
 import { loadDunningFacts } from '../db/queries/dunning-facts.js';
-import { setInvoicePaused } from '../db/queries/invoices.js';
+import { recordOperatorStop, setInvoicePaused } from '../db/queries/invoices.js';
 import { NON_RETRYABLE } from '../workflows/errors.js';
 import type { DunningFacts } from '../workflows/schedule/next-action.js';
 
@@ -28,6 +28,11 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
           actor: input.actor,
         });
       });
+    },
+
+    /** An operator cancelled the workflow: the invoice stays stopped until resumed from the admin site. */
+    async recordOperatorStop(input: { invoiceId: number; how: 'cancelled' | 'terminated'; at: number }): Promise<void> {
+      await recordOperatorStop(sql, input);
     },
 
     /** The workflow saw the promise kept or broken; a retry finds it settled and writes nothing. */

@@ -6,6 +6,7 @@ import { createDunningActivities } from './dunning.js';
 import { createLateChargeActivities } from './late-charge-notes.js';
 import { createStatementActivities } from './statements.js';
 import { createReviewActivities } from './review-passes.js';
+import { createRepairActivities } from './dunning-repair.js';
 import type { Mailer } from './mail/mailer.js';
 import type { PdfRenderer } from './pdf/pdf-renderer.js';
 import { createReminderActivities } from './reminders.js';
@@ -35,5 +36,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createLateChargeActivities(deps),
     ...createStatementActivities(deps),
     ...createReviewActivities(deps),
+    ...createRepairActivities(deps),
   };
 }

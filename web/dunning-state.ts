@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { stateQuery, type DunningState } from '../workflows/messages.js';
-import { dunningWorkflowId } from './dunning-client.js';
+import { dunningWorkflowId, isEngineUnreachable, withinDeadline } from '../activities/dunning-client.js';
 import type { WebDeps } from './deps.js';
 
 export interface LiveDunning {
@@ -10,13 +10,16 @@ export interface LiveDunning {
   temporalUiUrl: string;
 }
 
-/** The workflow's own view of the invoice, with a link to it in the Temporal UI. */
-export async function liveDunningState(deps: WebDeps, invoiceId: number): Promise<LiveDunning | null> {
+/**
+ * The workflow's own view of the invoice, with a link to it in the Temporal UI; null when it has
+ * none, 'unavailable' when the engine cannot be reached within a few seconds.
+ */
+export async function liveDunningState(deps: WebDeps, invoiceId: number): Promise<LiveDunning | null | 'unavailable'> {
   const workflowId = dunningWorkflowId(invoiceId);
   const handle = deps.temporal.workflow.getHandle(workflowId);
   try {
-    const description = await handle.describe();
-    const state = description.status.name === 'RUNNING' ? await handle.query(stateQuery) : null;
+    const description = await withinDeadline(deps.temporal, () => handle.describe());
+    const state = description.status.name === 'RUNNING' ? await withinDeadline(deps.temporal, () => handle.query(stateQuery)) : null;
     return {
       workflowId,
       runStatus: description.status.name,
@@ -25,6 +28,7 @@ export async function liveDunningState(deps: WebDeps, invoiceId: number): Promis
     };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return null;
+    if (isEngineUnreachable(err)) return 'unavailable';
     throw err;
   }
 }

@@ -6,7 +6,7 @@ import { insertEvent } from '../db/queries/events.js';
 import { noteReminderSent } from '../db/queries/invoices.js';
 import { recordManualReminder } from '../db/queries/reminders.js';
 import { paymentRecordedSignal } from '../workflows/messages.js';
-import { dunningWorkflowId } from './dunning-client.js';
+import { dunningWorkflowId } from '../activities/dunning-client.js';
 import type { WebDeps } from './deps.js';
 import { wakeWorkflows } from './wake-workflows.js';
 

@@ -1,5 +1,5 @@
 import { invoiceChangedSignal, stepsChangedSignal } from '../workflows/messages.js';
-import { dunningWorkflowId } from './dunning-client.js';
+import { dunningWorkflowId } from '../activities/dunning-client.js';
 import type { WebDeps } from './deps.js';
 import { inLanes } from '../workflows/in-lanes.js';
 

@@ -1,7 +1,6 @@
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { openInvoiceRefs } from '../db/queries/invoices.js';
-import { ensureDunningWorkflows } from '../web/dunning-client.js';
+import { repairDunningWorkflows } from '../activities/dunning-repair.js';
 import { resumeUnstartedBulkRuns } from '../web/bulk-run-client.js';
 import { loadConfig } from './config.js';
 import { createSql } from '../db/client.js';
@@ -12,7 +11,7 @@ import { createLogger } from './logger.js';
 import { createWorker } from './create-worker.js';
 import { connectWorker } from './temporal-connection.js';
 import { getSettings } from '../db/queries/settings.js';
-import { ensureReviewSchedule, REVIEW_SCHEDULE_ID } from './review-schedule.js';
+import { ensureRepairSchedule, ensureReviewSchedule, REPAIR_SCHEDULE_ID, REVIEW_SCHEDULE_ID } from './schedules.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -43,9 +42,13 @@ async function main(): Promise<void> {
     .catch((err) => log.error({ err }, 'could not schedule the daily review pass'));
   resumeUnstartedBulkRuns(client, config.temporal.taskQueue, sql)
     .catch((err) => log.error({ err }, 'could not check the bulk runs'));
-  ensureDunningWorkflows(client, config.temporal.taskQueue, await openInvoiceRefs(sql), { eager: true })
-    .then(() => log.info('every open invoice has its dunning workflow'))
+  // At once on start, then every few minutes: invoices written while Temporal was unreachable get their workflow.
+  repairDunningWorkflows({ sql, temporal: client, taskQueue: config.temporal.taskQueue, eager: true })
+    .then((report) => log.info(report, 'every open invoice has its dunning workflow, unless an operator stopped it'))
     .catch((err) => log.error({ err }, 'could not check the dunning workflows'));
+  ensureRepairSchedule(client, config.temporal.taskQueue)
+    .then(() => log.info({ scheduleId: REPAIR_SCHEDULE_ID }, 'repair pass scheduled'))
+    .catch((err) => log.error({ err }, 'could not schedule the repair pass'));
   await running;
   await pdf.close();
   await connection.close();

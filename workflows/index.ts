@@ -4,3 +4,4 @@ export { sepaRun } from './sepa-run.js';
 export { lateChargeNote } from './late-charge-note.js';
 export { customerStatement } from './customer-statement.js';
 export { dailyReviewPass } from './daily-review-pass.js';
+export { dunningRepairPass } from './dunning-repair-pass.js';

@@ -1,6 +1,8 @@
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
+  isCancellation,
   continueAsNew,
   proxyActivities,
   proxyLocalActivities,
@@ -145,90 +147,101 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
   );
 
   let turnsSinceContinue = 0;
-  for (;;) {
-    woken = false;
-    // Histories recorded before the local read keep replaying with the regular activity.
-    const facts = patched('load-facts-locally') ? await reads.loadDunningFacts(invoiceId) : await acts.loadDunningFacts(invoiceId);
-    const action = nextAction(facts, Date.now());
-    if (action.kind === 'settle_promise') {
-      // Kept or broken: written down once, then dunning goes on from where it was.
-      // Its day is the workflow's: the next step counts from the day a promise was kept.
-      await acts.settlePromise({ invoiceId, promiseId: action.promiseId, outcome: action.outcome, at: Date.now() });
-      continue;
-    }
-    state.level = facts.progress.level;
-    state.lastDate = facts.progress.lastDate;
-    state.hold = action.kind === 'held' ? action.hold : null;
-
-    if (action.kind === 'ended') {
-      await finish(action.status, `Dunning ended: invoice ${action.status}`);
-      return { status: state.status, level: state.level };
-    }
-
-    const manual = sendNowQueue.shift();
-    if (manual) {
-      manual.outcome = await performAsked(manual.request, action);
-      if (manual.outcome.status === 'sent') {
-        // Known before the next reload, so a second "send now" for this level is refused at once.
-        state.level = Math.max(state.level, manual.outcome.level);
-        state.blockedReason = null;
+  try {
+    for (;;) {
+      woken = false;
+      // Histories recorded before the local read keep replaying with the regular activity.
+      const facts = patched('load-facts-locally') ? await reads.loadDunningFacts(invoiceId) : await acts.loadDunningFacts(invoiceId);
+      const action = nextAction(facts, Date.now());
+      if (action.kind === 'settle_promise') {
+        // Kept or broken: written down once, then dunning goes on from where it was.
+        // Its day is the workflow's: the next step counts from the day a promise was kept.
+        await acts.settlePromise({ invoiceId, promiseId: action.promiseId, outcome: action.outcome, at: Date.now() });
+        continue;
       }
-      if (manual.outcome.status === 'failed') state.blockedReason = manual.outcome.reason;
-      continue;
-    }
+      state.level = facts.progress.level;
+      state.lastDate = facts.progress.lastDate;
+      state.hold = action.kind === 'held' ? action.hold : null;
 
-    const deliverable = !state.blockedReason;
-    if (deliverable && action.kind === 'awaiting_approval') {
-      // The policy waits for finance's review: approving the day's pass (or releasing this invoice) wakes it.
-      state.status = 'held';
-      state.hold = action.heldInReview ? 'held_in_review' : 'awaiting_approval';
-      state.next = null;
-      publish();
-      await waitForMessage();
-      continue;
-    }
-    if (deliverable && action.kind === 'join_statement') {
-      // The customer's statement sends it with the day's other reminders; until then the level waits in it.
-      await acts.joinCustomerStatement({ invoiceId, level: action.step.level });
-      continue;
-    }
-    if (deliverable && action.kind === 'send') {
-      const outcome = await sends.performReminder({ invoiceId, level: action.step.level, actor: 'system', note: null, at: Date.now() });
-      if (outcome.status === 'failed') state.blockedReason = outcome.reason;
-      continue;
-    }
+      if (action.kind === 'ended') {
+        await finish(action.status, `Dunning ended: invoice ${action.status}`);
+        return { status: state.status, level: state.level };
+      }
 
-    // Every step performed: nothing more is sent, but the workflow stays the invoice's owner until
-    // it is paid or cancelled, so a late payment still closes it and the Temporal UI lists it.
-    if (action.kind === 'finished') {
-      const lastStep = facts.steps.at(-1)!;
-      if (state.status !== action.status) {
-        state.status = action.status;
+      const manual = sendNowQueue.shift();
+      if (manual) {
+        manual.outcome = await performAsked(manual.request, action);
+        if (manual.outcome.status === 'sent') {
+          // Known before the next reload, so a second "send now" for this level is refused at once.
+          state.level = Math.max(state.level, manual.outcome.level);
+          state.blockedReason = null;
+        }
+        if (manual.outcome.status === 'failed') state.blockedReason = manual.outcome.reason;
+        continue;
+      }
+
+      const deliverable = !state.blockedReason;
+      if (deliverable && action.kind === 'awaiting_approval') {
+        // The policy waits for finance's review: approving the day's pass (or releasing this invoice) wakes it.
+        state.status = 'held';
+        state.hold = action.heldInReview ? 'held_in_review' : 'awaiting_approval';
         state.next = null;
         publish();
-        await acts.recordEvent({
-          invoiceId,
-          kind: `dunning_${action.status}`,
-          message: action.status === 'litigation' ? `Final step "${lastStep.name}" done: the invoice goes to litigation` : 'Every follow-up step has been performed',
-          // Once per ending and level: a restarted workflow that finds the same ending records nothing new.
-          dedupeKey: `invoice-${invoiceId}-end-${action.status}-level-${state.level}`,
-          occurredAt: Date.now(),
-        });
+        await waitForMessage();
+        continue;
       }
-      await waitForMessage();
-      continue;
-    }
+      if (deliverable && action.kind === 'join_statement') {
+        // The customer's statement sends it with the day's other reminders; until then the level waits in it.
+        await acts.joinCustomerStatement({ invoiceId, level: action.step.level });
+        continue;
+      }
+      if (deliverable && action.kind === 'send') {
+        const outcome = await sends.performReminder({ invoiceId, level: action.step.level, actor: 'system', note: null, at: Date.now() });
+        if (outcome.status === 'failed') state.blockedReason = outcome.reason;
+        continue;
+      }
 
-    state.status = action.kind === 'held' ? 'held' : state.blockedReason ? 'blocked' : 'scheduled';
-    const next = action.kind === 'wait' && deliverable ? action.step : null;
-    state.next = next
-      ? { level: next.level, name: next.name, sendDate: next.sendDate, sendAt: new Date(next.sendAt).toISOString() }
-      : null;
+      // Every step performed: nothing more is sent, but the workflow stays the invoice's owner until
+      // it is paid or cancelled, so a late payment still closes it and the Temporal UI lists it.
+      if (action.kind === 'finished') {
+        const lastStep = facts.steps.at(-1)!;
+        if (state.status !== action.status) {
+          state.status = action.status;
+          state.next = null;
+          publish();
+          await acts.recordEvent({
+            invoiceId,
+            kind: `dunning_${action.status}`,
+            message: action.status === 'litigation' ? `Final step "${lastStep.name}" done: the invoice goes to litigation` : 'Every follow-up step has been performed',
+            // Once per ending and level: a restarted workflow that finds the same ending records nothing new.
+            dedupeKey: `invoice-${invoiceId}-end-${action.status}-level-${state.level}`,
+            occurredAt: Date.now(),
+          });
+        }
+        await waitForMessage();
+        continue;
+      }
+
+      state.status = action.kind === 'held' ? 'held' : state.blockedReason ? 'blocked' : 'scheduled';
+      const next = action.kind === 'wait' && deliverable ? action.step : null;
+      state.next = next
+        ? { level: next.level, name: next.name, sendDate: next.sendDate, sendAt: new Date(next.sendAt).toISOString() }
+        : null;
+      publish();
+      // A promise is judged again the day after its date, at the send hour, if nothing came before.
+      const promise = facts.dunnable.promise;
+      const wakeAt = next ? next.sendAt : state.hold === 'promised' && promise ? instantAt(addDays(promise.promisedOn, 1), facts.settings.sendHour, facts.settings.timeZone) : undefined;
+      await waitForMessage(wakeAt === undefined ? undefined : wakeAt - Date.now());
+    }
+  } catch (err) {
+    // An operator cancelled the workflow in Temporal: the stop is the invoice's until a person
+    // resumes it from the admin site, and nothing restarts it before (workflows started for it end at once).
+    if (!isCancellation(err) || !patched('operator-stop')) throw err;
+    await CancellationScope.nonCancellable(() => acts.recordOperatorStop({ invoiceId, how: 'cancelled', at: Date.now() }));
+    state.status = 'stopped';
+    state.next = null;
     publish();
-    // A promise is judged again the day after its date, at the send hour, if nothing came before.
-    const promise = facts.dunnable.promise;
-    const wakeAt = next ? next.sendAt : state.hold === 'promised' && promise ? instantAt(addDays(promise.promisedOn, 1), facts.settings.sendHour, facts.settings.timeZone) : undefined;
-    await waitForMessage(wakeAt === undefined ? undefined : wakeAt - Date.now());
+    throw err;
   }
 
   /**
@@ -266,11 +279,12 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     version++;
   }
 
-  async function finish(status: 'paid' | 'cancelled', message: string): Promise<void> {
+  async function finish(status: 'paid' | 'cancelled' | 'stopped', message: string): Promise<void> {
     state.status = status;
     state.next = null;
     publish();
-    await acts.recordEvent({ invoiceId, kind: `dunning_${status}`, message, dedupeKey: `invoice-${invoiceId}-end-${status}`, occurredAt: Date.now() });
+    // A stop was recorded when the operator made it; a workflow started since ends without a word.
+    if (status !== 'stopped') await acts.recordEvent({ invoiceId, kind: `dunning_${status}`, message, dedupeKey: `invoice-${invoiceId}-end-${status}`, occurredAt: Date.now() });
     // Updates still waiting get their answer before the workflow closes.
     for (const item of sendNowQueue) item.outcome = { status: 'skipped', level: item.request.level ?? state.level + 1, hold: status };
     await condition(allHandlersFinished);
@@ -278,7 +292,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
 }
 
 function requireOpen(state: DunningState, problem: string | null): void {
-  if (['paid', 'cancelled', 'litigation', 'completed'].includes(state.status)) {
+  if (['paid', 'cancelled', 'litigation', 'completed', 'stopped'].includes(state.status)) {
     throw new Error(`dunning has ended for this invoice (${state.status})`);
   }
   if (problem) throw new Error(problem);

@@ -2,7 +2,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { IsoDate } from './schedule/calendar-date.js';
 import type { DunningHold } from './schedule/dunnable.js';
 
-export type DunningStatus = 'scheduled' | 'held' | 'blocked' | 'paid' | 'cancelled' | 'litigation' | 'completed';
+export type DunningStatus = 'scheduled' | 'held' | 'blocked' | 'paid' | 'cancelled' | 'litigation' | 'completed' | 'stopped';
 
 export interface DunningState {
   invoiceId: number;

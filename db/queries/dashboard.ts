@@ -9,6 +9,8 @@ export interface AgingBucket {
 export interface DashboardFigures {
   openCount: number;
   overdueCount: number;
+  /** Open invoices whose dunning an operator stopped in Temporal: nothing goes out until resumed. */
+  stoppedCount: number;
   overdueByCurrency: { currency: string; balanceCents: number }[];
   byLevel: { level: number; stepName: string | null; count: number }[];
   aging: AgingBucket[];
@@ -26,8 +28,9 @@ export async function dashboardFigures(sql: Sql, today: string): Promise<Dashboa
     group by currency order by sum(total_cents - paid_cents) desc limit 1`;
   const agingCurrency = main?.currency ?? 'EUR';
   const [totals, overdue, byLevel, aging] = await Promise.all([
-    sql<[{ open: number; overdue: number }]>`
-      select count(*)::int as open, count(*) filter (where due_date < ${today})::int as overdue
+    sql<[{ open: number; overdue: number; stopped: number }]>`
+      select count(*)::int as open, count(*) filter (where due_date < ${today})::int as overdue,
+             count(*) filter (where stopped_at is not null)::int as stopped
       from invoices where status = 'open' and total_cents > paid_cents`,
     sql<{ currency: string; balanceCents: number }[]>`
       select currency, sum(total_cents - paid_cents)::bigint as "balanceCents"
@@ -50,6 +53,7 @@ export async function dashboardFigures(sql: Sql, today: string): Promise<Dashboa
   return {
     openCount: totals[0].open,
     overdueCount: totals[0].overdue,
+    stoppedCount: totals[0].stopped,
     overdueByCurrency: overdue,
     byLevel,
     agingCurrency,

@@ -8,7 +8,7 @@ export interface FollowUpFilter {
   status: 'open' | 'paid' | 'cancelled' | 'all';
   balanceOnly: boolean;
   /** Only invoices with an open dispute, or with a pending promise to pay. */
-  situation?: 'disputed' | 'promised';
+  situation?: 'disputed' | 'promised' | 'stopped';
   q?: string;
   sort: 'due' | 'number' | 'customer' | 'balance';
   dir: 'asc' | 'desc';
@@ -28,6 +28,7 @@ export interface FollowUpRow {
   dueDate: string;
   status: 'open' | 'paid' | 'cancelled';
   paused: boolean;
+  stopped: boolean;
   lastLevel: number;
   lastRemindedAt: Date | null;
   lastNote: string | null;
@@ -53,6 +54,7 @@ function conditionOf(sql: Sql, f: Omit<FollowUpFilter, 'page' | 'pageSize'>) {
   if (f.balanceOnly) where.push(sql`i.total_cents > i.paid_cents`);
   if (f.level !== undefined) where.push(sql`i.last_level = ${f.level}`);
   if (f.situation === 'disputed') where.push(sql`i.id = any(array(select invoice_id from disputes where closed_at is null))`);
+  if (f.situation === 'stopped') where.push(sql`i.stopped_at is not null`);
   if (f.situation === 'promised') where.push(sql`i.id = any(array(select invoice_id from payment_promises where outcome is null))`);
   if (f.customer) {
     // `= any(array(…))`: the planner knows the matching customers before it picks an index.
@@ -90,7 +92,7 @@ export async function followUpRows(sql: Sql, f: FollowUpFilter): Promise<FollowU
       select i.id, i.number, c.name as "customerName", c.ref as "customerRef",
              coalesce(c.policy_id, (select id from policies where is_default)) as "policyId",
              i.currency, i.total_cents as "totalCents", i.paid_cents as "paidCents", i.due_date as "dueDate", i.status,
-             (i.paused or c.paused) as paused, i.last_level as "lastLevel", i.last_reminded_at as "lastRemindedAt",
+             (i.paused or c.paused) as paused, i.stopped_at is not null as stopped, i.last_level as "lastLevel", i.last_reminded_at as "lastRemindedAt",
              r.note as "lastNote", f.failure_reason as "lastFailure", cardinality(c.emails) > 0 as "hasEmail", r.delivery_status as "lastDelivery",
              exists (select 1 from disputes d where d.invoice_id = i.id and d.closed_at is null) as disputed,
              (select promised_on from payment_promises pp where pp.invoice_id = i.id and pp.outcome is null) as "promisedOn"

@@ -4,6 +4,7 @@ import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
 import type { PendingPromise } from '../../workflows/schedule/promise.js';
 import type { CatchUp } from '../../workflows/schedule/plan.js';
 import { amountsOwed, type InvoiceAmounts } from '../../workflows/schedule/amounts-owed.js';
+import { insertEvent } from './events.js';
 
 export interface InvoiceWrite {
   number: string;
@@ -17,8 +18,8 @@ export interface InvoiceWrite {
 }
 
 /** Inserts or updates an invoice and replaces its installments; call inside a transaction. */
-export async function upsertInvoice(sql: Sql, inv: InvoiceWrite): Promise<{ id: number; created: boolean }> {
-  const [row] = await sql<{ id: number; created: boolean }[]>`
+export async function upsertInvoice(sql: Sql, inv: InvoiceWrite): Promise<{ id: number; created: boolean; stopped: boolean }> {
+  const [row] = await sql<{ id: number; created: boolean; stopped: boolean }[]>`
     insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents, status)
     values (${inv.number}, ${inv.customerId}, ${inv.issueDate}, ${inv.dueDate}, ${inv.currency}, ${inv.totalCents}, ${inv.status})
     on conflict (number) do update set customer_id = excluded.customer_id, issue_date = excluded.issue_date,
@@ -26,7 +27,7 @@ export async function upsertInvoice(sql: Sql, inv: InvoiceWrite): Promise<{ id: 
       status = case when excluded.status = 'cancelled' then 'cancelled'
                     when invoices.paid_cents >= excluded.total_cents then 'paid' else 'open' end,
       updated_at = now()
-    returning id, (xmax = 0) as created`;
+    returning id, (xmax = 0) as created, stopped_at is not null as stopped`;
   const { id } = row!;
   await sql`delete from installments where invoice_id = ${id}`;
   if (inv.installments.length > 0) {
@@ -70,6 +71,8 @@ export interface InvoiceFactsRow {
   catchUp: CatchUp;
   /** When a promise to pay was last kept, if after the last reminder: the next step counts from that day. */
   promiseKeptAt: Date | null;
+  /** An operator stopped its dunning in Temporal. */
+  stopped: boolean;
 }
 
 /** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
@@ -86,6 +89,7 @@ export function dunnableFacts(inv: InvoiceFactsRow, minimumBalanceCents: number)
     disputed: inv.disputed,
     promise: inv.promise,
     inStatement: inv.inStatement,
+    stopped: inv.stopped,
   };
 }
 
@@ -97,7 +101,7 @@ export async function invoicesFacts(sql: Sql, invoiceIds: readonly number[]): Pr
   const rows = await sql<Omit<InvoiceFactsRow, 'referenceDueDate'>[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
            i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
-           pol.id as "policyId",
+           pol.id as "policyId", i.stopped_at is not null as stopped,
            i.issue_date as "issueDate", i.currency,
            i.due_date as "dueDate", ${installmentsJson(sql)} as installments,
            exists (select 1 from reminders r where r.invoice_id = i.id and r.status = 'prepared') as "letterToPrint",
@@ -125,6 +129,33 @@ export async function invoicesFacts(sql: Sql, invoiceIds: readonly number[]): Pr
 export const installmentsJson = (sql: Sql) => sql`(select coalesce(json_agg(json_build_object('seq', s.seq, 'dueDate', s.due_date, 'amountCents', s.amount_cents, 'label', s.label) order by s.seq), '[]')
              from installments s where s.invoice_id = i.id)`;
 
+/**
+ * An operator stopped the invoice's workflow in Temporal (cancel, or a terminate the repair pass
+ * found): written down once with its timeline entry; a second report of the same stop writes nothing.
+ */
+export async function recordOperatorStop(sql: Sql, s: { invoiceId: number; how: 'cancelled' | 'terminated'; at: number }): Promise<void> {
+  await sql.begin(async (tx) => {
+    const [stopped] = await tx<{ id: number }[]>`
+      update invoices set stopped_at = ${new Date(s.at)}, stopped_reason = ${s.how}
+      where id = ${s.invoiceId} and stopped_at is null and status = 'open' returning id`;
+    if (!stopped) return;
+    await insertEvent(tx as unknown as Sql, {
+      invoiceId: s.invoiceId, kind: 'dunning_stopped', actor: 'operator (Temporal)', occurredAt: s.at,
+      message: `Dunning stopped by an operator: its workflow was ${s.how} in Temporal. Nothing is sent until it is resumed from the admin site.`,
+    });
+  });
+}
+
+/** Lifts an operator's stop; the caller then starts the workflow again. False when the invoice was not stopped. */
+export async function liftOperatorStop(sql: Sql, invoiceId: number, actor: string): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const [lifted] = await tx<{ id: number }[]>`update invoices set stopped_at = null, stopped_reason = null where id = ${invoiceId} and stopped_at is not null returning id`;
+    if (!lifted) return false;
+    await insertEvent(tx as unknown as Sql, { invoiceId, kind: 'resumed', actor, message: 'Dunning resumed after an operator stop' });
+    return true;
+  });
+}
+
 export async function setInvoicePaused(sql: Sql, invoiceId: number, paused: boolean, reason: string | null): Promise<void> {
   await sql`update invoices set paused = ${paused}, pause_reason = ${reason}, updated_at = now() where id = ${invoiceId}`;
 }
@@ -143,13 +174,15 @@ export interface InvoiceSummary {
   status: string;
   paused: boolean;
   pauseReason: string | null;
+  /** When an operator stopped its dunning in Temporal; null unless stopped. */
+  stoppedAt: Date | null;
 }
 
 export async function invoiceByNumber(sql: Sql, number: string): Promise<InvoiceSummary | undefined> {
   const [row] = await sql<InvoiceSummary[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", c.name as "customerName", i.issue_date as "issueDate",
            i.due_date as "dueDate", i.currency, i.total_cents as "totalCents", i.paid_cents as "paidCents",
-           i.status, i.paused, i.pause_reason as "pauseReason"
+           i.status, i.paused, i.pause_reason as "pauseReason", i.stopped_at as "stoppedAt"
     from invoices i join customers c on c.id = i.customer_id where i.number = ${number}`;
   return row;
 }
@@ -183,7 +216,7 @@ export async function overdueInvoicesOfCustomer(sql: Sql, customerId: number, to
 export async function openInvoiceRefs(sql: Sql): Promise<{ id: number; number: string; customerRef: string }[]> {
   return sql<{ id: number; number: string; customerRef: string }[]>`
     select i.id, i.number, c.ref as "customerRef" from invoices i join customers c on c.id = i.customer_id
-    where i.status = 'open' order by i.id`;
+    where i.status = 'open' and i.stopped_at is null order by i.id`;
 }
 
 /** Keeps the invoice's last level in step with its reminders; call in the reminder's transaction. */

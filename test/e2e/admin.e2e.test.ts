@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stepsOfPolicy } from '../../db/queries/steps.js';
 import { createUser } from '../../db/queries/users.js';
 import { hashPassword } from '../../web/auth/passwords.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
 import { formatDate } from '../../activities/format.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';

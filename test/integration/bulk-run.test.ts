@@ -4,7 +4,7 @@ import { createBulkRun } from '../../db/queries/bulk-runs.js';
 import { resumeUnstartedBulkRuns } from '../../web/bulk-run-client.js';
 import { invoiceFacts } from '../../db/queries/invoices.js';
 import { createPolicy, defaultPolicyId, setCustomerPolicy, stepsOfPolicy, updateStep } from '../../db/queries/steps.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';

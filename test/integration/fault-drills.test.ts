@@ -7,10 +7,12 @@ import { afterAll, beforeAll, expect, inject, it, vi } from 'vitest';
 import { createSql, type Sql } from '../../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded.js';
 import { migrate } from '../../db/migrate.js';
-import { openInvoiceRefs } from '../../db/queries/invoices.js';
+import { liftOperatorStop, openInvoiceRefs } from '../../db/queries/invoices.js';
 import { ensureDefaultPolicy } from '../../db/seed/defaults.js';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server.js';
-import { ensureDunningWorkflows } from '../../web/dunning-client.js';
+import { dunningWorkflowId, ensureDunningWorkflows, startOrWakeDunning } from '../../activities/dunning-client.js';
+import { repairDunningWorkflows } from '../../activities/dunning-repair.js';
+import { stateQuery } from '../../workflows/messages.js';
 import { childEnvironment } from '../../worker/config.js';
 import { freePort } from '../helpers/ports.js';
 import { startResendServer } from '../helpers/resend-server.js';
@@ -116,3 +118,41 @@ it('the e-mail provider answering 429 and 500 for a while, then recovering: ever
   await expectEachSentOnce('E');
   expect(resend.requests.filter((r) => r.status === 429 || r.status >= 500).length).toBe(150);
 }, 360_000);
+
+it("respects an operator's stop: a cancel is caught and recorded, a terminate found by the repair pass, neither restarted until resumed", async () => {
+  const client = new Client({ connection: server.connection });
+  await sql`insert into customers (ref, name, emails) values ('OPS', 'Client opérateur', array['ops@drill.example'])`;
+  // Due in a month: nothing is sent while the drill runs. No workflow yet, as if written while Temporal was down.
+  await sql`insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
+    select 'OPS-' || g, (select id from customers where ref = 'OPS'), current_date, current_date + 30, 'EUR', 10000 from generate_series(1, 3) g`;
+  const [cancelled, terminated, untouched] = await sql<{ id: number }[]>`select id from invoices where number like 'OPS-%' order by number`;
+  const handle = (id: number) => client.workflow.getHandle(dunningWorkflowId(id));
+  const repair = () => repairDunningWorkflows({ sql, temporal: client, taskQueue: 'drills' });
+
+  const first = await repair();
+  expect(first.started).toBeGreaterThanOrEqual(3);
+  for (const i of [cancelled, terminated, untouched]) await vi.waitFor(async () => expect((await handle(i!.id).query(stateQuery)).next).not.toBeNull(), { timeout: 30_000 });
+  expect(await sql`select count(*)::int as n from follow_up_events where kind = 'dunning_repaired' and invoice_id = ${untouched!.id}`).toEqual([{ n: 1 }]);
+
+  await handle(cancelled!.id).cancel();
+  await vi.waitFor(async () => expect((await sql`select stopped_reason from invoices where id = ${cancelled!.id}`)[0]!.stopped_reason).toBe('cancelled'), { timeout: 30_000 });
+  await vi.waitFor(async () => expect((await handle(cancelled!.id).describe()).status.name).toBe('CANCELLED'));
+  expect((await handle(cancelled!.id).describe()).searchAttributes.DunningStatus).toEqual(['stopped']);
+  await handle(terminated!.id).terminate('operator test');
+
+  // The repair pass records the terminate as a stop, and restarts neither.
+  expect(await repair()).toMatchObject({ started: 0, stopped: 1 });
+  expect(await repair()).toMatchObject({ started: 0, stopped: 0 });
+  expect((await handle(terminated!.id).describe()).status.name).toBe('TERMINATED');
+  expect((await handle(cancelled!.id).describe()).status.name).toBe('CANCELLED');
+  expect(await sql`select number, stopped_reason from invoices where number like 'OPS-%' order by number`).toEqual([
+    { number: 'OPS-1', stopped_reason: 'cancelled' }, { number: 'OPS-2', stopped_reason: 'terminated' }, { number: 'OPS-3', stopped_reason: null },
+  ]);
+  expect((await sql`select message from follow_up_events where kind = 'dunning_stopped' and invoice_id = ${terminated!.id}`)[0]!.message)
+    .toContain('stopped by an operator: its workflow was terminated in Temporal');
+
+  // Lifted from the admin site: the workflow runs again and plans its next step.
+  expect(await liftOperatorStop(sql, cancelled!.id, 'alice')).toBe(true);
+  await startOrWakeDunning(client, 'drills', { id: cancelled!.id, number: 'OPS-1', customerRef: 'OPS' });
+  await vi.waitFor(async () => expect((await handle(cancelled!.id).query(stateQuery)).next).not.toBeNull(), { timeout: 30_000 });
+}, 120_000);

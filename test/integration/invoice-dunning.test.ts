@@ -16,7 +16,7 @@ import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
 import { createResendMailer } from '../../activities/mail/resend-mailer.js';
 import type { Mailer } from '../../activities/mail/mailer.js';
 import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
 import { invoiceChangedSignal, pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQuery, stepsChangedSignal } from '../../workflows/messages.js';
 import { addDays, dayOfWeek } from '../../workflows/schedule/calendar-date.js';
 import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';

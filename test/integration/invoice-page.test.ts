@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { signIn, ORIGIN } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
-import { upsertInvoice } from '../../db/queries/invoices.js';
+import { recordOperatorStop, upsertInvoice } from '../../db/queries/invoices.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -165,4 +165,25 @@ it('shows each installment paid, due or to come, and the balance split between w
     ['to_come', expect.stringMatching(/1 mars 2099\|Réception\|1\s500,00\s€\|0,00\s€\|1\s500,00\s€\|À échoir/)],
   ]);
   expect(page).toMatch(/data-testid="balance-split">dont 700,00\s€ échu et 1\s500,00\s€ à échoir/);
+});
+
+it("shows an operator's stop, forecasts nothing while it lasts, and lifts it on resume, starting the workflow again", async () => {
+  const customerId = await makeCustomer(db.sql);
+  const invoice = await makeInvoice(db.sql, customerId, { number: 'F-STOPPED', dueDate: '2099-06-12', totalCents: 20_000 });
+  await recordOperatorStop(db.sql, { invoiceId: invoice.id, how: 'terminated', at: Date.now() });
+  const page = await (await app.request('/invoices/F-STOPPED', { headers: { cookie: session.cookie } })).text();
+  expect(page).toContain('data-testid="stopped">Arrêtée par un opérateur');
+  expect(page).toContain('arrêtée par un opérateur dans Temporal');
+  expect(page).not.toContain('class="forecast"');
+  const list = await (await app.request('/invoices?situation=stopped', { headers: { cookie: session.cookie } })).text();
+  expect(list).toContain('data-invoice="F-STOPPED"');
+  expect(list).not.toContain('data-invoice="F-PAGE"');
+
+  const res = await app.request('/invoices/F-STOPPED/resume', {
+    method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: session.csrf }).toString(),
+  });
+  expect(await res.text()).toContain('Dunning resumed after an operator stop');
+  await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(invoice.id)).query(stateQuery)).next?.level).toBe(1));
+  expect(await db.sql`select stopped_at from invoices where id = ${invoice.id}`).toEqual([{ stopped_at: null }]);
 });

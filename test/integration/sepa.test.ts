@@ -3,7 +3,7 @@ import { mandateOf } from '../../db/queries/mandates.js';
 import { upsertInvoice } from '../../db/queries/invoices.js';
 import { sepaCandidates } from '../../db/queries/sepa-runs.js';
 import { getSepaCreditor } from '../../db/queries/settings.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';

@@ -4,7 +4,7 @@ import { saveMandate } from '../../db/queries/mandates.js';
 import { saveSepaCreditor } from '../../db/queries/settings.js';
 import { getStripeKeys, payLinkSecret, saveStripeKeys, stripeLinkOf } from '../../db/queries/stripe.js';
 import { payLink } from '../../activities/pay-link.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../../web/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { addBusinessDays } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';

@@ -12,9 +12,9 @@ import { createPolicy, defaultPolicyId, stepsOfPolicy, updateStep } from '../../
 import { bulkRun } from '../../workflows/bulk-run.js';
 import { bulkRunWorkflowId } from '../../workflows/ids.js';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server.js';
-import { ensureDunningWorkflows } from '../../web/dunning-client.js';
+import { ensureDunningWorkflows } from '../../activities/dunning-client.js';
 import { childEnvironment } from '../../worker/config.js';
-import { REVIEW_SCHEDULE_ID } from '../../worker/review-schedule.js';
+import { REVIEW_SCHEDULE_ID } from '../../worker/schedules.js';
 import { freshDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/ports.js';
 import { startResendServer } from '../helpers/resend-server.js';

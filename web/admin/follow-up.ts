@@ -29,7 +29,7 @@ const filterSchema = z.object({
   level: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(50).optional()),
   status: z.enum(['open', 'paid', 'cancelled', 'all']).catch('open'),
   balanceOnly: z.preprocess((v) => v === 'on' || v === '1', z.boolean()),
-  situation: z.enum(['disputed', 'promised']).optional().catch(undefined),
+  situation: z.enum(['disputed', 'promised', 'stopped']).optional().catch(undefined),
   q: optionalText,
   sort: z.enum(['due', 'number', 'customer', 'balance']).catch('due'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
@@ -76,7 +76,7 @@ function filterForm(f: Filter, raw: Record<string, string>, t: Messages) {
     <label>${t.customer} <input type="text" name="customer" value="${f.customer ?? ''}" size="14"></label>
     <label>${t.lastLevel} <select name="level">${opt('', t.anyLevel, String(f.level ?? ''))}${[0, 1, 2, 3, 4].map((l) => opt(String(l), String(l), String(f.level ?? '')))}</select></label>
     <label>${t.status} <select name="status">${opt('open', t.statusOpen, f.status)}${opt('paid', t.statusPaid, f.status)}${opt('cancelled', t.statusCancelled, f.status)}${opt('all', t.statusAll, f.status)}</select></label>
-    <label>${t.situation} <select name="situation">${opt('', t.anySituation, f.situation ?? '')}${opt('disputed', t.disputed, f.situation ?? '')}${opt('promised', t.promiseToPay, f.situation ?? '')}</select></label>
+    <label>${t.situation} <select name="situation">${opt('', t.anySituation, f.situation ?? '')}${opt('disputed', t.disputed, f.situation ?? '')}${opt('promised', t.promiseToPay, f.situation ?? '')}${opt('stopped', t.stoppedByOperator, f.situation ?? '')}</select></label>
     <label class="inline"><input type="checkbox" name="balanceOnly" ${f.balanceOnly ? 'checked' : ''}> ${t.balanceOnly}</label>
     <label class="grow">${t.search} <input type="search" name="q" value="${f.q ?? ''}"></label>
     <input type="hidden" name="sort" value="${f.sort}"><input type="hidden" name="dir" value="${f.dir}">
@@ -161,7 +161,7 @@ function row(r: FollowUpRow, check: Filter['check'], planned: LoadedFacts | unde
     <td>${lastDate ? html`${formatDate(lastDate, lang)} · ${r.lastLevel} ${lastStep?.name ?? ''}${r.lastNote ? html`<div class="muted">${r.lastNote}</div>` : ''}` : ''}
       ${r.lastFailure ? html`<div class="failed">⚠ ${r.lastFailure}</div>` : ''}
       ${r.lastDelivery && ['bounced', 'complained', 'failed', 'suppressed'].includes(r.lastDelivery) ? html`<div class="failed" data-testid="delivery">⚠ e-mail ${r.lastDelivery}</div>` : ''}</td>
-    <td>${r.disputed ? html`<span class="badge warn" data-testid="situation">${t.disputed}</span>` : r.promisedOn ? html`<span class="badge" data-testid="situation">${t.promiseToPay} · ${formatDate(r.promisedOn, lang)}</span>` : r.paused ? html`<span class="badge">${t.paused}</span>` : next ? html`<span data-testid="next-action" class="${dueNow ? 'due' : ''}">${next.name} · ${dueNow ? t.dueToday : formatDate(next.sendDate, lang)}</span>` : open ? t.ended : ''}</td>
+    <td>${r.stopped ? html`<span class="badge warn" data-testid="situation">${t.stoppedByOperator}</span>` : r.disputed ? html`<span class="badge warn" data-testid="situation">${t.disputed}</span>` : r.promisedOn ? html`<span class="badge" data-testid="situation">${t.promiseToPay} · ${formatDate(r.promisedOn, lang)}</span>` : r.paused ? html`<span class="badge">${t.paused}</span>` : next ? html`<span data-testid="next-action" class="${dueNow ? 'due' : ''}">${next.name} · ${dueNow ? t.dueToday : formatDate(next.sendDate, lang)}</span>` : open ? t.ended : ''}</td>
     <td>${open ? html`<select name="channel-${r.id}" aria-label="${t.channel} ${r.number}"><option value="">${t.channelOfRun}</option><option value="email">e-mail</option><option value="letter">${t.letter}</option></select>` : ''}</td>
   </tr>`;
 }

@@ -3,7 +3,8 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { formatDate, formatMoney, INSTALLMENT_STATE_NAMES } from '../../activities/format.js';
 import { insertEvent, timelineOf } from '../../db/queries/events.js';
-import { invoiceByNumber, type InvoiceSummary } from '../../db/queries/invoices.js';
+import { invoiceByNumber, liftOperatorStop, type InvoiceSummary } from '../../db/queries/invoices.js';
+import { startOrWakeDunning } from '../../activities/dunning-client.js';
 import { amountsOwed } from '../../workflows/schedule/amounts-owed.js';
 import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { lettersOfInvoice } from '../../db/queries/documents.js';
@@ -48,8 +49,10 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
     lettersOfInvoice(deps.sql, inv.id),
   ]);
   const open = inv.status === 'open' && inv.totalCents > inv.paidCents;
-  // The same plan the workflow follows: the steps ahead, with the catch-up and one-a-day rules.
-  const forecast = open && loaded ? forecastSteps(loaded.facts, Date.now()) : [];
+  // The same plan the workflow follows: the steps ahead, with the catch-up and one-a-day rules;
+  // none for an invoice whose workflow is known not to be running (stopped, terminated, never started).
+  const workflowDown = live === null || (live !== 'unavailable' && live.runStatus !== 'RUNNING');
+  const forecast = open && loaded && !workflowDown ? forecastSteps(loaded.facts, Date.now()) : [];
   const money = (cents: number) => formatMoney(cents, inv.currency, lang);
   // Per installment, what a reminder sent today would call paid, due and to come.
   const owed = loaded ? amountsOwed(loaded.invoice, today) : null;
@@ -68,7 +71,8 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   return c.html(
     layout({
       title: inv.number, lang, t, user: c.get('user'),
-      body: html`<h1>${t.invoice} ${inv.number} <span class="badge">${inv.status}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
+      body: html`<h1>${t.invoice} ${inv.number} <span class="badge">${inv.status}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}${inv.stoppedAt ? html` <span class="badge warn" data-testid="stopped">${t.stoppedByOperator}</span>` : ''}</h1>
+      ${inv.stoppedAt ? html`<p class="card notice" role="status">${t.stoppedNotice(when.format(inv.stoppedAt))}</p>` : ''}
       ${flashOf(flash)}
       <div class="cards">
         <div class="card"><h2>${t.customer}</h2><div><a href="${sitePath`/customers/${inv.customerRef}`}">${inv.customerName}</a></div></div>
@@ -84,7 +88,9 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
           )}</tbody></table>`}
         </section>
         <section class="card"><h2>${t.workflow}</h2>
-          ${live
+          ${live === 'unavailable'
+            ? html`<p class="failed" data-testid="workflow-unavailable">⚠ ${t.workflowUnavailable}</p>`
+            : live
             ? html`<p><strong>${live.runStatus}</strong>${live.state ? html` · ${live.state.status} · ${t.level} ${live.state.level}${live.state.next ? html` · <span data-testid="workflow-next">${live.state.next.name} ${formatDate(live.state.next.sendDate, lang)}</span>` : ''}${live.state.blockedReason ? html`<div class="failed">⚠ ${live.state.blockedReason}</div>` : ''}` : ''}</p>
               <p><a href="${live.temporalUiUrl}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>`
             : html`<p class="muted">${t.notRunning}</p>`}
@@ -95,7 +101,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
                   <label class="inline">${t.nextDate}<input type="date" name="nextOn" min="${addDays(today, 1)}"></label>
                   <select name="channel" aria-label="${t.channel}"><option value="">${t.channelStep}</option><option value="email">e-mail</option><option value="letter">${t.letter}</option></select>
                   <label class="inline"><input type="checkbox" name="attachPdf"> PDF</label>`)}
-                ${inv.paused ? action('resume', t.resume) : action('pause', t.pause, html`<input name="reason" placeholder="${t.reason}" required maxlength="500">`)}
+                ${inv.paused || inv.stoppedAt ? action('resume', t.resume) : action('pause', t.pause, html`<input name="reason" placeholder="${t.reason}" required maxlength="500">`)}
                 ${forecast.length
                   ? action('manual-reminder', t.manualReminder, html`<select name="level" aria-label="${t.level}">${forecast.map((s) => html`<option value="${s.level}">${s.level} · ${s.name}</option>`)}</select>
                       <input name="note" placeholder="${t.manualNote}" required maxlength="1000">
@@ -182,6 +188,11 @@ async function perform(
       if (!text('reason')) return { ok: false, text: 'reason: required' };
       return answer(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(pauseUpdate, { args: [{ reason: text('reason'), actor }] })), () => '');
     case 'resume':
+      // An operator's stop is lifted here only: the workflow starts again and plans from the invoice's facts.
+      if (await liftOperatorStop(deps.sql, inv.id, actor)) {
+        await startOrWakeDunning(deps.temporal, deps.taskQueue, { id: inv.id, number: inv.number, customerRef: inv.customerRef });
+        return { ok: true };
+      }
       return answer(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(resumeUpdate, { args: [{ actor }] })), () => '');
     case 'manual-reminder':
       return manualReminder(inv, deps, actor, text);

@@ -16,7 +16,7 @@ import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
 import { stripeSettingsCard } from './stripe-settings.js';
-import { ensureReviewSchedule } from '../../worker/review-schedule.js';
+import { ensureReviewSchedule } from '../../worker/schedules.js';
 
 const settingsForm = z.object({
   companyName: z.string().trim().min(1, 'required').max(200),

@@ -10,7 +10,7 @@ import { remindersOf } from '../../db/queries/reminders.js';
 import { pageCount } from '../../activities/pdf/merge.js';
 import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
 import { applyDueRule, planInstallments, PaymentTermsError, type Installment } from '../../workflows/schedule/payment-terms.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunningSoon } from '../../activities/dunning-client.js';
 import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../dunning-state.js';
 import { askWorkflow } from '../invoice-actions.js';
@@ -75,7 +75,7 @@ export function invoiceRoutes(deps: WebDeps) {
         if (err instanceof PaymentTermsError) return invalid(c, [{ field: err.field, message: err.message }]);
         throw err;
       }
-      const { id, created } = await deps.sql.begin(async (tx) => {
+      const { id, created, stopped } = await deps.sql.begin(async (tx) => {
         const written = await upsertInvoice(tx as unknown as Sql, {
           number, customerId: customer.id, issueDate: b.issueDate, dueDate: terms.dueDate, currency: b.currency,
           totalCents: b.totalCents, status: b.status, installments: terms.installments,
@@ -83,8 +83,12 @@ export function invoiceRoutes(deps: WebDeps) {
         if (b.sentAt) await recordDocumentSent(tx as unknown as Sql, written.id, b.sentAt, 'api');
         return written;
       });
-      await startOrWakeDunning(deps.temporal, deps.taskQueue, { id, number, customerRef: customer.ref });
-      return c.json({ id, number, created, workflowId: dunningWorkflowId(id) }, created ? 201 : 200);
+      // An operator's stop holds until a person lifts it on the invoice's page.
+      const started = stopped || (await startOrWakeDunningSoon(deps.temporal, deps.taskQueue, { id, number, customerRef: customer.ref }));
+      return c.json({
+        id, number, created, workflowId: dunningWorkflowId(id),
+        ...(started ? {} : { dunning: 'pending', message: 'The invoice is saved; the workflow engine is unreachable, so its dunning starts when the engine is back (the repair pass starts it).' }),
+      }, created ? 201 : 200);
     })
     .openapi(get, async (c) => {
       const inv = await invoiceByNumber(deps.sql, c.req.valid('param').number);

@@ -6,7 +6,7 @@ import { upsertInvoice } from '../../db/queries/invoices.js';
 import { recordDocumentSent } from '../../db/queries/events.js';
 import { applyPayment } from '../../db/queries/payments.js';
 import type { WebDeps } from '../deps.js';
-import { startOrWakeDunning } from '../dunning-client.js';
+import { startOrWakeDunningSoon } from '../../activities/dunning-client.js';
 import { inLanes } from '../../workflows/in-lanes.js';
 import type { ParsedRows, RowError } from './csv-rows.js';
 
@@ -64,12 +64,13 @@ async function writeRows(t: Sql, record: ImportRecord, parsed: ParsedRows, actor
       if (missing.length) throw new RowsRefused(missing.map((r) => ({ line: r.line, field: 'customer_ref', message: `no customer "${r.value.customerRef}": import the customers first` })));
       const touched: InvoiceRef[] = [];
       for (const { value: i } of parsed.rows) {
-        const { id } = await upsertInvoice(t, {
+        const { id, stopped } = await upsertInvoice(t, {
           number: i.number, customerId: customers.get(i.customerRef)!, issueDate: i.issueDate, dueDate: i.dueDate ?? null,
           currency: i.currency, totalCents: i.totalCents, status: i.status, installments: [],
         });
         if (i.sentAt) await recordDocumentSent(t, id, i.sentAt, actor);
-        touched.push({ id, number: i.number, customerRef: i.customerRef });
+        // An operator's stop holds until a person lifts it on the invoice's page.
+        if (!stopped) touched.push({ id, number: i.number, customerRef: i.customerRef });
       }
       return touched;
     }
@@ -97,7 +98,13 @@ async function writeRows(t: Sql, record: ImportRecord, parsed: ParsedRows, actor
   }
 }
 
-/** Starts or wakes the workflows of an applied import, recording the progress the import page shows. */
+/**
+ * Starts or wakes the workflows of an applied import, recording the progress the import page shows.
+ * With the engine unreachable the rest is left to the repair pass, which starts them once it is back.
+ */
 export async function startImportedWorkflows(deps: WebDeps, importId: number, invoices: InvoiceRef[]): Promise<void> {
-  await inLanes(invoices, (inv) => startOrWakeDunning(deps.temporal, deps.taskQueue, inv), (done) => noteWorkflowsDone(deps.sql, importId, done));
+  let reachable = true;
+  await inLanes(invoices, async (inv) => {
+    if (reachable) reachable = await startOrWakeDunningSoon(deps.temporal, deps.taskQueue, inv);
+  }, (done) => noteWorkflowsDone(deps.sql, importId, done));
 }

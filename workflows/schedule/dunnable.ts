@@ -3,7 +3,10 @@ import { promiseState, type PendingPromise } from './promise.js';
 
 /** Why an invoice is not chased right now, or null when it may be. */
 export type DunningHold =
-  | 'paid' | 'cancelled' | 'paused' | 'customer_paused' | 'excluded' | 'disputed' | 'promised' | 'letter_to_print' | 'collection_pending'
+  | 'paid' | 'cancelled'
+  /** An operator stopped its workflow (cancel or terminate in Temporal): nothing until resumed from the admin site. */
+  | 'stopped'
+  | 'paused' | 'customer_paused' | 'excluded' | 'disputed' | 'promised' | 'letter_to_print' | 'collection_pending'
   | 'in_statement' | 'below_minimum'
   /** The level is due but its policy waits for the day's review: not approved yet, or held back. */
   | 'awaiting_approval' | 'held_in_review';
@@ -24,12 +27,15 @@ export interface DunnableFacts {
   promise: PendingPromise | null;
   /** Its due level waits in the customer's statement, which sends it. */
   inStatement: boolean;
+  /** An operator stopped its dunning in Temporal (absent from facts recorded before it existed). */
+  stopped?: boolean;
 }
 
 /** `today` is the company's calendar date, which a promise to pay is judged by. */
 export function dunningHold(f: DunnableFacts, today: IsoDate): DunningHold | null {
   if (f.status === 'cancelled') return 'cancelled';
   if (f.status === 'paid' || f.balanceCents <= 0) return 'paid';
+  if (f.stopped) return 'stopped';
   if (f.excluded) return 'excluded';
   if (f.paused) return 'paused';
   if (f.customerPaused) return 'customer_paused';
@@ -42,7 +48,7 @@ export function dunningHold(f: DunnableFacts, today: IsoDate): DunningHold | nul
   return null;
 }
 
-/** Holds that end the workflow for good; the others only make it wait. */
-export function isFinalHold(hold: DunningHold | null): hold is 'paid' | 'cancelled' {
-  return hold === 'paid' || hold === 'cancelled';
+/** Holds that end the workflow (for good, or until a person resumes a stopped one); the others only make it wait. */
+export function isFinalHold(hold: DunningHold | null): hold is 'paid' | 'cancelled' | 'stopped' {
+  return hold === 'paid' || hold === 'cancelled' || hold === 'stopped';
 }

@@ -28,7 +28,7 @@ export interface DunningFacts {
 /** The one answer to "what happens next for this invoice", at a given instant. */
 export type NextAction =
   /** Paid or cancelled: dunning is over. */
-  | { kind: 'ended'; status: 'paid' | 'cancelled' }
+  | { kind: 'ended'; status: 'paid' | 'cancelled' | 'stopped' }
   /** A promise to pay was kept or broken: it is written down, then the invoice is judged again. */
   | { kind: 'settle_promise'; promiseId: number; outcome: 'kept' | 'broken' }
   /** Not chased for now; `next` is the step that will follow once the hold ends. */
@@ -50,7 +50,7 @@ const catchUpOf = (facts: DunningFacts): CatchUp => facts.catchUp ?? 'reached_le
 
 /** The steps still ahead, with their dates, as the workflow will send them. */
 export function forecast(facts: DunningFacts, nowMs: number): PlannedStep[] {
-  if (!facts.dueDate) return [];
+  if (!facts.dueDate || nextAction(facts, nowMs).kind === 'ended') return [];
   const today = catchUpOf(facts) === 'first_step' ? localDate(nowMs, facts.settings.timeZone) : undefined;
   return upcomingSteps(facts.steps, facts.dueDate, facts.progress, facts.settings, today);
 }

@@ -1,4 +1,4 @@
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { dunningWorkflowId } from '../workflows/ids.js';
 import { invoiceDunning } from '../workflows/invoice-dunning.js';
 import { invoiceChangedSignal } from '../workflows/messages.js';
@@ -39,10 +39,7 @@ export async function startOrWakeDunning(
   });
 }
 
-/**
- * Makes sure every open invoice has a running workflow, without disturbing running ones: catches
- * invoices written while Temporal was unreachable, and workflows an operator terminated by mistake.
- */
+/** Starts the workflows of these invoices where none is running, without disturbing running ones. */
 export async function ensureDunningWorkflows(
   client: Client,
   taskQueue: string,
@@ -53,10 +50,43 @@ export async function ensureDunningWorkflows(
     await client.workflow.start(invoiceDunning, {
       ...startOptions(taskQueue, invoice),
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      // Which closed workflows may be followed by a new one is the repair pass's decision (an operator's stop is not).
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
       requestEagerStart: options.eager ?? false,
     }).catch((err: Error) => {
       if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
     });
   });
+}
+
+/** How long a page or an API call waits for the workflow engine before saying it is unreachable. */
+const ENGINE_DEADLINE_MS = 3_000;
+
+/** A call to the workflow engine that gives up after a few seconds, so pages and the API answer fast during an outage. */
+export function withinDeadline<R>(client: Client, fn: () => Promise<R>): Promise<R> {
+  return client.withDeadline(Date.now() + ENGINE_DEADLINE_MS, fn);
+}
+
+// gRPC's UNAVAILABLE: the server cannot be reached at all.
+const GRPC_UNAVAILABLE = 14;
+
+/** The engine could not be reached (down, or too slow to answer within the deadline). */
+export function isEngineUnreachable(err: unknown): boolean {
+  if (isGrpcDeadlineError(err)) return true;
+  const cause = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(cause) && cause.code === GRPC_UNAVAILABLE;
+}
+
+/**
+ * Starts or wakes the invoice's workflow within the deadline. Unreachable, the invoice stays saved
+ * and the repair pass starts its workflow once the engine is back: false says so to the caller.
+ */
+export async function startOrWakeDunningSoon(client: Client, taskQueue: string, invoice: InvoiceRef): Promise<boolean> {
+  try {
+    await withinDeadline(client, () => startOrWakeDunning(client, taskQueue, invoice));
+    return true;
+  } catch (err) {
+    if (isEngineUnreachable(err)) return false;
+    throw err;
+  }
 }

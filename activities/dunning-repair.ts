@@ -1,0 +1,65 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Sql } from '../db/client.js';
+import { insertEvent } from '../db/queries/events.js';
+import { openInvoiceRefs, recordOperatorStop } from '../db/queries/invoices.js';
+import { dunningWorkflowId } from '../workflows/ids.js';
+import { inLanes } from '../workflows/in-lanes.js';
+import { ensureDunningWorkflows } from './dunning-client.js';
+
+export interface RepairReport {
+  /** Open invoices that should be chased (not stopped by an operator). */
+  checked: number;
+  /** Workflows started: the invoice had none, or its last one ended while it was still open. */
+  started: number;
+  /** Workflows found terminated (or cancelled unrecorded) by an operator: the invoice is now stopped. */
+  stopped: number;
+}
+
+/**
+ * The repair pass: every open invoice has a running workflow, unless an operator stopped it. One
+ * visibility query lists the running ones; only the invoices missing from it are looked at one by one.
+ */
+export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client; taskQueue: string; eager?: boolean }): Promise<RepairReport> {
+  const { sql, temporal, taskQueue } = deps;
+  const open = await openInvoiceRefs(sql);
+  const running = new Set<string>();
+  for await (const wf of temporal.workflow.list({ query: `WorkflowType = 'invoiceDunning' AND ExecutionStatus = 'Running'` })) running.add(wf.workflowId);
+  const missing = open.filter((invoice) => !running.has(dunningWorkflowId(invoice.id)));
+  const toStart: { invoice: (typeof open)[number]; lastEnded: string | null }[] = [];
+  let stopped = 0;
+  await inLanes(missing, async (invoice) => {
+    const last = await temporal.workflow.getHandle(dunningWorkflowId(invoice.id)).describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return null;
+      throw err;
+    });
+    const status = last?.status.name;
+    if (status === 'RUNNING') return;
+    // A terminate cannot be caught by the workflow: it is recorded here as the operator's stop.
+    if (status === 'TERMINATED' || status === 'CANCELLED') {
+      await recordOperatorStop(sql, { invoiceId: invoice.id, how: status === 'TERMINATED' ? 'terminated' : 'cancelled', at: (last!.closeTime ?? new Date()).getTime() });
+      stopped++;
+      return;
+    }
+    toStart.push({ invoice, lastEnded: status ? status.toLowerCase() : null });
+  });
+  await ensureDunningWorkflows(temporal, taskQueue, toStart.map((s) => s.invoice), { eager: deps.eager });
+  for (const { invoice, lastEnded } of toStart) {
+    await insertEvent(sql, {
+      invoiceId: invoice.id, kind: 'dunning_repaired', actor: 'repair pass',
+      message: lastEnded
+        ? `Dunning workflow started again by the repair pass: the last one ended (${lastEnded}) while the invoice was still open`
+        : 'Dunning workflow started by the repair pass: the invoice had none (written while the workflow engine was unreachable)',
+    });
+  }
+  return { checked: open.length, started: toStart.length, stopped };
+}
+
+export function createRepairActivities({ sql, temporal }: { sql: Sql; temporal: Client }) {
+  return {
+    /** Run by the `relance-repair-pass` schedule, on the task queue of the workflows it repairs. */
+    async repairDunningWorkflows(): Promise<RepairReport> {
+      return repairDunningWorkflows({ sql, temporal, taskQueue: Context.current().info.taskQueue });
+    },
+  };
+}
