@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
-import { heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { ZipArchive } from 'archiver';
 import type { Sql } from '../db/client.js';
 import { getSepaCreditor } from '../db/queries/settings.js';
-import { rejectSepaItem, sepaRunById, sepaRunItems, storeSepaFile } from '../db/queries/sepa-runs.js';
+import { failSepaRun, rejectSepaItem, sepaRunById, sepaRunItems, storeSepaFile } from '../db/queries/sepa-runs.js';
 import { recordPaymentIntent, stripeChargesToCreate } from '../db/queries/stripe.js';
-import { pain008Chunks } from './sepa/pain008.js';
+import { pain008Chunks, sepaFileProblems } from './sepa/pain008.js';
 import { configuredStripe, type StripeConnect } from './stripe/stripe-client.js';
 import { isFinalStripeError, stripeErrorMessage } from './stripe/stripe-errors.js';
 
@@ -18,9 +18,15 @@ export async function zipOne(name: string, content: Iterable<string>): Promise<U
     zip.on('end', resolve);
     zip.on('error', reject);
   });
-  zip.append(Readable.from(content), { name });
-  await zip.finalize();
-  await done;
+  // An error thrown while the content is read (a bad record deep in a file) must fail this call, not
+  // escape as an unhandled stream error that takes the worker process down.
+  const source = Readable.from(content);
+  const failed = new Promise<never>((_resolve, reject) => source.once('error', (err) => {
+    zip.abort();
+    reject(err);
+  }));
+  zip.append(source, { name });
+  await Promise.race([Promise.all([zip.finalize(), done]), failed]);
   return Buffer.concat(chunks);
 }
 
@@ -35,7 +41,7 @@ export function createSepaActivities({ sql, stripe }: { sql: Sql; stripe: Stripe
       if (!run) throw new Error(`SEPA run ${input.runId} does not exist`);
       const [all, creditor] = await Promise.all([sepaRunItems(sql, run.id), getSepaCreditor(sql)]);
       const items = all.filter((i) => i.channel === 'file');
-      const file = items.length === 0 ? null : pain008Chunks({
+      const content = {
         format: run.format, messageId: run.messageId, createdAt: input.createdAt,
         creditor: { name: creditor.name, iban: creditor.iban, bic: creditor.bic, creditorId: creditor.creditorId },
         debits: items.map((i) => ({
@@ -43,9 +49,17 @@ export function createSepaActivities({ sql, stripe }: { sql: Sql; stripe: Stripe
           mandateId: i.reference, mandateSignedOn: i.signedOn, debtor: { name: i.holder, iban: i.iban, bic: i.bic },
           remittance: `${run.label ? `${run.label} ` : ''}${i.number}`,
         })),
-      });
-      const zip = file && (await zipOne(`${run.messageId}.xml`, file));
+      };
+      // Checked before the stream starts: a file that cannot be built fails the run once, with its reason.
+      const problems = items.length === 0 ? [] : sepaFileProblems(content);
+      if (problems.length > 0) throw ApplicationFailure.nonRetryable(problems.map((p) => p.message).join('; '), 'SepaFileInvalid');
+      const zip = items.length === 0 ? null : await zipOne(`${run.messageId}.xml`, pain008Chunks(content));
       return storeSepaFile(sql, run.id, { zip, transactions: all.length, totalCents: all.reduce((s, i) => s + i.amountCents, 0) });
+    },
+
+    /** The run's file could not be built: the run ends failed with the reason, its invoices released. */
+    async failSepaRun(input: { runId: number; reason: string }): Promise<number[]> {
+      return failSepaRun(sql, input.runId, input.reason);
     },
 
     /**

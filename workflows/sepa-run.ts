@@ -1,4 +1,4 @@
-import { getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createSepaActivities } from '../activities/sepa-runs.js';
 import { dunningWorkflowId } from './ids.js';
 import { invoiceChangedSignal } from './messages.js';
@@ -15,10 +15,22 @@ const acts = proxyActivities<ReturnType<typeof createSepaActivities>>({
  * waits for the outcome.
  */
 export async function sepaRun(input: { runId: number }): Promise<{ invoices: number }> {
-  const inFile = await acts.generateSepaFile({ runId: input.runId, createdAt: new Date(workflowInfo().startTime).toISOString() });
+  let inFile: number[];
+  try {
+    inFile = await acts.generateSepaFile({ runId: input.runId, createdAt: new Date(workflowInfo().startTime).toISOString() });
+  } catch (err) {
+    // A file that cannot be built fails the run with its reason; its invoices go back to being chased.
+    if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure) || !err.cause.nonRetryable || !patched('sepa-run-fails-visibly')) throw err;
+    const released = await acts.failSepaRun({ runId: input.runId, reason: err.cause.message });
+    await wake(released);
+    return { invoices: 0 };
+  }
   const invoiceIds = [...inFile, ...(await acts.collectWithStripe({ runId: input.runId }))];
-  await Promise.all(
-    invoiceIds.map((id) => getExternalWorkflowHandle(dunningWorkflowId(id)).signal(invoiceChangedSignal).catch(() => undefined)),
-  );
+  await wake(invoiceIds);
   return { invoices: invoiceIds.length };
+}
+
+/** Each invoice's workflow reloads its facts: the collection went out, or it was released. */
+async function wake(invoiceIds: number[]): Promise<void> {
+  await Promise.all(invoiceIds.map((id) => getExternalWorkflowHandle(dunningWorkflowId(id)).signal(invoiceChangedSignal).catch(() => undefined)));
 }

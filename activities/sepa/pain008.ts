@@ -55,19 +55,35 @@ export function buildPain008(input: Pain008Input): string {
 }
 
 /**
+ * Everything that keeps the file from being built, each naming its field (and the debtor), found
+ * before a byte is written: a run is refused up front instead of failing inside its stream.
+ */
+export function sepaFileProblems(input: {
+  format: Pain008Format;
+  creditor: Pick<SepaCreditor, 'bic'>;
+  debits: readonly { amountCents: number; debtor: Pick<SepaDebit['debtor'], 'name' | 'bic'> }[];
+}): SepaFileError[] {
+  const { format, creditor, debits } = input;
+  const problems: SepaFileError[] = [];
+  if (debits.length === 0) problems.push(new SepaFileError('debits', 'the file would collect nothing'));
+  for (const [i, d] of debits.entries()) {
+    if (!Number.isInteger(d.amountCents) || d.amountCents < 1 || d.amountCents > 99_999_999_999) {
+      problems.push(new SepaFileError(`debits[${i}].amountCents`, `between 0.01 and 999,999,999.99 EUR (${d.debtor.name})`));
+    }
+    if (format === 'pain.008.002.02' && !d.debtor.bic) problems.push(new SepaFileError(`debits[${i}].debtor.bic`, `required by pain.008.002.02 (${d.debtor.name})`));
+  }
+  if (format === 'pain.008.002.02' && !creditor.bic) problems.push(new SepaFileError('creditor.bic', 'required by pain.008.002.02'));
+  return problems;
+}
+
+/**
  * The same file as a stream of chunks, written as it is read: 100,000 transactions never sit in
  * memory as a document tree, and a zip reading from it sets the pace.
  */
 export function* pain008Chunks(input: Pain008Input): Generator<string> {
   const { format, creditor, debits } = input;
-  if (debits.length === 0) throw new SepaFileError('debits', 'the file would collect nothing');
-  for (const [i, d] of debits.entries()) {
-    if (!Number.isInteger(d.amountCents) || d.amountCents < 1 || d.amountCents > 99_999_999_999) {
-      throw new SepaFileError(`debits[${i}].amountCents`, 'between 0.01 and 999,999,999.99 EUR');
-    }
-    if (format === 'pain.008.002.02' && !d.debtor.bic) throw new SepaFileError(`debits[${i}].debtor.bic`, 'required by pain.008.002.02');
-  }
-  if (format === 'pain.008.002.02' && !creditor.bic) throw new SepaFileError('creditor.bic', 'required by pain.008.002.02');
+  const [problem] = sepaFileProblems(input);
+  if (problem) throw problem;
 
   const groups = new Map<string, SepaDebit[]>();
   for (const d of debits) {

@@ -17,6 +17,9 @@ export interface SepaCandidate {
   dueDate: string;
   sequence: Sequence;
   reference: string;
+  /** The debtor's bank: its account holder and BIC (some formats require the BIC). */
+  holder: string;
+  bic: string | null;
   /** 'stripe' when the customer is registered with Stripe, which collects it instead of the file. */
   channel: SepaChannel;
 }
@@ -33,7 +36,7 @@ export async function sepaCandidates(sql: Sql, collectionDate: string, onlyInvoi
   const rows = await sql<(InvoiceAmounts & Omit<SepaCandidate, 'amountCents'>)[]>`
     select i.id as "invoiceId", i.number, c.name as "customerName", i.issue_date as "issueDate", i.due_date as "dueDate",
            i.total_cents as "totalCents", i.paid_cents as "paidCents", ${installmentsJson(sql)} as installments,
-           m.sequence, m.reference, ${channelOf(sql)} as channel
+           m.sequence, m.reference, m.holder, nullif(m.bic, '') as bic, ${channelOf(sql)} as channel
     from invoices i join customers c on c.id = i.customer_id join mandates m on m.customer_id = c.id
     where i.status = 'open' and i.total_cents > i.paid_cents and i.currency = 'EUR'
       ${onlyInvoiceIds ? sql`and i.id = any(${onlyInvoiceIds}::bigint[])` : sql``}
@@ -53,14 +56,16 @@ export interface SepaRun {
   format: SepaFormat;
   label: string;
   messageId: string;
-  status: 'generating' | 'sent' | 'collected';
+  status: 'generating' | 'sent' | 'collected' | 'failed';
+  /** Why a failed run could not be built. */
+  failureReason: string | null;
   transactions: number;
   totalCents: number;
   hasFile: boolean;
 }
 
 const runColumns = (sql: Sql) => sql`r.id, r.created_at as "createdAt", u.name as "createdBy", r.collection_date as "collectionDate", r.format, r.label,
-  r.message_id as "messageId", r.status, r.transactions, r.total_cents as "totalCents", r.zip is not null as "hasFile"`;
+  r.message_id as "messageId", r.status, r.failure_reason as "failureReason", r.transactions, r.total_cents as "totalCents", r.zip is not null as "hasFile"`;
 
 /** The run and its items in one transaction: the same invoices cannot be put in two runs. */
 export async function createSepaRun(
@@ -124,6 +129,23 @@ export async function sepaRunItems(sql: Sql, runId: number): Promise<SepaItem[]>
  * moves first mandates of the file to recurring and writes "collection sent" on each of its
  * invoices' timelines. Returns the file's invoices.
  */
+/** Ends a run that could not be built: 'failed' with its reason, every item released; returns the released invoices. */
+export async function failSepaRun(sql: Sql, runId: number, reason: string): Promise<number[]> {
+  return sql.begin(async (tx) => {
+    await tx`update sepa_runs set status = 'failed', failure_reason = ${reason} where id = ${runId} and status = 'generating'`;
+    const released = await tx<{ invoiceId: number }[]>`
+      update sepa_run_items set outcome = 'released', reason = ${reason}, settled_at = now()
+      where run_id = ${runId} and outcome = 'pending' returning invoice_id as "invoiceId"`;
+    for (const { invoiceId } of released) {
+      await insertEvent(tx as unknown as Sql, {
+        invoiceId, kind: 'sepa_run_failed', actor: 'sepa run', dedupeKey: `sepa-${runId}-${invoiceId}-failed`,
+        message: `SEPA run #${runId} failed before anything was sent to the bank (${reason}): the invoice is chased again`,
+      });
+    }
+    return released.map((r) => r.invoiceId);
+  });
+}
+
 export async function storeSepaFile(sql: Sql, runId: number, file: { zip: Uint8Array | null; transactions: number; totalCents: number }): Promise<number[]> {
   return sql.begin(async (tx) => {
     const [run] = await tx<{ status: string; collectionDate: string }[]>`

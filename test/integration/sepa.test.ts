@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { mandateOf } from '../../db/queries/mandates.js';
 import { upsertInvoice } from '../../db/queries/invoices.js';
-import { sepaCandidates } from '../../db/queries/sepa-runs.js';
+import { createSepaRun, sepaCandidates } from '../../db/queries/sepa-runs.js';
+import { sepaRunWorkflowId } from '../../workflows/ids.js';
+import { sepaRun } from '../../workflows/sepa-run.js';
 import { getSepaCreditor } from '../../db/queries/settings.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
@@ -136,4 +138,31 @@ it('debits an installment invoice for the installments due by the collection dat
   const staged = async (date: string) => (await sepaCandidates(db.sql, date)).find((c) => c.number === 'F-SEPA-STAGES');
   expect(await staged(addDays(today, 7))).toMatchObject({ amountCents: 10_000, dueDate: addDays(today, -10) });
   expect(await staged(addDays(today, 60))).toMatchObject({ amountCents: 40_000 });
+});
+
+it('names the debtors that block a format before the run, and a run whose file cannot be built fails visibly and releases its invoices', async () => {
+  const today = localDate(Date.now(), 'Europe/Paris');
+  expect(await post('/customers/C-OTHER/mandate', { ...mandate, bic: '', holder: 'Sans BIC SARL', reference: 'RUM-2025-0099' })).toContain('Done.');
+  const [{ id: otherId }] = await db.sql<[{ id: number }]>`select id from customers where ref = 'C-OTHER'`;
+  const invoice = await makeInvoice(db.sql, otherId, { number: 'F-NOBIC', dueDate: addDays(today, -5), totalCents: 7_000 });
+  const get = (path: string) => app.request(path, { headers: { cookie: `${admin.cookie}; relance_lang=en` } });
+  const earliest = /collectionDate: (\d{4}-\d{2}-\d{2})/.exec(await (await get(`/sepa/preview?collectionDate=${today}&format=pain.008.002.02`)).text())![1]!;
+
+  const preview = await (await get(`/sepa/preview?collectionDate=${earliest}&format=pain.008.002.02`)).text();
+  expect(preview).toContain('The pain.008.002.02 file cannot be built');
+  expect(preview).toContain('required by pain.008.002.02 (Sans BIC SARL (F-NOBIC))');
+  const form = new URLSearchParams({ _csrf: admin.csrf, collectionDate: earliest, format: 'pain.008.002.02', label: '', invoice: String(invoice.id) });
+  const refused = await app.request('/sepa', { method: 'POST', headers: { cookie: `${admin.cookie}; relance_lang=en`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  expect(await refused.text()).toContain('Sans BIC SARL (F-NOBIC)');
+  const runsBefore = (await db.sql`select count(*)::int as n from sepa_runs`)[0]!.n;
+  expect(runsBefore).toBe(1);
+
+  // A run written anyway (an older version, a direct write): its worker fails it with the reason, and stays up.
+  const [admin1] = await db.sql<{ id: number }[]>`select id from users limit 1`;
+  const runId = await createSepaRun(db.sql, { userId: admin1!.id, collectionDate: earliest, format: 'pain.008.002.02', label: '', messageId: 'RELANCE-FAIL-1', invoiceIds: [invoice.id] });
+  await stack.client.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue: 'sepa', args: [{ runId }] });
+  await vi.waitFor(async () => expect((await db.sql`select status from sepa_runs where id = ${runId}`)[0]!.status).toBe('failed'), { timeout: 20_000 });
+  expect(await (await get(`/sepa/${runId}`)).text()).toMatch(/data-testid="sepa-failure">Failed: debits\[0\]\.debtor\.bic: required by pain\.008\.002\.02/);
+  expect(await db.sql`select outcome from sepa_run_items where run_id = ${runId}`).toEqual([{ outcome: 'released' }]);
+  expect((await sepaCandidates(db.sql, earliest)).map((c) => c.number)).toContain('F-NOBIC');
 });

@@ -6,6 +6,7 @@ import { isValidCreditorId } from '../../activities/sepa/creditor-id.js';
 import { buildPain008, PAIN008_FORMATS, SepaFileError, type SepaDebit } from '../../activities/sepa/pain008.js';
 import { sepaText } from '../../activities/sepa/sepa-text.js';
 import { validateAgainstXsd, XSD_DIR } from '../helpers/sepa-xml.js';
+import { zipOne } from '../../activities/sepa-runs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'relance-sepa-'));
 const creditor = { name: 'Ma Société SAS', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'AGRIFRPP', creditorId: 'FR72ZZZ123456' };
@@ -52,7 +53,7 @@ describe('pain.008 files', () => {
       expect(validate(xml, format).ok).toBe(true);
     }
     expect(() => buildPain008({ format: 'pain.008.002.02', messageId: 'M1', createdAt: '2026-11-24T08:00:00Z', creditor, debits: [noBic] })).toThrow(
-      new SepaFileError('debits[0].debtor.bic', 'required by pain.008.002.02'),
+      new SepaFileError('debits[0].debtor.bic', 'required by pain.008.002.02 (Sans BIC)'),
     );
     expect(() => buildPain008({ format: 'pain.008.001.02', messageId: 'M1', createdAt: '2026-11-24T08:00:00Z', creditor, debits: [] })).toThrow(/debits: the file would collect nothing/);
   });
@@ -86,4 +87,14 @@ describe('SEPA texts and identifiers', () => {
     expect(isValidCreditorId('FR73ZZZ123456')).toBe(false);
     expect(isValidCreditorId('FR72ZZZ')).toBe(false);
   });
+});
+
+it('fails the zip, not the process, when its content throws halfway through', async () => {
+  function* content(): Generator<string> {
+    yield '<Document>';
+    throw new Error('a bad record deep in the file');
+  }
+  await expect(zipOne('broken.xml', content())).rejects.toThrow('a bad record deep in the file');
+  // The same call still works afterwards: nothing was left broken.
+  expect((await zipOne('fine.xml', ['<ok/>'])).byteLength).toBeGreaterThan(0);
 });

@@ -3,8 +3,8 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import { formatDate, formatMoney } from '../../activities/format.js';
-import { PAIN008_FORMATS } from '../../activities/sepa/pain008.js';
-import { createSepaRun, markSepaCollected, type SepaChannel, rejectSepaItem, sepaCandidates, sepaRunById, sepaRunItems, sepaRuns, sepaZip } from '../../db/queries/sepa-runs.js';
+import { PAIN008_FORMATS, sepaFileProblems, type Pain008Format } from '../../activities/sepa/pain008.js';
+import { createSepaRun, markSepaCollected, type SepaCandidate, type SepaChannel, rejectSepaItem, sepaCandidates, sepaRunById, sepaRunItems, sepaRuns, sepaZip } from '../../db/queries/sepa-runs.js';
 import { getSepaCreditor, getSettings } from '../../db/queries/settings.js';
 import { addBusinessDays } from '../../workflows/schedule/business-days.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
@@ -74,6 +74,7 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
   if (!checked.ok) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${checked.message}` });
   const candidates = await sepaCandidates(deps.sql, checked.value.collectionDate);
   if (candidates.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
+  const blocking = await fileProblems(deps, checked.value.format, candidates);
   const total = candidates.reduce((s, i) => s + i.amountCents, 0);
   return c.html(
     layout({
@@ -83,10 +84,11 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
         <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
         ${(['collectionDate', 'format', 'label'] as const).map((k) => html`<input type="hidden" name="${k}" value="${checked.value[k]}">`)}
         <p class="notice" data-testid="sepa-total">${t.sepaSelection(candidates.length, formatMoney(total, 'EUR', lang))}</p>
-        <table><thead><tr><th></th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.dueDate}</th><th>RUM</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th></tr></thead>
+        ${blocking.length ? html`<div class="error" role="alert" data-testid="sepa-blocking"><p>${t.sepaBlocked(checked.value.format)}</p><ul>${blocking.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+        <table><thead><tr><th></th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.dueDate}</th><th>RUM</th><th>BIC</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th></tr></thead>
         <tbody>${candidates.map((i) => html`<tr><td><input type="checkbox" name="invoice" value="${i.invoiceId}" checked aria-label="${i.number}"></td><td>${i.customerName}</td><td>${i.number}</td>
-          <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.sequence}</td><td>${channelName(i.channel, t)}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
-        <p><button type="submit" class="primary">${t.generateFile}</button></p>
+          <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.bic ?? html`<span class="muted">—</span>`}</td><td>${i.sequence}</td><td>${channelName(i.channel, t)}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
+        <p><button type="submit" class="primary" ${blocking.length ? 'disabled' : ''}>${t.generateFile}</button></p>
       </form>`,
     }),
   );
@@ -99,6 +101,9 @@ export async function startSepaRun(c: Context<AdminEnv>, deps: WebDeps) {
   if (!checked.ok) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${checked.message}` });
   const invoiceIds = [body.invoice ?? []].flat().map(Number).filter((n) => Number.isInteger(n) && n > 0);
   if (invoiceIds.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
+  const chosen = (await sepaCandidates(deps.sql, checked.value.collectionDate, invoiceIds));
+  const blocking = await fileProblems(deps, checked.value.format, chosen);
+  if (blocking.length) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${t.sepaBlocked(checked.value.format)} ${blocking.join('; ')}` });
   const messageId = `RELANCE-${checked.value.collectionDate.replaceAll('-', '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
   const runId = await createSepaRun(deps.sql, { userId: c.get('user').id, ...checked.value, messageId, invoiceIds });
   await deps.temporal.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue: deps.taskQueue, args: [{ runId }] });
@@ -122,6 +127,7 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
         <p>${run.messageId} · ${t.sepaSelection(run.transactions, formatMoney(run.totalCents, 'EUR', lang))}</p>
         ${run.hasFile ? html`<p><a class="button" href="${sitePath`/sepa/${run.id}/file.zip`}" data-testid="sepa-download">${t.downloadFile}</a></p>` : ''}
         ${run.status === 'generating' ? html`<p class="muted">${t.runRunning}</p>` : ''}
+        ${run.status === 'failed' ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runFailed}: ${run.failureReason}</p>` : ''}
         ${run.status === 'sent' && run.hasFile
           ? html`<form method="post" action="${sitePath`/sepa/${run.id}/collected`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.markCollected}</button></form>`
           : ''}
@@ -140,6 +146,15 @@ function itemRow(runId: number, status: string, i: Awaited<ReturnType<typeof sep
       ? html`<form method="post" action="${sitePath`/sepa/${runId}/reject`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="invoice" value="${i.invoiceId}">
           <input name="reason" placeholder="${t.reason}" required maxlength="200"><button class="danger">${t.rejected}</button></form>`
       : ''}</td></tr>`;
+}
+
+/** What keeps the chosen format's file from being built (a debtor without a BIC…), each naming the debtor. */
+async function fileProblems(deps: WebDeps, format: Pain008Format, candidates: SepaCandidate[]): Promise<string[]> {
+  const inFile = candidates.filter((c) => c.channel === 'file');
+  if (inFile.length === 0) return [];
+  const creditor = await getSepaCreditor(deps.sql);
+  return sepaFileProblems({ format, creditor, debits: inFile.map((c) => ({ amountCents: c.amountCents, debtor: { name: `${c.holder} (${c.number})`, bic: c.bic } })) })
+    .map((p) => p.message);
 }
 
 const channelName = (channel: SepaChannel, t: Messages) => (channel === 'stripe' ? 'Stripe' : t.bankFile);
