@@ -1,7 +1,7 @@
-import { Context } from '@temporalio/activity';
+import { CancelledFailure, Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
-import { bulkRunById, finishBulkRun, lastRunPosition, recordItemOutcome, runItemsFrom, runSlice, type RunItem } from '../db/queries/bulk-runs.js';
+import { bulkRunById, bulkRunCancelRequested, cancelBulkRun, finishBulkRun, lastRunPosition, recordItemOutcome, runItemsFrom, runSlice, type RunItem } from '../db/queries/bulk-runs.js';
 import { dunningWorkflowId } from '../workflows/ids.js';
 import { sendNowUpdate, type ReminderOutcome } from '../workflows/messages.js';
 import { inLanes } from '../workflows/in-lanes.js';
@@ -35,6 +35,26 @@ export interface AskSliceInput extends RunRequest {
 
 type AskAnswer = ReminderOutcome['status'] | 'ended';
 
+const NEVER_ABORTED = new AbortController().signal;
+
+/** Whether a run was asked to stop, looked up at most a few times a second however many asks wait on it. */
+function cancelCheck(lookup: () => Promise<boolean>, everyMs = 250): () => Promise<boolean> {
+  let known = false;
+  let last = 0;
+  let pending: Promise<boolean> | null = null;
+  return async () => {
+    if (known) return true;
+    if (Date.now() - last < everyMs) return false;
+    pending ??= lookup().then((requested) => {
+      known = requested;
+      last = Date.now();
+      pending = null;
+      return requested;
+    });
+    return pending;
+  };
+}
+
 export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql: Sql; temporal: Client; sendsPerSecond?: number }) {
   /**
    * Asks one invoice's workflow to act: it alone owns the invoice's level. The update's id makes
@@ -45,7 +65,9 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
     const record = (outcome: Parameters<typeof recordItemOutcome>[1]['outcome'], level: number | null, reason: string | null, reminderId: number | null = null) =>
       recordItemOutcome(sql, { runId, invoiceId, outcome, level, reason, reminderId });
     try {
-      const outcome = await temporal.workflow.getHandle(dunningWorkflowId(invoiceId)).executeUpdate(sendNowUpdate, {
+      // An ask under way finishes even when the run is cancelled: aborted, it would leave a reminder
+      // sent and its item without an answer (the worker aborts an activity's calls on cancel).
+      const outcome = await temporal.withAbortSignal(NEVER_ABORTED, () => temporal.workflow.getHandle(dunningWorkflowId(invoiceId)).executeUpdate(sendNowUpdate, {
         updateId: `bulk-run-${runId}-invoice-${invoiceId}`,
         args: [{
           actor: input.actor, runId, ...(input.userId !== undefined ? { userId: input.userId } : {}),
@@ -55,7 +77,7 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
           attachPdf: input.attachPdf,
           sendInline: !sendsPerSecond,
         }],
-      });
+      }));
       switch (outcome.status) {
         case 'sent':
         case 'prepared':
@@ -122,8 +144,19 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
       const { after, upTo, lanes, ...request } = input;
       const items = await runSlice(sql, input.runId, after, upTo);
       const unanswered = items.filter((item) => !item.answered);
-      await beating(inLanes(unanswered, async (item) => void (await ask({ ...request, invoiceId: item.invoiceId, itemChannel: item.channel })), undefined, lanes));
+      // A cancelled run asks no further invoice (cancelled in Temporal, or asked for on the run's
+      // page); the asks under way finish and record their answer.
+      const cancelled = Context.current().cancellationSignal;
+      const stopped = cancelCheck(() => bulkRunCancelRequested(sql, input.runId));
+      await beating(inLanes(unanswered, async (item) => {
+        if (!cancelled.aborted && !(await stopped())) await ask({ ...request, invoiceId: item.invoiceId, itemChannel: item.channel });
+      }, undefined, lanes));
+      if (cancelled.aborted) throw new CancelledFailure('the run was cancelled');
       return items.length;
+    },
+
+    async cancelRun(runId: number): Promise<void> {
+      await cancelBulkRun(sql, runId);
     },
 
     async finishRun(runId: number): Promise<void> {

@@ -2,7 +2,7 @@
 // [--sepa-transactions N] [--soak-invoices N] [--soak-payments N]`: measures on this machine and writes BENCHMARKS.md; a section
 // not run keeps its last figures. The soak (load drill, `npm run soak`) runs only when asked for: it takes long.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,8 @@ async function previousSections(): Promise<Map<string, string>> {
 }
 
 async function main(): Promise<void> {
+  // A fresh clone has no .data yet.
+  await mkdir(resolve('.data'), { recursive: true });
   const dir = await mkdtemp(join(resolve('.data'), 'bench-'));
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort() });
   const cli = await ensureTemporalCli({ toolsDir: resolve('.tools'), env: childEnvironment({}), log: console.log });

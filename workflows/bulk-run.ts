@@ -1,4 +1,4 @@
-import { continueAsNew, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, continueAsNew, isCancellation, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createBulkRunActivities } from '../activities/bulk-runs.js';
 import { inLanes } from './in-lanes.js';
 import { bulkRunIdKey, dunningStatusKey, runProgressKey } from './search-attributes.js';
@@ -32,7 +32,6 @@ export interface BulkRunInput {
  */
 export async function bulkRun(input: BulkRunInput): Promise<{ done: number }> {
   const { runId } = input;
-  const { lastPosition, ...request } = await acts.loadRun(runId);
   let done = input.done ?? 0;
   let after = input.after ?? 0;
   const publish = (status: string) =>
@@ -41,26 +40,35 @@ export async function bulkRun(input: BulkRunInput): Promise<{ done: number }> {
       { key: runProgressKey, value: done },
       { key: dunningStatusKey, value: status },
     ]);
-  publish('running');
 
-  if (patched('asks-in-slices')) {
-    const slices: number[] = [];
-    for (let from = after; from < lastPosition && slices.length < SLICES_BEFORE_CONTINUE; from += SLICE) slices.push(from);
-    await inLanes(slices, async (from) => {
-      done += await acts.askInvoices({ runId, ...request, after: from, upTo: from + SLICE, lanes: ASKS_PER_SLICE });
-    }, undefined, SLICES_AT_ONCE);
-    after = Math.min(lastPosition, after + slices.length * SLICE);
-    if (after < lastPosition) await continueAsNew<typeof bulkRun>({ runId, after, done });
-  } else {
-    // Runs started when every invoice was asked by an activity of its own.
-    const CHUNK = 500;
-    const items = await acts.runItems({ runId, after, limit: CHUNK });
-    await inLanes(items, async (item) => {
-      await acts.askInvoice({ runId, invoiceId: item.invoiceId, ...request });
-      done++;
-    }, undefined, 64);
-    after = items.at(-1)?.position ?? after;
-    if (items.length === CHUNK || workflowInfo().continueAsNewSuggested) await continueAsNew<typeof bulkRun>({ runId, after, done });
+  try {
+    const { lastPosition, ...request } = await acts.loadRun(runId);
+    publish('running');
+    if (patched('asks-in-slices')) {
+      const slices: number[] = [];
+      for (let from = after; from < lastPosition && slices.length < SLICES_BEFORE_CONTINUE; from += SLICE) slices.push(from);
+      await inLanes(slices, async (from) => {
+        done += await acts.askInvoices({ runId, ...request, after: from, upTo: from + SLICE, lanes: ASKS_PER_SLICE });
+      }, undefined, SLICES_AT_ONCE);
+      after = Math.min(lastPosition, after + slices.length * SLICE);
+      if (after < lastPosition) await continueAsNew<typeof bulkRun>({ runId, after, done });
+    } else {
+      // Runs started when every invoice was asked by an activity of its own.
+      const CHUNK = 500;
+      const items = await acts.runItems({ runId, after, limit: CHUNK });
+      await inLanes(items, async (item) => {
+        await acts.askInvoice({ runId, invoiceId: item.invoiceId, ...request });
+        done++;
+      }, undefined, 64);
+      after = items.at(-1)?.position ?? after;
+      if (items.length === CHUNK || workflowInfo().continueAsNewSuggested) await continueAsNew<typeof bulkRun>({ runId, after, done });
+    }
+  } catch (err) {
+    // Cancelled (from the run's page or in Temporal): the invoices not yet asked are left alone and say so.
+    if (!isCancellation(err) || !patched('bulk-run-cancellable')) throw err;
+    await CancellationScope.nonCancellable(() => acts.cancelRun(runId));
+    publish('cancelled');
+    throw err;
   }
   await acts.finishRun(runId);
   publish('finished');

@@ -1,7 +1,7 @@
 import type { Sql } from '../client.js';
 
 export type RunChannel = 'step' | 'email' | 'letter';
-export type ItemOutcome = 'sent' | 'prepared' | 'failed' | 'skipped' | 'refused';
+export type ItemOutcome = 'sent' | 'prepared' | 'failed' | 'skipped' | 'refused' | 'cancelled';
 
 export interface BulkRun {
   id: number;
@@ -14,8 +14,11 @@ export interface BulkRun {
   channel: RunChannel;
   attachPdf: boolean;
   finishedAt: Date | null;
+  /** Cancelled by a user or an operator: the invoices not yet asked were left alone. */
+  cancelledAt: Date | null;
   lettersDownloadedAt: Date | null;
   total: number;
+  /** Invoices asked, whatever their answer (not those a cancel left alone). */
   done: number;
   failed: number;
   letters: number;
@@ -56,8 +59,8 @@ export async function createBulkRun(
 function runsWithProgress(sql: Sql, where: ReturnType<Sql>, limit: number) {
   return sql<BulkRun[]>`
     select r.id, u.name as "createdBy", r.created_by as "createdById", r.created_at as "createdAt", r.forced_level as "forcedLevel", r.send_early as "sendEarly", r.channel, r.attach_pdf as "attachPdf",
-           r.finished_at as "finishedAt", r.letters_downloaded_at as "lettersDownloadedAt",
-           count(i.*)::int as total, count(i.outcome)::int as done,
+           r.finished_at as "finishedAt", r.cancelled_at as "cancelledAt", r.letters_downloaded_at as "lettersDownloadedAt",
+           count(i.*)::int as total, count(i.outcome) filter (where i.outcome <> 'cancelled')::int as done,
            count(*) filter (where i.outcome in ('failed', 'refused'))::int as failed,
            (select count(*)::int from documents d join bulk_run_items x on x.reminder_id = d.reminder_id where x.run_id = r.id) as letters
     from bulk_runs r left join users u on u.id = r.created_by left join bulk_run_items i on i.run_id = r.id
@@ -99,8 +102,30 @@ export async function recordItemOutcome(
     where run_id = ${o.runId} and invoice_id = ${o.invoiceId}`;
 }
 
+/** Ends a run; invoices left unasked can only be a cancel's (asked for on the run's page), and say so. */
 export async function finishBulkRun(sql: Sql, runId: number): Promise<void> {
-  await sql`update bulk_runs set finished_at = coalesce(finished_at, now()) where id = ${runId}`;
+  await sql.begin(async (tx) => {
+    const [run] = await tx<{ cancelRequested: boolean }[]>`select cancel_requested_at is not null as "cancelRequested" from bulk_runs where id = ${runId}`;
+    if (run?.cancelRequested) return cancelBulkRun(tx as unknown as Sql, runId);
+    await tx`update bulk_runs set finished_at = coalesce(finished_at, now()) where id = ${runId}`;
+  });
+}
+
+/** A user asked to cancel the run: the asks under way see it before their next invoice. */
+export async function requestBulkRunCancel(sql: Sql, runId: number): Promise<void> {
+  await sql`update bulk_runs set cancel_requested_at = coalesce(cancel_requested_at, now()) where id = ${runId} and finished_at is null`;
+}
+
+export async function bulkRunCancelRequested(sql: Sql, runId: number): Promise<boolean> {
+  const [row] = await sql<{ requested: boolean }[]>`select cancel_requested_at is not null as requested from bulk_runs where id = ${runId}`;
+  return row?.requested ?? false;
+}
+
+/** Ends a cancelled run: the invoices not yet asked say so; the others keep their answer. */
+export async function cancelBulkRun(sql: Sql, runId: number): Promise<void> {
+  await sql`update bulk_runs set cancel_requested_at = coalesce(cancel_requested_at, now()) where id = ${runId}`;
+  await sql`update bulk_run_items set outcome = 'cancelled', reason = 'the run was cancelled before this invoice was asked' where run_id = ${runId} and outcome is null`;
+  await sql`update bulk_runs set cancelled_at = coalesce(cancelled_at, now()), finished_at = coalesce(finished_at, now()) where id = ${runId}`;
 }
 
 export async function noteLettersDownloaded(sql: Sql, runId: number): Promise<void> {
@@ -120,5 +145,5 @@ export async function runProblems(sql: Sql, runId: number): Promise<RunItemLine[
   return sql<RunItemLine[]>`
     select i.number as "invoiceNumber", c.name as "customerName", b.outcome, b.level, b.reason
     from bulk_run_items b join invoices i on i.id = b.invoice_id join customers c on c.id = i.customer_id
-    where b.run_id = ${runId} and b.outcome in ('failed', 'refused', 'skipped') order by b.position`;
+    where b.run_id = ${runId} and b.outcome in ('failed', 'refused', 'skipped', 'cancelled') order by b.position`;
 }

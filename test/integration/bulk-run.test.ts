@@ -231,8 +231,43 @@ it('sends each invoice by the channel chosen on its row, the others by the run�
   expect(started.status).toBe(303);
   const runId = Number(started.headers.get('location')!.split('/').at(-1));
   await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 60_000, interval: 500 });
-  expect(await db.sql`select r.invoice_id as "invoiceId", r.channel, r.status from reminders r where r.invoice_id in (${byPost!.id}, ${byEmail!.id}) order by r.invoice_id`).toEqual([
-    { invoiceId: byPost!.id, channel: 'letter', status: 'prepared' },
-    { invoiceId: byEmail!.id, channel: 'email', status: 'sent' },
-  ]);
+  const reminder = async (id: number) => db.sql`select channel, status from reminders where invoice_id = ${id}`;
+  expect(await reminder(byPost!.id)).toEqual([{ channel: 'letter', status: 'prepared' }]);
+  expect(await reminder(byEmail!.id)).toEqual([{ channel: 'email', status: 'sent' }]);
 });
+
+it('stops a run cancelled from its page: no invoice is asked after the cancel, each says whether it went out, and the run says after how many', async () => {
+  const customer = await makeCustomer(db.sql);
+  const [{ ref }] = await db.sql<[{ ref: string }]>`select ref from customers where id = ${customer}`;
+  const invoices = [];
+  for (let i = 0; i < 200; i++) invoices.push(await makeInvoice(db.sql, customer, { dueDate: addDays(today, 30), totalCents: 5_000 }));
+  await Promise.all(invoices.map((invoice) => startOrWakeDunning(plain, 'bulk', { ...invoice, customerRef: ref })));
+  for (const i of invoices) await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(i.id)).query(stateQuery)).next).not.toBeNull(), { timeout: 30_000 });
+  const [user] = await db.sql<{ id: number }[]>`select id from users order by id limit 1`;
+  const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel: null, sendEarly: true, channel: 'email', attachPdf: false, invoiceIds: invoices.map((i) => i.id) });
+  await resumeUnstartedBulkRuns(plain, 'bulk', db.sql);
+  // The user cancels once the run is under way (the first answers are in).
+  await vi.waitFor(async () => expect((await db.sql`select count(outcome)::int as n from bulk_run_items where run_id = ${runId}`)[0]!.n).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
+  const cancel = await app.request(`/runs/${runId}/cancel`, {
+    method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: session.csrf }).toString(),
+  });
+  expect(cancel.status).toBe(303);
+  await vi.waitFor(async () => expect((await db.sql`select cancelled_at from bulk_runs where id = ${runId}`)[0]!.cancelled_at).not.toBeNull(), { timeout: 60_000, interval: 250 });
+
+  // Every invoice has its answer, and it is the truth: "sent" went out in this run, "cancelled" did
+  // not (asks under way when the cancel came finish and record theirs).
+  const answers = async () => db.sql<{ outcome: string | null; sentInRun: boolean }[]>`
+    select b.outcome, exists (select 1 from reminders r where r.invoice_id = b.invoice_id and r.run_id = ${runId}) as "sentInRun"
+    from bulk_run_items b where b.run_id = ${runId}`;
+  await vi.waitFor(async () => {
+    const items = await answers();
+    expect(items.filter((i) => i.outcome === null || (i.outcome === 'cancelled') === i.sentInRun)).toEqual([]);
+  }, { timeout: 30_000, interval: 250 });
+  const items = await answers();
+  const cancelled = items.filter((i) => i.outcome === 'cancelled').length;
+  expect(cancelled).toBeGreaterThan(0);
+  expect(items.filter((i) => i.sentInRun).length).toBe(200 - cancelled);
+  const page = await (await get(`/runs/${runId}/progress`)).text();
+  expect(page).toContain(`Lot annulé après ${200 - cancelled} factures sur 200`);
+  expect(page).not.toContain('hx-trigger="every 1s"');
+}, 120_000);

@@ -21,7 +21,7 @@ import { savePolicyChargesAction, savePolicySendingAction, saveReferenceRateActi
 import { lateChargeNoteFile } from './invoice-charges.js';
 import { approveReviewAction, holdReviewItemAction, reviewPage } from './review-page.js';
 import { PreviewStore } from './preview-store.js';
-import { runPage, runProgress, runsPage, startRun } from './runs-page.js';
+import { cancelRun, runPage, runProgress, runsPage, startRun } from './runs-page.js';
 import {
   documentDownload, markDocumentPrinted, markRunLettersPrinted, printDocument, printRunLettersPdf, printRunLettersZip, runLettersPdf, runLettersZip,
 } from './letter-downloads.js';
@@ -120,6 +120,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.post('/runs', (c) => startRun(c, deps));
   app.get('/runs/:id{[0-9]{1,15}}', (c) => runPage(c, deps));
   app.get('/runs/:id{[0-9]{1,15}}/progress', (c) => runProgress(c, deps));
+  app.post('/runs/:id{[0-9]{1,15}}/cancel', (c) => cancelRun(c, deps));
   app.get('/runs/:id{[0-9]{1,15}}/letters.pdf', (c) => runLettersPdf(c, deps));
   app.get('/runs/:id{[0-9]{1,15}}/letters.zip', (c) => runLettersZip(c, deps));
   app.post('/runs/:id{[0-9]{1,15}}/letters.pdf', (c) => printRunLettersPdf(c, deps));

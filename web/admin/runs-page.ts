@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { bulkRunById, createBulkRun, recentBulkRuns, runProblems, type BulkRun } from '../../db/queries/bulk-runs.js';
+import { bulkRunById, createBulkRun, requestBulkRunCancel, recentBulkRuns, runProblems, type BulkRun } from '../../db/queries/bulk-runs.js';
 import { bulkRunWorkflowId } from '../../workflows/ids.js';
 import { startBulkRunOnce } from '../bulk-run-client.js';
 import type { WebDeps } from '../deps.js';
@@ -15,6 +15,7 @@ import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { nextAction } from '../../workflows/schedule/next-action.js';
 import { runLetterButtons } from './letter-downloads.js';
 import { sitePath } from './paths.js';
+import { withinDeadline } from '../../activities/dunning-client.js';
 
 const MAX_RUN = 50_000;
 const runForm = z.object({
@@ -106,10 +107,16 @@ export async function runsPage(c: Context<AdminEnv>, deps: WebDeps) {
   );
 }
 
-function progressPartial(run: BulkRun, csrf: string, t: Messages) {
-  const finished = run.finishedAt !== null;
+/**
+ * The run's progress, polled while it goes on. A run whose workflow is no longer running although
+ * the run never finished (terminated in Temporal) says so instead of polling forever.
+ */
+function progressPartial(run: BulkRun, csrf: string, t: Messages, workflowEnded: string | null = null) {
+  const finished = run.finishedAt !== null || workflowEnded !== null;
+  const title = run.cancelledAt ? t.runCancelled(run.done, run.total) : workflowEnded ? t.runEndedInTemporal(workflowEnded) : finished ? t.runFinished : t.runRunning;
   return html`<section class="card" id="run-progress" ${finished ? '' : html`hx-get="${sitePath`/runs/${run.id}/progress`}" hx-trigger="every 1s" hx-swap="outerHTML"`}>
-    <h2>${finished ? t.runFinished : t.runRunning}</h2>
+    <h2 data-testid="run-title">${title}</h2>
+    ${finished ? '' : html`<form method="post" action="${sitePath`/runs/${run.id}/cancel`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button class="danger" data-testid="cancel-run">${t.cancelRun}</button></form>`}
     <progress max="${Math.max(run.total, 1)}" value="${run.done}" data-testid="run-progress"></progress>
     <p><strong data-testid="run-done">${run.done}</strong> / ${run.total} · ${t.failedCount(run.failed)} · ${t.lettersCount(run.letters)}</p>
     ${finished && run.letters > 0 ? runLetterButtons(run, csrf, t) : ''}
@@ -141,5 +148,30 @@ export async function runPage(c: Context<AdminEnv>, deps: WebDeps & { temporalUi
 export async function runProgress(c: Context<AdminEnv>, deps: WebDeps) {
   const run = await bulkRunById(deps.sql, Number(c.req.param('id')));
   if (!run) return c.notFound();
-  return c.html(progressPartial(run, c.get('user').csrfToken, messages(langOf(c))));
+  return c.html(progressPartial(run, c.get('user').csrfToken, messages(langOf(c)), run.finishedAt ? null : await endedWorkflowStatus(deps, run.id)));
+}
+
+/** The status of a run's workflow that closed without finishing the run (terminated…); null while it runs or when unknown. */
+async function endedWorkflowStatus(deps: WebDeps, runId: number): Promise<string | null> {
+  try {
+    const { status } = await withinDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(bulkRunWorkflowId(runId)).describe());
+    return status.name === 'RUNNING' ? null : status.name;
+  } catch {
+    return null;
+  }
+}
+
+/** Cancels the run's workflow: the invoices not yet asked are left alone; those under way finish. */
+export async function cancelRun(c: Context<AdminEnv>, deps: WebDeps) {
+  const runId = Number(c.req.param('id'));
+  const run = await bulkRunById(deps.sql, runId);
+  if (!run) return c.notFound();
+  if (!run.finishedAt) {
+    // Written first: the asks under way stop at their next invoice even before Temporal delivers the cancel.
+    await requestBulkRunCancel(deps.sql, runId);
+    await withinDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(bulkRunWorkflowId(runId)).cancel()).catch((err: Error) => {
+      if (err.name !== 'WorkflowNotFoundError') throw err;
+    });
+  }
+  return c.redirect(sitePath`/runs/${runId}`, 303);
 }
