@@ -12,6 +12,8 @@ import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { pdfPages } from '../helpers/pdf-text.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { recordHistory } from '../helpers/histories.js';
+import { bulkRunWorkflowId } from '../../workflows/ids.js';
 
 // 300 invoices chased in one run: e-mails, letters, customers without an address, invoices paid meanwhile.
 const BY_EMAIL = 180;
@@ -95,6 +97,7 @@ it('sends each invoice its reminder, prepares the letters, and lists what could 
     { outcome: 'skipped', reason: 'dunning has ended for this invoice (paid or cancelled)', n: PAID },
   ]);
   expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(BY_EMAIL);
+  await recordHistory(plain.workflow.getHandle(bulkRunWorkflowId(runId)), 'bulk-run');
   const page = await (await get(runPath)).text();
   expect(page).toContain(`${NO_EMAIL + PAID + BY_LETTER + BY_EMAIL}</strong>`);
   expect(page).toContain('no e-mail address for this customer');
@@ -269,5 +272,6 @@ it('stops a run cancelled from its page: no invoice is asked after the cancel, e
   expect(items.filter((i) => i.sentInRun).length).toBe(200 - cancelled);
   const page = await (await get(`/runs/${runId}/progress`)).text();
   expect(page).toContain(`Lot annulé après ${200 - cancelled} factures sur 200`);
+  await recordHistory(plain.workflow.getHandle(bulkRunWorkflowId(runId)), 'bulk-run-cancelled');
   expect(page).not.toContain('hx-trigger="every 1s"');
 }, 120_000);

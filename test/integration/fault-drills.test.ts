@@ -16,6 +16,7 @@ import { stateQuery } from '../../workflows/messages.js';
 import { childEnvironment } from '../../worker/config.js';
 import { freePort } from '../helpers/ports.js';
 import { startResendServer } from '../helpers/resend-server.js';
+import { recordHistory } from '../helpers/histories.js';
 
 // Fault drills (issue 7): the real worker process, a Temporal dev server and a PostgreSQL of their
 // own, and a Resend-speaking server; each drill breaks one of them while a few hundred reminders
@@ -138,6 +139,7 @@ it("respects an operator's stop: a cancel is caught and recorded, a terminate fo
   await vi.waitFor(async () => expect((await sql`select stopped_reason from invoices where id = ${cancelled!.id}`)[0]!.stopped_reason).toBe('cancelled'), { timeout: 30_000 });
   await vi.waitFor(async () => expect((await handle(cancelled!.id).describe()).status.name).toBe('CANCELLED'));
   expect((await handle(cancelled!.id).describe()).searchAttributes.DunningStatus).toEqual(['stopped']);
+  await recordHistory(handle(cancelled!.id), 'invoice-dunning-operator-stop');
   await handle(terminated!.id).terminate('operator test');
 
   // The repair pass records the terminate as a stop, and restarts neither.

@@ -1,7 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { writeFile } from 'node:fs/promises';
-import proto from '@temporalio/proto';
 import Holidays from 'date-holidays';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sql } from '../../db/client.js';
@@ -28,6 +26,7 @@ import { LATE_FOR, makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { startResendServer } from '../helpers/resend-server.js';
 import { testStripeConnect } from '../helpers/stack.js';
 import { timeSkippingEnvironment, workflowBundle } from '../helpers/temporal.js';
+import { recordHistory } from '../helpers/histories.js';
 
 // An independent oracle for French business days: the date-holidays library.
 const fr = new Holidays('FR');
@@ -116,11 +115,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       // A whole life (four levels, litigation, a late payment) replays with today's workflow code.
       const history = await handle.fetchHistory();
       await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'full-life' }, history);
-      if (process.env.RECORD_HISTORIES) {
-        // A new file per change of the workflow, never an overwritten one: every version recorded keeps replaying.
-        const file = new URL(`../fixtures/histories/invoice-dunning-${process.env.RECORD_HISTORIES}.pb`, import.meta.url);
-        await writeFile(file, proto.temporal.api.history.v1.History.encode(history).finish(), { flag: 'wx' });
-      }
+      await recordHistory(handle, 'invoice-dunning'); 
       return outcome;
     });
 
@@ -319,6 +314,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       const [thanked] = await sql<{ html: string }[]>`select html from outbox where idempotency_key like ${`relance-${kept.id}-%`}`;
       expect(thanked!.html).toContain('Nous avons bien reçu votre règlement de 200,00');
       expect(thanked!.html).toMatch(/pour un montant de <strong>300,00\s€<\/strong>/);
+      await recordHistory(other, 'invoice-dunning-promise-kept');
       await other.terminate('test done');
     });
     const events = async (id: number) => (await sql<{ kind: string }[]>`select kind from follow_up_events where invoice_id = ${id} order by id`).map((e) => e.kind);

@@ -8,6 +8,8 @@ import { adminBrowser, signIn } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { pdfPages } from '../helpers/pdf-text.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { recordHistory } from '../helpers/histories.js';
+import { lateChargeNoteWorkflowId } from '../../workflows/ids.js';
 
 let stack: Stack;
 let db: Stack['db'];
@@ -58,6 +60,8 @@ it('shows what a late invoice has accrued and issues a separate late-charge note
   await post('/invoices/F-LATE-1/late-charges', {});
   const notes = await db.sql<{ id: number; interest_cents: number; indemnity_cents: number }[]>`select id, interest_cents, indemnity_cents from late_charge_notes where invoice_id = ${invoice.id}`;
   expect(notes).toEqual([{ id: expect.any(Number), interest_cents: expected.interestCents, indemnity_cents: 4_000 }]);
+  const [{ asOf }] = await db.sql<[{ asOf: string }]>`select as_of as "asOf" from late_charge_notes where id = ${notes[0]!.id}`;
+  await recordHistory(stack.client.workflow.getHandle(lateChargeNoteWorkflowId(invoice.id, asOf)), 'late-charge-note');
   expect((await db.sql`select total_cents, paid_cents from invoices where id = ${invoice.id}`)[0]).toEqual({ total_cents: 100_000, paid_cents: 0 });
 
   const pdf = new Uint8Array(await (await app.request(`/late-charge-notes/${notes[0]!.id}`, { headers: { cookie: admin.cookie } })).arrayBuffer());

@@ -8,6 +8,8 @@ import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';
 import { adminBrowser, signIn } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { recordHistory } from '../helpers/histories.js';
+import { statementWorkflowId } from '../../workflows/ids.js';
 
 let stack: Stack;
 let db: Stack['db'];
@@ -69,4 +71,6 @@ it("lists tomorrow's pass for review; once approved, each customer gets one stat
   expect(to('c-auto@example.com')[0]!.subject).toContain('R-AUTO');
   expect((await stack.client.workflow.getHandle(dunningWorkflowId(invoices.twoB.id)).query(stateQuery)).hold).toBe('held_in_review');
   expect(await db.sql`select count(*)::int as n from reminders where invoice_id = ${invoices.twoB.id}`).toEqual([{ n: 0 }]);
+  const [statement] = await db.sql<{ id: number }[]>`select id from statements order by id limit 1`;
+  await recordHistory(stack.client.workflow.getHandle(statementWorkflowId(statement!.id)), 'customer-statement');
 });

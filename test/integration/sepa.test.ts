@@ -13,6 +13,7 @@ import { adminBrowser, ORIGIN, signIn } from '../helpers/admin-session.js';
 import { LATE_FOR, makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { sepaFileOfZip } from '../helpers/sepa-xml.js';
 import { API_TOKEN, startStack, type Stack } from '../helpers/stack.js';
+import { recordHistory } from '../helpers/histories.js';
 
 let stack: Stack;
 let db: Stack['db'];
@@ -86,6 +87,7 @@ it('collects the mandated invoices in a pain.008 file that validates, holds thei
 
   // First collection done: the mandate is recurring from now on; dunning waits for the bank.
   expect((await mandateOf(db.sql, customerId))!.sequence).toBe('RCUR');
+  await recordHistory(stack.client.workflow.getHandle(sepaRunWorkflowId(Number(runPath.split('/').at(-1)))), 'sepa-run');
   await vi.waitFor(async () => expect((await stack.client.workflow.getHandle(dunningWorkflowId(collected.id)).query(stateQuery)).hold).toBe('collection_pending'));
 
   const post = (path: string, fields: Record<string, string>) =>
@@ -164,5 +166,6 @@ it('names the debtors that block a format before the run, and a run whose file c
   await vi.waitFor(async () => expect((await db.sql`select status from sepa_runs where id = ${runId}`)[0]!.status).toBe('failed'), { timeout: 20_000 });
   expect(await (await get(`/sepa/${runId}`)).text()).toMatch(/data-testid="sepa-failure">Failed: debits\[0\]\.debtor\.bic: required by pain\.008\.002\.02/);
   expect(await db.sql`select outcome from sepa_run_items where run_id = ${runId}`).toEqual([{ outcome: 'released' }]);
+  await recordHistory(stack.client.workflow.getHandle(sepaRunWorkflowId(runId)), 'sepa-run-failed');
   expect((await sepaCandidates(db.sql, earliest)).map((c) => c.number)).toContain('F-NOBIC');
 });
