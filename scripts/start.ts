@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createSql } from '../db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
@@ -59,6 +59,31 @@ function supervise(name: string, entry: string, env: Record<string, string | und
   };
 }
 
+/**
+ * Watches the embedded PostgreSQL: when it stops answering, one line says so and it is started
+ * again on its data; if it cannot be, everything stops cleanly.
+ */
+function watchPostgres(sql: ReturnType<typeof createSql>, stopping: () => boolean, shutdown: (code: number) => Promise<void>, restart: () => Promise<void>) {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || stopping()) return;
+    busy = true;
+    void (async () => {
+      const alive = await sql`select 1`.then(() => true, () => false);
+      if (alive || stopping()) return;
+      say('PostgreSQL stopped answering; restarting it');
+      try {
+        await restart();
+        say('PostgreSQL is back');
+      } catch (err) {
+        say(`PostgreSQL could not be restarted (${err instanceof Error ? err.message : String(err)}); stopping everything`);
+        void shutdown(1);
+      }
+    })().finally(() => (busy = false));
+  }, 3_000);
+  timer.unref();
+}
+
 async function main(): Promise<void> {
   const bootstrap = childEnvironment({});
   const dataDir = resolve(bootstrap.DATA_DIR ?? '.data');
@@ -92,6 +117,10 @@ async function main(): Promise<void> {
     }
     const sql = createSql(databaseUrl, { max: 4 });
     cleanups.push(() => sql.end({ timeout: 5 }));
+    if (!config.database.url) watchPostgres(sql, () => stopping, shutdown, async () => {
+      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: config.database.embeddedPort });
+      cleanups.push(() => pg.stop());
+    });
     const { applied } = await migrate(sql);
     if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
     await ensureDefaultPolicy(sql);
@@ -100,13 +129,32 @@ async function main(): Promise<void> {
     let temporalAddress = config.temporal.address;
     if (!temporalAddress) {
       const cli = await ensureTemporalCli({ configured: config.temporal.cli, toolsDir: resolve('.tools'), env: bootstrap, log: say });
-      say(`starting the Temporal dev server (history in ${join(dataDir, 'temporal.db')}) …`);
-      const server = await startDevServer({
-        cli, dbFile: join(dataDir, 'temporal.db'), port: config.temporal.devPort, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace,
-      });
-      cleanups.push(() => server.stop());
-      await server.connection.close();
-      temporalAddress = server.address;
+      // The server's own log (its errors under load included) goes to a file, not the terminal.
+      const logFile = join(dataDir, 'temporal-server.log');
+      const log = await open(logFile, 'a', 0o600);
+      cleanups.push(() => log.close());
+      say(`starting the Temporal dev server (history in ${join(dataDir, 'temporal.db')}, log in ${logFile}) …`);
+      const startServer = async () => {
+        const server = await startDevServer({
+          cli, dbFile: join(dataDir, 'temporal.db'), port: config.temporal.devPort, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace, output: log.fd,
+        });
+        await server.connection.close();
+        cleanups.push(() => server.stop());
+        // Watched: a server that dies is said in one line and started again on its history.
+        void server.exited.then(async (how) => {
+          if (stopping) return;
+          say(`the Temporal dev server stopped (${how}); restarting it`);
+          try {
+            await startServer();
+            say('the Temporal dev server is back');
+          } catch (err) {
+            say(`the Temporal dev server could not be restarted (${err instanceof Error ? err.message : String(err)}); stopping everything`);
+            void shutdown(1);
+          }
+        });
+        return server;
+      };
+      temporalAddress = (await startServer()).address;
     }
 
     if (config.demoData) {

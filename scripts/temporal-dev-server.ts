@@ -7,6 +7,8 @@ export interface DevServer {
   address: string;
   connection: Connection;
   stop(): Promise<void>;
+  /** Settles when the server's process ends, saying how ("code 1", "SIGKILL"). */
+  exited: Promise<string>;
 }
 
 /**
@@ -20,7 +22,8 @@ export async function startDevServer(options: {
   port: number;
   uiPort: number;
   namespace: string;
-  output?: 'inherit' | 'ignore';
+  /** Where the server's own log goes: the terminal, nowhere, or an open file's descriptor. */
+  output?: 'inherit' | 'ignore' | number;
 }): Promise<DevServer> {
   const args = [
     'server', 'start-dev',
@@ -42,10 +45,11 @@ export async function startDevServer(options: {
       child.kill('SIGTERM');
     });
   const address = `127.0.0.1:${options.port}`;
+  const exited = new Promise<string>((done) => child.once('exit', (code, signal) => done(signal ?? `code ${code}`)));
   try {
     const connection = await waitForServer(address, child);
     await registerSearchAttributes(connection, options.namespace);
-    return { address, connection, stop };
+    return { address, connection, stop, exited };
   } catch (err) {
     await stop();
     throw err;

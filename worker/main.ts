@@ -16,8 +16,10 @@ import { ensureRepairSchedule, ensureReviewSchedule, REPAIR_SCHEDULE_ID, REVIEW_
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'worker');
-  // The SDK's own chatter (bundler statistics, poller states) only when something is wrong.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The SDK's own chatter (bundler statistics, poller states) only when something is wrong. The
+  // core's "workflow task took over 5 seconds" warnings are expected on a busy two-core machine
+  // (a first start loads hundreds of workflows at once): only its errors are printed.
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' }, forward: {} } } });
   if (!config.database.url) throw new Error('DATABASE_URL is required to run the worker on its own (npm start sets it for you)');
   const sql = createSql(config.database.url);
   const connection = await connectWorker(config.temporal);

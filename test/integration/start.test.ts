@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, expect, inject, it, vi } from 'vitest';
 import { createSql } from '../../db/client.js';
 import { childEnvironment } from '../../worker/config.js';
 import { freePort } from '../helpers/ports.js';
@@ -58,6 +58,25 @@ function descendantsOf(root: number | undefined): number[] {
   };
   walk(root);
   return found;
+}
+
+// What npm start printed, shown when the test fails.
+let output: () => string = () => '';
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') console.log(output().split('\n').filter((l) => l.startsWith('[relance]')).join('\n'));
+});
+
+/** The one process below npm start whose command line matches. */
+function childWhoseCommand(pattern: RegExp): number {
+  const matching = descendantsOf(start!.pid).filter((pid) => {
+    try {
+      return pattern.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+    } catch {
+      return false;
+    }
+  });
+  expect(matching, String(pattern)).toHaveLength(1);
+  return matching[0]!;
 }
 
 interface Ports {
@@ -118,6 +137,7 @@ it('starts everything with the demo data, stops everything on SIGTERM, and a sec
   const ports = { pg, temporal, ui, web };
 
   const first = await launch(dir, ports);
+  output = first.output;
   expect(first.output()).toContain('demo data loaded');
   await expectOneWorkflowPerOpenInvoice(ports);
   expect((await fetch(`http://127.0.0.1:${web}/login`)).status).toBe(200);
@@ -126,13 +146,25 @@ it('starts everything with the demo data, stops everything on SIGTERM, and a sec
   await stopWithSigterm();
   expect(first.output()).toContain('[relance] stopping');
 
+  // A normal start says nothing alarming: no error line from any part.
+  expect(first.output()).not.toMatch(/\bERROR\b|"level":(50|60)/);
+
   const second = await launch(dir, ports);
+  output = second.output;
   expect(second.output()).not.toContain('demo data loaded');
   expect(second.output()).not.toContain('First admin    admin@relance.local /');
   await expectOneWorkflowPerOpenInvoice(ports);
+  // What it started is watched: the Temporal server or PostgreSQL killed comes back, said in a line.
+  kill(childWhoseCommand(/start-dev/));
+  await vi.waitFor(() => expect(second.output()).toContain('the Temporal dev server is back'), { timeout: 60_000, interval: 250 });
+  expect(second.output()).toMatch(/the Temporal dev server stopped \(SIGKILL\); restarting it/);
+  kill(childWhoseCommand(/postgres.* -D /));
+  await vi.waitFor(() => expect(second.output()).toContain('PostgreSQL is back'), { timeout: 60_000, interval: 250 });
+  expect(second.output()).toContain('PostgreSQL stopped answering; restarting it');
+  await expectOneWorkflowPerOpenInvoice(ports);
   await stopWithSigterm();
-  // Two starts of everything, each up to 170 s on a busy fresh machine.
-}, 400_000);
+  // Two starts of everything, each up to 170 s on a busy fresh machine, and two restarts.
+}, 520_000);
 
 /** The data directory, its secrets and the workflow histories are the OS user's alone; the database's old fixed password opens nothing. */
 async function expectPrivateData(dataDir: string, pgPort: number): Promise<void> {
