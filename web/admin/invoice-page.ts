@@ -50,8 +50,9 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   ]);
   const open = inv.status === 'open' && inv.totalCents > inv.paidCents;
   // The same plan the workflow follows: the steps ahead, with the catch-up and one-a-day rules;
-  // none for an invoice whose workflow is known not to be running (stopped, terminated, never started).
-  const workflowDown = live === null || (live !== 'unavailable' && live.runStatus !== 'RUNNING');
+  // none once its workflow has closed (cancelled, terminated…): nothing will carry it out. An
+  // invoice with no workflow yet keeps its forecast: the repair pass starts one within minutes.
+  const workflowDown = live !== null && live !== 'unavailable' && live.runStatus !== 'RUNNING';
   const forecast = open && loaded && !workflowDown ? forecastSteps(loaded.facts, Date.now()) : [];
   const money = (cents: number) => formatMoney(cents, inv.currency, lang);
   // Per installment, what a reminder sent today would call paid, due and to come.
