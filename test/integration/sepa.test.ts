@@ -169,3 +169,17 @@ it('names the debtors that block a format before the run, and a run whose file c
   await recordHistory(stack.client.workflow.getHandle(sepaRunWorkflowId(runId)), 'sepa-run-failed');
   expect((await sepaCandidates(db.sql, earliest)).map((c) => c.number)).toContain('F-NOBIC');
 });
+
+it('shows a run whose workflow was terminated in Temporal as stopped, not as generating forever', async () => {
+  const [admin1] = await db.sql<{ id: number }[]>`select id from users limit 1`;
+  const today = localDate(Date.now(), 'Europe/Paris');
+  const runId = await createSepaRun(db.sql, { userId: admin1!.id, collectionDate: addDays(today, 10), format: 'pain.008.001.02', label: '', messageId: 'RELANCE-TERM-1', invoiceIds: [] });
+  // On a task queue no worker polls: the run stays 'generating' until the operator terminates it.
+  const handle = await stack.client.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue: 'nobody-polls', args: [{ runId }] });
+  const page = () => app.request(`/sepa/${runId}`, { headers: { cookie: `${admin.cookie}; relance_lang=en` } }).then((r) => r.text());
+  expect(await page()).toContain('hx-trigger="every 1s"');
+  await handle.terminate('operator test');
+  const after = await page();
+  expect(after).toContain('data-testid="sepa-failure">The run&#39;s workflow stopped in Temporal (TERMINATED) before the end');
+  expect(after).not.toContain('hx-trigger="every 1s"');
+});

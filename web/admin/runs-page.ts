@@ -16,6 +16,7 @@ import { nextAction } from '../../workflows/schedule/next-action.js';
 import { runLetterButtons } from './letter-downloads.js';
 import { sitePath } from './paths.js';
 import { withinDeadline } from '../../activities/dunning-client.js';
+import { closedWorkflowStatus } from '../closed-workflow.js';
 
 const MAX_RUN = 50_000;
 const runForm = z.object({
@@ -148,17 +149,7 @@ export async function runPage(c: Context<AdminEnv>, deps: WebDeps & { temporalUi
 export async function runProgress(c: Context<AdminEnv>, deps: WebDeps) {
   const run = await bulkRunById(deps.sql, Number(c.req.param('id')));
   if (!run) return c.notFound();
-  return c.html(progressPartial(run, c.get('user').csrfToken, messages(langOf(c)), run.finishedAt ? null : await endedWorkflowStatus(deps, run.id)));
-}
-
-/** The status of a run's workflow that closed without finishing the run (terminated…); null while it runs or when unknown. */
-async function endedWorkflowStatus(deps: WebDeps, runId: number): Promise<string | null> {
-  try {
-    const { status } = await withinDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(bulkRunWorkflowId(runId)).describe());
-    return status.name === 'RUNNING' ? null : status.name;
-  } catch {
-    return null;
-  }
+  return c.html(progressPartial(run, c.get('user').csrfToken, messages(langOf(c)), run.finishedAt ? null : await closedWorkflowStatus(deps, bulkRunWorkflowId(run.id))));
 }
 
 /** Cancels the run's workflow: the invoices not yet asked are left alone; those under way finish. */

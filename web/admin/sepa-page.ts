@@ -14,6 +14,7 @@ import { sepaRun } from '../../workflows/sepa-run.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../wake-workflows.js';
+import { closedWorkflowStatus } from '../closed-workflow.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
@@ -117,16 +118,20 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   if (!run) return c.notFound();
   const items = await sepaRunItems(deps.sql, run.id);
   const csrf = c.get('user').csrfToken;
+  // A run still 'generating' whose workflow closed (terminated in Temporal) is not shown as under way.
+  const closed = run.status === 'generating' ? await closedWorkflowStatus(deps, sepaRunWorkflowId(run.id)) : null;
+  const generating = run.status === 'generating' && !closed;
   return c.html(
     layout({
       title: `SEPA #${run.id}`, lang, t, user: c.get('user'),
       body: html`<p><a href="/sepa">← ${t.sepaRuns}</a></p>
       <h1>SEPA #${run.id} · ${formatDate(run.collectionDate, lang)} <span class="badge">${run.format}</span> <span class="badge" data-testid="sepa-status">${run.status}</span></h1>
       ${flashOf(flash)}
-      <section class="card" ${run.status === 'generating' ? html`hx-get="${sitePath`/sepa/${run.id}`}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
+      <section class="card" ${generating ? html`hx-get="${sitePath`/sepa/${run.id}`}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
         <p>${run.messageId} · ${t.sepaSelection(run.transactions, formatMoney(run.totalCents, 'EUR', lang))}</p>
         ${run.hasFile ? html`<p><a class="button" href="${sitePath`/sepa/${run.id}/file.zip`}" data-testid="sepa-download">${t.downloadFile}</a></p>` : ''}
-        ${run.status === 'generating' ? html`<p class="muted">${t.runRunning}</p>` : ''}
+        ${generating ? html`<p class="muted">${t.runRunning}</p>` : ''}
+        ${closed ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runEndedInTemporal(closed)}</p>` : ''}
         ${run.status === 'failed' ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runFailed}: ${run.failureReason}</p>` : ''}
         ${run.status === 'sent' && run.hasFile
           ? html`<form method="post" action="${sitePath`/sepa/${run.id}/collected`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.markCollected}</button></form>`
