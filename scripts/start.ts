@@ -10,7 +10,7 @@ import { getSettings } from '../db/queries/settings.js';
 import { childEnvironment, loadConfig } from '../worker/config.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { ensureTemporalCli } from './temporal-binaries.js';
-import { startDevServer } from './temporal-dev-server.js';
+import { startDevServer, type DevServer } from './temporal-dev-server.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
 import { ensureFirstAdmin } from '../web/auth/first-admin.js';
 import { secretInFile } from '../worker/secret-file.js';
@@ -59,6 +59,18 @@ function supervise(name: string, entry: string, env: Record<string, string | und
   };
 }
 
+/** Tries `start` a few times, a couple of seconds apart: a server just killed may still hold its port for a moment. */
+async function startAgain<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      await new Promise((done) => setTimeout(done, 2_000));
+    }
+  }
+}
+
 /**
  * Watches the embedded PostgreSQL: when it stops answering, one line says so and it is started
  * again on its data; if it cannot be, everything stops cleanly.
@@ -73,7 +85,7 @@ function watchPostgres(sql: ReturnType<typeof createSql>, stopping: () => boolea
       if (alive || stopping()) return;
       say('PostgreSQL stopped answering; restarting it');
       try {
-        await restart();
+        await startAgain(restart);
         say('PostgreSQL is back');
       } catch (err) {
         say(`PostgreSQL could not be restarted (${err instanceof Error ? err.message : String(err)}); stopping everything`);
@@ -111,16 +123,19 @@ async function main(): Promise<void> {
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
       say(`starting embedded PostgreSQL (data in ${join(dataDir, 'postgres')}, port ${config.database.embeddedPort}) …`);
-      const pg: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: config.database.embeddedPort });
+      const startPostgres = () => startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: config.database.embeddedPort });
+      // One cleanup stops whichever instance runs at the end, in its place in the order.
+      let pg: EmbeddedDatabase = await startPostgres();
       cleanups.push(() => pg.stop());
       databaseUrl = pg.url;
+      const sql = createSql(databaseUrl, { max: 1 });
+      cleanups.push(() => sql.end({ timeout: 5 }));
+      watchPostgres(sql, () => stopping, shutdown, async () => {
+        pg = await startPostgres();
+      });
     }
     const sql = createSql(databaseUrl, { max: 4 });
     cleanups.push(() => sql.end({ timeout: 5 }));
-    if (!config.database.url) watchPostgres(sql, () => stopping, shutdown, async () => {
-      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: config.database.embeddedPort });
-      cleanups.push(() => pg.stop());
-    });
     const { applied } = await migrate(sql);
     if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
     await ensureDefaultPolicy(sql);
@@ -134,25 +149,28 @@ async function main(): Promise<void> {
       const log = await open(logFile, 'a', 0o600);
       cleanups.push(() => log.close());
       say(`starting the Temporal dev server (history in ${join(dataDir, 'temporal.db')}, log in ${logFile}) …`);
-      const startServer = async () => {
-        const server = await startDevServer({
+      let server: DevServer | undefined;
+      // One cleanup stops whichever instance runs at the end, before PostgreSQL and after the worker.
+      cleanups.push(async () => server?.stop());
+      const startServer = async (): Promise<DevServer> => {
+        const started = await startDevServer({
           cli, dbFile: join(dataDir, 'temporal.db'), port: config.temporal.devPort, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace, output: log.fd,
         });
-        await server.connection.close();
-        cleanups.push(() => server.stop());
+        await started.connection.close();
+        server = started;
         // Watched: a server that dies is said in one line and started again on its history.
-        void server.exited.then(async (how) => {
+        void started.exited.then(async (how) => {
           if (stopping) return;
           say(`the Temporal dev server stopped (${how}); restarting it`);
           try {
-            await startServer();
+            await startAgain(startServer);
             say('the Temporal dev server is back');
           } catch (err) {
             say(`the Temporal dev server could not be restarted (${err instanceof Error ? err.message : String(err)}); stopping everything`);
             void shutdown(1);
           }
         });
-        return server;
+        return started;
       };
       temporalAddress = (await startServer()).address;
     }

@@ -176,7 +176,7 @@ it('shows a run whose workflow was terminated in Temporal as stopped, not as gen
   const runId = await createSepaRun(db.sql, { userId: admin1!.id, collectionDate: addDays(today, 10), format: 'pain.008.001.02', label: '', messageId: 'RELANCE-TERM-1', invoiceIds: [] });
   // On a task queue no worker polls: the run stays 'generating' until the operator terminates it.
   const handle = await stack.client.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue: 'nobody-polls', args: [{ runId }] });
-  const page = () => app.request(`/sepa/${runId}`, { headers: { cookie: `${admin.cookie}; relance_lang=en` } }).then((r) => r.text());
+  const page = async () => (await app.request(`/sepa/${runId}`, { headers: { cookie: `${admin.cookie}; relance_lang=en` } })).text();
   expect(await page()).toContain('hx-trigger="every 1s"');
   await handle.terminate('operator test');
   const after = await page();
