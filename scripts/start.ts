@@ -121,21 +121,21 @@ async function main(): Promise<void> {
 
   try {
     let databaseUrl = config.database.url;
+    // The embedded server, restarted by the watch below; one cleanup stops whichever instance runs at the end.
+    let restartPostgres: (() => Promise<void>) | null = null;
     if (!databaseUrl) {
       say(`starting embedded PostgreSQL (data in ${join(dataDir, 'postgres')}, port ${config.database.embeddedPort}) …`);
       const startPostgres = () => startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: config.database.embeddedPort });
-      // One cleanup stops whichever instance runs at the end, in its place in the order.
       let pg: EmbeddedDatabase = await startPostgres();
       cleanups.push(() => pg.stop());
       databaseUrl = pg.url;
-      const sql = createSql(databaseUrl, { max: 1 });
-      cleanups.push(() => sql.end({ timeout: 5 }));
-      watchPostgres(sql, () => stopping, shutdown, async () => {
+      restartPostgres = async () => {
         pg = await startPostgres();
-      });
+      };
     }
     const sql = createSql(databaseUrl, { max: 4 });
     cleanups.push(() => sql.end({ timeout: 5 }));
+    if (restartPostgres) watchPostgres(sql, () => stopping, shutdown, restartPostgres);
     const { applied } = await migrate(sql);
     if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
     await ensureDefaultPolicy(sql);
