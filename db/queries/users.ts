@@ -21,6 +21,21 @@ export async function createUser(sql: Sql, u: { email: string; name: string; rol
   return row!;
 }
 
+/**
+ * Creates the user only while the table is empty, atomically: web processes starting together on a
+ * new database make one first admin, and the others learn that one exists.
+ */
+export async function createFirstUser(sql: Sql, u: { email: string; name: string; role: Role; passwordHash: string }): Promise<User | undefined> {
+  return sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext('relance.first-user'))`;
+    const [row] = await tx<User[]>`
+      insert into users (email, name, role, password_hash)
+      select ${u.email.toLowerCase()}, ${u.name}, ${u.role}, ${u.passwordHash} where not exists (select 1 from users)
+      returning id, email, name, role`;
+    return row;
+  });
+}
+
 export async function userWithHashByEmail(sql: Sql, email: string): Promise<(User & { passwordHash: string }) | undefined> {
   const [row] = await sql<(User & { passwordHash: string })[]>`
     select id, email, name, role, password_hash as "passwordHash" from users where email = ${email.toLowerCase()}`;

@@ -103,6 +103,17 @@ describe('admin sign-in', () => {
       await empty.drop();
     }
   });
+
+  it('makes one first admin when several web processes start together on a new database', async () => {
+    const empty = await freshDatabase();
+    try {
+      const starts = await Promise.all([1, 2, 3, 4].map(() => ensureFirstAdmin(empty.sql, { email: 'boss@relance.test', password: 'a long enough password' })));
+      expect(starts.filter((s) => s !== null)).toHaveLength(1);
+      expect(await empty.sql`select email from users`).toEqual([{ email: 'boss@relance.test' }]);
+    } finally {
+      await empty.drop();
+    }
+  });
 });
 
 describe('dashboard', () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '../../db/client.js';
-import { createUser, userCount } from '../../db/queries/users.js';
+import { createFirstUser, userCount } from '../../db/queries/users.js';
 import { hashPassword } from './passwords.js';
 
 /**
@@ -10,6 +10,7 @@ import { hashPassword } from './passwords.js';
 export async function ensureFirstAdmin(sql: Sql, admin: { email: string; password?: string }): Promise<{ email: string; password: string | null } | null> {
   if ((await userCount(sql)) > 0) return null;
   const password = admin.password ?? randomBytes(12).toString('base64url');
-  await createUser(sql, { email: admin.email, name: 'Admin', role: 'admin', passwordHash: await hashPassword(password) });
+  const created = await createFirstUser(sql, { email: admin.email, name: 'Admin', role: 'admin', passwordHash: await hashPassword(password) });
+  if (!created) return null;
   return { email: admin.email, password: admin.password ? null : password };
 }
