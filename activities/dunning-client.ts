@@ -81,9 +81,14 @@ export function isEngineUnreachable(err: unknown): boolean {
  * Starts or wakes the invoice's workflow within the deadline. Unreachable, the invoice stays saved
  * and the repair pass starts its workflow once the engine is back: false says so to the caller.
  */
-export async function startOrWakeDunningSoon(client: Client, taskQueue: string, invoice: InvoiceRef): Promise<boolean> {
+export function startOrWakeDunningSoon(client: Client, taskQueue: string, invoice: InvoiceRef): Promise<boolean> {
+  return reachedWithinDeadline(client, () => startOrWakeDunning(client, taskQueue, invoice));
+}
+
+/** Carries out calls to the engine within the deadline: false when it could not be reached, other errors thrown. */
+export async function reachedWithinDeadline(client: Client, fn: () => Promise<unknown>): Promise<boolean> {
   try {
-    await withinDeadline(client, () => startOrWakeDunning(client, taskQueue, invoice));
+    await withinDeadline(client, fn);
     return true;
   } catch (err) {
     if (isEngineUnreachable(err)) return false;

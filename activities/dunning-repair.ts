@@ -2,10 +2,12 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
 import { insertEvent } from '../db/queries/events.js';
-import { openInvoiceRefs, recordOperatorStop } from '../db/queries/invoices.js';
-import { dunningWorkflowId } from '../workflows/ids.js';
+import { openInvoiceRefs, recordOperatorStop, settledInvoiceIds } from '../db/queries/invoices.js';
+import { dunningWorkflowId, invoiceIdOfWorkflow } from '../workflows/ids.js';
+import { invoiceChangedSignal } from '../workflows/messages.js';
 import { inLanes } from '../workflows/in-lanes.js';
 import { ensureDunningWorkflows } from './dunning-client.js';
+import { resumeUnstartedRuns } from './run-client.js';
 
 export interface RepairReport {
   /** Open invoices that should be chased (not stopped by an operator). */
@@ -14,6 +16,8 @@ export interface RepairReport {
   started: number;
   /** Workflows found terminated (or cancelled unrecorded) by an operator: the invoice is now stopped. */
   stopped: number;
+  /** Running workflows of invoices paid or cancelled meanwhile (their signal was lost in an outage): woken to end. */
+  woken: number;
 }
 
 /**
@@ -26,6 +30,8 @@ export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client;
   const running = new Set<string>();
   for await (const wf of temporal.workflow.list({ query: `WorkflowType = 'invoiceDunning' AND ExecutionStatus = 'Running'` })) running.add(wf.workflowId);
   const missing = open.filter((invoice) => !running.has(dunningWorkflowId(invoice.id)));
+  const settled = await settledInvoiceIds(sql, [...running].map(invoiceIdOfWorkflow).filter((id) => id !== null));
+  await inLanes(settled, (id) => temporal.workflow.getHandle(dunningWorkflowId(id)).signal(invoiceChangedSignal).catch(() => undefined));
   const toStart: { invoice: (typeof open)[number]; lastEnded: string | null }[] = [];
   let stopped = 0;
   await inLanes(missing, async (invoice) => {
@@ -52,14 +58,20 @@ export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client;
         : 'Dunning workflow started by the repair pass: the invoice had none (written while the workflow engine was unreachable)',
     });
   }
-  return { checked: open.length, started: toStart.length, stopped };
+  return { checked: open.length, started: toStart.length, stopped, woken: settled.length };
 }
 
 export function createRepairActivities({ sql, temporal }: { sql: Sql; temporal: Client }) {
   return {
-    /** Run by the `relance-repair-pass` schedule, on the task queue of the workflows it repairs. */
-    async repairDunningWorkflows(): Promise<RepairReport> {
-      return repairDunningWorkflows({ sql, temporal, taskQueue: Context.current().info.taskQueue });
+    /**
+     * Run by the `relance-repair-pass` schedule, on the task queue of the workflows it repairs:
+     * invoices without their workflow, then bulk and SEPA runs written while the engine was unreachable.
+     */
+    async repairDunningWorkflows(): Promise<RepairReport & { runsResumed: number }> {
+      const taskQueue = Context.current().info.taskQueue;
+      const report = await repairDunningWorkflows({ sql, temporal, taskQueue });
+      const runs = await resumeUnstartedRuns(temporal, taskQueue, sql);
+      return { ...report, runsResumed: runs.bulk + runs.sepa };
     },
   };
 }

@@ -6,19 +6,23 @@ import { insertEvent } from '../db/queries/events.js';
 import { noteReminderSent } from '../db/queries/invoices.js';
 import { recordManualReminder } from '../db/queries/reminders.js';
 import { paymentRecordedSignal } from '../workflows/messages.js';
-import { dunningWorkflowId } from '../activities/dunning-client.js';
+import { dunningWorkflowId, isEngineUnreachable, withinDeadline } from '../activities/dunning-client.js';
 import type { WebDeps } from './deps.js';
 import { wakeWorkflows } from './wake-workflows.js';
 
-export type WorkflowAnswer<T> = { ok: true; value: T } | { ok: false; message: string };
+export type WorkflowAnswer<T> = { ok: true; value: T } | { ok: false; message: string; unreachable?: true };
 
 /** Asks an invoice's workflow through an update; a refusal comes back as its reason. */
 export async function askWorkflow<T>(deps: WebDeps, invoiceId: number, call: (handle: WorkflowHandle) => Promise<T>): Promise<WorkflowAnswer<T>> {
   try {
-    return { ok: true, value: await call(deps.temporal.workflow.getHandle(dunningWorkflowId(invoiceId))) };
+    const handle = deps.temporal.workflow.getHandle(dunningWorkflowId(invoiceId));
+    // A quick look first: during an outage the update itself would wait for the SDK's retries.
+    await withinDeadline(deps.temporal, () => handle.describe());
+    return { ok: true, value: await call(handle) };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) return { ok: false, message: err.cause?.message ?? err.message };
     if (err instanceof WorkflowNotFoundError) return { ok: false, message: 'dunning is not running for this invoice' };
+    if (isEngineUnreachable(err)) return { ok: false, unreachable: true, message: 'the workflow engine is unreachable: nothing was changed, try again in a few minutes' };
     throw err;
   }
 }
@@ -28,10 +32,11 @@ export async function recordPaymentAndWake(deps: WebDeps, payment: PaymentInput)
   const result = await recordPayment(deps.sql, payment);
   if (!result.duplicate) {
     // The payment is safe in the database; a workflow that is not running has nothing to wake.
-    await deps.temporal.workflow
-      .getHandle(dunningWorkflowId(payment.invoiceId))
-      .signal(paymentRecordedSignal, { paymentId: result.paymentId })
-      .catch(() => undefined);
+    // One the engine cannot reach in time reads the payment before it sends anything, and the
+    // repair pass wakes it to end.
+    await withinDeadline(deps.temporal, () =>
+      deps.temporal.workflow.getHandle(dunningWorkflowId(payment.invoiceId)).signal(paymentRecordedSignal, { paymentId: result.paymentId }),
+    ).catch(() => undefined);
   }
   return result;
 }

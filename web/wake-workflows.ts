@@ -1,5 +1,5 @@
 import { invoiceChangedSignal, stepsChangedSignal } from '../workflows/messages.js';
-import { dunningWorkflowId } from '../activities/dunning-client.js';
+import { dunningWorkflowId, withinDeadline } from '../activities/dunning-client.js';
 import type { WebDeps } from './deps.js';
 import { inLanes } from '../workflows/in-lanes.js';
 
@@ -9,5 +9,9 @@ import { inLanes } from '../workflows/in-lanes.js';
  */
 export async function wakeWorkflows(deps: WebDeps, invoiceIds: readonly number[], reason: 'steps' | 'invoice' = 'invoice'): Promise<void> {
   const signal = reason === 'steps' ? stepsChangedSignal : invoiceChangedSignal;
-  await inLanes(invoiceIds, (id) => deps.temporal.workflow.getHandle(dunningWorkflowId(id)).signal(signal).catch(() => undefined));
+  // Within the engine's deadline, so a page or the API answers during an outage: a workflow not
+  // told reads the change when it next wakes, before anything is sent.
+  await withinDeadline(deps.temporal, () =>
+    inLanes(invoiceIds, (id) => deps.temporal.workflow.getHandle(dunningWorkflowId(id)).signal(signal).catch(() => undefined)),
+  );
 }

@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { repairDunningWorkflows } from '../activities/dunning-repair.js';
-import { resumeUnstartedBulkRuns } from '../web/bulk-run-client.js';
+import { resumeUnstartedRuns } from '../activities/run-client.js';
 import { loadConfig } from './config.js';
 import { createSql } from '../db/client.js';
 import { createMailer } from '../activities/mail/create-mailer.js';
@@ -42,8 +42,8 @@ async function main(): Promise<void> {
   ensureReviewSchedule(client, config.temporal.taskQueue, await getSettings(sql))
     .then(() => log.info({ scheduleId: REVIEW_SCHEDULE_ID }, 'daily review pass scheduled'))
     .catch((err) => log.error({ err }, 'could not schedule the daily review pass'));
-  resumeUnstartedBulkRuns(client, config.temporal.taskQueue, sql)
-    .catch((err) => log.error({ err }, 'could not check the bulk runs'));
+  resumeUnstartedRuns(client, config.temporal.taskQueue, sql)
+    .catch((err) => log.error({ err }, 'could not check the bulk and SEPA runs'));
   // At once on start, then every few minutes: invoices written while Temporal was unreachable get their workflow.
   repairDunningWorkflows({ sql, temporal: client, taskQueue: config.temporal.taskQueue, eager: true })
     .then((report) => log.info(report, 'every open invoice has its dunning workflow, unless an operator stopped it'))

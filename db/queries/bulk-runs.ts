@@ -67,6 +67,11 @@ function runsWithProgress(sql: Sql, where: ReturnType<Sql>, limit: number) {
     where ${where} group by r.id, u.name order by r.id desc limit ${limit}`;
 }
 
+/** Runs not finished: their workflow runs, or was never started. */
+export async function unfinishedBulkRunIds(sql: Sql): Promise<number[]> {
+  return (await sql<{ id: number }[]>`select id from bulk_runs where finished_at is null order by id`).map((r) => r.id);
+}
+
 export async function bulkRunById(sql: Sql, id: number): Promise<BulkRun | undefined> {
   const [row] = await runsWithProgress(sql, sql`r.id = ${id}`, 1);
   return row;

@@ -13,6 +13,8 @@ export interface ImportRecord {
   appliedAt: Date | null;
   workflowsTotal: number;
   workflowsDone: number;
+  /** Left to the repair pass: the engine was unreachable when the import was applied. */
+  workflowsPending: number;
 }
 
 export async function insertImport(sql: Sql, i: { kind: ImportKind; filename: string; fileSha256: string; content: string; rowCount: number; userId: number }): Promise<number> {
@@ -25,7 +27,7 @@ export async function insertImport(sql: Sql, i: { kind: ImportKind; filename: st
 export async function importById(sql: Sql, id: number): Promise<ImportRecord | undefined> {
   const [row] = await sql<ImportRecord[]>`
     select id, kind, filename, file_sha256 as "fileSha256", content, row_count as "rowCount", status, applied_at as "appliedAt",
-           workflows_total as "workflowsTotal", workflows_done as "workflowsDone"
+           workflows_total as "workflowsTotal", workflows_done as "workflowsDone", workflows_pending as "workflowsPending"
     from imports where id = ${id}`;
   return row;
 }
@@ -40,13 +42,13 @@ export async function setWorkflowsTotal(sql: Sql, id: number, total: number): Pr
   await sql`update imports set workflows_total = ${total} where id = ${id}`;
 }
 
-export async function noteWorkflowsDone(sql: Sql, id: number, done: number): Promise<void> {
-  await sql`update imports set workflows_done = ${done} where id = ${id}`;
+export async function noteWorkflowsDone(sql: Sql, id: number, done: number, pending: number): Promise<void> {
+  await sql`update imports set workflows_done = ${done}, workflows_pending = ${pending} where id = ${id}`;
 }
 
 export async function recentImports(sql: Sql, limit = 20): Promise<Omit<ImportRecord, 'content'>[]> {
   return sql<Omit<ImportRecord, 'content'>[]>`
     select id, kind, filename, file_sha256 as "fileSha256", row_count as "rowCount", status, applied_at as "appliedAt",
-           workflows_total as "workflowsTotal", workflows_done as "workflowsDone"
+           workflows_total as "workflowsTotal", workflows_done as "workflowsDone", workflows_pending as "workflowsPending"
     from imports order by id desc limit ${limit}`;
 }

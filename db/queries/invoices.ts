@@ -219,6 +219,12 @@ export async function openInvoiceRefs(sql: Sql): Promise<{ id: number; number: s
     where i.status = 'open' and i.stopped_at is null order by i.id`;
 }
 
+/** Of these invoices, those paid or cancelled: their dunning has nothing left to do. */
+export async function settledInvoiceIds(sql: Sql, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  return (await sql<{ id: number }[]>`select id from invoices where id = any(${ids}::bigint[]) and status <> 'open'`).map((r) => Number(r.id));
+}
+
 /** Keeps the invoice's last level in step with its reminders; call in the reminder's transaction. */
 export async function noteReminderSent(sql: Sql, invoiceId: number, level: number, at: Date): Promise<void> {
   await sql`update invoices set last_level = greatest(last_level, ${level}), last_reminded_at = ${at} where id = ${invoiceId}`;

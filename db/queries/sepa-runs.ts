@@ -88,6 +88,11 @@ export async function createSepaRun(
   });
 }
 
+/** Runs whose file is not built yet: their workflow runs, or was never started. */
+export async function generatingSepaRunIds(sql: Sql): Promise<number[]> {
+  return (await sql<{ id: number }[]>`select id from sepa_runs where status = 'generating' order by id`).map((r) => r.id);
+}
+
 export async function sepaRunById(sql: Sql, id: number): Promise<SepaRun | undefined> {
   const [row] = await sql<SepaRun[]>`select ${runColumns(sql)} from sepa_runs r left join users u on u.id = r.created_by where r.id = ${id}`;
   return row;

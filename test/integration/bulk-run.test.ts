@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createBulkRun } from '../../db/queries/bulk-runs.js';
-import { resumeUnstartedBulkRuns } from '../../web/bulk-run-client.js';
+import { resumeUnstartedRuns } from '../../activities/run-client.js';
 import { invoiceFacts } from '../../db/queries/invoices.js';
 import { createPolicy, defaultPolicyId, setCustomerPolicy, stepsOfPolicy, updateStep } from '../../db/queries/steps.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
@@ -159,9 +159,9 @@ it('starts a run written but never started (the web server died in between) when
   const [{ ref }] = await db.sql<[{ ref: string }]>`select ref from customers where id = ${customer}`;
   await Promise.all(fresh.map((invoice) => startOrWakeDunning(plain, 'bulk', { ...invoice, customerRef: ref })));
   const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel: null, sendEarly: true, channel: 'email', attachPdf: false, invoiceIds: fresh.map((i) => i.id) });
-  await Promise.all([resumeUnstartedBulkRuns(plain, 'bulk', db.sql), resumeUnstartedBulkRuns(plain, 'bulk', db.sql)]);
+  await Promise.all([resumeUnstartedRuns(plain, 'bulk', db.sql), resumeUnstartedRuns(plain, 'bulk', db.sql)]);
   await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 60_000, interval: 500 });
-  await resumeUnstartedBulkRuns(plain, 'bulk', db.sql);
+  await resumeUnstartedRuns(plain, 'bulk', db.sql);
   expect(await db.sql`select outcome, count(*)::int as n from bulk_run_items where run_id = ${runId} group by outcome`).toEqual([{ outcome: 'sent', n: 5 }]);
   expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(before + 5);
 }, 120_000);
@@ -176,7 +176,7 @@ it('a computed run sends only what is due, and no run gives an invoice two level
   const before = (await db.sql`select count(*)::int as n from outbox`)[0]!.n as number;
   const run = async (invoiceIds: number[], forcedLevel: number | null) => {
     const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel, channel: 'email', attachPdf: false, invoiceIds });
-    await resumeUnstartedBulkRuns(plain, 'bulk', db.sql);
+    await resumeUnstartedRuns(plain, 'bulk', db.sql);
     await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 60_000, interval: 500 });
     return db.sql<{ outcome: string; reason: string }[]>`select outcome, reason from bulk_run_items where run_id = ${runId} order by position`;
   };
@@ -209,7 +209,7 @@ it("sends a user's own template in the runs they start", async () => {
   await db.sql`insert into user_templates (user_id, step_id, channel, language, subject, body)
     values (${user!.id}, ${first!.id}, 'email', 'fr', 'Mon propre texte pour {{invoice.number}}', '<p>Bonjour, de ma part.</p>')`;
   const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel: null, sendEarly: true, channel: 'email', attachPdf: false, invoiceIds: [invoice.id] });
-  await resumeUnstartedBulkRuns(plain, 'bulk', db.sql);
+  await resumeUnstartedRuns(plain, 'bulk', db.sql);
   await vi.waitFor(async () => expect((await db.sql`select finished_at from bulk_runs where id = ${runId}`)[0]!.finished_at).not.toBeNull(), { timeout: 60_000, interval: 500 });
   expect(await db.sql`select subject from outbox where subject like ${`%${invoice.number}%`}`).toEqual([{ subject: `Mon propre texte pour ${invoice.number}` }]);
   expect(await db.sql`select user_id from reminders where invoice_id = ${invoice.id}`).toEqual([{ user_id: user!.id }]);
@@ -248,7 +248,7 @@ it('stops a run cancelled from its page: no invoice is asked after the cancel, e
   for (const i of invoices) await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(i.id)).query(stateQuery)).next).not.toBeNull(), { timeout: 30_000 });
   const [user] = await db.sql<{ id: number }[]>`select id from users order by id limit 1`;
   const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel: null, sendEarly: true, channel: 'email', attachPdf: false, invoiceIds: invoices.map((i) => i.id) });
-  await resumeUnstartedBulkRuns(plain, 'bulk', db.sql);
+  await resumeUnstartedRuns(plain, 'bulk', db.sql);
   // The user cancels once the run is under way (the first answers are in).
   await vi.waitFor(async () => expect((await db.sql`select count(outcome)::int as n from bulk_run_items where run_id = ${runId}`)[0]!.n).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
   const cancel = await app.request(`/runs/${runId}/cancel`, {

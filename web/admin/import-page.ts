@@ -100,8 +100,9 @@ function progress(record: ImportRecord, t: Messages) {
   const done = record.workflowsDone >= record.workflowsTotal;
   return html`<section class="card" id="progress" ${done ? '' : html`hx-get="${sitePath`/import/${record.id}/progress`}" hx-trigger="every 1s" hx-swap="outerHTML"`}>
     <p class="notice">${t.imported(record.rowCount)}</p>
-    <label>${t.workflowsStarted(record.workflowsDone, record.workflowsTotal)}
+    <label>${t.workflowsStarted(record.workflowsDone - record.workflowsPending, record.workflowsTotal)}
       <progress max="${Math.max(record.workflowsTotal, 1)}" value="${done ? Math.max(record.workflowsTotal, 1) : record.workflowsDone}"></progress></label>
+    ${record.workflowsPending > 0 ? html`<p class="warning" role="status" data-testid="import-pending">${t.workflowsLeftToRepair(record.workflowsPending)}</p>` : ''}
   </section>`;
 }
 

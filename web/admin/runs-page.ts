@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { bulkRunById, createBulkRun, requestBulkRunCancel, recentBulkRuns, runProblems, type BulkRun } from '../../db/queries/bulk-runs.js';
 import { bulkRunWorkflowId } from '../../workflows/ids.js';
-import { startBulkRunOnce } from '../bulk-run-client.js';
+import { startRunSoon } from '../../activities/run-client.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { parseForm } from './form.js';
@@ -16,7 +16,7 @@ import { nextAction } from '../../workflows/schedule/next-action.js';
 import { runLetterButtons } from './letter-downloads.js';
 import { sitePath } from './paths.js';
 import { withinDeadline } from '../../activities/dunning-client.js';
-import { closedWorkflowStatus } from '../closed-workflow.js';
+import { runWorkflowState, type RunWorkflowState } from '../run-workflow-state.js';
 
 const MAX_RUN = 50_000;
 const runForm = z.object({
@@ -56,7 +56,7 @@ export async function startRun(c: Context<AdminEnv>, deps: WebDeps) {
   const runId = await createBulkRun(deps.sql, {
     userId: c.get('user').id, forcedLevel: typeof v.level === 'number' ? v.level : null, sendEarly, channel: v.channel, attachPdf: v.attachPdf, invoiceIds, runKey: v.runKey, channels: channels.value,
   });
-  await startBulkRunOnce(deps.temporal, deps.taskQueue, runId);
+  await startRunSoon(deps.temporal, deps.taskQueue, { kind: 'bulk', id: runId });
   return c.redirect(sitePath`/runs/${runId}`, 303);
 }
 
@@ -112,9 +112,19 @@ export async function runsPage(c: Context<AdminEnv>, deps: WebDeps) {
  * The run's progress, polled while it goes on. A run whose workflow is no longer running although
  * the run never finished (terminated in Temporal) says so instead of polling forever.
  */
-function progressPartial(run: BulkRun, csrf: string, t: Messages, workflowEnded: string | null = null) {
+/** What a page says of a run not finished, from where its workflow stands. */
+export function runUnderWay(workflow: RunWorkflowState | null, t: Messages): string {
+  if (workflow?.state === 'waiting') return t.runWaitingForEngine;
+  if (workflow?.state === 'unknown') return t.runEngineUnreachable;
+  return t.runRunning;
+}
+
+function progressPartial(run: BulkRun, csrf: string, t: Messages, workflow: RunWorkflowState | null = null) {
+  const workflowEnded = workflow?.state === 'closed' ? workflow.status : null;
   const finished = run.finishedAt !== null || workflowEnded !== null;
-  const title = run.cancelledAt ? t.runCancelled(run.done, run.total) : workflowEnded ? t.runEndedInTemporal(workflowEnded) : finished ? t.runFinished : t.runRunning;
+  const title = run.cancelledAt
+    ? t.runCancelled(run.done, run.total)
+    : workflowEnded ? t.runEndedInTemporal(workflowEnded) : finished ? t.runFinished : runUnderWay(workflow, t);
   return html`<section class="card" id="run-progress" ${finished ? '' : html`hx-get="${sitePath`/runs/${run.id}/progress`}" hx-trigger="every 1s" hx-swap="outerHTML"`}>
     <h2 data-testid="run-title">${title}</h2>
     ${finished ? '' : html`<form method="post" action="${sitePath`/runs/${run.id}/cancel`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button class="danger" data-testid="cancel-run">${t.cancelRun}</button></form>`}
@@ -149,7 +159,7 @@ export async function runPage(c: Context<AdminEnv>, deps: WebDeps & { temporalUi
 export async function runProgress(c: Context<AdminEnv>, deps: WebDeps) {
   const run = await bulkRunById(deps.sql, Number(c.req.param('id')));
   if (!run) return c.notFound();
-  return c.html(progressPartial(run, c.get('user').csrfToken, messages(langOf(c)), run.finishedAt ? null : await closedWorkflowStatus(deps, bulkRunWorkflowId(run.id))));
+  return c.html(progressPartial(run, c.get('user').csrfToken, messages(langOf(c)), run.finishedAt ? null : await runWorkflowState(deps, bulkRunWorkflowId(run.id))));
 }
 
 /** Cancels the run's workflow: the invoices not yet asked are left alone; those under way finish. */

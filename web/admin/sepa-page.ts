@@ -10,11 +10,12 @@ import { addBusinessDays } from '../../workflows/schedule/business-days.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { sepaRunWorkflowId } from '../../workflows/ids.js';
-import { sepaRun } from '../../workflows/sepa-run.js';
+import { startRunSoon } from '../../activities/run-client.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../wake-workflows.js';
-import { closedWorkflowStatus } from '../closed-workflow.js';
+import { runWorkflowState } from '../run-workflow-state.js';
+import { runUnderWay } from './runs-page.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './index.js';
 import { flashOf, layout, type Flash } from './layout.js';
@@ -107,7 +108,7 @@ export async function startSepaRun(c: Context<AdminEnv>, deps: WebDeps) {
   if (blocking.length) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${t.sepaBlocked(checked.value.format)} ${blocking.join('; ')}` });
   const messageId = `RELANCE-${checked.value.collectionDate.replaceAll('-', '')}-${randomBytes(4).toString('hex').toUpperCase()}`;
   const runId = await createSepaRun(deps.sql, { userId: c.get('user').id, ...checked.value, messageId, invoiceIds });
-  await deps.temporal.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue: deps.taskQueue, args: [{ runId }] });
+  await startRunSoon(deps.temporal, deps.taskQueue, { kind: 'sepa', id: runId });
   return c.redirect(sitePath`/sepa/${runId}`, 303);
 }
 
@@ -119,7 +120,8 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const items = await sepaRunItems(deps.sql, run.id);
   const csrf = c.get('user').csrfToken;
   // A run still 'generating' whose workflow closed (terminated in Temporal) is not shown as under way.
-  const closed = run.status === 'generating' ? await closedWorkflowStatus(deps, sepaRunWorkflowId(run.id)) : null;
+  const workflow = run.status === 'generating' ? await runWorkflowState(deps, sepaRunWorkflowId(run.id)) : null;
+  const closed = workflow?.state === 'closed' ? workflow.status : null;
   const generating = run.status === 'generating' && !closed;
   return c.html(
     layout({
@@ -130,7 +132,7 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
       <section class="card" ${generating ? html`hx-get="${sitePath`/sepa/${run.id}`}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
         <p>${run.messageId} · ${t.sepaSelection(run.transactions, formatMoney(run.totalCents, 'EUR', lang))}</p>
         ${run.hasFile ? html`<p><a class="button" href="${sitePath`/sepa/${run.id}/file.zip`}" data-testid="sepa-download">${t.downloadFile}</a></p>` : ''}
-        ${generating ? html`<p class="muted">${t.runRunning}</p>` : ''}
+        ${generating ? html`<p class="muted" data-testid="sepa-progress">${runUnderWay(workflow, t)}</p>` : ''}
         ${closed ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runEndedInTemporal(closed)}</p>` : ''}
         ${run.status === 'failed' ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runFailed}: ${run.failureReason}</p>` : ''}
         ${run.status === 'sent' && run.hasFile

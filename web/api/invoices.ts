@@ -119,11 +119,12 @@ export function invoiceRoutes(deps: WebDeps) {
       return c.body(null, 204);
     });
 
-  /** Asks the invoice's workflow; a refusal (validator or handler) is a 409 with its reason. */
+  /** Asks the invoice's workflow; a refusal (validator or handler) is a 409 with its reason, an unreachable engine a 503. */
   async function viaWorkflow(c: Context, number: string, call: (handle: WorkflowHandle) => Promise<unknown>) {
     const inv = await invoiceByNumber(deps.sql, number);
     if (!inv) return notFound(c, 'Invoice');
     const answer = await askWorkflow(deps, inv.id, call);
-    return answer.ok ? c.json(answer.value as object, 200) : c.json({ error: 'refused', message: answer.message }, 409);
+    if (answer.ok) return c.json(answer.value as object, 200);
+    return answer.unreachable ? c.json({ error: 'engine_unreachable', message: answer.message }, 503) : c.json({ error: 'refused', message: answer.message }, 409);
   }
 }

@@ -104,7 +104,9 @@ async function writeRows(t: Sql, record: ImportRecord, parsed: ParsedRows, actor
  */
 export async function startImportedWorkflows(deps: WebDeps, importId: number, invoices: InvoiceRef[]): Promise<void> {
   let reachable = true;
+  let pending = 0;
   await inLanes(invoices, async (inv) => {
     if (reachable) reachable = await startOrWakeDunningSoon(deps.temporal, deps.taskQueue, inv);
-  }, (done) => noteWorkflowsDone(deps.sql, importId, done));
+    if (!reachable) pending++;
+  }, (done) => noteWorkflowsDone(deps.sql, importId, done, pending));
 }

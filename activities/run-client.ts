@@ -1,0 +1,56 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Sql } from '../db/client.js';
+import { unfinishedBulkRunIds } from '../db/queries/bulk-runs.js';
+import { generatingSepaRunIds } from '../db/queries/sepa-runs.js';
+import { bulkRun } from '../workflows/bulk-run.js';
+import { sepaRun } from '../workflows/sepa-run.js';
+import { bulkRunWorkflowId, sepaRunWorkflowId } from '../workflows/ids.js';
+import { bulkRunIdKey } from '../workflows/search-attributes.js';
+import { reachedWithinDeadline } from './dunning-client.js';
+
+/**
+ * Starts a run's workflow unless it was ever started: the id is the run's and a closed workflow's
+ * id is never reused, so a second start of the same run (a retried post, a recovery) does nothing.
+ */
+export async function startBulkRunOnce(temporal: Client, taskQueue: string, runId: number): Promise<void> {
+  await startOnce(() =>
+    temporal.workflow.start(bulkRun, {
+      workflowId: bulkRunWorkflowId(runId), taskQueue, args: [{ runId }], workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: bulkRunIdKey, value: runId }],
+    }),
+  );
+}
+
+/** The same for a SEPA run: a run's file is built by one workflow, once. */
+export async function startSepaRunOnce(temporal: Client, taskQueue: string, runId: number): Promise<void> {
+  await startOnce(() => temporal.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue, args: [{ runId }], workflowIdReusePolicy: 'REJECT_DUPLICATE' }));
+}
+
+async function startOnce(start: () => Promise<unknown>): Promise<void> {
+  try {
+    await start();
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/**
+ * Starts a run just written from a page, within the engine's deadline. Unreachable, the run stays
+ * written and waits: its page says so, and the repair pass starts it once the engine is back.
+ */
+export function startRunSoon(temporal: Client, taskQueue: string, run: { kind: 'bulk' | 'sepa'; id: number }): Promise<boolean> {
+  const start = run.kind === 'bulk' ? startBulkRunOnce : startSepaRunOnce;
+  return reachedWithinDeadline(temporal, () => start(temporal, taskQueue, run.id));
+}
+
+/**
+ * Runs written but never started (the web server died in between, or the engine was unreachable)
+ * are started by a worker coming up and by the repair pass. A run whose workflow an operator
+ * stopped stays stopped: its id is never reused.
+ */
+export async function resumeUnstartedRuns(temporal: Client, taskQueue: string, sql: Sql): Promise<{ bulk: number; sepa: number }> {
+  const [bulk, sepa] = await Promise.all([unfinishedBulkRunIds(sql), generatingSepaRunIds(sql)]);
+  for (const id of bulk) await startBulkRunOnce(temporal, taskQueue, id);
+  for (const id of sepa) await startSepaRunOnce(temporal, taskQueue, id);
+  return { bulk: bulk.length, sepa: sepa.length };
+}
