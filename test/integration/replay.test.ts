@@ -18,7 +18,7 @@ beforeAll(async () => {
 it('replays every recorded history, of every workflow type, without non-determinism', async () => {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.pb'));
   const types = new Set(files.map((f) => proto.temporal.api.history.v1.History.decode(readFileSync(new URL(f, dir))).events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name));
-  expect([...types].sort()).toEqual(['bulkRun', 'customerStatement', 'invoiceDunning', 'lateChargeNote', 'sepaRun']);
+  expect([...types].sort()).toEqual(['bulkRun', 'customerStatement', 'dailyReviewPass', 'dunningRepairPass', 'invoiceDunning', 'lateChargeNote', 'sepaRun']);
   for (const file of files) {
     const history = proto.temporal.api.history.v1.History.decode(await readFile(new URL(file, dir)));
     await expect(Worker.runReplayHistory({ workflowBundle: bundle, replayName: file }, history), file).resolves.toBeUndefined();

@@ -12,9 +12,10 @@ import { createPolicy, defaultPolicyId, stepsOfPolicy, updateStep } from '../../
 import { bulkRun } from '../../workflows/bulk-run.js';
 import { bulkRunWorkflowId } from '../../workflows/ids.js';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server.js';
-import { ensureDunningWorkflows } from '../../activities/dunning-client.js';
+import { dunningWorkflowId, ensureDunningWorkflows } from '../../activities/dunning-client.js';
 import { childEnvironment } from '../../worker/config.js';
-import { REVIEW_SCHEDULE_ID } from '../../worker/schedules.js';
+import { REPAIR_SCHEDULE_ID, REVIEW_SCHEDULE_ID } from '../../worker/schedules.js';
+import { recordHistory } from '../helpers/histories.js';
 import { freshDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/ports.js';
 import { startResendServer } from '../helpers/resend-server.js';
@@ -132,6 +133,19 @@ it('a worker killed with SIGKILL in the middle of a 500-invoice bulk run sends e
   await resend.close();
 }, 400_000);
 
+/** The workflow a schedule's trigger started, once it has finished. */
+async function triggeredRun(client: Client, scheduleId: string) {
+  const schedule = client.schedule.getHandle(scheduleId);
+  await schedule.trigger();
+  const action = await vi.waitFor(async () => {
+    const recent = (await schedule.describe()).info.recentActions.at(-1);
+    if (!recent) throw new Error(`${scheduleId} has not started its workflow yet`);
+    return recent.action;
+  }, { timeout: 30_000, interval: 250 });
+  const handle = client.workflow.getHandle(action.workflow.workflowId);
+  return { handle, result: await handle.result() };
+}
+
 it('schedules the daily review pass in Temporal at the review hour, and a triggered pass lists the day', async () => {
   startWorker();
   const client = new Client({ connection: server.connection });
@@ -140,6 +154,20 @@ it('schedules the daily review pass in Temporal at the review hour, and a trigge
   expect(description.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7, step: 1 }] });
   expect(description.spec.timezone).toBe('Europe/Paris');
   expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyReviewPass', taskQueue: 'crash' });
-  await schedule.trigger();
-  await vi.waitFor(async () => expect(await db.sql`select 1 from review_passes`).toHaveLength(1), { timeout: 30_000, interval: 500 });
+  const { handle } = await triggeredRun(client, REVIEW_SCHEDULE_ID);
+  expect(await db.sql`select 1 from review_passes`).toHaveLength(1);
+  await recordHistory(handle, 'daily-review-pass');
+});
+
+it('schedules the repair pass every few minutes, and a triggered pass starts the workflow of an invoice left without one', async () => {
+  const client = new Client({ connection: server.connection });
+  const [customer] = await db.sql<{ id: number }[]>`insert into customers (ref, name, emails) values ('REPAIR-1', 'Oubliée SA', array['ap@repair.example']) returning id`;
+  const [invoice] = await db.sql<{ id: number }[]>`
+    insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents)
+    values ('REPAIR-F1', ${customer!.id}, current_date, current_date + 30, 'EUR', 5000) returning id`;
+  const { handle, result } = await vi.waitFor(() => triggeredRun(client, REPAIR_SCHEDULE_ID), { timeout: 30_000, interval: 500 });
+  expect(result.checked).toBeGreaterThanOrEqual(1);
+  expect((await client.workflow.getHandle(dunningWorkflowId(invoice!.id)).describe()).status.name).toBe('RUNNING');
+  expect(await db.sql`select distinct actor from follow_up_events where invoice_id = ${invoice!.id} and kind = 'dunning_repaired'`).toEqual([{ actor: 'repair pass' }]);
+  await recordHistory(handle, 'dunning-repair-pass');
 });
