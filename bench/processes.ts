@@ -17,7 +17,7 @@ export function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** The real web server as its own process, up and signed in as an admin. */
-export async function startWebProcess(opts: { databaseUrl: string; temporalAddress: string; apiToken: string }) {
+export async function startWebProcess(opts: { databaseUrl: string; temporalAddress: string; apiToken: string; env?: Record<string, string> }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const password = 'bench password long enough';
@@ -25,7 +25,7 @@ export async function startWebProcess(opts: { databaseUrl: string; temporalAddre
     stdio: ['ignore', 'ignore', 'inherit'],
     env: childEnvironment({
       DATABASE_URL: opts.databaseUrl, TEMPORAL_ADDRESS: opts.temporalAddress, API_TOKEN: opts.apiToken, LOG_LEVEL: 'warn',
-      WEB_PORT: String(port), WEB_HOST: '127.0.0.1', PUBLIC_URL: base, ADMIN_EMAIL: 'bench@relance.test', ADMIN_PASSWORD: password,
+      WEB_PORT: String(port), WEB_HOST: '127.0.0.1', PUBLIC_URL: base, ADMIN_EMAIL: 'bench@relance.test', ADMIN_PASSWORD: password, ...opts.env,
     }),
   });
   try {
@@ -46,9 +46,9 @@ export async function startWebProcess(opts: { databaseUrl: string; temporalAddre
 }
 
 /** The worker as its own process on a prebuilt bundle: it starts every open invoice's workflow as it comes up. */
-export function startWorkerProcess(o: { databaseUrl: string; temporalAddress: string; apiToken: string; bundle: string }): ChildProcess {
+export function startWorkerProcess(o: { databaseUrl: string; temporalAddress: string; apiToken: string; bundle: string; env?: Record<string, string> }): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: childEnvironment({ DATABASE_URL: o.databaseUrl, TEMPORAL_ADDRESS: o.temporalAddress, API_TOKEN: o.apiToken, LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: o.bundle }),
+    env: childEnvironment({ DATABASE_URL: o.databaseUrl, TEMPORAL_ADDRESS: o.temporalAddress, API_TOKEN: o.apiToken, LOG_LEVEL: 'warn', WORKFLOW_BUNDLE: o.bundle, ...o.env }),
   });
 }
