@@ -6,8 +6,8 @@ import { openInvoiceRefs, recordOperatorStop, settledInvoiceIds } from '../db/qu
 import { dunningWorkflowId, invoiceIdOfWorkflow } from '../workflows/ids.js';
 import { invoiceChangedSignal } from '../workflows/messages.js';
 import { inLanes } from '../workflows/in-lanes.js';
-import { ensureDunningWorkflows } from './dunning-client.js';
-import { resumeUnstartedRuns } from './run-client.js';
+import { ensureDunningWorkflows } from '../services/temporal/dunning-client.js';
+import { resumeUnstartedRuns } from '../services/temporal/run-client.js';
 
 export interface RepairReport {
   /** Open invoices that should be chased (not stopped by an operator). */

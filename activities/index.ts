@@ -7,10 +7,10 @@ import { createLateChargeActivities } from './late-charge-notes.js';
 import { createStatementActivities } from './statements.js';
 import { createReviewActivities } from './review-passes.js';
 import { createRepairActivities } from './dunning-repair.js';
-import type { Mailer } from './mail/mailer.js';
-import type { PdfRenderer } from './pdf/pdf-renderer.js';
+import type { Mailer } from '../services/mail/mailer.js';
+import type { PdfRenderer } from '../services/pdf/pdf-renderer.js';
 import { createReminderActivities } from './reminders.js';
-import type { StripeConnect } from './stripe/stripe-client.js';
+import type { StripeConnect } from '../services/stripe/stripe-client.js';
 
 export interface ActivityDeps {
   sql: Sql;

@@ -4,10 +4,10 @@ import { invoiceFacts } from '../db/queries/invoices.js';
 import { lateChargesOf, noteOnDay, saveNote } from '../db/queries/late-charges.js';
 import { getSettings } from '../db/queries/settings.js';
 import { NON_RETRYABLE } from '../workflows/errors.js';
-import { loadMergeFields } from './load-merge-fields.js';
-import { pageCount } from './pdf/merge.js';
-import type { PdfRenderer } from './pdf/pdf-renderer.js';
-import { renderLetter } from './render.js';
+import { loadMergeFields } from '../services/documents/load-merge-fields.js';
+import { pageCount } from '../services/pdf/merge.js';
+import type { PdfRenderer } from '../services/pdf/pdf-renderer.js';
+import { renderLetter } from '../services/documents/render.js';
 
 const table = (rows: [string, string][]) =>
   `<table>${rows.map(([label, value]) => `<tr><th>${label}</th><td class="num">${value}</td></tr>`).join('')}</table>`;

@@ -2,11 +2,11 @@ import type { Sql } from '../db/client.js';
 import type { Customer } from '../db/queries/customers.js';
 import { invoicePdfOf } from '../db/queries/invoice-files.js';
 import type { StoredTemplate } from '../db/queries/templates.js';
-import type { MergeFields } from './merge-fields.js';
-import { mergePdfs, pageCount } from './pdf/merge.js';
-import type { PdfRenderer } from './pdf/pdf-renderer.js';
-import { stampPdf } from './pdf/stamp.js';
-import { renderLetter, stampWord } from './render.js';
+import type { MergeFields } from '../services/documents/merge-fields.js';
+import { mergePdfs, pageCount } from '../services/pdf/merge.js';
+import type { PdfRenderer } from '../services/pdf/pdf-renderer.js';
+import { stampPdf } from '../services/pdf/stamp.js';
+import { renderLetter, stampWord } from '../services/documents/render.js';
 
 export const hasPostalAddress = (c: Customer) => Boolean(c.addressLine1.trim() && c.city.trim());
 

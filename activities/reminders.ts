@@ -9,10 +9,10 @@ import { specialTemplateFor, templateFor, type Channel } from '../db/queries/tem
 import type { ReminderOutcome } from '../workflows/messages.js';
 import { dunningHold, isFinalHold } from '../workflows/schedule/dunnable.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
-import { EmailRejectedError, type Mailer } from './mail/mailer.js';
-import { loadMergeFields } from './load-merge-fields.js';
-import type { PdfRenderer } from './pdf/pdf-renderer.js';
-import { renderEmail } from './render.js';
+import { EmailRejectedError, type Mailer } from '../services/mail/mailer.js';
+import { loadMergeFields } from '../services/documents/load-merge-fields.js';
+import type { PdfRenderer } from '../services/pdf/pdf-renderer.js';
+import { renderEmail } from '../services/documents/render.js';
 import { createLetterPdfs, hasPostalAddress } from './letter-pdfs.js';
 
 export interface PerformReminderInput {

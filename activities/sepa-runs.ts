@@ -5,9 +5,9 @@ import type { Sql } from '../db/client.js';
 import { getSepaCreditor } from '../db/queries/settings.js';
 import { failSepaRun, rejectSepaItem, sepaRunById, sepaRunItems, storeSepaFile } from '../db/queries/sepa-runs.js';
 import { recordPaymentIntent, stripeChargesToCreate } from '../db/queries/stripe.js';
-import { pain008Chunks, sepaFileProblems } from './sepa/pain008.js';
-import { configuredStripe, type StripeConnect } from './stripe/stripe-client.js';
-import { isFinalStripeError, stripeErrorMessage } from './stripe/stripe-errors.js';
+import { pain008Chunks, sepaFileProblems } from '../services/sepa/pain008.js';
+import { configuredStripe, type StripeConnect } from '../services/stripe/stripe-client.js';
+import { isFinalStripeError, stripeErrorMessage } from '../services/stripe/stripe-errors.js';
 
 /** One file in a zip, read from `content` as the compressor asks for it. */
 export async function zipOne(name: string, content: Iterable<string>): Promise<Uint8Array> {

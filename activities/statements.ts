@@ -15,14 +15,14 @@ import { dunningHold } from '../workflows/schedule/dunnable.js';
 import { daysLate } from '../workflows/schedule/row-colour.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { statementWorkflowId } from '../workflows/ids.js';
-import { formatDate, formatMoney } from './format.js';
-import { loadMergeFields } from './load-merge-fields.js';
+import { formatDate, formatMoney } from '../services/format.js';
+import { loadMergeFields } from '../services/documents/load-merge-fields.js';
 import { amountsOwed } from '../workflows/schedule/amounts-owed.js';
-import { EmailRejectedError, type Mailer } from './mail/mailer.js';
+import { EmailRejectedError, type Mailer } from '../services/mail/mailer.js';
 import { createLetterPdfs, hasPostalAddress } from './letter-pdfs.js';
-import { payLink } from './pay-link.js';
-import type { PdfRenderer } from './pdf/pdf-renderer.js';
-import { renderEmail } from './render.js';
+import { payLink } from '../services/pay-link.js';
+import type { PdfRenderer } from '../services/pdf/pdf-renderer.js';
+import { renderEmail } from '../services/documents/render.js';
 import { payLinkSecret } from '../db/queries/stripe.js';
 
 interface Claimed {

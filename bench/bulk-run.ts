@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { createBulkRun } from '../db/queries/bulk-runs.js';
 import { startResendServer } from '../test/helpers/resend-server.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
-import { childEnvironment } from '../worker/config.js';
+import { childEnvironment } from '../platform/config.js';
 import { bulkRun } from '../workflows/bulk-run.js';
 import { bulkRunWorkflowId } from '../workflows/ids.js';
 import { benchDatabase } from './database.js';

@@ -17,8 +17,8 @@ import { ensureTemporalServerBuild, setUpTemporalSchemas, startTemporalCluster, 
 import { freePort } from '../test/helpers/ports.js';
 import { startResendServer } from '../test/helpers/resend-server.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
-import { childEnvironment } from '../worker/config.js';
-import { REPAIR_SCHEDULE_ID } from '../worker/schedules.js';
+import { childEnvironment } from '../platform/config.js';
+import { REPAIR_SCHEDULE_ID } from '../services/temporal/schedules.js';
 import { startWebProcess, startWorkerProcess } from './processes.js';
 
 const { values: args } = parseArgs({ options: { invoices: { type: 'string', default: '300' }, payments: { type: 'string', default: '30' } } });

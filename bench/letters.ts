@@ -1,7 +1,7 @@
-import { buildMergeFields } from '../activities/merge-fields.js';
-import { mergePdfs, pageCount } from '../activities/pdf/merge.js';
-import { createPdfRenderer } from '../activities/pdf/pdf-renderer.js';
-import { renderLetter, stampWord } from '../activities/render.js';
+import { buildMergeFields } from '../services/documents/merge-fields.js';
+import { mergePdfs, pageCount } from '../services/pdf/merge.js';
+import { createPdfRenderer } from '../services/pdf/pdf-renderer.js';
+import { renderLetter, stampWord } from '../services/documents/render.js';
 import { DEFAULT_STEPS } from '../db/seed/default-templates.js';
 import { inLanes } from '../workflows/in-lanes.js';
 

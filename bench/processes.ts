@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { freePort } from '../test/helpers/ports.js';
-import { childEnvironment } from '../worker/config.js';
+import { childEnvironment } from '../platform/config.js';
 
 export async function peakRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

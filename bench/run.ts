@@ -11,7 +11,7 @@ import { startEmbeddedPostgres } from '../db/embedded.js';
 import { ensureTemporalCli } from '../scripts/temporal-binaries.js';
 import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { freePort } from '../test/helpers/ports.js';
-import { childEnvironment } from '../worker/config.js';
+import { childEnvironment } from '../platform/config.js';
 import { benchFollowUp } from './follow-up.js';
 import { benchBulkRun } from './bulk-run.js';
 import { benchLetters } from './letters.js';

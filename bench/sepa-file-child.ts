@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import SEPA from 'sepa';
 import { zipOne } from '../activities/sepa-runs.js';
-import { pain008Chunks, type SepaDebit } from '../activities/sepa/pain008.js';
+import { pain008Chunks, type SepaDebit } from '../services/sepa/pain008.js';
 
 const [library, count, out] = [process.argv[2], Number(process.argv[3]), process.argv[4]!];
 const creditor = { name: 'Ma Société SAS', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', creditorId: 'FR72ZZZ123456' };

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { secretInFile, writeSecretFile } from '../worker/secret-file.js';
+import { secretInFile, writeSecretFile } from '../platform/secret-file.js';
 
 export interface EmbeddedDatabase {
   url: string;

@@ -1,4 +1,4 @@
-import { loadConfig } from '../worker/config.js';
+import { loadConfig } from '../platform/config.js';
 import { createSql } from './client.js';
 import { migrate } from './migrate.js';
 import { ensureDefaultPolicy } from './seed/defaults.js';

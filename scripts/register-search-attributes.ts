@@ -1,9 +1,9 @@
 // Registers Relance's search attributes on the configured Temporal namespace; running it again
 // changes nothing. Used by `npm start` (through the dev server), the compose file and the cluster drill.
-import { registerSearchAttributes } from '../web/search-attributes-admin.js';
+import { registerSearchAttributes } from '../services/temporal/search-attributes-admin.js';
 import { searchAttributeDefinitions } from '../workflows/search-attributes.js';
-import { loadConfig } from '../worker/config.js';
-import { connectClient } from '../worker/temporal-connection.js';
+import { loadConfig } from '../platform/config.js';
+import { connectClient } from '../platform/temporal-connection.js';
 
 const config = loadConfig();
 const connection = await connectClient(config.temporal);

@@ -7,13 +7,13 @@ import { migrate } from '../db/migrate.js';
 import { ensureDefaultPolicy } from '../db/seed/defaults.js';
 import { loadDemoData } from '../db/seed/demo.js';
 import { getSettings } from '../db/queries/settings.js';
-import { childEnvironment, loadConfig } from '../worker/config.js';
+import { childEnvironment, loadConfig } from '../platform/config.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { ensureTemporalCli } from './temporal-binaries.js';
 import { startDevServer, type DevServer } from './temporal-dev-server.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
 import { ensureFirstAdmin } from '../web/auth/first-admin.js';
-import { secretInFile } from '../worker/secret-file.js';
+import { secretInFile } from '../platform/secret-file.js';
 
 const say = (line: string) => console.log(`[relance] ${line}`);
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { searchAttributeDefinitions } from '../workflows/search-attributes.js';
-import { registerSearchAttributes } from '../web/search-attributes-admin.js';
+import { registerSearchAttributes } from '../services/temporal/search-attributes-admin.js';
 
 export interface DevServer {
   address: string;

@@ -22,6 +22,8 @@ if (systemPackages.length) {
   run('apt-get', ['install', '-y', '-qq', ...systemPackages]);
 }
 run('npx', ['tsc', '--noEmit']);
+// The layers, no cycles, deterministic workflow code, no floating promise (eslint.config.js).
+run('npx', ['eslint', '--max-warnings=0', '.']);
 mkdirSync('.data', { recursive: true });
 const report = '.data/vitest-report.json';
 const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {

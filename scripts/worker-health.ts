@@ -1,8 +1,8 @@
 // The worker container's healthcheck: the Temporal server answers and Relance's task queue has a
 // worker polling it.
 import proto from '@temporalio/proto';
-import { loadConfig } from '../worker/config.js';
-import { connectClient } from '../worker/temporal-connection.js';
+import { loadConfig } from '../platform/config.js';
+import { connectClient } from '../platform/temporal-connection.js';
 
 const config = loadConfig();
 const connection = await connectClient(config.temporal);

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { StripeConnect } from '../activities/stripe/stripe-client.js';
+import type { StripeConnect } from '../services/stripe/stripe-client.js';
 import type { Sql } from '../db/client.js';
 
 export interface WebDeps {

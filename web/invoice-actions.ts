@@ -6,9 +6,9 @@ import { insertEvent } from '../db/queries/events.js';
 import { noteReminderSent } from '../db/queries/invoices.js';
 import { recordManualReminder } from '../db/queries/reminders.js';
 import { paymentRecordedSignal } from '../workflows/messages.js';
-import { dunningWorkflowId, isEngineUnreachable, withinDeadline } from '../activities/dunning-client.js';
+import { dunningWorkflowId, isEngineUnreachable, withinDeadline } from '../services/temporal/dunning-client.js';
 import type { WebDeps } from './deps.js';
-import { wakeWorkflows } from './wake-workflows.js';
+import { wakeWorkflows } from '../services/temporal/wake-workflows.js';
 
 export type WorkflowAnswer<T> = { ok: true; value: T } | { ok: false; message: string; unreachable?: true };
 

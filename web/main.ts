@@ -1,10 +1,10 @@
 import { serve } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { createSql } from '../db/client.js';
-import { loadConfig } from '../worker/config.js';
-import { createLogger } from '../worker/logger.js';
-import { connectClient } from '../worker/temporal-connection.js';
-import { createStripeConnect } from '../activities/stripe/stripe-client.js';
+import { loadConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { connectClient } from '../platform/temporal-connection.js';
+import { createStripeConnect } from '../services/stripe/stripe-client.js';
 import { createApp } from './app.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 

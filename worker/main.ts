@@ -1,17 +1,17 @@
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { repairDunningWorkflows } from '../activities/dunning-repair.js';
-import { resumeUnstartedRuns } from '../activities/run-client.js';
-import { loadConfig } from './config.js';
+import { resumeUnstartedRuns } from '../services/temporal/run-client.js';
+import { loadConfig } from '../platform/config.js';
 import { createSql } from '../db/client.js';
-import { createMailer } from '../activities/mail/create-mailer.js';
-import { createPdfRenderer } from '../activities/pdf/pdf-renderer.js';
-import { createStripeConnect } from '../activities/stripe/stripe-client.js';
-import { createLogger } from './logger.js';
+import { createMailer } from '../services/mail/create-mailer.js';
+import { createPdfRenderer } from '../services/pdf/pdf-renderer.js';
+import { createStripeConnect } from '../services/stripe/stripe-client.js';
+import { createLogger } from '../platform/logger.js';
 import { createWorker } from './create-worker.js';
-import { connectWorker } from './temporal-connection.js';
+import { connectWorker } from '../platform/temporal-connection.js';
 import { getSettings } from '../db/queries/settings.js';
-import { ensureRepairSchedule, ensureReviewSchedule, REPAIR_SCHEDULE_ID, REVIEW_SCHEDULE_ID } from './schedules.js';
+import { ensureRepairSchedule, ensureReviewSchedule, REPAIR_SCHEDULE_ID, REVIEW_SCHEDULE_ID } from '../services/temporal/schedules.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

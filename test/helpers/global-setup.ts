@@ -9,7 +9,7 @@ import { ensureTemporalCli, ensureTestServer } from '../../scripts/temporal-bina
 import { ensureStripeMock } from '../../scripts/stripe-mock.js';
 import { freePort } from './ports.js';
 import { startStripeMock } from './stripe-mock.js';
-import { childEnvironment } from '../../worker/config.js';
+import { childEnvironment } from '../../platform/config.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

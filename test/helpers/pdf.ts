@@ -1,4 +1,4 @@
-import { createPdfRenderer } from '../../activities/pdf/pdf-renderer.js';
+import { createPdfRenderer } from '../../services/pdf/pdf-renderer.js';
 
 /** Debian's Chromium, started on the first render only: files that render nothing pay nothing. */
 export const testPdfRenderer = () => createPdfRenderer({ executablePath: '/usr/bin/chromium' });

@@ -1,9 +1,9 @@
 import { Client } from '@temporalio/client';
 import { inject } from 'vitest';
-import { createStripeConnect } from '../../activities/stripe/stripe-client.js';
+import { createStripeConnect } from '../../services/stripe/stripe-client.js';
 import type { Sql } from '../../db/client.js';
 import type { WorkerOptions } from '@temporalio/worker';
-import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
+import { createOutboxMailer } from '../../services/mail/outbox-mailer.js';
 import { createApp } from '../../web/app.js';
 import { createWorker } from '../../worker/create-worker.js';
 import { ORIGIN } from './admin-session.js';

@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { registerSearchAttributes } from '../../web/search-attributes-admin.js';
+import { registerSearchAttributes } from '../../services/temporal/search-attributes-admin.js';
 import { workflowsPath } from '../../worker/create-worker.js';
 
 let runtimeInstalled = false;

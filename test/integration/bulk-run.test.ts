@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createBulkRun } from '../../db/queries/bulk-runs.js';
-import { resumeUnstartedRuns } from '../../activities/run-client.js';
+import { resumeUnstartedRuns } from '../../services/temporal/run-client.js';
 import { invoiceFacts } from '../../db/queries/invoices.js';
 import { createPolicy, defaultPolicyId, setCustomerPolicy, stepsOfPolicy, updateStep } from '../../db/queries/steps.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../services/temporal/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
+import { createOutboxMailer } from '../../services/mail/outbox-mailer.js';
 import { createReminderActivities } from '../../activities/reminders.js';
 import { recentAudit } from '../../db/queries/audit.js';
 import { getSettings } from '../../db/queries/settings.js';

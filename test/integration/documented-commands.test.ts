@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../scripts/temporal-dev-server.js';
-import { childEnvironment } from '../../worker/config.js';
+import { childEnvironment } from '../../platform/config.js';
 import { freshDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/ports.js';
 

@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { dunningWorkflowId } from '../../activities/dunning-client.js';
+import { dunningWorkflowId } from '../../services/temporal/dunning-client.js';
 import { testApp } from '../helpers/stack.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';

@@ -9,12 +9,12 @@ import { createPolicy, defaultPolicyId, setCustomerPolicy, setSendingOptions, st
 import { documentById, lettersOfInvoice } from '../../db/queries/documents.js';
 import { markLettersPrinted } from '../../db/queries/reminders.js';
 import { pdfPages } from '../helpers/pdf-text.js';
-import { formatMoney } from '../../activities/format.js';
-import { createOutboxMailer } from '../../activities/mail/outbox-mailer.js';
-import { createResendMailer } from '../../activities/mail/resend-mailer.js';
-import type { Mailer } from '../../activities/mail/mailer.js';
+import { formatMoney } from '../../services/format.js';
+import { createOutboxMailer } from '../../services/mail/outbox-mailer.js';
+import { createResendMailer } from '../../services/mail/resend-mailer.js';
+import type { Mailer } from '../../services/mail/mailer.js';
 import { createWorker, type RelanceWorker } from '../../worker/create-worker.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../services/temporal/dunning-client.js';
 import { invoiceChangedSignal, pauseUpdate, paymentRecordedSignal, resumeUpdate, sendNowUpdate, stateQuery, stepsChangedSignal } from '../../workflows/messages.js';
 import { addDays, dayOfWeek } from '../../workflows/schedule/calendar-date.js';
 import { instantAt, localDate } from '../../workflows/schedule/zoned-time.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../services/temporal/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { signIn, ORIGIN } from '../helpers/admin-session.js';

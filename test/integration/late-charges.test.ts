@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { formatMoney } from '../../activities/format.js';
+import { formatMoney } from '../../services/format.js';
 import { chargesPolicyOf, referenceRates } from '../../db/queries/late-charges.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { lateCharges } from '../../workflows/schedule/late-charges.js';

@@ -1,6 +1,6 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createResendMailer } from '../../activities/mail/resend-mailer.js';
+import { createResendMailer } from '../../services/mail/resend-mailer.js';
 import { createReminderActivities } from '../../activities/reminders.js';
 import { documentById } from '../../db/queries/documents.js';
 import { markLettersPrinted } from '../../db/queries/reminders.js';
@@ -8,7 +8,7 @@ import { upsertInvoice } from '../../db/queries/invoices.js';
 import { recordPayment } from '../../db/queries/payments.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { formatDate } from '../../activities/format.js';
+import { formatDate } from '../../services/format.js';
 import { testApp } from '../helpers/stack.js';
 import { ORIGIN } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createPolicy, defaultPolicyId, sendingOptionsOf, setCustomerPolicy } from '../../db/queries/steps.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../services/temporal/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';

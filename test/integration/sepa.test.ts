@@ -5,7 +5,7 @@ import { createSepaRun, sepaCandidates } from '../../db/queries/sepa-runs.js';
 import { sepaRunWorkflowId } from '../../workflows/ids.js';
 import { sepaRun } from '../../workflows/sepa-run.js';
 import { getSepaCreditor } from '../../db/queries/settings.js';
-import { dunningWorkflowId, startOrWakeDunning } from '../../activities/dunning-client.js';
+import { dunningWorkflowId, startOrWakeDunning } from '../../services/temporal/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';

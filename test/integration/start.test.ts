@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, afterEach, expect, inject, it, vi } from 'vitest';
 import { createSql } from '../../db/client.js';
-import { childEnvironment } from '../../worker/config.js';
+import { childEnvironment } from '../../platform/config.js';
 import { freePort } from '../helpers/ports.js';
 
 // `npm start` as a person runs it: embedded PostgreSQL, the Temporal dev server, the demo data,

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createResendMailer } from '../../activities/mail/resend-mailer.js';
+import { createResendMailer } from '../../services/mail/resend-mailer.js';
 import { createReminderActivities } from '../../activities/reminders.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';

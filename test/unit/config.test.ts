@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../worker/config.js';
+import { ConfigError, loadConfig } from '../../platform/config.js';
 
 const token = { API_TOKEN: 'x'.repeat(32) };
 

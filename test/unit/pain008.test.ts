@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isValidCreditorId } from '../../activities/sepa/creditor-id.js';
-import { buildPain008, PAIN008_FORMATS, SepaFileError, type SepaDebit } from '../../activities/sepa/pain008.js';
-import { sepaText } from '../../activities/sepa/sepa-text.js';
+import { isValidCreditorId } from '../../services/sepa/creditor-id.js';
+import { buildPain008, PAIN008_FORMATS, SepaFileError, type SepaDebit } from '../../services/sepa/pain008.js';
+import { sepaText } from '../../services/sepa/sepa-text.js';
 import { validateAgainstXsd, XSD_DIR } from '../helpers/sepa-xml.js';
 import { zipOne } from '../../activities/sepa-runs.js';
 

@@ -1,8 +1,8 @@
 import { expect, it, vi } from 'vitest';
 import { DEFAULT_STEPS } from '../../db/seed/default-templates.js';
-import { checkTemplate, MAX_TEMPLATE_CHARACTERS } from '../../activities/template-check.js';
-import { buildMergeFields } from '../../activities/merge-fields.js';
-import { renderEmail } from '../../activities/render.js';
+import { checkTemplate, MAX_TEMPLATE_CHARACTERS } from '../../services/documents/template-check.js';
+import { buildMergeFields } from '../../services/documents/merge-fields.js';
+import { renderEmail } from '../../services/documents/render.js';
 
 it('accepts every default template', () => {
   for (const step of DEFAULT_STEPS) for (const t of Object.values(step.email)) expect(checkTemplate(t.subject).concat(checkTemplate(t.body))).toEqual([]);

@@ -8,7 +8,7 @@ import { openSession } from '../auth/sessions.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { parseForm } from './form.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { flashOf, layout, type Flash } from './layout.js';
 
 /** A new password, typed twice; the same rule for one's own and for an administrator's reset. */

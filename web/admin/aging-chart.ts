@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
 import type { AgingBucket } from '../../db/queries/dashboard.js';
-import { formatMoney } from '../../activities/format.js';
+import { formatMoney } from '../../services/format.js';
 import type { Lang, Messages } from '../i18n.js';
 
 const COLOURS: Record<AgingBucket['bucket'], string> = {

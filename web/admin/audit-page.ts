@@ -4,7 +4,7 @@ import { recentAudit } from '../../db/queries/audit.js';
 import { getSettings } from '../../db/queries/settings.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { layout } from './layout.js';
 
 /** The values that differ between two snapshots, so a long template edit reads as what changed. */

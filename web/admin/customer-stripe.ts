@@ -1,16 +1,8 @@
-import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { registerStripeCustomer } from '../../activities/stripe/register-customer.js';
-import { configuredStripe } from '../../activities/stripe/stripe-client.js';
-import { stripeErrorMessage } from '../../activities/stripe/stripe-errors.js';
-import { writeAudit } from '../../db/queries/audit.js';
-import { customerByRef, type Customer } from '../../db/queries/customers.js';
-import { mandateOf, type Mandate } from '../../db/queries/mandates.js';
-import { saveStripeLink, type StripeLink } from '../../db/queries/stripe.js';
-import type { WebDeps } from '../deps.js';
-import { langOf, messages, type Messages } from '../i18n.js';
-import { customerPage } from './customer-page.js';
-import type { AdminEnv } from './index.js';
+import type { Customer } from '../../db/queries/customers.js';
+import type { Mandate } from '../../db/queries/mandates.js';
+import type { StripeLink } from '../../db/queries/stripe.js';
+import type { Messages } from '../i18n.js';
 import { sitePath } from './paths.js';
 
 /** The customer's Stripe registration: its ids once registered, else the button (or what is missing). */
@@ -31,27 +23,4 @@ export function stripeCard(p: { customer: Customer; mandate?: Mandate; link?: St
           <button type="submit">${t.stripeRegister}</button></form>`
       : ''}
   </section>`;
-}
-
-/** Registers the customer's IBAN and mandate with Stripe; Stripe's refusal is shown as it gave it. */
-export async function registerWithStripeAction(c: Context<AdminEnv>, deps: WebDeps) {
-  const t = messages(langOf(c));
-  const customer = await customerByRef(deps.sql, c.req.param('ref')!);
-  if (!customer) return customerPage(c, deps);
-  const mandate = await mandateOf(deps.sql, customer.id);
-  if (!mandate) return customerPage(c, deps, { ok: false, text: `${t.refused}: iban: ${t.stripeNeedsMandate}` });
-  const email = customer.emails[0];
-  if (!email) return customerPage(c, deps, { ok: false, text: `${t.refused}: emails: ${t.stripeNeedsEmail}` });
-  const stripe = await configuredStripe(deps.sql, deps.stripe);
-  if (!stripe) return customerPage(c, deps, { ok: false, text: `${t.refused}: ${t.stripeNotConfigured}` });
-  try {
-    const registration = await registerStripeCustomer(stripe, {
-      ref: customer.ref, name: customer.name, email, language: customer.language, iban: mandate.iban, holder: mandate.holder, mandateReference: mandate.reference,
-    });
-    await saveStripeLink(deps.sql, { customerId: customer.id, iban: mandate.iban, ...registration });
-    await writeAudit(deps.sql, { userId: c.get('user').id, action: 'customer.stripe', entity: `customer:${customer.ref}`, before: null, after: registration });
-    return customerPage(c, deps, { ok: true, text: t.done });
-  } catch (err) {
-    return customerPage(c, deps, { ok: false, text: `${t.refused}: Stripe: ${stripeErrorMessage(err)}` });
-  }
 }

@@ -1,14 +1,14 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { formatMoney } from '../../activities/format.js';
+import { formatMoney } from '../../services/format.js';
 import { dashboardFigures, latestReminders, type ReminderLine } from '../../db/queries/dashboard.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { agingChart } from './aging-chart.js';
-import { withinDeadline } from '../../activities/dunning-client.js';
-import type { AdminEnv } from './index.js';
+import { withinDeadline } from '../../services/temporal/dunning-client.js';
+import type { AdminEnv } from './env.js';
 import { layout } from './layout.js';
 
 export async function dashboardPage(c: Context<AdminEnv>, deps: WebDeps) {

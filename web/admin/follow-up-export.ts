@@ -5,7 +5,7 @@ import { followUpRows, type FollowUpFilter, type FollowUpRow } from '../../db/qu
 import { getSettings } from '../../db/queries/settings.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 
 const PAGE = 1_000;
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { formatDate, formatMoney } from '../../activities/format.js';
+import { formatDate, formatMoney } from '../../services/format.js';
 import type { Sql } from '../../db/client.js';
 import { listFollowUp, type FollowUpFilter, type FollowUpRow } from '../../db/queries/follow-up-list.js';
 import { getSettings, type CompanySettings } from '../../db/queries/settings.js';
@@ -14,7 +14,7 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { followUpCsv } from './follow-up-export.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { layout } from './layout.js';
 import { sitePath } from './paths.js';
 

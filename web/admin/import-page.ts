@@ -6,7 +6,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { COLUMNS, checkCsv, type RowError } from '../import/csv-rows.js';
 import { startImportedWorkflows, writeImport } from '../import/apply-import.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { flashOf, layout, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
 

@@ -4,7 +4,8 @@ import { createMiddleware } from 'hono/factory';
 import { html } from 'hono/html';
 import { userWithHashByEmail } from '../../db/queries/users.js';
 import { verifyUserPassword } from '../auth/passwords.js';
-import { closeSession, currentUser, openSession, sameToken, type SessionUser } from '../auth/sessions.js';
+import { closeSession, currentUser, openSession, sameToken } from '../auth/sessions.js';
+import type { AdminEnv } from './env.js';
 import type { WebDeps } from '../deps.js';
 import { limitUploads } from '../body-limits.js';
 import { refuseNul } from '../refuse-nul.js';
@@ -28,7 +29,7 @@ import {
 import { sepaFile, sepaOutcome, sepaPage, sepaPreview, sepaRunPage, startSepaRun } from './sepa-page.js';
 import { saveSepaSettings, saveSettings, settingsPage } from './settings-page.js';
 import { saveStripeSettings, testStripeConnection } from './stripe-settings.js';
-import { registerWithStripeAction } from './customer-stripe.js';
+import { registerWithStripeAction } from './customer-stripe-action.js';
 import { dropOwnTemplate, previewAction, saveTemplateAction, servePreview, TEMPLATE_TARGET, templatePage } from './template-editor.js';
 import { addUser, changeUserAction, resetUserPassword, usersPage } from './users-page.js';
 import { accountPage, changeOwnPassword } from './account-page.js';
@@ -38,7 +39,6 @@ import { layout } from './layout.js';
 import { originOf, sameOriginReferrer } from './paths.js';
 import { openSignInGate, signInSucceeded } from '../auth/login-throttle.js';
 
-export type AdminEnv = { Variables: { user: SessionUser } };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -164,7 +164,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/settings', (c) => settingsPage(c, deps));
   app.post('/settings', (c) => saveSettings(c, deps));
   app.post('/settings/sepa', (c) => saveSepaSettings(c, deps));
-  app.post('/settings/stripe', (c) => saveStripeSettings(c, deps));
+  app.post('/settings/stripe', async (c) => settingsPage(c, deps, await saveStripeSettings(c, deps)));
   app.post('/settings/stripe/test', (c) => testStripeConnection(c, deps));
   app.get('/settings/users', (c) => usersPage(c, deps));
   app.post('/settings/users', (c) => addUser(c, deps));
@@ -175,9 +175,9 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.post('/settings/policies', (c) => policyAction(c, deps));
   app.get('/settings/policies/:id{[0-9]{1,15}}', (c) => policyPage(c, deps));
   app.post('/settings/policies/:id{[0-9]{1,15}}/steps', (c) => addStepAction(c, deps));
-  app.post('/settings/policies/:id{[0-9]{1,15}}/charges', (c) => savePolicyChargesAction(c, deps));
-  app.post('/settings/policies/:id{[0-9]{1,15}}/sending', (c) => savePolicySendingAction(c, deps));
-  app.post('/settings/reference-rates', (c) => saveReferenceRateAction(c, deps));
+  app.post('/settings/policies/:id{[0-9]{1,15}}/charges', async (c) => policyPage(c, deps, await savePolicyChargesAction(c, deps)));
+  app.post('/settings/policies/:id{[0-9]{1,15}}/sending', async (c) => policyPage(c, deps, await savePolicySendingAction(c, deps)));
+  app.post('/settings/reference-rates', async (c) => policiesPage(c, deps, await saveReferenceRateAction(c, deps)));
   app.post('/settings/policies/:id{[0-9]{1,15}}/:action{default|delete|rename}', (c) => policyAction(c, deps));
   app.post('/settings/steps/:id{[0-9]{1,15}}', (c) => stepAction(c, deps));
   app.post('/settings/steps/:id{[0-9]{1,15}}/:action{up|down|delete}', (c) => stepAction(c, deps));

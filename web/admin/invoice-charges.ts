@@ -1,14 +1,14 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { formatDate, formatMoney, formatRate } from '../../activities/format.js';
+import { formatDate, formatMoney, formatRate } from '../../services/format.js';
 import type { InvoiceSummary } from '../../db/queries/invoices.js';
 import { lateChargesOf, noteFile, notesOfInvoice } from '../../db/queries/late-charges.js';
 import { lateChargeNoteWorkflowId } from '../../workflows/ids.js';
 import { lateChargeNote } from '../../workflows/late-charge-note.js';
 import type { WebDeps } from '../deps.js';
 import type { Lang, Messages } from '../i18n.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { sitePath } from './paths.js';
 
 /** What the invoice has accrued today under its policy, the notes issued, and the button to issue one. */

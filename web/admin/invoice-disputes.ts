@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { formatDate, formatMoney } from '../../activities/format.js';
+import { formatDate, formatMoney } from '../../services/format.js';
 import { closeDispute, disputesAndPromisesOf, openDispute, recordPromise, settlePromise } from '../../db/queries/disputes.js';
 import type { InvoiceSummary } from '../../db/queries/invoices.js';
 import { getSettings } from '../../db/queries/settings.js';
@@ -8,7 +8,7 @@ import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import type { Lang, Messages } from '../i18n.js';
-import { wakeWorkflows } from '../wake-workflows.js';
+import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
 import { sitePath } from './paths.js';
 

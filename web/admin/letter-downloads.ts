@@ -2,14 +2,14 @@ import { ZipArchive } from 'archiver';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { stream } from 'hono/streaming';
-import { mergePdfs } from '../../activities/pdf/merge.js';
+import { mergePdfs } from '../../services/pdf/merge.js';
 import { noteLettersDownloaded } from '../../db/queries/bulk-runs.js';
 import { documentById, lettersOfRun } from '../../db/queries/documents.js';
 import { markLettersPrinted } from '../../db/queries/reminders.js';
 import type { WebDeps } from '../deps.js';
 import type { Messages } from '../i18n.js';
-import { wakeWorkflows } from '../wake-workflows.js';
-import type { AdminEnv } from './index.js';
+import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
+import type { AdminEnv } from './env.js';
 import { sameOriginReferrer, sitePath } from './paths.js';
 
 // Downloading a letter changes nothing (a GET can be triggered by any page the user visits); a

@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import { listPolicies, stepsOfPolicy } from '../../db/queries/steps.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { layout } from './layout.js';
 import { sitePath } from './paths.js';
 

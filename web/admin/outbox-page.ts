@@ -4,7 +4,7 @@ import { sentMessageHtml, sentMessages } from '../../db/queries/reminders.js';
 import { getSettings } from '../../db/queries/settings.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { layout } from './layout.js';
 import { sandboxedHtml } from './preview-store.js';
 import { recordIdOf, sitePath } from './paths.js';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { formatMoney } from '../../activities/format.js';
+import { formatMoney } from '../../services/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { openInvoiceIdsOfPolicy } from '../../db/queries/invoices.js';
 import {
@@ -10,11 +10,11 @@ import {
 } from '../../db/queries/steps.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
-import { wakeWorkflows } from '../wake-workflows.js';
+import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
 import { SPECIAL_PURPOSES } from '../../db/queries/templates.js';
 import { policyChargesCard, policySendingCard, referenceRatesCard } from './policy-options.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { flashOf, layout, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
 

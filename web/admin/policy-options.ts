@@ -1,20 +1,20 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { formatDate, formatRate } from '../../activities/format.js';
+import { formatDate, formatRate } from '../../services/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { chargesPolicyOf, referenceRates, saveChargesPolicy, saveReferenceRate } from '../../db/queries/late-charges.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { openInvoiceIdsOfPolicy } from '../../db/queries/invoices.js';
 import { sendingOptionsOf, setSendingOptions } from '../../db/queries/steps.js';
-import { wakeWorkflows } from '../wake-workflows.js';
+import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { CATCH_UP_MODES } from '../../workflows/schedule/plan.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { centsOf, parseForm } from './form.js';
-import type { AdminEnv } from './index.js';
-import { policiesPage, policyPage } from './policies-page.js';
+import type { AdminEnv } from './env.js';
+import type { Flash } from './layout.js';
 import { sitePath } from './paths.js';
 
 // A percentage with two decimals reads like an amount: "12,15" is 1215 basis points.
@@ -57,19 +57,19 @@ export async function policySendingCard(deps: WebDeps, policyId: number, csrf: s
   </form>`;
 }
 
-export async function savePolicySendingAction(c: Context<AdminEnv>, deps: WebDeps) {
+export async function savePolicySendingAction(c: Context<AdminEnv>, deps: WebDeps): Promise<Flash> {
   const t = messages(langOf(c));
   const policyId = Number(c.req.param('id'));
   const form = await c.req.parseBody();
   const before = await sendingOptionsOf(deps.sql, policyId);
   const catchUp = form.catchUp === undefined ? before.catchUp : CATCH_UP_MODES.find((m) => m === form.catchUp);
-  if (!catchUp) return policyPage(c, deps, { ok: false, text: `${t.refused}: catchUp: ${CATCH_UP_MODES.join(', ')}` }, policyId);
+  if (!catchUp) return { ok: false, text: `${t.refused}: catchUp: ${CATCH_UP_MODES.join(', ')}` };
   const after = { statementMode: form.statementMode === 'on', needsApproval: form.needsApproval === 'on', catchUp };
   await setSendingOptions(deps.sql, policyId, after);
   // Invoices held for approval go once it is no longer needed; a new catch-up rule replans them.
   if ((before.needsApproval && !after.needsApproval) || before.catchUp !== after.catchUp) await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, policyId));
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.sending', entity: `policy:${policyId}`, before, after });
-  return policyPage(c, deps, { ok: true, text: t.done }, policyId);
+  return { ok: true, text: t.done };
 }
 
 /** The late-charges card of a policy page: the interest rule and the recovery indemnity. */
@@ -88,16 +88,16 @@ export async function policyChargesCard(deps: WebDeps, policyId: number, csrf: s
   </form>`;
 }
 
-export async function savePolicyChargesAction(c: Context<AdminEnv>, deps: WebDeps) {
+export async function savePolicyChargesAction(c: Context<AdminEnv>, deps: WebDeps): Promise<Flash> {
   const t = messages(langOf(c));
   const policyId = Number(c.req.param('id'));
   const parsed = parseForm(chargesForm, await c.req.parseBody());
-  if (!parsed.ok) return policyPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` }, policyId);
+  if (!parsed.ok) return { ok: false, text: `${t.refused}: ${parsed.message}` };
   const before = await chargesPolicyOf(deps.sql, policyId);
   const after = { kind: parsed.value.interestRule, bp: parsed.value.interestRate, indemnity: parsed.value.indemnity };
   await saveChargesPolicy(deps.sql, policyId, after);
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.charges', entity: `policy:${policyId}`, before, after });
-  return policyPage(c, deps, { ok: true, text: t.done }, policyId);
+  return { ok: true, text: t.done };
 }
 
 /** The published reference rates, with a warning when the current half-year's is missing. */
@@ -118,11 +118,11 @@ export async function referenceRatesCard(deps: WebDeps, csrf: string, lang: Lang
   </section>`;
 }
 
-export async function saveReferenceRateAction(c: Context<AdminEnv>, deps: WebDeps) {
+export async function saveReferenceRateAction(c: Context<AdminEnv>, deps: WebDeps): Promise<Flash> {
   const t = messages(langOf(c));
   const parsed = parseForm(rateForm, await c.req.parseBody());
-  if (!parsed.ok) return policiesPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
+  if (!parsed.ok) return { ok: false, text: `${t.refused}: ${parsed.message}` };
   await saveReferenceRate(deps.sql, { validFrom: parsed.value.validFrom, rateBp: parsed.value.rate });
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'reference_rate.save', entity: `reference_rate:${parsed.value.validFrom}`, before: null, after: parsed.value });
-  return policiesPage(c, deps, { ok: true, text: t.done });
+  return { ok: true, text: t.done };
 }

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
-import { formatDate } from '../../activities/format.js';
+import { formatDate } from '../../services/format.js';
 import { reminderAuthors, reminderLog, type ReminderLogFilter, type ReminderLogLine } from '../../db/queries/reminder-log.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
@@ -11,7 +11,7 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { spreadsheetSafe } from './follow-up-export.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { layout } from './layout.js';
 import { sitePath } from './paths.js';
 

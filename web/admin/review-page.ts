@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { formatDate, formatMoney } from '../../activities/format.js';
+import { formatDate, formatMoney } from '../../services/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { holdPassItem, passOn, storePass, type PassItem } from '../../db/queries/review.js';
 import { passItems } from '../../db/queries/review-pass-items.js';
@@ -9,8 +9,8 @@ import { addDays, isIsoDate } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
-import { wakeWorkflows } from '../wake-workflows.js';
-import type { AdminEnv } from './index.js';
+import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
+import type { AdminEnv } from './env.js';
 import { flashOf, layout, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
 

@@ -3,11 +3,11 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { bulkRunById, createBulkRun, requestBulkRunCancel, recentBulkRuns, runProblems, type BulkRun } from '../../db/queries/bulk-runs.js';
 import { bulkRunWorkflowId } from '../../workflows/ids.js';
-import { startRunSoon } from '../../activities/run-client.js';
+import { startRunSoon } from '../../services/temporal/run-client.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { parseForm } from './form.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { layout } from './layout.js';
 import { matchingInvoiceIds } from '../../db/queries/follow-up-list.js';
 import { followUpFilterOf } from './follow-up.js';
@@ -15,8 +15,8 @@ import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { nextAction } from '../../workflows/schedule/next-action.js';
 import { runLetterButtons } from './letter-downloads.js';
 import { sitePath } from './paths.js';
-import { withinDeadline } from '../../activities/dunning-client.js';
-import { runWorkflowState, type RunWorkflowState } from '../run-workflow-state.js';
+import { withinDeadline } from '../../services/temporal/dunning-client.js';
+import { runWorkflowState, type RunWorkflowState } from '../../services/temporal/run-workflow-state.js';
 
 const MAX_RUN = 50_000;
 const runForm = z.object({

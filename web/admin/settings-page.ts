@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { formatMoney } from '../../activities/format.js';
+import { formatMoney } from '../../services/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { openInvoiceRefs } from '../../db/queries/invoices.js';
 import { getStripeKeys } from '../../db/queries/stripe.js';
@@ -11,12 +11,12 @@ import { isValidTimeZone } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { bicField, creditorIdField, ibanField } from '../sepa/bank-fields.js';
-import { wakeWorkflows } from '../wake-workflows.js';
+import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { flashOf, layout, type Flash } from './layout.js';
 import { stripeSettingsCard } from './stripe-settings.js';
-import { ensureReviewSchedule } from '../../worker/schedules.js';
+import { ensureReviewSchedule } from '../../services/temporal/schedules.js';
 
 const settingsForm = z.object({
   companyName: z.string().trim().min(1, 'required').max(200),

@@ -1,16 +1,15 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
-import { configuredStripe } from '../../activities/stripe/stripe-client.js';
-import { stripeErrorMessage } from '../../activities/stripe/stripe-errors.js';
+import { configuredStripe } from '../../services/stripe/stripe-client.js';
+import { stripeErrorMessage } from '../../services/stripe/stripe-errors.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { getStripeKeys, saveStripeKeys, type StripeKeys } from '../../db/queries/stripe.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { parseForm } from './form.js';
-import type { AdminEnv } from './index.js';
-import { flashOf } from './layout.js';
-import { settingsPage } from './settings-page.js';
+import type { AdminEnv } from './env.js';
+import { flashOf, type Flash } from './layout.js';
 
 // A blank field keeps the saved key: secrets are never sent back to the browser.
 const keyField = (pattern: RegExp, message: string) =>
@@ -46,11 +45,11 @@ export function stripeSettingsCard(c: Context<AdminEnv>, keys: StripeKeys, t: Me
   </form>`;
 }
 
-export async function saveStripeSettings(c: Context<AdminEnv>, deps: WebDeps) {
+export async function saveStripeSettings(c: Context<AdminEnv>, deps: WebDeps): Promise<Flash> {
   const t = messages(langOf(c));
   const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, String(v)]));
   const parsed = parseForm(stripeForm, form);
-  if (!parsed.ok) return settingsPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
+  if (!parsed.ok) return { ok: false, text: `${t.refused}: ${parsed.message}` };
   const before = await getStripeKeys(deps.sql);
   const after: StripeKeys = {
     secretKey: parsed.value.secretKey ?? before.secretKey,
@@ -58,13 +57,13 @@ export async function saveStripeSettings(c: Context<AdminEnv>, deps: WebDeps) {
     webhookSecret: parsed.value.webhookSecret ?? before.webhookSecret,
   };
   if (after.publishableKey && after.secretKey && modeOf(after.publishableKey) !== modeOf(after.secretKey)) {
-    return settingsPage(c, deps, { ok: false, text: `${t.refused}: publishableKey: not the same mode (test or live) as the secret key` });
+    return { ok: false, text: `${t.refused}: publishableKey: not the same mode (test or live) as the secret key` };
   }
   await saveStripeKeys(deps.sql, after);
   // The audit shows which keys changed, never the keys.
   const audited = (k: StripeKeys) => Object.fromEntries(Object.entries(k).map(([name, v]) => [name, masked(v)]));
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'settings.stripe', entity: 'settings', before: audited(before), after: audited(after) });
-  return settingsPage(c, deps, { ok: true, text: t.done });
+  return { ok: true, text: t.done };
 }
 
 /** Asks Stripe who the saved key belongs to: the answer, or Stripe's reason for refusing it. */

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { loadMergeFields } from '../../activities/load-merge-fields.js';
-import { MERGE_FIELD_LISTS, MERGE_FIELD_NAMES, type MergeFields } from '../../activities/merge-fields.js';
-import { renderEmail } from '../../activities/render.js';
-import { checkTemplate, type TemplateProblem } from '../../activities/template-check.js';
+import { loadMergeFields } from '../../services/documents/load-merge-fields.js';
+import { MERGE_FIELD_LISTS, MERGE_FIELD_NAMES, type MergeFields } from '../../services/documents/merge-fields.js';
+import { renderEmail } from '../../services/documents/render.js';
+import { checkTemplate, type TemplateProblem } from '../../services/documents/template-check.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { invoiceByNumber, invoiceFacts, sampleInvoiceNumber } from '../../db/queries/invoices.js';
 import { lastSentReminder } from '../../db/queries/reminders.js';
@@ -15,7 +15,7 @@ import {
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { flashOf, layout, type Flash } from './layout.js';
 import { sandboxedHtml, type PreviewStore } from './preview-store.js';
 import { sitePath } from './paths.js';

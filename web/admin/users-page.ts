@@ -8,7 +8,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { newPasswordForm } from './account-page.js';
 import { parseForm } from './form.js';
-import type { AdminEnv } from './index.js';
+import type { AdminEnv } from './env.js';
 import { flashOf, layout, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
 

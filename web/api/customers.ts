@@ -3,7 +3,7 @@ import { customerByRef, openInvoiceIdsOfCustomer, upsertCustomer } from '../../d
 import { saveMandate } from '../../db/queries/mandates.js';
 import type { WebDeps } from '../deps.js';
 import { mandateForm } from '../sepa/bank-fields.js';
-import { wakeWorkflows } from '../wake-workflows.js';
+import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { invalid, notFound, zodProblems } from './problems.js';
 import { validationHook } from './validation.js';
 import { customerBody, refParam } from './schemas.js';

@@ -6,7 +6,7 @@ import { upsertInvoice } from '../../db/queries/invoices.js';
 import { recordDocumentSent } from '../../db/queries/events.js';
 import { applyPayment } from '../../db/queries/payments.js';
 import type { WebDeps } from '../deps.js';
-import { startOrWakeDunningSoon } from '../../activities/dunning-client.js';
+import { startOrWakeDunningSoon } from '../../services/temporal/dunning-client.js';
 import { inLanes } from '../../workflows/in-lanes.js';
 import type { ParsedRows, RowError } from './csv-rows.js';
 

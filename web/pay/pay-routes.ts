@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
-import { formatDate, formatMoney } from '../../activities/format.js';
-import { checkPayToken, payLink, type PayTarget } from '../../activities/pay-link.js';
+import { formatDate, formatMoney } from '../../services/format.js';
+import { checkPayToken, payLink, type PayTarget } from '../../services/pay-link.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { configuredStripe } from '../../activities/stripe/stripe-client.js';
-import { stripeErrorMessage } from '../../activities/stripe/stripe-errors.js';
+import { configuredStripe } from '../../services/stripe/stripe-client.js';
+import { stripeErrorMessage } from '../../services/stripe/stripe-errors.js';
 import { customerById, invoicesOfCustomer } from '../../db/queries/customers.js';
 import { invoiceFacts } from '../../db/queries/invoices.js';
 import { getSettings } from '../../db/queries/settings.js';

@@ -1,6 +1,6 @@
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import { z } from 'zod';
-import { isValidCreditorId } from '../../activities/sepa/creditor-id.js';
+import { isValidCreditorId } from '../../services/sepa/creditor-id.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
 
 /** An IBAN as typed (spaces, lower case) stored in its electronic form, checked by ibantools. */

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { recordDelivery, type DeliveryStatus } from '../../db/queries/delivery.js';
 import type { WebDeps } from '../deps.js';
-import { wakeWorkflows } from '../wake-workflows.js';
+import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 
 const STATUS_OF: Record<string, DeliveryStatus> = {
   'email.delivered': 'delivered',

@@ -4,7 +4,7 @@ import { getSettings } from '../../db/queries/settings.js';
 import { applyStripeEvent, getStripeKeys, type StripeOutcome } from '../../db/queries/stripe.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
-import { wakeWorkflows } from '../wake-workflows.js';
+import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 
 /** What an event means for Relance; undefined for the events it only acknowledges. */
 function outcomeOf(event: Stripe.Event, timezone: string): StripeOutcome | undefined {

@@ -1,13 +1,13 @@
-import type { Sql } from '../db/client.js';
-import { customerById, type Customer } from '../db/queries/customers.js';
-import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../db/queries/invoices.js';
-import { lateChargesOf } from '../db/queries/late-charges.js';
-import { getStripeKeys, payLinkSecret } from '../db/queries/stripe.js';
-import { payLink } from './pay-link.js';
-import { remindersBefore } from '../db/queries/reminders.js';
-import { paidSinceReminder } from '../db/queries/payments.js';
-import { localDate } from '../workflows/schedule/zoned-time.js';
-import type { CompanySettings } from '../db/queries/settings.js';
+import type { Sql } from '../../db/client.js';
+import { customerById, type Customer } from '../../db/queries/customers.js';
+import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../../db/queries/invoices.js';
+import { lateChargesOf } from '../../db/queries/late-charges.js';
+import { getStripeKeys, payLinkSecret } from '../../db/queries/stripe.js';
+import { payLink } from '../pay-link.js';
+import { remindersBefore } from '../../db/queries/reminders.js';
+import { paidSinceReminder } from '../../db/queries/payments.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import type { CompanySettings } from '../../db/queries/settings.js';
 import { buildMergeFields, type MergeFields } from './merge-fields.js';
 
 /** The merge fields of one invoice at one step, as a reminder sent today would see them. */

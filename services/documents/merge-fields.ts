@@ -1,9 +1,9 @@
-import type { CompanySettings } from '../db/queries/settings.js';
-import type { Customer } from '../db/queries/customers.js';
-import type { OverdueLine } from '../db/queries/invoices.js';
-import { daysLate } from '../workflows/schedule/row-colour.js';
-import { amountsOwed, type InstallmentState, type InvoiceAmounts } from '../workflows/schedule/amounts-owed.js';
-import { formatDate, formatMoney, formatRate, INSTALLMENT_STATE_NAMES } from './format.js';
+import type { CompanySettings } from '../../db/queries/settings.js';
+import type { Customer } from '../../db/queries/customers.js';
+import type { OverdueLine } from '../../db/queries/invoices.js';
+import { daysLate } from '../../workflows/schedule/row-colour.js';
+import { amountsOwed, type InstallmentState, type InvoiceAmounts } from '../../workflows/schedule/amounts-owed.js';
+import { formatDate, formatMoney, formatRate, INSTALLMENT_STATE_NAMES } from '../format.js';
 
 /** Everything a reminder template may use; amounts and dates come formatted in the customer's language. */
 export interface MergeFields {

@@ -1,11 +1,11 @@
 import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { dunningWorkflowId } from '../workflows/ids.js';
-import { invoiceDunning } from '../workflows/invoice-dunning.js';
-import { invoiceChangedSignal } from '../workflows/messages.js';
-import { inLanes } from '../workflows/in-lanes.js';
-import { customerIdKey, invoiceNumberKey } from '../workflows/search-attributes.js';
+import { dunningWorkflowId } from '../../workflows/ids.js';
+import { invoiceDunning } from '../../workflows/invoice-dunning.js';
+import { invoiceChangedSignal } from '../../workflows/messages.js';
+import { inLanes } from '../../workflows/in-lanes.js';
+import { customerIdKey, invoiceNumberKey } from '../../workflows/search-attributes.js';
 
-export { dunningWorkflowId } from '../workflows/ids.js';
+export { dunningWorkflowId } from '../../workflows/ids.js';
 
 type InvoiceRef = { id: number; number: string; customerRef: string };
 

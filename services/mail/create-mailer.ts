@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/client.js';
-import type { Config } from '../../worker/config.js';
+import type { Config } from '../../platform/config.js';
 import { createBatchingMailer } from './batching-mailer.js';
 import type { Mailer } from './mailer.js';
 import { createOutboxMailer } from './outbox-mailer.js';

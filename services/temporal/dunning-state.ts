@@ -1,7 +1,6 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { stateQuery, type DunningState } from '../workflows/messages.js';
-import { dunningWorkflowId, isEngineUnreachable, withinDeadline } from '../activities/dunning-client.js';
-import type { WebDeps } from './deps.js';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { stateQuery, type DunningState } from '../../workflows/messages.js';
+import { dunningWorkflowId, isEngineUnreachable, withinDeadline } from './dunning-client.js';
 
 export interface LiveDunning {
   workflowId: string;
@@ -14,7 +13,7 @@ export interface LiveDunning {
  * The workflow's own view of the invoice, with a link to it in the Temporal UI; null when it has
  * none, 'unavailable' when the engine cannot be reached within a few seconds.
  */
-export async function liveDunningState(deps: WebDeps, invoiceId: number): Promise<LiveDunning | null | 'unavailable'> {
+export async function liveDunningState(deps: { temporal: Client; temporalUiUrl: string; namespace: string }, invoiceId: number): Promise<LiveDunning | null | 'unavailable'> {
   const workflowId = dunningWorkflowId(invoiceId);
   const handle = deps.temporal.workflow.getHandle(workflowId);
   try {

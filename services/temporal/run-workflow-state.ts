@@ -1,6 +1,5 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { withinDeadline } from '../activities/dunning-client.js';
-import type { WebDeps } from './deps.js';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { withinDeadline } from './dunning-client.js';
 
 /**
  * Where an unfinished run's workflow stands, so a page never shows a run as under way when it is
@@ -10,7 +9,7 @@ import type { WebDeps } from './deps.js';
  */
 export type RunWorkflowState = { state: 'running' | 'waiting' | 'unknown' } | { state: 'closed'; status: string };
 
-export async function runWorkflowState(deps: WebDeps, workflowId: string): Promise<RunWorkflowState> {
+export async function runWorkflowState(deps: { temporal: Client }, workflowId: string): Promise<RunWorkflowState> {
   try {
     const { status } = await withinDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(workflowId).describe());
     return status.name === 'RUNNING' ? { state: 'running' } : { state: 'closed', status: status.name };

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
-import { dailyReviewPass } from '../workflows/daily-review-pass.js';
-import { dunningRepairPass } from '../workflows/dunning-repair-pass.js';
+import { dailyReviewPass } from '../../workflows/daily-review-pass.js';
+import { dunningRepairPass } from '../../workflows/dunning-repair-pass.js';
 
 export const REVIEW_SCHEDULE_ID = 'relance-daily-review';
 export const REPAIR_SCHEDULE_ID = 'relance-repair-pass';

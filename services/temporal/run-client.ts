@@ -1,11 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { Sql } from '../db/client.js';
-import { unfinishedBulkRunIds } from '../db/queries/bulk-runs.js';
-import { generatingSepaRunIds } from '../db/queries/sepa-runs.js';
-import { bulkRun } from '../workflows/bulk-run.js';
-import { sepaRun } from '../workflows/sepa-run.js';
-import { bulkRunWorkflowId, sepaRunWorkflowId } from '../workflows/ids.js';
-import { bulkRunIdKey } from '../workflows/search-attributes.js';
+import type { Sql } from '../../db/client.js';
+import { unfinishedBulkRunIds } from '../../db/queries/bulk-runs.js';
+import { generatingSepaRunIds } from '../../db/queries/sepa-runs.js';
+import { bulkRun } from '../../workflows/bulk-run.js';
+import { sepaRun } from '../../workflows/sepa-run.js';
+import { bulkRunWorkflowId, sepaRunWorkflowId } from '../../workflows/ids.js';
+import { bulkRunIdKey } from '../../workflows/search-attributes.js';
 import { reachedWithinDeadline } from './dunning-client.js';
 
 /**

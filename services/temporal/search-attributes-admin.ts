@@ -1,6 +1,6 @@
 import type { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { searchAttributeDefinitions } from '../workflows/search-attributes.js';
+import { searchAttributeDefinitions } from '../../workflows/search-attributes.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
 
