@@ -14,12 +14,20 @@ const port = z.coerce
 
 const url = z.url({ error: 'expected a URL such as http://host:port' });
 
+/** Variables whose value is never printed, not even in the error naming them. */
+const secrets = new WeakSet<z.ZodType>();
+function secret<T extends z.ZodType>(field: T): T {
+  secrets.add(field);
+  return field;
+}
+
 const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
-  DATABASE_URL: z
+  // Its password is part of it.
+  DATABASE_URL: secret(z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL')
-    .optional(),
+    .optional()),
   EMBEDDED_POSTGRES_PORT: port.default(5433),
   TEMPORAL_ADDRESS: z
     .string()
@@ -28,7 +36,7 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('relance'),
   TEMPORAL_TLS: bool.default(false),
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: secret(z.string().min(1).optional()),
   TEMPORAL_CLI: z.string().min(1).optional(),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
@@ -40,14 +48,14 @@ const schema = z.object({
     .union([bool, z.coerce.number().int().min(0).max(10)], { error: 'expected false, true, or the number of reverse proxies in front of Relance (0–10)' })
     .transform((v) => (v === true ? 1 : v === false ? 0 : v))
     .default(0),
-  API_TOKEN: z
+  API_TOKEN: secret(z
     .string({ error: 'is required: the bearer token clients send to the REST API' })
-    .min(24, 'must be at least 24 characters long'),
+    .min(24, 'must be at least 24 characters long')),
   ADMIN_EMAIL: z.email({ error: 'expected an e-mail address' }).default('admin@relance.local'),
-  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters long').optional(),
-  RESEND_API_KEY: z.string().min(1).optional(),
+  ADMIN_PASSWORD: secret(z.string().min(12, 'must be at least 12 characters long').optional()),
+  RESEND_API_KEY: secret(z.string().min(1).optional()),
   RESEND_BASE_URL: url.optional(),
-  RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'expected the whsec_… signing secret of the Resend webhook').optional(),
+  RESEND_WEBHOOK_SECRET: secret(z.string().regex(/^whsec_/, 'expected the whsec_… signing secret of the Resend webhook').optional()),
   MAIL_FROM: z.string().min(3).default('Relance <relance@localhost>'),
   STRIPE_API_URL: url.optional(),
   CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
@@ -110,7 +118,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? '(environment)');
         const got = present[name];
-        const shown = got === undefined || /KEY|TOKEN|URL|PASSWORD/.test(name) ? '' : ` (got "${got}")`;
+        const field = schema.shape[name as keyof typeof schema.shape] as z.ZodType | undefined;
+        const shown = got === undefined || (field && secrets.has(field)) ? '' : ` (got "${got}")`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );
