@@ -14,6 +14,7 @@ import type { WebDeps } from './deps.js';
 import type { PreviewStore } from './admin/preview-store.js';
 import { isUnreadableBody, limitBodies } from './body-limits.js';
 import { refuseNul } from './refuse-nul.js';
+import { answersJson, errorPage } from './error-pages.js';
 
 const htmxFile = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
@@ -51,14 +52,16 @@ export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unkno
   app.route('/webhooks', createStripeWebhooks(deps));
   app.route('/pay', createPayRoutes(deps));
   app.route('/', createAdmin(deps));
+  app.notFound((c) => (answersJson(c) ? c.json({ error: 'not_found', message: `No route ${c.req.method} ${c.req.path}` }, 404) : errorPage(c, 404)));
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       const res = err.getResponse();
+      if (!answersJson(c) && res.status === 400) return errorPage(c, 400);
       return c.json({ error: res.status === 401 ? 'unauthorized' : 'bad_request', message: err.message || res.statusText }, res.status as 400);
     }
-    if (isUnreadableBody(err)) return c.json({ error: 'bad_request', message: 'The request body is not the well-formed form it claims to be.' }, 400);
+    if (isUnreadableBody(err)) return answersJson(c) ? c.json({ error: 'bad_request', message: 'The request body is not the well-formed form it claims to be.' }, 400) : errorPage(c, 400);
     deps.log?.(err);
-    return c.json({ error: 'internal', message: 'Something went wrong on our side; nothing was half-written.' }, 500);
+    return answersJson(c) ? c.json({ error: 'internal', message: 'Something went wrong on our side; nothing was half-written.' }, 500) : errorPage(c, 500);
   });
   return app;
 }

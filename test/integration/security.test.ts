@@ -183,7 +183,23 @@ describe('request bodies', () => {
     const broken = { 'content-type': 'multipart/form-data; boundary=xyz', origin: ORIGIN };
     expect((await app.request('/login', { method: 'POST', headers: broken, body: 'garbage' })).status).toBe(400);
     const { cookie } = await signIn(app, db.sql);
-    expect((await app.request('/import', { method: 'POST', headers: { ...broken, cookie }, body: '--xyz\r\nnot a part' })).status).toBe(400);
+    const page = await app.request('/import', { method: 'POST', headers: { ...broken, cookie }, body: '--xyz\r\nnot a part' });
+    expect(page.status).toBe(400);
+    // A person gets a page in their language with the way back; the API keeps its JSON problems.
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect((await page.text()).replaceAll('&#39;', "'")).toContain("La demande n'a pas pu être lue");
+  });
+
+  it('answers an unknown admin page with a page in the reader\'s language, and an unknown API route with a JSON problem', async () => {
+    const { cookie } = await signIn(app, db.sql);
+    const page = await app.request('/nothing-here', { headers: { cookie } });
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('Page introuvable');
+    const english = await app.request('/nothing-here', { headers: { cookie: `${cookie}; relance_lang=en` } });
+    expect(await english.text()).toContain('This page does not exist');
+    const api = await app.request('/api/v1/nothing-here', { headers: { authorization: `Bearer ${API_TOKEN}` } });
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ error: 'not_found' });
   });
 });
 
