@@ -19,7 +19,7 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
 
     async setInvoicePause(input: { invoiceId: number; paused: boolean; reason: string | null; actor: string }): Promise<void> {
       await sql.begin(async (tx) => {
-        const t = tx as unknown as Sql;
+        const t = tx;
         await setInvoicePaused(t, input.invoiceId, input.paused, input.reason);
         await insertEvent(t, {
           invoiceId: input.invoiceId,

@@ -101,7 +101,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       const texts = await textsOf(step.id, inv.debitReturn !== null, customer.language, { userId: input.userId, actor: input.actor });
       const fail = async (reason: string): Promise<ReminderOutcome> => {
         await sql.begin(async (tx) => {
-          const t = tx as unknown as Sql;
+          const t = tx;
           await markReminderFailed(t, { id: claim.id, reason, recipients: customer.emails });
           await insertEvent(t, {
             invoiceId, kind: 'reminder_failed', level, actor: input.actor,
@@ -125,7 +125,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       }
       if (!byEmail) {
         await sql.begin(async (tx) => {
-          const t = tx as unknown as Sql;
+          const t = tx;
           await markReminderPrepared(t, claim.id);
           await insertEvent(t, {
             invoiceId, kind: 'letter_prepared', level, actor: input.actor,
@@ -157,7 +157,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       }
 
       const sentAt = await sql.begin(async (tx) => {
-        const t = tx as unknown as Sql;
+        const t = tx;
         const at = await markReminderSent(t, { id: claim.id, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
         await noteReminderSent(t, invoiceId, level, at);
         await insertEvent(t, {

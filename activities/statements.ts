@@ -100,7 +100,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       if (fields.payLink) fields.payLink = payLink(deps.publicUrl, await payLinkSecret(sql), 'customer', statement.customerId, today);
       const fail = async (reason: string) => {
         await sql.begin(async (tx) => {
-          const t = tx as unknown as Sql;
+          const t = tx;
           for (const c of claimed) {
             await markReminderFailed(t, { id: c.reminderId, reason, recipients: customer.emails });
             await insertEvent(t, {
@@ -151,7 +151,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       }
       if (!byEmail) {
         await sql.begin(async (tx) => {
-          const t = tx as unknown as Sql;
+          const t = tx;
           for (const c of claimed) {
             await markReminderPrepared(t, c.reminderId);
             await insertEvent(t, {
@@ -177,7 +177,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       }
 
       await sql.begin(async (tx) => {
-        const t = tx as unknown as Sql;
+        const t = tx;
         for (const c of claimed) {
           const at = await markReminderSent(t, { id: c.reminderId, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
           await noteReminderSent(t, c.invoice.id, c.step.level, at);

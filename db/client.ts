@@ -1,6 +1,11 @@
 import postgres from 'postgres';
 
+/** The pool: it can open transactions (`begin`) and be closed. */
 export type Sql = postgres.Sql<{}>;
+/** What a query needs: the pool or a transaction, whichever the caller holds. */
+export type ISql = postgres.ISql<{}>;
+/** A query that must run inside a transaction takes this. */
+export type TransactionSql = postgres.TransactionSql<{}>;
 
 const DATE_OID = 1082;
 const INT8_OID = 20;

@@ -1,6 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { recordPayment, type PaymentInput, type PaymentResult } from '../db/queries/payments.js';
-import type { Sql } from '../db/client.js';
 import { openInvoiceIdsOfCustomer, setCustomerPaused } from '../db/queries/customers.js';
 import { insertEvent } from '../db/queries/events.js';
 import { noteReminderSent } from '../db/queries/invoices.js';
@@ -44,7 +43,7 @@ export async function recordPaymentAndWake(deps: WebDeps, payment: PaymentInput)
 /** Pauses or resumes a whole customer: one transaction for the flag and each invoice's timeline, then every workflow is told. */
 export async function setCustomerPause(deps: WebDeps, customerId: number, pause: { paused: boolean; reason: string | null; actor: string }): Promise<number> {
   const ids = await deps.sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
+    const t = tx;
     await setCustomerPaused(t, customerId, pause.paused, pause.reason);
     const open = await openInvoiceIdsOfCustomer(t, customerId);
     for (const invoiceId of open) {
@@ -71,7 +70,7 @@ export async function recordManualReminderAndWake(
 ): Promise<boolean> {
   const at = new Date();
   const recorded = await deps.sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
+    const t = tx;
     const id = await recordManualReminder(t, {
       invoiceId: input.invoiceId, level: input.step.level, stepId: input.step.id, stepName: input.step.name,
       actor: input.actor, note: input.note, nextPlannedOn: input.nextPlannedOn, at,

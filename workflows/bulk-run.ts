@@ -2,13 +2,14 @@ import { CancellationScope, continueAsNew, isCancellation, patched, proxyActivit
 import type { createBulkRunActivities } from '../activities/bulk-runs.js';
 import { inLanes } from './in-lanes.js';
 import { bulkRunIdKey, dunningStatusKey, runProgressKey } from './search-attributes.js';
+import { RUN_STEP_RETRY } from './retry-policies.js';
 
 const acts = proxyActivities<ReturnType<typeof createBulkRunActivities>>({
   // A slice waits for its invoices' reminders (e-mails, or letters rendered to PDF) and beats while
   // it waits, so a slice lost with a crashed worker is retried within seconds.
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
+  retry: RUN_STEP_RETRY,
 });
 
 // Four slices of 50 at a time, 16 asks at once in each: 64 invoices asked at once.

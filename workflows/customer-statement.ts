@@ -1,8 +1,8 @@
 import { condition, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createStatementActivities } from '../activities/statements.js';
-import { NON_RETRYABLE } from './errors.js';
 import { dunningWorkflowId, emailTaskQueue } from './ids.js';
 import { statementJoinedSignal, statementOutcomeSignal } from './messages.js';
+import { SEND_RETRY } from './retry-policies.js';
 
 // The invoices of one customer due the same day wake at the same send hour, within seconds of each
 // other: the statement goes out once none has joined for this long.
@@ -22,7 +22,7 @@ export async function customerStatement(input: { statementId: number }): Promise
   const { sendStatement } = proxyActivities<ReturnType<typeof createStatementActivities>>({
     taskQueue: emailTaskQueue(workflowInfo().taskQueue),
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: Object.values(NON_RETRYABLE) },
+    retry: SEND_RETRY,
   });
   const outcomes = await sendStatement({ statementId: input.statementId, at: Date.now() });
   await Promise.all(

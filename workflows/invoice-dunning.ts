@@ -33,6 +33,7 @@ import { dueStepOf, nextAction, type NextAction } from './schedule/next-action.j
 import { instantAt } from './schedule/zoned-time.js';
 import { NON_RETRYABLE } from './errors.js';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { SEND_RETRY } from './retry-policies.js';
 
 // Reading the invoice is short and idempotent: a local activity runs it inside the worker and
 // records one marker, instead of the server round trips of a regular activity on every wake-up.
@@ -45,12 +46,7 @@ const reads = proxyLocalActivities<ReturnType<typeof createActivities>>({
 // and the retry finds the claimed (invoice, level) row, so nothing goes out twice.
 const activityOptions = {
   startToCloseTimeout: '20 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '10 minutes',
-    nonRetryableErrorTypes: Object.values(NON_RETRYABLE),
-  },
+  retry: SEND_RETRY,
 } as const;
 const acts = proxyActivities<ReturnType<typeof createActivities>>(activityOptions);
 const inline = proxyLocalActivities<ReturnType<typeof createActivities>>(activityOptions);

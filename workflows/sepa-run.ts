@@ -2,11 +2,12 @@ import { ActivityFailure, ApplicationFailure, getExternalWorkflowHandle, patched
 import type { createSepaActivities } from '../activities/sepa-runs.js';
 import { dunningWorkflowId } from './ids.js';
 import { invoiceChangedSignal } from './messages.js';
+import { RUN_STEP_RETRY } from './retry-policies.js';
 
 const acts = proxyActivities<ReturnType<typeof createSepaActivities>>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
+  retry: RUN_STEP_RETRY,
 });
 
 /**

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 
 export type RunChannel = 'step' | 'email' | 'letter';
 export type ItemOutcome = 'sent' | 'prepared' | 'failed' | 'skipped' | 'refused' | 'cancelled';
@@ -56,7 +56,7 @@ export async function createBulkRun(
 }
 
 /** Runs with their progress counted from their items, newest first. */
-function runsWithProgress(sql: Sql, where: ReturnType<Sql>, limit: number) {
+function runsWithProgress(sql: ISql, where: ReturnType<Sql>, limit: number) {
   return sql<BulkRun[]>`
     select r.id, u.name as "createdBy", r.created_by as "createdById", r.created_at as "createdAt", r.forced_level as "forcedLevel", r.send_early as "sendEarly", r.channel, r.attach_pdf as "attachPdf",
            r.finished_at as "finishedAt", r.cancelled_at as "cancelledAt", r.letters_downloaded_at as "lettersDownloadedAt",
@@ -68,39 +68,39 @@ function runsWithProgress(sql: Sql, where: ReturnType<Sql>, limit: number) {
 }
 
 /** Runs not finished: their workflow runs, or was never started. */
-export async function unfinishedBulkRunIds(sql: Sql): Promise<number[]> {
+export async function unfinishedBulkRunIds(sql: ISql): Promise<number[]> {
   return (await sql<{ id: number }[]>`select id from bulk_runs where finished_at is null order by id`).map((r) => r.id);
 }
 
-export async function bulkRunById(sql: Sql, id: number): Promise<BulkRun | undefined> {
+export async function bulkRunById(sql: ISql, id: number): Promise<BulkRun | undefined> {
   const [row] = await runsWithProgress(sql, sql`r.id = ${id}`, 1);
   return row;
 }
 
-export async function recentBulkRuns(sql: Sql, limit = 20): Promise<BulkRun[]> {
+export async function recentBulkRuns(sql: ISql, limit = 20): Promise<BulkRun[]> {
   return runsWithProgress(sql, sql`true`, limit);
 }
 
-export async function runItemsFrom(sql: Sql, runId: number, fromPosition: number, limit: number): Promise<RunItem[]> {
+export async function runItemsFrom(sql: ISql, runId: number, fromPosition: number, limit: number): Promise<RunItem[]> {
   return sql<RunItem[]>`
     select invoice_id as "invoiceId", position from bulk_run_items
     where run_id = ${runId} and position > ${fromPosition} order by position limit ${limit}`;
 }
 
 /** The items of a slice of positions, with whether each has its answer already. */
-export async function runSlice(sql: Sql, runId: number, after: number, upTo: number): Promise<(RunItem & { answered: boolean })[]> {
+export async function runSlice(sql: ISql, runId: number, after: number, upTo: number): Promise<(RunItem & { answered: boolean })[]> {
   return sql<(RunItem & { answered: boolean })[]>`
     select invoice_id as "invoiceId", position, channel, outcome is not null as answered from bulk_run_items
     where run_id = ${runId} and position > ${after} and position <= ${upTo} order by position`;
 }
 
-export async function lastRunPosition(sql: Sql, runId: number): Promise<number> {
+export async function lastRunPosition(sql: ISql, runId: number): Promise<number> {
   const [row] = await sql<[{ last: number }]>`select coalesce(max(position), 0)::int as last from bulk_run_items where run_id = ${runId}`;
   return row.last;
 }
 
 export async function recordItemOutcome(
-  sql: Sql,
+  sql: ISql,
   o: { runId: number; invoiceId: number; outcome: ItemOutcome; level: number | null; reason: string | null; reminderId: number | null },
 ): Promise<void> {
   await sql`update bulk_run_items set outcome = ${o.outcome}, level = ${o.level}, reason = ${o.reason}, reminder_id = ${o.reminderId}
@@ -111,29 +111,29 @@ export async function recordItemOutcome(
 export async function finishBulkRun(sql: Sql, runId: number): Promise<void> {
   await sql.begin(async (tx) => {
     const [run] = await tx<{ cancelRequested: boolean }[]>`select cancel_requested_at is not null as "cancelRequested" from bulk_runs where id = ${runId}`;
-    if (run?.cancelRequested) return cancelBulkRun(tx as unknown as Sql, runId);
+    if (run?.cancelRequested) return cancelBulkRun(tx, runId);
     await tx`update bulk_runs set finished_at = coalesce(finished_at, now()) where id = ${runId}`;
   });
 }
 
 /** A user asked to cancel the run: the asks under way see it before their next invoice. */
-export async function requestBulkRunCancel(sql: Sql, runId: number): Promise<void> {
+export async function requestBulkRunCancel(sql: ISql, runId: number): Promise<void> {
   await sql`update bulk_runs set cancel_requested_at = coalesce(cancel_requested_at, now()) where id = ${runId} and finished_at is null`;
 }
 
-export async function bulkRunCancelRequested(sql: Sql, runId: number): Promise<boolean> {
+export async function bulkRunCancelRequested(sql: ISql, runId: number): Promise<boolean> {
   const [row] = await sql<{ requested: boolean }[]>`select cancel_requested_at is not null as requested from bulk_runs where id = ${runId}`;
   return row?.requested ?? false;
 }
 
 /** Ends a cancelled run: the invoices not yet asked say so; the others keep their answer. */
-export async function cancelBulkRun(sql: Sql, runId: number): Promise<void> {
+export async function cancelBulkRun(sql: ISql, runId: number): Promise<void> {
   await sql`update bulk_runs set cancel_requested_at = coalesce(cancel_requested_at, now()) where id = ${runId}`;
   await sql`update bulk_run_items set outcome = 'cancelled', reason = 'the run was cancelled before this invoice was asked' where run_id = ${runId} and outcome is null`;
   await sql`update bulk_runs set cancelled_at = coalesce(cancelled_at, now()), finished_at = coalesce(finished_at, now()) where id = ${runId}`;
 }
 
-export async function noteLettersDownloaded(sql: Sql, runId: number): Promise<void> {
+export async function noteLettersDownloaded(sql: ISql, runId: number): Promise<void> {
   await sql`update bulk_runs set letters_downloaded_at = coalesce(letters_downloaded_at, now()) where id = ${runId}`;
 }
 
@@ -146,7 +146,7 @@ export interface RunItemLine {
 }
 
 /** What did not go as asked: failures, refusals and skips, with their reasons. */
-export async function runProblems(sql: Sql, runId: number): Promise<RunItemLine[]> {
+export async function runProblems(sql: ISql, runId: number): Promise<RunItemLine[]> {
   return sql<RunItemLine[]>`
     select i.number as "invoiceNumber", c.name as "customerName", b.outcome, b.level, b.reason
     from bulk_run_items b join invoices i on i.id = b.invoice_id join customers c on c.id = i.customer_id

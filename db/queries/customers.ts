@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export interface CustomerInput {
   ref: string;
@@ -23,7 +23,7 @@ export interface Customer extends CustomerInput {
   isBusiness: boolean;
 }
 
-export async function upsertCustomer(sql: Sql, c: CustomerInput): Promise<{ id: number; created: boolean }> {
+export async function upsertCustomer(sql: ISql, c: CustomerInput): Promise<{ id: number; created: boolean }> {
   const [row] = await sql<{ id: number; created: boolean }[]>`
     insert into customers (ref, name, emails, address_line1, address_line2, postal_code, city, country, language)
     values (${c.ref}, ${c.name}, ${c.emails}, ${c.addressLine1}, ${c.addressLine2}, ${c.postalCode}, ${c.city}, ${c.country}, ${c.language})
@@ -34,27 +34,27 @@ export async function upsertCustomer(sql: Sql, c: CustomerInput): Promise<{ id: 
   return row!;
 }
 
-const columns = (sql: Sql) => sql`
+const columns = (sql: ISql) => sql`
   id, ref, name, emails, address_line1 as "addressLine1", address_line2 as "addressLine2", postal_code as "postalCode",
   city, country, language, paused, pause_reason as "pauseReason", dunning_excluded as "dunningExcluded",
   policy_id as "policyId", is_business as "isBusiness"`;
 
-export async function customerByRef(sql: Sql, ref: string): Promise<Customer | undefined> {
+export async function customerByRef(sql: ISql, ref: string): Promise<Customer | undefined> {
   const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where ref = ${ref}`;
   return row;
 }
 
-export async function customerById(sql: Sql, id: number): Promise<Customer | undefined> {
+export async function customerById(sql: ISql, id: number): Promise<Customer | undefined> {
   const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where id = ${id}`;
   return row;
 }
 
-export async function openInvoiceIdsOfCustomer(sql: Sql, customerId: number): Promise<number[]> {
+export async function openInvoiceIdsOfCustomer(sql: ISql, customerId: number): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`select id from invoices where customer_id = ${customerId} and status = 'open'`;
   return rows.map((r) => r.id);
 }
 
-export async function setCustomerPaused(sql: Sql, customerId: number, paused: boolean, reason: string | null): Promise<void> {
+export async function setCustomerPaused(sql: ISql, customerId: number, paused: boolean, reason: string | null): Promise<void> {
   await sql`update customers set paused = ${paused}, pause_reason = ${reason}, updated_at = now() where id = ${customerId}`;
 }
 
@@ -69,7 +69,7 @@ export interface CustomerInvoiceLine {
   lastLevel: number;
 }
 
-export async function invoicesOfCustomer(sql: Sql, customerId: number): Promise<CustomerInvoiceLine[]> {
+export async function invoicesOfCustomer(sql: ISql, customerId: number): Promise<CustomerInvoiceLine[]> {
   return sql<CustomerInvoiceLine[]>`
     select id, number, due_date as "dueDate", currency, total_cents as "totalCents", paid_cents as "paidCents", status,
            last_level as "lastLevel"
@@ -91,7 +91,7 @@ export interface CustomerReminderLine {
 }
 
 /** Every reminder across the customer's invoices, paid ones included (source 003's history). */
-export async function remindersOfCustomer(sql: Sql, customerId: number): Promise<CustomerReminderLine[]> {
+export async function remindersOfCustomer(sql: ISql, customerId: number): Promise<CustomerReminderLine[]> {
   return sql<CustomerReminderLine[]>`
     select r.id, i.number as "invoiceNumber", r.note, r.level, r.step_name as "stepName", r.performed_by as "performedBy",
            r.status, coalesce(r.sent_at, r.created_at) as at, r.next_planned_on as "nextPlannedOn", d.id as "documentId"

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export interface AgingBucket {
   bucket: 'not_due' | '1-30' | '31-60' | '61-90' | '>90';
@@ -22,7 +22,7 @@ const BUCKETS: AgingBucket['bucket'][] = ['not_due', '1-30', '31-60', '61-90', '
  * Figures over open invoices with a balance; "today" is the company's calendar day. Amounts are
  * never added across currencies: the aging is drawn for one currency, the one most owed.
  */
-export async function dashboardFigures(sql: Sql, today: string): Promise<DashboardFigures & { agingCurrency: string }> {
+export async function dashboardFigures(sql: ISql, today: string): Promise<DashboardFigures & { agingCurrency: string }> {
   const [main] = await sql<{ currency: string }[]>`
     select currency from invoices where status = 'open' and total_cents > paid_cents
     group by currency order by sum(total_cents - paid_cents) desc limit 1`;
@@ -70,7 +70,7 @@ export interface ReminderLine {
   failureReason: string | null;
 }
 
-export async function latestReminders(sql: Sql, status: 'sent' | 'failed', limit = 10): Promise<ReminderLine[]> {
+export async function latestReminders(sql: ISql, status: 'sent' | 'failed', limit = 10): Promise<ReminderLine[]> {
   return sql<ReminderLine[]>`
     select i.number as "invoiceNumber", c.name as "customerName", r.level, r.step_name as "stepName",
            coalesce(r.sent_at, r.created_at) as at, r.failure_reason as "failureReason"

@@ -42,7 +42,7 @@ export async function openDispute(sql: Sql, d: { invoiceId: number; reason: stri
     const [opened] = await tx`insert into disputes (invoice_id, reason, owner, opened_by) values (${d.invoiceId}, ${d.reason}, ${d.owner}, ${d.actor})
       on conflict (invoice_id) where closed_at is null do nothing returning id`;
     if (!opened) return { ok: false as const, field: 'reason', message: 'a dispute is already open on this invoice' };
-    await insertEvent(tx as unknown as Sql, { invoiceId: d.invoiceId, kind: 'dispute_opened', actor: d.actor, message: `Disputed: ${d.reason} (handled by ${d.owner}); dunning waits` });
+    await insertEvent(tx, { invoiceId: d.invoiceId, kind: 'dispute_opened', actor: d.actor, message: `Disputed: ${d.reason} (handled by ${d.owner}); dunning waits` });
     return { ok: true as const };
   });
 }
@@ -52,7 +52,7 @@ export async function closeDispute(sql: Sql, d: { invoiceId: number; resolution:
     const [closed] = await tx`update disputes set closed_at = now(), closed_by = ${d.actor}, resolution = ${d.resolution}
       where invoice_id = ${d.invoiceId} and closed_at is null returning id`;
     if (!closed) return { ok: false as const, field: 'resolution', message: 'no dispute is open on this invoice' };
-    await insertEvent(tx as unknown as Sql, { invoiceId: d.invoiceId, kind: 'dispute_closed', actor: d.actor, message: `Dispute closed: ${d.resolution}; dunning resumes` });
+    await insertEvent(tx, { invoiceId: d.invoiceId, kind: 'dispute_closed', actor: d.actor, message: `Dispute closed: ${d.resolution}; dunning resumes` });
     return { ok: true as const };
   });
 }
@@ -74,7 +74,7 @@ export async function recordPromise(
       values (${p.invoiceId}, ${p.amountCents}, ${p.promisedOn}, ${inv.balanceCents}, ${p.actor})
       on conflict (invoice_id) where outcome is null do nothing returning id`;
     if (!made) return { ok: false as const, field: 'promisedOn', message: 'a promise is already pending on this invoice' };
-    await insertEvent(tx as unknown as Sql, {
+    await insertEvent(tx, {
       invoiceId: p.invoiceId, kind: 'promise_recorded', actor: p.actor,
       message: `Promise to pay ${(p.amountCents / 100).toFixed(2)} ${inv.currency} by ${p.promisedOn}; dunning waits until then`,
     });
@@ -96,7 +96,7 @@ export async function settlePromise(
     if (!settled) return false;
     const what = `promise to pay ${(settled.amountCents / 100).toFixed(2)} by ${settled.promisedOn}`;
     const message = { kept: `The ${what} was kept`, broken: `The ${what} was not kept: dunning resumes`, withdrawn: `The ${what} was withdrawn: dunning resumes` }[s.outcome];
-    await insertEvent(tx as unknown as Sql, { invoiceId: s.invoiceId, kind: `promise_${s.outcome}`, actor: s.actor, message, occurredAt: at.getTime(), dedupeKey: `promise-${settled.id}-settled` });
+    await insertEvent(tx, { invoiceId: s.invoiceId, kind: `promise_${s.outcome}`, actor: s.actor, message, occurredAt: at.getTime(), dedupeKey: `promise-${settled.id}-settled` });
     return true;
   });
 }

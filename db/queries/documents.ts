@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export interface StoredDocument {
   id: number;
@@ -9,7 +9,7 @@ export interface StoredDocument {
 }
 
 /** Keeps a reminder's rendered file; a retried render of the same reminder keeps the first. */
-export async function saveDocument(sql: Sql, d: { reminderId: number; filename: string; content: Uint8Array; pages: number }): Promise<number> {
+export async function saveDocument(sql: ISql, d: { reminderId: number; filename: string; content: Uint8Array; pages: number }): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
     with ins as (
       insert into documents (reminder_id, filename, content, pages) values (${d.reminderId}, ${d.filename}, ${Buffer.from(d.content)}, ${d.pages})
@@ -18,14 +18,14 @@ export async function saveDocument(sql: Sql, d: { reminderId: number; filename: 
   return row!.id;
 }
 
-export async function documentById(sql: Sql, id: number): Promise<StoredDocument | undefined> {
+export async function documentById(sql: ISql, id: number): Promise<StoredDocument | undefined> {
   const [row] = await sql<StoredDocument[]>`
     select id, reminder_id as "reminderId", filename, content, pages from documents where id = ${id}`;
   return row;
 }
 
 /** A run's letters in the order of its items. */
-export async function lettersOfRun(sql: Sql, runId: number): Promise<StoredDocument[]> {
+export async function lettersOfRun(sql: ISql, runId: number): Promise<StoredDocument[]> {
   return sql<StoredDocument[]>`
     select d.id, d.reminder_id as "reminderId", d.filename, d.content, d.pages
     from bulk_run_items b join documents d on d.reminder_id = b.reminder_id
@@ -39,7 +39,7 @@ export interface InvoiceLetter {
   status: string;
 }
 
-export async function lettersOfInvoice(sql: Sql, invoiceId: number): Promise<InvoiceLetter[]> {
+export async function lettersOfInvoice(sql: ISql, invoiceId: number): Promise<InvoiceLetter[]> {
   return sql<InvoiceLetter[]>`
     select d.id, d.filename, r.level, r.status from reminders r
     join reminders holder on holder.id = r.id or (r.statement_id is not null and holder.statement_id = r.statement_id)

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 import type { DunningFacts } from '../../workflows/schedule/next-action.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { dunnableFacts, invoicesFacts, type InvoiceFactsRow } from './invoices.js';
@@ -18,7 +18,7 @@ export interface LoadedFacts {
  * The one loader of "what is sent next" facts: the workflow, the invoice page, the mass follow-up
  * and the daily review all read an invoice's facts here, a page of them in a few statements.
  */
-export async function loadDunningFacts(sql: Sql, invoiceIds: readonly number[]): Promise<Map<number, LoadedFacts>> {
+export async function loadDunningFacts(sql: ISql, invoiceIds: readonly number[]): Promise<Map<number, LoadedFacts>> {
   if (invoiceIds.length === 0) return new Map();
   const [invoices, settings, lastSent] = await Promise.all([invoicesFacts(sql, invoiceIds), getSettings(sql), lastSentReminders(sql, invoiceIds)]);
   const policyIds = [...new Set(invoices.map((i) => i.policyId).filter((id): id is number => id !== null))];

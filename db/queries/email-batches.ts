@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 
 /** What goes to the provider for one e-mail of a batch, kept until its provider id is known. */
 export interface BatchMessage {
@@ -32,7 +32,7 @@ export interface EmailBatch {
 export async function placeInBatch(sql: Sql, messages: { idempotencyKey: string; message: BatchMessage }[]): Promise<Map<string, number>> {
   const keys = messages.map((m) => m.idempotencyKey);
   return sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
+    const t = tx;
     // A retry comes within minutes; a month on, a sent batch only takes room.
     await t`
       delete from email_batches where id in (
@@ -51,7 +51,7 @@ export async function placeInBatch(sql: Sql, messages: { idempotencyKey: string;
   });
 }
 
-export async function emailBatch(sql: Sql, id: number): Promise<EmailBatch> {
+export async function emailBatch(sql: ISql, id: number): Promise<EmailBatch> {
   const [batch] = await sql<Omit<EmailBatch, 'members'>[]>`select id, status, rejection from email_batches where id = ${id}`;
   const members = await sql<BatchMember[]>`
     select idempotency_key as "idempotencyKey", message, provider_message_id as "providerMessageId"
@@ -62,13 +62,13 @@ export async function emailBatch(sql: Sql, id: number): Promise<EmailBatch> {
 /** The provider took the batch: each member's id is kept and its message, no longer needed, dropped. */
 export async function recordBatchSent(sql: Sql, id: number, providerIds: Map<string, string>): Promise<void> {
   await sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
+    const t = tx;
     await t`update email_batches set status = 'sent', sent_at = now() where id = ${id}`;
     await recordMembersSent(t, providerIds);
   });
 }
 
-export async function recordMembersSent(sql: Sql, providerIds: Map<string, string>): Promise<void> {
+export async function recordMembersSent(sql: ISql, providerIds: Map<string, string>): Promise<void> {
   await sql`
     update email_batch_members m set provider_message_id = s.id, message = null
     from unnest(${[...providerIds.keys()]}::text[], ${[...providerIds.values()]}::text[]) as s(key, id)
@@ -76,6 +76,6 @@ export async function recordMembersSent(sql: Sql, providerIds: Map<string, strin
 }
 
 /** The provider refused the whole batch and sent none of it: its members go one by one. */
-export async function recordBatchRejected(sql: Sql, id: number, reason: string): Promise<void> {
+export async function recordBatchRejected(sql: ISql, id: number, reason: string): Promise<void> {
   await sql`update email_batches set status = 'rejected', rejection = ${reason} where id = ${id}`;
 }

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export interface FollowUpEvent {
   invoiceId: number;
@@ -12,7 +12,7 @@ export interface FollowUpEvent {
   occurredAt?: number;
 }
 
-export async function insertEvent(sql: Sql, e: FollowUpEvent): Promise<void> {
+export async function insertEvent(sql: ISql, e: FollowUpEvent): Promise<void> {
   await sql`
     insert into follow_up_events (invoice_id, kind, level, message, actor, dedupe_key, occurred_at)
     values (${e.invoiceId}, ${e.kind}, ${e.level ?? null}, ${e.message}, ${e.actor ?? 'system'}, ${e.dedupeKey ?? null},
@@ -21,7 +21,7 @@ export async function insertEvent(sql: Sql, e: FollowUpEvent): Promise<void> {
 }
 
 /** The invoice itself went to the customer (source 001's automatic "document sent"), once per invoice. */
-export async function recordDocumentSent(sql: Sql, invoiceId: number, sentOn: string, actor: string): Promise<void> {
+export async function recordDocumentSent(sql: ISql, invoiceId: number, sentOn: string, actor: string): Promise<void> {
   await insertEvent(sql, {
     invoiceId, kind: 'document_sent', message: `Invoice sent to the customer on ${sentOn}`, actor,
     dedupeKey: `invoice-${invoiceId}-document-sent`,
@@ -39,7 +39,7 @@ export interface TimelineEntry {
   occurredAt: Date;
 }
 
-export async function timelineOf(sql: Sql, invoiceId: number): Promise<TimelineEntry[]> {
+export async function timelineOf(sql: ISql, invoiceId: number): Promise<TimelineEntry[]> {
   return sql<TimelineEntry[]>`
     select id, kind, level, message, actor, occurred_at as "occurredAt"
     from follow_up_events where invoice_id = ${invoiceId} order by occurred_at, id`;

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export interface FollowUpFilter {
   dueFrom?: string;
@@ -46,7 +46,7 @@ export const COUNT_CAP = 10_000;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
-function conditionOf(sql: Sql, f: Omit<FollowUpFilter, 'page' | 'pageSize'>) {
+function conditionOf(sql: ISql, f: Omit<FollowUpFilter, 'page' | 'pageSize'>) {
   const where = [sql`true`];
   if (f.status !== 'all') where.push(sql`i.status = ${f.status}`);
   if (f.dueFrom) where.push(sql`i.due_date >= ${f.dueFrom}`);
@@ -73,7 +73,7 @@ function conditionOf(sql: Sql, f: Omit<FollowUpFilter, 'page' | 'pageSize'>) {
  * walk for every sort), and only those rows get their customer and last reminder: a deep page
  * costs little more than the first.
  */
-export async function followUpRows(sql: Sql, f: FollowUpFilter): Promise<FollowUpRow[]> {
+export async function followUpRows(sql: ISql, f: FollowUpFilter): Promise<FollowUpRow[]> {
   const condition = conditionOf(sql, f);
   const direction = f.dir === 'desc' ? sql`desc` : sql`asc`;
   const orderBy = {
@@ -103,13 +103,13 @@ export async function followUpRows(sql: Sql, f: FollowUpFilter): Promise<FollowU
 }
 
 /** Every invoice the filter matches (a run on "all N matching"), in the list's order, up to `limit`. */
-export async function matchingInvoiceIds(sql: Sql, f: Omit<FollowUpFilter, 'page' | 'pageSize'>, limit: number): Promise<number[]> {
+export async function matchingInvoiceIds(sql: ISql, f: Omit<FollowUpFilter, 'page' | 'pageSize'>, limit: number): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`select i.id from invoices i where ${conditionOf(sql, f)} order by i.due_date, i.id limit ${limit}`;
   return rows.map((r) => Number(r.id));
 }
 
 /** A page of the mass follow-up and how many invoices the filter matches (up to COUNT_CAP, `more` beyond). */
-export async function listFollowUp(sql: Sql, f: FollowUpFilter): Promise<{ rows: FollowUpRow[]; total: number; more: boolean }> {
+export async function listFollowUp(sql: ISql, f: FollowUpFilter): Promise<{ rows: FollowUpRow[]; total: number; more: boolean }> {
   const [rows, [count]] = await Promise.all([
     followUpRows(sql, f),
     // Counting past the cap would cost every page a scan of the whole selection; "10,000+" tells enough.

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export type ImportKind = 'customers' | 'invoices' | 'payments';
 
@@ -17,14 +17,14 @@ export interface ImportRecord {
   workflowsPending: number;
 }
 
-export async function insertImport(sql: Sql, i: { kind: ImportKind; filename: string; fileSha256: string; content: string; rowCount: number; userId: number }): Promise<number> {
+export async function insertImport(sql: ISql, i: { kind: ImportKind; filename: string; fileSha256: string; content: string; rowCount: number; userId: number }): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
     insert into imports (kind, filename, file_sha256, content, row_count, created_by)
     values (${i.kind}, ${i.filename}, ${i.fileSha256}, ${i.content}, ${i.rowCount}, ${i.userId}) returning id`;
   return row!.id;
 }
 
-export async function importById(sql: Sql, id: number): Promise<ImportRecord | undefined> {
+export async function importById(sql: ISql, id: number): Promise<ImportRecord | undefined> {
   const [row] = await sql<ImportRecord[]>`
     select id, kind, filename, file_sha256 as "fileSha256", content, row_count as "rowCount", status, applied_at as "appliedAt",
            workflows_total as "workflowsTotal", workflows_done as "workflowsDone", workflows_pending as "workflowsPending"
@@ -33,20 +33,20 @@ export async function importById(sql: Sql, id: number): Promise<ImportRecord | u
 }
 
 /** Marks the import applied first thing in the transaction that writes its rows: a second click waits, then finds it taken. */
-export async function claimImport(sql: Sql, id: number): Promise<boolean> {
+export async function claimImport(sql: ISql, id: number): Promise<boolean> {
   const rows = await sql`update imports set status = 'applied', applied_at = now() where id = ${id} and status = 'checked' returning id`;
   return rows.length === 1;
 }
 
-export async function setWorkflowsTotal(sql: Sql, id: number, total: number): Promise<void> {
+export async function setWorkflowsTotal(sql: ISql, id: number, total: number): Promise<void> {
   await sql`update imports set workflows_total = ${total} where id = ${id}`;
 }
 
-export async function noteWorkflowsDone(sql: Sql, id: number, done: number, pending: number): Promise<void> {
+export async function noteWorkflowsDone(sql: ISql, id: number, done: number, pending: number): Promise<void> {
   await sql`update imports set workflows_done = ${done}, workflows_pending = ${pending} where id = ${id}`;
 }
 
-export async function recentImports(sql: Sql, limit = 20): Promise<Omit<ImportRecord, 'content'>[]> {
+export async function recentImports(sql: ISql, limit = 20): Promise<Omit<ImportRecord, 'content'>[]> {
   return sql<Omit<ImportRecord, 'content'>[]>`
     select id, kind, filename, file_sha256 as "fileSha256", row_count as "rowCount", status, applied_at as "appliedAt",
            workflows_total as "workflowsTotal", workflows_done as "workflowsDone", workflows_pending as "workflowsPending"

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 import type { Installment } from '../../workflows/schedule/payment-terms.js';
 import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
 import type { PendingPromise } from '../../workflows/schedule/promise.js';
@@ -18,7 +18,7 @@ export interface InvoiceWrite {
 }
 
 /** Inserts or updates an invoice and replaces its installments; call inside a transaction. */
-export async function upsertInvoice(sql: Sql, inv: InvoiceWrite): Promise<{ id: number; created: boolean; stopped: boolean }> {
+export async function upsertInvoice(sql: ISql, inv: InvoiceWrite): Promise<{ id: number; created: boolean; stopped: boolean }> {
   const [row] = await sql<{ id: number; created: boolean; stopped: boolean }[]>`
     insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents, status)
     values (${inv.number}, ${inv.customerId}, ${inv.issueDate}, ${inv.dueDate}, ${inv.currency}, ${inv.totalCents}, ${inv.status})
@@ -93,11 +93,11 @@ export function dunnableFacts(inv: InvoiceFactsRow, minimumBalanceCents: number)
   };
 }
 
-export async function invoiceFacts(sql: Sql, invoiceId: number): Promise<InvoiceFactsRow | undefined> {
+export async function invoiceFacts(sql: ISql, invoiceId: number): Promise<InvoiceFactsRow | undefined> {
   return (await invoicesFacts(sql, [invoiceId]))[0];
 }
 
-export async function invoicesFacts(sql: Sql, invoiceIds: readonly number[]): Promise<InvoiceFactsRow[]> {
+export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[]): Promise<InvoiceFactsRow[]> {
   const rows = await sql<Omit<InvoiceFactsRow, 'referenceDueDate'>[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
            i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
@@ -126,7 +126,7 @@ export async function invoicesFacts(sql: Sql, invoiceIds: readonly number[]): Pr
 }
 
 /** An invoice's installments as one JSON array, in their order (`i` is the invoice). */
-export const installmentsJson = (sql: Sql) => sql`(select coalesce(json_agg(json_build_object('seq', s.seq, 'dueDate', s.due_date, 'amountCents', s.amount_cents, 'label', s.label) order by s.seq), '[]')
+export const installmentsJson = (sql: ISql) => sql`(select coalesce(json_agg(json_build_object('seq', s.seq, 'dueDate', s.due_date, 'amountCents', s.amount_cents, 'label', s.label) order by s.seq), '[]')
              from installments s where s.invoice_id = i.id)`;
 
 /**
@@ -139,7 +139,7 @@ export async function recordOperatorStop(sql: Sql, s: { invoiceId: number; how: 
       update invoices set stopped_at = ${new Date(s.at)}, stopped_reason = ${s.how}
       where id = ${s.invoiceId} and stopped_at is null and status = 'open' returning id`;
     if (!stopped) return;
-    await insertEvent(tx as unknown as Sql, {
+    await insertEvent(tx, {
       invoiceId: s.invoiceId, kind: 'dunning_stopped', actor: 'operator (Temporal)', occurredAt: s.at,
       message: `Dunning stopped by an operator: its workflow was ${s.how} in Temporal. Nothing is sent until it is resumed from the admin site.`,
     });
@@ -151,12 +151,12 @@ export async function liftOperatorStop(sql: Sql, invoiceId: number, actor: strin
   return sql.begin(async (tx) => {
     const [lifted] = await tx<{ id: number }[]>`update invoices set stopped_at = null, stopped_reason = null where id = ${invoiceId} and stopped_at is not null returning id`;
     if (!lifted) return false;
-    await insertEvent(tx as unknown as Sql, { invoiceId, kind: 'resumed', actor, message: 'Dunning resumed after an operator stop' });
+    await insertEvent(tx, { invoiceId, kind: 'resumed', actor, message: 'Dunning resumed after an operator stop' });
     return true;
   });
 }
 
-export async function setInvoicePaused(sql: Sql, invoiceId: number, paused: boolean, reason: string | null): Promise<void> {
+export async function setInvoicePaused(sql: ISql, invoiceId: number, paused: boolean, reason: string | null): Promise<void> {
   await sql`update invoices set paused = ${paused}, pause_reason = ${reason}, updated_at = now() where id = ${invoiceId}`;
 }
 
@@ -178,7 +178,7 @@ export interface InvoiceSummary {
   stoppedAt: Date | null;
 }
 
-export async function invoiceByNumber(sql: Sql, number: string): Promise<InvoiceSummary | undefined> {
+export async function invoiceByNumber(sql: ISql, number: string): Promise<InvoiceSummary | undefined> {
   const [row] = await sql<InvoiceSummary[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", c.name as "customerName", i.issue_date as "issueDate",
            i.due_date as "dueDate", i.currency, i.total_cents as "totalCents", i.paid_cents as "paidCents",
@@ -187,7 +187,7 @@ export async function invoiceByNumber(sql: Sql, number: string): Promise<Invoice
   return row;
 }
 
-export async function installmentsOf(sql: Sql, invoiceId: number): Promise<Installment[]> {
+export async function installmentsOf(sql: ISql, invoiceId: number): Promise<Installment[]> {
   return sql<Installment[]>`
     select seq, due_date as "dueDate", amount_cents as "amountCents", label from installments
     where invoice_id = ${invoiceId} order by seq`;
@@ -201,7 +201,7 @@ export interface OverdueLine {
 }
 
 /** The customer's open invoices with installments due by today, each with what is due and since when. */
-export async function overdueInvoicesOfCustomer(sql: Sql, customerId: number, today: string): Promise<OverdueLine[]> {
+export async function overdueInvoicesOfCustomer(sql: ISql, customerId: number, today: string): Promise<OverdueLine[]> {
   const open = await sql<(InvoiceAmounts & { number: string; currency: string })[]>`
     select i.number, i.currency, i.issue_date as "issueDate", i.due_date as "dueDate", i.total_cents as "totalCents", i.paid_cents as "paidCents",
            ${installmentsJson(sql)} as installments
@@ -213,25 +213,25 @@ export async function overdueInvoicesOfCustomer(sql: Sql, customerId: number, to
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.number.localeCompare(b.number));
 }
 
-export async function openInvoiceRefs(sql: Sql): Promise<{ id: number; number: string; customerRef: string }[]> {
+export async function openInvoiceRefs(sql: ISql): Promise<{ id: number; number: string; customerRef: string }[]> {
   return sql<{ id: number; number: string; customerRef: string }[]>`
     select i.id, i.number, c.ref as "customerRef" from invoices i join customers c on c.id = i.customer_id
     where i.status = 'open' and i.stopped_at is null order by i.id`;
 }
 
 /** Of these invoices, those paid or cancelled: their dunning has nothing left to do. */
-export async function settledInvoiceIds(sql: Sql, ids: number[]): Promise<number[]> {
+export async function settledInvoiceIds(sql: ISql, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
   return (await sql<{ id: number }[]>`select id from invoices where id = any(${ids}::bigint[]) and status <> 'open'`).map((r) => Number(r.id));
 }
 
 /** Keeps the invoice's last level in step with its reminders; call in the reminder's transaction. */
-export async function noteReminderSent(sql: Sql, invoiceId: number, level: number, at: Date): Promise<void> {
+export async function noteReminderSent(sql: ISql, invoiceId: number, level: number, at: Date): Promise<void> {
   await sql`update invoices set last_level = greatest(last_level, ${level}), last_reminded_at = ${at} where id = ${invoiceId}`;
 }
 
 /** Open invoices whose customer follows the policy, the default one included for customers without their own. */
-export async function openInvoiceIdsOfPolicy(sql: Sql, policyId: number): Promise<number[]> {
+export async function openInvoiceIdsOfPolicy(sql: ISql, policyId: number): Promise<number[]> {
   const rows = await sql<{ id: number }[]>`
     select i.id from invoices i join customers c on c.id = i.customer_id
     where i.status = 'open' and coalesce(c.policy_id, (select id from policies where is_default)) = ${policyId}`;
@@ -239,7 +239,7 @@ export async function openInvoiceIdsOfPolicy(sql: Sql, policyId: number): Promis
 }
 
 /** An invoice to preview templates on: the most overdue open one, else the latest. */
-export async function sampleInvoiceNumber(sql: Sql): Promise<string | undefined> {
+export async function sampleInvoiceNumber(sql: ISql): Promise<string | undefined> {
   const [row] = await sql<{ number: string }[]>`
     select number from invoices order by (status = 'open' and total_cents > paid_cents) desc, due_date nulls last, id desc limit 1`;
   return row?.number;

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 import { lateCharges, type InterestRule, type LateCharges, type ReferenceRate } from '../../workflows/schedule/late-charges.js';
 import { insertEvent } from './events.js';
 import { installmentsJson } from './invoices.js';
@@ -9,7 +9,7 @@ export interface ChargesPolicy {
   indemnity: boolean;
 }
 
-export async function chargesPolicyOf(sql: Sql, policyId: number): Promise<ChargesPolicy> {
+export async function chargesPolicyOf(sql: ISql, policyId: number): Promise<ChargesPolicy> {
   const [row] = await sql<{ kind: InterestRule['kind']; bp: number; indemnity: boolean }[]>`
     select interest_rule as kind, interest_bp as bp, recovery_indemnity as indemnity from policies where id = ${policyId}`;
   if (!row) return { rule: { kind: 'none' }, indemnity: false };
@@ -17,15 +17,15 @@ export async function chargesPolicyOf(sql: Sql, policyId: number): Promise<Charg
   return { rule, indemnity: row.indemnity };
 }
 
-export async function saveChargesPolicy(sql: Sql, policyId: number, p: { kind: InterestRule['kind']; bp: number; indemnity: boolean }): Promise<void> {
+export async function saveChargesPolicy(sql: ISql, policyId: number, p: { kind: InterestRule['kind']; bp: number; indemnity: boolean }): Promise<void> {
   await sql`update policies set interest_rule = ${p.kind}, interest_bp = ${p.bp}, recovery_indemnity = ${p.indemnity} where id = ${policyId}`;
 }
 
-export async function referenceRates(sql: Sql): Promise<ReferenceRate[]> {
+export async function referenceRates(sql: ISql): Promise<ReferenceRate[]> {
   return sql<ReferenceRate[]>`select valid_from as "validFrom", rate_bp as "rateBp" from reference_rates order by valid_from desc`;
 }
 
-export async function saveReferenceRate(sql: Sql, r: ReferenceRate): Promise<void> {
+export async function saveReferenceRate(sql: ISql, r: ReferenceRate): Promise<void> {
   await sql`insert into reference_rates (valid_from, rate_bp) values (${r.validFrom}, ${r.rateBp})
     on conflict (valid_from) do update set rate_bp = excluded.rate_bp`;
 }
@@ -39,7 +39,7 @@ export interface InvoiceCharges extends LateCharges {
 }
 
 /** The late charges an invoice has accrued by `asOf` under its customer's policy. */
-export async function lateChargesOf(sql: Sql, invoiceId: number, asOf: string): Promise<InvoiceCharges | undefined> {
+export async function lateChargesOf(sql: ISql, invoiceId: number, asOf: string): Promise<InvoiceCharges | undefined> {
   const [inv] = await sql<{ totalCents: number; currency: string; dueDate: string | null; isBusiness: boolean; policyId: number | null; installments: Installment[] }[]>`
     select i.total_cents as "totalCents", i.currency, coalesce(i.due_date, (select max(due_date) from installments where invoice_id = i.id)) as "dueDate",
            ${installmentsJson(sql)} as installments,
@@ -71,14 +71,14 @@ export interface LateChargeNote {
   issuedAt: Date;
 }
 
-const noteColumns = (sql: Sql) => sql`id, as_of as "asOf", interest_cents as "interestCents", indemnity_cents as "indemnityCents", rate_bp as "rateBp",
+const noteColumns = (sql: ISql) => sql`id, as_of as "asOf", interest_cents as "interestCents", indemnity_cents as "indemnityCents", rate_bp as "rateBp",
   currency, filename, issued_by as "issuedBy", issued_at as "issuedAt"`;
 
 export async function notesOfInvoice(sql: Sql, invoiceId: number): Promise<LateChargeNote[]> {
   return sql<LateChargeNote[]>`select ${noteColumns(sql)} from late_charge_notes where invoice_id = ${invoiceId} order by id desc`;
 }
 
-export async function noteOnDay(sql: Sql, invoiceId: number, asOf: string): Promise<LateChargeNote | undefined> {
+export async function noteOnDay(sql: ISql, invoiceId: number, asOf: string): Promise<LateChargeNote | undefined> {
   const [row] = await sql<LateChargeNote[]>`select ${noteColumns(sql)} from late_charge_notes where invoice_id = ${invoiceId} and as_of = ${asOf}`;
   return row;
 }
@@ -98,10 +98,10 @@ export async function saveNote(
     const [row] = await tx<LateChargeNote[]>`
       insert into late_charge_notes (invoice_id, as_of, interest_cents, indemnity_cents, rate_bp, currency, filename, content, pages, issued_by)
       values (${c.invoiceId}, ${c.asOf}, ${c.interestCents}, ${c.indemnityCents}, ${c.rateBp}, ${c.currency}, ${n.filename}, ${Buffer.from(n.content)}, ${n.pages}, ${n.actor})
-      on conflict (invoice_id, as_of) do nothing returning ${noteColumns(tx as unknown as Sql)}`;
-    if (!row) return (await noteOnDay(tx as unknown as Sql, c.invoiceId, c.asOf))!;
+      on conflict (invoice_id, as_of) do nothing returning ${noteColumns(tx)}`;
+    if (!row) return (await noteOnDay(tx, c.invoiceId, c.asOf))!;
     const amount = (cents: number) => `${(cents / 100).toFixed(2)} ${c.currency}`;
-    await insertEvent(tx as unknown as Sql, {
+    await insertEvent(tx, {
       invoiceId: c.invoiceId, kind: 'late_charges_issued', actor: n.actor, dedupeKey: `late-charges-${row.id}`,
       message: `Late-charge note issued as of ${c.asOf}: interest ${amount(c.interestCents)}, recovery indemnity ${amount(c.indemnityCents)}`,
     });

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 
 /** Who is trying: the address typed, the connecting client, and the browser's device cookie when it holds a valid one. */
 export interface SignInAttempt {
@@ -45,7 +45,7 @@ export async function takeAttemptSlot(sql: Sql, a: SignInAttempt, l: AttemptLimi
 }
 
 /** A successful sign-in: its own attempt and the address's earlier failures from this device (or from untrusted clients) are forgotten. */
-export async function clearFailures(sql: Sql, a: SignInAttempt, slotId: number): Promise<void> {
+export async function clearFailures(sql: ISql, a: SignInAttempt, slotId: number): Promise<void> {
   await sql`delete from login_failures where id = ${slotId}
     or (lower(email) = lower(${a.email}) and ${a.device === null ? sql`device is null` : sql`device = ${a.device}`})`;
 }

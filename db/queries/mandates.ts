@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export type Sequence = 'FRST' | 'RCUR' | 'OOFF' | 'FNAL';
 
@@ -14,10 +14,10 @@ export interface Mandate {
   sequence: Sequence;
 }
 
-const columns = (sql: Sql) => sql`customer_id as "customerId", iban, bic, holder, bank_name as "bankName", reference,
+const columns = (sql: ISql) => sql`customer_id as "customerId", iban, bic, holder, bank_name as "bankName", reference,
   signed_on as "signedOn", signed_place as "signedPlace", sequence`;
 
-export async function mandateOf(sql: Sql, customerId: number): Promise<Mandate | undefined> {
+export async function mandateOf(sql: ISql, customerId: number): Promise<Mandate | undefined> {
   const [row] = await sql<Mandate[]>`select ${columns(sql)} from mandates where customer_id = ${customerId}`;
   return row;
 }
@@ -26,7 +26,7 @@ export async function mandateOf(sql: Sql, customerId: number): Promise<Mandate |
  * Saves a customer's account and mandate; `taken` when another customer already holds the reference.
  * A new IBAN ends the customer's Stripe registration, whose payment method debits the old account.
  */
-export async function saveMandate(sql: Sql, m: Mandate): Promise<'saved' | 'taken'> {
+export async function saveMandate(sql: ISql, m: Mandate): Promise<'saved' | 'taken'> {
   const [other] = await sql`select 1 from mandates where reference = ${m.reference} and customer_id <> ${m.customerId}`;
   if (other) return 'taken';
   await sql`insert into mandates (customer_id, iban, bic, holder, bank_name, reference, signed_on, signed_place, sequence)

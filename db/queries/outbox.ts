@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export interface OutboxMessage {
   idempotencyKey: string;
@@ -9,7 +9,7 @@ export interface OutboxMessage {
 }
 
 /** Stores a message once per idempotency key and returns its id. */
-export async function putInOutbox(sql: Sql, m: OutboxMessage): Promise<number> {
+export async function putInOutbox(sql: ISql, m: OutboxMessage): Promise<number> {
   const [row] = await sql<{ id: number }[]>`
     with ins as (
       insert into outbox (idempotency_key, mail_from, mail_to, subject, html)

@@ -1,12 +1,18 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql, TransactionSql } from '../client.js';
 import { insertEvent } from './events.js';
+
+/** How a payment came in, as the payments table allows (migration 0001). */
+export const PAYMENT_METHODS = ['transfer', 'card', 'sepa_debit', 'stripe', 'cheque', 'credit_note', 'other'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+/** What a person records by hand: a Stripe payment only ever comes from Stripe. */
+export const MANUAL_PAYMENT_METHODS = PAYMENT_METHODS.filter((m): m is Exclude<PaymentMethod, 'stripe'> => m !== 'stripe');
 
 export interface PaymentInput {
   invoiceId: number;
   amountCents: number;
   currency: string;
   paidOn: string;
-  method: 'transfer' | 'card' | 'sepa_debit' | 'stripe' | 'cheque' | 'credit_note' | 'other';
+  method: PaymentMethod;
   source: 'api' | 'csv' | 'manual' | 'stripe_webhook' | 'sepa_run';
   externalId: string | null;
   actor: string;
@@ -17,7 +23,7 @@ export interface PaymentInput {
  * The same external id twice is one payment: the second call returns the first, `duplicate: true`.
  */
 export async function recordPayment(sql: Sql, p: PaymentInput): Promise<PaymentResult> {
-  return sql.begin((tx) => applyPayment(tx as unknown as Sql, p));
+  return sql.begin((tx) => applyPayment(tx, p));
 }
 
 export interface PaymentResult {
@@ -27,7 +33,7 @@ export interface PaymentResult {
 }
 
 /** The body of recordPayment, for callers already inside a transaction. */
-export async function applyPayment(tx: Sql, p: PaymentInput): Promise<PaymentResult> {
+export async function applyPayment(tx: TransactionSql, p: PaymentInput): Promise<PaymentResult> {
   const [inserted] = await tx<{ id: number }[]>`
     insert into payments (invoice_id, amount_cents, currency, paid_on, method, source, external_id)
     values (${p.invoiceId}, ${p.amountCents}, ${p.currency}, ${p.paidOn}, ${p.method}, ${p.source}, ${p.externalId})
@@ -61,7 +67,7 @@ export interface PaymentRow {
   externalId: string | null;
 }
 
-export async function paymentsOf(sql: Sql, invoiceId: number): Promise<PaymentRow[]> {
+export async function paymentsOf(sql: ISql, invoiceId: number): Promise<PaymentRow[]> {
   return sql<PaymentRow[]>`
     select id, amount_cents as "amountCents", currency, paid_on as "paidOn", method, source, external_id as "externalId"
     from payments where invoice_id = ${invoiceId} order by paid_on, id`;
@@ -72,7 +78,7 @@ export async function paymentsOf(sql: Sql, invoiceId: number): Promise<PaymentRo
  * the invoice fell due: a late payment): the sum and the last payment's day. Credit notes are not
  * payments to thank anyone for.
  */
-export async function paidSinceReminder(sql: Sql, invoiceId: number, level: number): Promise<{ amountCents: number; lastOn: string } | null> {
+export async function paidSinceReminder(sql: ISql, invoiceId: number, level: number): Promise<{ amountCents: number; lastOn: string } | null> {
   const [row] = await sql<{ amountCents: number | null; lastOn: string | null }[]>`
     with last as (select max(sent_at) as at from reminders where invoice_id = ${invoiceId} and level < ${level} and status = 'sent'),
          first_due as (select coalesce((select min(due_date) from installments where invoice_id = ${invoiceId}), due_date) as on

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 /** Which reminders the overall log shows: a period of days (the company's), a user, a level, a channel. */
 export interface ReminderLogFilter {
@@ -26,7 +26,7 @@ export interface ReminderLogLine {
   documentId: number | null;
 }
 
-function conditionOf(sql: Sql, f: ReminderLogFilter) {
+function conditionOf(sql: ISql, f: ReminderLogFilter) {
   const day = sql`(coalesce(r.sent_at, r.created_at) at time zone ${f.timezone})::date`;
   const where = [sql`true`];
   if (f.from) where.push(sql`${day} >= ${f.from}::date`);
@@ -38,7 +38,7 @@ function conditionOf(sql: Sql, f: ReminderLogFilter) {
 }
 
 /** Every reminder across invoices and customers (source 003), newest first, a page at a time. */
-export function reminderLog(sql: Sql, f: ReminderLogFilter, page: { limit: number; offset: number }): Promise<ReminderLogLine[]> {
+export function reminderLog(sql: ISql, f: ReminderLogFilter, page: { limit: number; offset: number }): Promise<ReminderLogLine[]> {
   return sql<ReminderLogLine[]>`
     select r.id, i.number as "invoiceNumber", c.name as "customerName", c.ref as "customerRef", r.level, r.step_name as "stepName", r.channel,
            r.status, coalesce(r.sent_at, r.created_at) as at, r.performed_by as "performedBy", r.note, r.next_planned_on as "nextPlannedOn",
@@ -50,6 +50,6 @@ export function reminderLog(sql: Sql, f: ReminderLogFilter, page: { limit: numbe
 }
 
 /** Who has performed reminders, for the log's user filter. */
-export async function reminderAuthors(sql: Sql): Promise<string[]> {
+export async function reminderAuthors(sql: ISql): Promise<string[]> {
   return (await sql<{ who: string }[]>`select distinct performed_by as who from reminders order by 1`).map((r) => r.who);
 }

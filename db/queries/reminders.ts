@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 
 export interface ReminderClaim {
   id: number;
@@ -12,7 +12,7 @@ export interface ReminderClaim {
  * (nothing goes out twice); a failed one is reopened as a new attempt with a new idempotency key.
  */
 export async function claimReminder(
-  sql: Sql,
+  sql: ISql,
   r: {
     invoiceId: number; level: number; stepId: number; stepName: string; channel: 'email' | 'letter' | 'both'; attachPdf: boolean;
     runId: number | null; actor: string; userId: number | null; note: string | null; nextPlannedOn: string | null;
@@ -37,21 +37,21 @@ export async function claimReminder(
 }
 
 /** The reminders an invoice received before a level, oldest first: what a text may say was already sent. */
-export async function remindersBefore(sql: Sql, invoiceId: number, level: number): Promise<{ stepName: string; sentAt: Date }[]> {
+export async function remindersBefore(sql: ISql, invoiceId: number, level: number): Promise<{ stepName: string; sentAt: Date }[]> {
   return sql<{ stepName: string; sentAt: Date }[]>`
     select step_name as "stepName", sent_at as "sentAt" from reminders
     where invoice_id = ${invoiceId} and level < ${level} and status = 'sent' order by level`;
 }
 
 /** The level a bulk run already performed (or is performing) for an invoice, if any. */
-export async function levelOfRun(sql: Sql, invoiceId: number, runId: number): Promise<number | undefined> {
+export async function levelOfRun(sql: ISql, invoiceId: number, runId: number): Promise<number | undefined> {
   const [row] = await sql<{ level: number }[]>`
     select level from reminders where invoice_id = ${invoiceId} and run_id = ${runId} order by level desc limit 1`;
   return row?.level;
 }
 
 export async function markReminderSent(
-  sql: Sql,
+  sql: ISql,
   r: { id: number; recipients: string[]; subject: string; html: string; providerMessageId: string; at: number },
 ): Promise<Date> {
   const [row] = await sql<{ sentAt: Date }[]>`
@@ -61,7 +61,7 @@ export async function markReminderSent(
   return row!.sentAt;
 }
 
-export async function markReminderFailed(sql: Sql, r: { id: number; reason: string; recipients: string[] }): Promise<void> {
+export async function markReminderFailed(sql: ISql, r: { id: number; reason: string; recipients: string[] }): Promise<void> {
   await sql`update reminders set status = 'failed', failure_reason = ${r.reason}, recipients = ${r.recipients} where id = ${r.id}`;
 }
 
@@ -71,12 +71,12 @@ export interface LastSentReminder {
   nextPlannedOn: string | null;
 }
 
-export async function lastSentReminder(sql: Sql, invoiceId: number): Promise<LastSentReminder | undefined> {
+export async function lastSentReminder(sql: ISql, invoiceId: number): Promise<LastSentReminder | undefined> {
   return (await lastSentReminders(sql, [invoiceId])).get(invoiceId);
 }
 
 /** Each invoice's highest level sent, for many invoices in one statement. */
-export async function lastSentReminders(sql: Sql, invoiceIds: readonly number[]): Promise<Map<number, LastSentReminder>> {
+export async function lastSentReminders(sql: ISql, invoiceIds: readonly number[]): Promise<Map<number, LastSentReminder>> {
   const rows = await sql<(LastSentReminder & { invoiceId: number })[]>`
     select distinct on (invoice_id) invoice_id as "invoiceId", level, sent_at as "sentAt", next_planned_on as "nextPlannedOn" from reminders
     where invoice_id = any(${invoiceIds as number[]}) and status = 'sent' order by invoice_id, level desc`;
@@ -100,7 +100,7 @@ export interface ReminderRow {
   createdAt: Date;
 }
 
-export async function remindersOf(sql: Sql, invoiceId: number): Promise<ReminderRow[]> {
+export async function remindersOf(sql: ISql, invoiceId: number): Promise<ReminderRow[]> {
   return sql<ReminderRow[]>`
     select id, level, step_name as "stepName", channel, status, failure_reason as "failureReason", recipients,
            subject, note, performed_by as "performedBy", sent_at as "sentAt", next_planned_on as "nextPlannedOn",
@@ -127,7 +127,7 @@ export interface SentMessage {
 }
 
 /** The e-mails sent or refused, newest first; `before` pages by id so the list stays fast however long. */
-export async function sentMessages(sql: Sql, f: { status?: 'sent' | 'failed'; before?: number; limit: number }): Promise<SentMessage[]> {
+export async function sentMessages(sql: ISql, f: { status?: 'sent' | 'failed'; before?: number; limit: number }): Promise<SentMessage[]> {
   return sql<SentMessage[]>`
     select r.id, coalesce(st.numbers, array[i.number]) as "invoiceNumbers", c.name as "customerName", r.level, r.step_name as "stepName", r.status,
            r.recipients, r.subject, r.provider_message_id as "providerMessageId", r.failure_reason as "failureReason",
@@ -143,7 +143,7 @@ export async function sentMessages(sql: Sql, f: { status?: 'sent' | 'failed'; be
     order by r.id desc limit ${f.limit}`;
 }
 
-export async function sentMessageHtml(sql: Sql, id: number): Promise<string | undefined> {
+export async function sentMessageHtml(sql: ISql, id: number): Promise<string | undefined> {
   const [row] = await sql<{ html: string | null }[]>`select html from reminders where id = ${id}`;
   return row?.html ?? undefined;
 }
@@ -153,7 +153,7 @@ export async function sentMessageHtml(sql: Sql, id: number): Promise<string | un
  * (undefined) when the level was already sent or is being sent.
  */
 export async function recordManualReminder(
-  sql: Sql,
+  sql: ISql,
   r: { invoiceId: number; level: number; stepId: number; stepName: string; actor: string; note: string; nextPlannedOn: string | null; at: Date },
 ): Promise<number | undefined> {
   const [row] = await sql<{ id: number }[]>`
@@ -169,7 +169,7 @@ export async function recordManualReminder(
 }
 
 /** A letter rendered and stored, waiting for its download to count as sent. */
-export async function markReminderPrepared(sql: Sql, id: number): Promise<void> {
+export async function markReminderPrepared(sql: ISql, id: number): Promise<void> {
   await sql`update reminders set status = 'prepared' where id = ${id}`;
 }
 

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 import { addDays, type IsoDate } from '../../workflows/schedule/calendar-date.js';
 import { dueStepOf, nextAction } from '../../workflows/schedule/next-action.js';
 import type { SendSettings } from '../../workflows/schedule/plan.js';
@@ -12,7 +12,7 @@ import type { PassItem } from './review.js';
  * invoices are left out by the same rule that holds their workflows: paused, disputed, promised,
  * being collected, a letter to print, waiting in a statement, under the minimum balance.
  */
-export async function passItems(sql: Sql, passDate: IsoDate, send: SendSettings): Promise<PassItem[]> {
+export async function passItems(sql: ISql, passDate: IsoDate, send: SendSettings): Promise<PassItem[]> {
   const [{ earliest }] = await sql<[{ earliest: number }]>`select coalesce(min(delay_days), 0)::int as earliest from follow_up_steps`;
   // Only a first look: no step can be due before the earliest due date (of an installment, too) plus the earliest delay.
   const candidates = await sql<{ id: number; customerName: string; customerRef: string; currency: string; balanceCents: number }[]>`

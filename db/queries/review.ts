@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 import type { IsoDate } from '../../workflows/schedule/calendar-date.js';
 import type { FollowUpStep } from './steps.js';
 
@@ -27,7 +27,7 @@ export interface ReviewPass {
   approvedAt: Date | null;
 }
 
-export async function passOn(sql: Sql, passDate: IsoDate): Promise<ReviewPass | undefined> {
+export async function passOn(sql: ISql, passDate: IsoDate): Promise<ReviewPass | undefined> {
   const [row] = await sql<ReviewPass[]>`
     select id, pass_date as "passDate", status, prepared_at as "preparedAt", approved_by as "approvedBy", approved_at as "approvedAt"
     from review_passes where pass_date = ${passDate}`;
@@ -68,7 +68,7 @@ export async function holdPassItem(sql: Sql, passDate: IsoDate, item: PassItem, 
 }
 
 /** The levels finance approved for each invoice, and those it held back; the workflow gates on them. */
-export async function approvalsOf(sql: Sql, invoiceIds: readonly number[]): Promise<Map<number, { approved: number[]; held: number[] }>> {
+export async function approvalsOf(sql: ISql, invoiceIds: readonly number[]): Promise<Map<number, { approved: number[]; held: number[] }>> {
   const rows = await sql<{ invoiceId: number; level: number; held: boolean }[]>`
     select ri.invoice_id as "invoiceId", ri.level, ri.held from review_items ri join review_passes rp on rp.id = ri.pass_id
     where ri.invoice_id = any(${invoiceIds as number[]}) and (rp.status = 'approved' or ri.held)`;

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 import { insertEvent } from './events.js';
 import { applyPayment } from './payments.js';
 import type { Sequence } from './mandates.js';
@@ -26,13 +26,13 @@ export interface SepaCandidate {
 
 export type SepaChannel = 'file' | 'stripe';
 
-const channelOf = (sql: Sql) => sql`case when exists (select 1 from stripe_customers l where l.customer_id = c.id) then 'stripe' else 'file' end`;
+const channelOf = (sql: ISql) => sql`case when exists (select 1 from stripe_customers l where l.customer_id = c.id) then 'stripe' else 'file' end`;
 
 /**
  * Open EUR invoices of customers with a mandate with something due by the collection date and not
  * already being collected, each for the amount due by then: an installment to come is not debited early.
  */
-export async function sepaCandidates(sql: Sql, collectionDate: string, onlyInvoiceIds?: number[]): Promise<SepaCandidate[]> {
+export async function sepaCandidates(sql: ISql, collectionDate: string, onlyInvoiceIds?: number[]): Promise<SepaCandidate[]> {
   const rows = await sql<(InvoiceAmounts & Omit<SepaCandidate, 'amountCents'>)[]>`
     select i.id as "invoiceId", i.number, c.name as "customerName", i.issue_date as "issueDate", i.due_date as "dueDate",
            i.total_cents as "totalCents", i.paid_cents as "paidCents", ${installmentsJson(sql)} as installments,
@@ -64,7 +64,7 @@ export interface SepaRun {
   hasFile: boolean;
 }
 
-const runColumns = (sql: Sql) => sql`r.id, r.created_at as "createdAt", u.name as "createdBy", r.collection_date as "collectionDate", r.format, r.label,
+const runColumns = (sql: ISql) => sql`r.id, r.created_at as "createdAt", u.name as "createdBy", r.collection_date as "collectionDate", r.format, r.label,
   r.message_id as "messageId", r.status, r.failure_reason as "failureReason", r.transactions, r.total_cents as "totalCents", r.zip is not null as "hasFile"`;
 
 /** The run and its items in one transaction: the same invoices cannot be put in two runs. */
@@ -78,7 +78,7 @@ export async function createSepaRun(
       insert into sepa_runs (created_by, collection_date, format, label, message_id)
       values (${r.userId}, ${r.collectionDate}, ${r.format}, ${r.label}, ${r.messageId}) returning id`;
     // Judged again under the lock: what is due by the date, of the chosen invoices still to collect.
-    const items = await sepaCandidates(tx as unknown as Sql, r.collectionDate, r.invoiceIds);
+    const items = await sepaCandidates(tx, r.collectionDate, r.invoiceIds);
     if (items.length > 0) {
       await tx`insert into sepa_run_items ${tx(items.map((i) => ({
         run_id: run!.id, invoice_id: i.invoiceId, amount_cents: i.amountCents, sequence: i.sequence, end_to_end_id: i.number, channel: i.channel,
@@ -89,16 +89,16 @@ export async function createSepaRun(
 }
 
 /** Runs whose file is not built yet: their workflow runs, or was never started. */
-export async function generatingSepaRunIds(sql: Sql): Promise<number[]> {
+export async function generatingSepaRunIds(sql: ISql): Promise<number[]> {
   return (await sql<{ id: number }[]>`select id from sepa_runs where status = 'generating' order by id`).map((r) => r.id);
 }
 
-export async function sepaRunById(sql: Sql, id: number): Promise<SepaRun | undefined> {
+export async function sepaRunById(sql: ISql, id: number): Promise<SepaRun | undefined> {
   const [row] = await sql<SepaRun[]>`select ${runColumns(sql)} from sepa_runs r left join users u on u.id = r.created_by where r.id = ${id}`;
   return row;
 }
 
-export async function sepaRuns(sql: Sql, limit = 50): Promise<SepaRun[]> {
+export async function sepaRuns(sql: ISql, limit = 50): Promise<SepaRun[]> {
   return sql<SepaRun[]>`select ${runColumns(sql)} from sepa_runs r left join users u on u.id = r.created_by order by r.id desc limit ${limit}`;
 }
 
@@ -120,7 +120,7 @@ export interface SepaItem {
   signedOn: string;
 }
 
-export async function sepaRunItems(sql: Sql, runId: number): Promise<SepaItem[]> {
+export async function sepaRunItems(sql: ISql, runId: number): Promise<SepaItem[]> {
   return sql<SepaItem[]>`
     select s.invoice_id as "invoiceId", i.number, c.name as "customerName", s.amount_cents as "amountCents", s.sequence,
            s.end_to_end_id as "endToEndId", s.outcome, s.reason, s.channel, s.payment_intent_id as "paymentIntentId", m.iban, m.bic, m.holder, m.reference, m.signed_on as "signedOn"
@@ -142,7 +142,7 @@ export async function failSepaRun(sql: Sql, runId: number, reason: string): Prom
       update sepa_run_items set outcome = 'released', reason = ${reason}, settled_at = now()
       where run_id = ${runId} and outcome = 'pending' returning invoice_id as "invoiceId"`;
     for (const { invoiceId } of released) {
-      await insertEvent(tx as unknown as Sql, {
+      await insertEvent(tx, {
         invoiceId, kind: 'sepa_run_failed', actor: 'sepa run', dedupeKey: `sepa-${runId}-${invoiceId}-failed`,
         message: `SEPA run #${runId} failed before anything was sent to the bank (${reason}): the invoice is chased again`,
       });
@@ -162,7 +162,7 @@ export async function storeSepaFile(sql: Sql, runId: number, file: { zip: Uint8A
     await tx`update mandates m set sequence = 'RCUR', updated_at = now() from invoices i, sepa_run_items s
       where s.run_id = ${runId} and s.channel = 'file' and s.sequence = 'FRST' and i.id = s.invoice_id and m.customer_id = i.customer_id`;
     for (const item of items) {
-      await insertEvent(tx as unknown as Sql, {
+      await insertEvent(tx, {
         invoiceId: item.invoiceId, kind: 'sepa_collection_sent', actor: 'sepa run', dedupeKey: `sepa-${runId}-${item.invoiceId}-sent`,
         message: `SEPA direct debit of ${(item.amountCents / 100).toFixed(2)} EUR sent to the bank for ${run.collectionDate} (${item.sequence})`,
       });
@@ -174,7 +174,7 @@ export async function storeSepaFile(sql: Sql, runId: number, file: { zip: Uint8A
 /** The bank collected the run's file: one payment per pending item, once. Returns the invoices to wake. */
 export async function markSepaCollected(sql: Sql, runId: number, actor: string): Promise<number[]> {
   return sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
+    const t = tx;
     const [run] = await tx<{ collectionDate: string }[]>`select collection_date as "collectionDate" from sepa_runs where id = ${runId} and status = 'sent' for update`;
     if (!run) return [];
     const pending = await tx<{ invoiceId: number; amountCents: number }[]>`
@@ -197,14 +197,14 @@ export async function rejectSepaItem(sql: Sql, runId: number, invoiceId: number,
     const [item] = await tx`update sepa_run_items set outcome = 'rejected', reason = ${reason}, settled_at = now()
       where run_id = ${runId} and invoice_id = ${invoiceId} and channel = ${channel} and outcome = 'pending' returning invoice_id`;
     if (!item) return false;
-    await insertEvent(tx as unknown as Sql, {
+    await insertEvent(tx, {
       invoiceId, kind: 'sepa_collection_rejected', actor, dedupeKey: `sepa-${runId}-${invoiceId}-rejected`, message: `SEPA direct debit rejected: ${reason}`,
     });
     return true;
   });
 }
 
-export async function sepaZip(sql: Sql, runId: number): Promise<Uint8Array | undefined> {
+export async function sepaZip(sql: ISql, runId: number): Promise<Uint8Array | undefined> {
   const [row] = await sql<{ zip: Uint8Array | null }[]>`select zip from sepa_runs where id = ${runId}`;
   return row?.zip ?? undefined;
 }

@@ -1,11 +1,11 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 import type { User } from './users.js';
 
-export async function insertSession(sql: Sql, s: { idHash: string; userId: number; csrfToken: string; expiresAt: Date }): Promise<void> {
+export async function insertSession(sql: ISql, s: { idHash: string; userId: number; csrfToken: string; expiresAt: Date }): Promise<void> {
   await sql`insert into sessions (id_hash, user_id, csrf_token, expires_at) values (${s.idHash}, ${s.userId}, ${s.csrfToken}, ${s.expiresAt})`;
 }
 
-export async function sessionUser(sql: Sql, idHash: string): Promise<(User & { csrfToken: string }) | undefined> {
+export async function sessionUser(sql: ISql, idHash: string): Promise<(User & { csrfToken: string }) | undefined> {
   const [row] = await sql<(User & { csrfToken: string })[]>`
     select u.id, u.email, u.name, u.role, s.csrf_token as "csrfToken"
     from sessions s join users u on u.id = s.user_id
@@ -13,6 +13,6 @@ export async function sessionUser(sql: Sql, idHash: string): Promise<(User & { c
   return row;
 }
 
-export async function deleteSession(sql: Sql, idHash: string): Promise<void> {
+export async function deleteSession(sql: ISql, idHash: string): Promise<void> {
   await sql`delete from sessions where id_hash = ${idHash} or expires_at < now()`;
 }

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export interface CompanySettings {
   companyName: string;
@@ -17,7 +17,7 @@ export interface CompanySettings {
   payLinkDays: number;
 }
 
-export async function getSettings(sql: Sql): Promise<CompanySettings> {
+export async function getSettings(sql: ISql): Promise<CompanySettings> {
   const [row] = await sql<CompanySettings[]>`
     select company_name as "companyName", company_address as "companyAddress", company_email as "companyEmail",
            company_phone as "companyPhone", mail_from as "mailFrom", timezone, send_hour as "sendHour",
@@ -28,7 +28,7 @@ export async function getSettings(sql: Sql): Promise<CompanySettings> {
   return row;
 }
 
-export async function updateSettings(sql: Sql, v: CompanySettings): Promise<void> {
+export async function updateSettings(sql: ISql, v: CompanySettings): Promise<void> {
   await sql`update settings set company_name = ${v.companyName}, company_address = ${v.companyAddress},
     company_email = ${v.companyEmail}, company_phone = ${v.companyPhone}, mail_from = ${v.mailFrom},
     timezone = ${v.timezone}, send_hour = ${v.sendHour}, country = ${v.country}, due_soon_days = ${v.dueSoonDays},
@@ -45,24 +45,24 @@ export interface SepaCreditorSettings {
   leadDays: number;
 }
 
-export async function getSepaCreditor(sql: Sql): Promise<SepaCreditorSettings> {
+export async function getSepaCreditor(sql: ISql): Promise<SepaCreditorSettings> {
   const [row] = await sql<SepaCreditorSettings[]>`
     select sepa_creditor_name as name, sepa_creditor_id as "creditorId", sepa_iban as iban, sepa_bic as bic, sepa_lead_days as "leadDays"
     from settings where id = 1`;
   return row!;
 }
 
-export async function saveSepaCreditor(sql: Sql, v: SepaCreditorSettings): Promise<void> {
+export async function saveSepaCreditor(sql: ISql, v: SepaCreditorSettings): Promise<void> {
   await sql`update settings set sepa_creditor_name = ${v.name}, sepa_creditor_id = ${v.creditorId}, sepa_iban = ${v.iban},
     sepa_bic = ${v.bic}, sepa_lead_days = ${v.leadDays}, updated_at = now() where id = 1`;
 }
 
 /** A secret made on first start with the defaults; missing only on a database Relance never started on. */
-export async function startupSecret(sql: Sql, column: 'pay_link_secret' | 'device_cookie_secret'): Promise<string> {
+export async function startupSecret(sql: ISql, column: 'pay_link_secret' | 'device_cookie_secret'): Promise<string> {
   const [row] = await sql<{ secret: string | null }[]>`select ${sql(column)} as secret from settings where id = 1`;
   if (!row?.secret) throw new Error(`The ${column.replaceAll('_', ' ')} is missing: run the migrations and start Relance once`);
   return row.secret;
 }
 
 /** The secret device cookies (trusted browsers at sign-in) are signed with. */
-export const deviceCookieSecret = (sql: Sql) => startupSecret(sql, 'device_cookie_secret');
+export const deviceCookieSecret = (sql: ISql) => startupSecret(sql, 'device_cookie_secret');

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 
 export interface StatementItem {
   invoiceId: number;
@@ -38,11 +38,11 @@ export async function closeStatement(sql: Sql, statementId: number): Promise<{ c
   });
 }
 
-export async function settleStatementItem(sql: Sql, statementId: number, invoiceId: number, outcome: 'sent' | 'skipped' | 'failed', reason: string | null): Promise<void> {
+export async function settleStatementItem(sql: ISql, statementId: number, invoiceId: number, outcome: 'sent' | 'skipped' | 'failed', reason: string | null): Promise<void> {
   await sql`update statement_items set outcome = ${outcome}, reason = ${reason} where statement_id = ${statementId} and invoice_id = ${invoiceId}`;
 }
 
-export async function finishStatement(sql: Sql, statementId: number, s: { status: 'sent' | 'failed'; subject: string | null; reason: string | null }): Promise<void> {
+export async function finishStatement(sql: ISql, statementId: number, s: { status: 'sent' | 'failed'; subject: string | null; reason: string | null }): Promise<void> {
   await sql`update statements set status = ${s.status}, subject = ${s.subject}, failure_reason = ${s.reason}, sent_at = case when ${s.status} = 'sent' then now() end
     where id = ${statementId}`;
 }
@@ -56,7 +56,7 @@ export interface StatementSummary {
   invoices: number;
 }
 
-export async function statementsOfCustomer(sql: Sql, customerId: number, limit = 20): Promise<StatementSummary[]> {
+export async function statementsOfCustomer(sql: ISql, customerId: number, limit = 20): Promise<StatementSummary[]> {
   return sql<StatementSummary[]>`
     select s.id, s.status, s.created_at as "createdAt", s.sent_at as "sentAt", s.subject,
            (select count(*)::int from statement_items i where i.statement_id = s.id and i.outcome = 'sent') as invoices

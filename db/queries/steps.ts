@@ -1,5 +1,5 @@
 import type { CatchUp } from '../../workflows/schedule/plan.js';
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 
 export interface FollowUpStep {
   id: number;
@@ -14,14 +14,14 @@ export interface FollowUpStep {
   isFinal: boolean;
 }
 
-export async function stepsOfPolicy(sql: Sql, policyId: number): Promise<FollowUpStep[]> {
+export async function stepsOfPolicy(sql: ISql, policyId: number): Promise<FollowUpStep[]> {
   return sql<FollowUpStep[]>`
     select id, policy_id as "policyId", position as level, name, colour, delay_days as "delayDays", channel,
            attach_pdf as "attachPdf", fee_cents as "feeCents", is_final as "isFinal"
     from follow_up_steps where policy_id = ${policyId} order by position`;
 }
 
-export async function defaultPolicyId(sql: Sql): Promise<number | undefined> {
+export async function defaultPolicyId(sql: ISql): Promise<number | undefined> {
   const [row] = await sql<{ id: number }[]>`select id from policies where is_default`;
   return row?.id;
 }
@@ -34,7 +34,7 @@ export interface PolicySummary {
   customers: number;
 }
 
-export async function listPolicies(sql: Sql): Promise<PolicySummary[]> {
+export async function listPolicies(sql: ISql): Promise<PolicySummary[]> {
   return sql<PolicySummary[]>`
     select p.id, p.name, p.is_default as "isDefault",
            (select count(*)::int from follow_up_steps s where s.policy_id = p.id) as steps,
@@ -44,7 +44,7 @@ export async function listPolicies(sql: Sql): Promise<PolicySummary[]> {
 
 export type StepFields = Omit<FollowUpStep, 'id' | 'policyId' | 'level'>;
 
-export async function stepById(sql: Sql, id: number): Promise<FollowUpStep | undefined> {
+export async function stepById(sql: ISql, id: number): Promise<FollowUpStep | undefined> {
   const [row] = await sql<FollowUpStep[]>`
     select id, policy_id as "policyId", position as level, name, colour, delay_days as "delayDays", channel,
            attach_pdf as "attachPdf", fee_cents as "feeCents", is_final as "isFinal"
@@ -69,7 +69,7 @@ export async function createPolicy(sql: Sql, name: string, copyFrom: number): Pr
   });
 }
 
-export async function renamePolicy(sql: Sql, id: number, name: string): Promise<void> {
+export async function renamePolicy(sql: ISql, id: number, name: string): Promise<void> {
   await sql`update policies set name = ${name} where id = ${id}`;
 }
 
@@ -81,7 +81,7 @@ export async function makeDefaultPolicy(sql: Sql, id: number): Promise<void> {
 }
 
 /** Only a policy that is neither the default nor given to a customer may go. */
-export async function deletePolicy(sql: Sql, id: number): Promise<'done' | 'in_use'> {
+export async function deletePolicy(sql: ISql, id: number): Promise<'done' | 'in_use'> {
   const [row] = await sql<{ id: number }[]>`
     delete from policies p where id = ${id} and not is_default
       and not exists (select 1 from customers c where c.policy_id = p.id)
@@ -104,7 +104,7 @@ export async function addStep(sql: Sql, policyId: number, step: StepFields, temp
   });
 }
 
-export async function updateStep(sql: Sql, id: number, step: StepFields): Promise<void> {
+export async function updateStep(sql: ISql, id: number, step: StepFields): Promise<void> {
   await sql`update follow_up_steps set name = ${step.name}, colour = ${step.colour}, delay_days = ${step.delayDays},
     channel = ${step.channel}, attach_pdf = ${step.attachPdf}, fee_cents = ${step.feeCents}, is_final = ${step.isFinal}
     where id = ${id}`;
@@ -130,7 +130,7 @@ export interface StepUsage {
 }
 
 /** What would lose its meaning if the step went: reminders sent with it, open invoices that reached it. */
-export async function stepUsage(sql: Sql, step: FollowUpStep): Promise<StepUsage> {
+export async function stepUsage(sql: ISql, step: FollowUpStep): Promise<StepUsage> {
   const [row] = await sql<StepUsage[]>`
     select (select count(*)::int from reminders where step_id = ${step.id}) as reminders,
            (select count(*)::int from invoices i join customers c on c.id = i.customer_id
@@ -146,7 +146,7 @@ export async function deleteStep(sql: Sql, step: FollowUpStep): Promise<void> {
   });
 }
 
-export async function setCustomerPolicy(sql: Sql, customerId: number, p: { policyId: number | null; excluded: boolean; isBusiness: boolean }): Promise<void> {
+export async function setCustomerPolicy(sql: ISql, customerId: number, p: { policyId: number | null; excluded: boolean; isBusiness: boolean }): Promise<void> {
   await sql`update customers set policy_id = ${p.policyId}, dunning_excluded = ${p.excluded}, is_business = ${p.isBusiness}, updated_at = now() where id = ${customerId}`;
 }
 
@@ -158,12 +158,12 @@ export interface SendingOptions {
   catchUp: CatchUp;
 }
 
-export async function sendingOptionsOf(sql: Sql, policyId: number): Promise<SendingOptions> {
+export async function sendingOptionsOf(sql: ISql, policyId: number): Promise<SendingOptions> {
   const [row] = await sql<SendingOptions[]>`
     select statement_mode as "statementMode", needs_approval as "needsApproval", catch_up as "catchUp" from policies where id = ${policyId}`;
   return row ?? { statementMode: false, needsApproval: false, catchUp: 'first_step' };
 }
 
-export async function setSendingOptions(sql: Sql, policyId: number, o: SendingOptions): Promise<void> {
+export async function setSendingOptions(sql: ISql, policyId: number, o: SendingOptions): Promise<void> {
   await sql`update policies set statement_mode = ${o.statementMode}, needs_approval = ${o.needsApproval}, catch_up = ${o.catchUp} where id = ${policyId}`;
 }

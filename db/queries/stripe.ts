@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 import { startupSecret } from './settings.js';
 import { insertEvent } from './events.js';
 import { applyPayment } from './payments.js';
@@ -9,7 +9,7 @@ export interface StripeKeys {
   webhookSecret: string | null;
 }
 
-export async function getStripeKeys(sql: Sql): Promise<StripeKeys> {
+export async function getStripeKeys(sql: ISql): Promise<StripeKeys> {
   const [row] = await sql<StripeKeys[]>`
     select stripe_secret_key as "secretKey", stripe_publishable_key as "publishableKey", stripe_webhook_secret as "webhookSecret"
     from settings where id = 1`;
@@ -17,9 +17,9 @@ export async function getStripeKeys(sql: Sql): Promise<StripeKeys> {
 }
 
 /** The secret pay links are signed with. */
-export const payLinkSecret = (sql: Sql) => startupSecret(sql, 'pay_link_secret');
+export const payLinkSecret = (sql: ISql) => startupSecret(sql, 'pay_link_secret');
 
-export async function saveStripeKeys(sql: Sql, k: StripeKeys): Promise<void> {
+export async function saveStripeKeys(sql: ISql, k: StripeKeys): Promise<void> {
   await sql`update settings set stripe_secret_key = ${k.secretKey}, stripe_publishable_key = ${k.publishableKey},
     stripe_webhook_secret = ${k.webhookSecret}, updated_at = now() where id = 1`;
 }
@@ -72,7 +72,7 @@ export async function stripeChargesToCreate(sql: Sql, runId: number): Promise<St
 export async function recordPaymentIntent(sql: Sql, runId: number, invoiceId: number, paymentIntentId: string, amountCents: number): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`update sepa_run_items set payment_intent_id = ${paymentIntentId} where run_id = ${runId} and invoice_id = ${invoiceId}`;
-    await insertEvent(tx as unknown as Sql, {
+    await insertEvent(tx, {
       invoiceId, kind: 'sepa_collection_sent', actor: 'sepa run', dedupeKey: `sepa-${runId}-${invoiceId}-sent`,
       message: `SEPA direct debit of ${(amountCents / 100).toFixed(2)} EUR requested from Stripe (${paymentIntentId})`,
     });
@@ -95,7 +95,7 @@ export async function applyStripeEvent(
   outcome: StripeOutcome | undefined,
 ): Promise<{ duplicate: boolean; invoiceIds: number[] }> {
   return sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
+    const t = tx;
     const [claimed] = await tx`insert into stripe_events (id, type) values (${event.id}, ${event.type}) on conflict (id) do nothing returning id`;
     if (!claimed) return { duplicate: true, invoiceIds: [] };
     if (!outcome) return { duplicate: false, invoiceIds: [] };

@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql } from '../client.js';
 
 export type Channel = 'email' | 'letter';
 export type Language = 'fr' | 'en';
@@ -22,7 +22,7 @@ export interface TemplateKey {
 }
 
 /** The special template in the customer's language, else in French. */
-export async function specialTemplateFor(sql: Sql, purpose: SpecialPurpose, channel: Channel, language: string): Promise<StoredTemplate | undefined> {
+export async function specialTemplateFor(sql: ISql, purpose: SpecialPurpose, channel: Channel, language: string): Promise<StoredTemplate | undefined> {
   const [row] = await sql<StoredTemplate[]>`
     select subject, body, language from templates
     where step_id is null and purpose = ${purpose} and channel = ${channel} and language in (${language}, 'fr')
@@ -34,7 +34,7 @@ export async function specialTemplateFor(sql: Sql, purpose: SpecialPurpose, chan
  * The template for a send: the sending user's own version when they have one, else the shared
  * one, each in the customer's language before French.
  */
-export async function templateFor(sql: Sql, stepId: number, channel: Channel, language: string, sender: { userId?: number; actor?: string } = {}): Promise<StoredTemplate | undefined> {
+export async function templateFor(sql: ISql, stepId: number, channel: Channel, language: string, sender: { userId?: number; actor?: string } = {}): Promise<StoredTemplate | undefined> {
   const [row] = await sql<StoredTemplate[]>`
     select subject, body, language from (
       select subject, body, language, 0 as rank from user_templates
@@ -48,7 +48,7 @@ export async function templateFor(sql: Sql, stepId: number, channel: Channel, la
 }
 
 /** The stored template at a key, the shared one or a user's own. */
-export async function templateAt(sql: Sql, key: TemplateKey, userId?: number): Promise<StoredTemplate | undefined> {
+export async function templateAt(sql: ISql, key: TemplateKey, userId?: number): Promise<StoredTemplate | undefined> {
   const [row] = key.stepId === null
     ? await sql<StoredTemplate[]>`select subject, body, language from templates
         where step_id is null and purpose = ${key.purpose} and channel = ${key.channel} and language = ${key.language}`
@@ -60,7 +60,7 @@ export async function templateAt(sql: Sql, key: TemplateKey, userId?: number): P
   return row;
 }
 
-export async function saveTemplate(sql: Sql, key: TemplateKey, t: { subject: string; body: string }, userId?: number): Promise<void> {
+export async function saveTemplate(sql: ISql, key: TemplateKey, t: { subject: string; body: string }, userId?: number): Promise<void> {
   if (key.stepId === null) {
     await sql`insert into templates (purpose, channel, language, subject, body) values (${key.purpose}, ${key.channel}, ${key.language}, ${t.subject}, ${t.body})
       on conflict (purpose, channel, language) where step_id is null do update set subject = excluded.subject, body = excluded.body, updated_at = now()`;
@@ -74,12 +74,12 @@ export async function saveTemplate(sql: Sql, key: TemplateKey, t: { subject: str
   }
 }
 
-export async function deleteUserTemplate(sql: Sql, key: TemplateKey, userId: number): Promise<void> {
+export async function deleteUserTemplate(sql: ISql, key: TemplateKey, userId: number): Promise<void> {
   await sql`delete from user_templates where user_id = ${userId} and step_id = ${key.stepId} and channel = ${key.channel} and language = ${key.language}`;
 }
 
 /** Which channel and language pairs a step has texts for, to flag the missing ones. */
-export async function templateKeysOfStep(sql: Sql, stepId: number): Promise<string[]> {
+export async function templateKeysOfStep(sql: ISql, stepId: number): Promise<string[]> {
   const rows = await sql<{ key: string }[]>`select channel || '/' || language as key from templates where step_id = ${stepId}`;
   return rows.map((r) => r.key);
 }

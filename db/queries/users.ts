@@ -1,4 +1,4 @@
-import type { Sql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
 
 export type Role = 'admin' | 'finance';
 
@@ -9,12 +9,12 @@ export interface User {
   role: Role;
 }
 
-export async function userCount(sql: Sql): Promise<number> {
+export async function userCount(sql: ISql): Promise<number> {
   const [row] = await sql<[{ n: number }]>`select count(*)::int as n from users`;
   return row.n;
 }
 
-export async function createUser(sql: Sql, u: { email: string; name: string; role: Role; passwordHash: string }): Promise<User> {
+export async function createUser(sql: ISql, u: { email: string; name: string; role: Role; passwordHash: string }): Promise<User> {
   const [row] = await sql<User[]>`
     insert into users (email, name, role, password_hash) values (${u.email.toLowerCase()}, ${u.name}, ${u.role}, ${u.passwordHash})
     returning id, email, name, role`;
@@ -36,17 +36,17 @@ export async function createFirstUser(sql: Sql, u: { email: string; name: string
   });
 }
 
-export async function userWithHashByEmail(sql: Sql, email: string): Promise<(User & { passwordHash: string }) | undefined> {
+export async function userWithHashByEmail(sql: ISql, email: string): Promise<(User & { passwordHash: string }) | undefined> {
   const [row] = await sql<(User & { passwordHash: string })[]>`
     select id, email, name, role, password_hash as "passwordHash" from users where email = ${email.toLowerCase()}`;
   return row;
 }
 
-export async function listUsers(sql: Sql): Promise<(User & { createdAt: Date })[]> {
+export async function listUsers(sql: ISql): Promise<(User & { createdAt: Date })[]> {
   return sql<(User & { createdAt: Date })[]>`select id, email, name, role, created_at as "createdAt" from users order by email`;
 }
 
-export async function userById(sql: Sql, id: number): Promise<User | undefined> {
+export async function userById(sql: ISql, id: number): Promise<User | undefined> {
   const [row] = await sql<User[]>`select id, email, name, role from users where id = ${id}`;
   return row;
 }
@@ -73,7 +73,7 @@ export async function replacePassword(sql: Sql, userId: number, passwordHash: st
   });
 }
 
-export async function passwordHashOf(sql: Sql, userId: number): Promise<string | undefined> {
+export async function passwordHashOf(sql: ISql, userId: number): Promise<string | undefined> {
   const [row] = await sql<{ passwordHash: string }[]>`select password_hash as "passwordHash" from users where id = ${userId}`;
   return row?.passwordHash;
 }

@@ -43,7 +43,7 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
   if (any) return false;
   const r = prng(20261123);
   await sql.begin(async (tx) => {
-    const t = tx as unknown as Sql;
+    const t = tx;
     const customers: { id: number; ref: string }[] = [];
     const all = [...FR_NAMES.map((n) => [n, 'fr'] as const), ...EN_NAMES.map((n) => [n, 'en'] as const)];
     for (const [i, [name, language]] of all.entries()) {

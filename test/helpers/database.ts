@@ -3,11 +3,20 @@ import { inject } from 'vitest';
 import { createSql, type Sql } from '../../db/client.js';
 
 /** A fresh database cloned from the migrated template: no test file sees another's rows. */
-export async function freshDatabase(): Promise<{ sql: Sql; url: string; drop(): Promise<void> }> {
+export function freshDatabase(): Promise<{ sql: Sql; url: string; drop(): Promise<void> }> {
+  return createDatabase(inject('templateDatabase'));
+}
+
+/** A database with nothing in it, not even Relance's schema. */
+export function freshEmptyDatabase(): Promise<{ sql: Sql; url: string; drop(): Promise<void> }> {
+  return createDatabase('template0');
+}
+
+async function createDatabase(template: string): Promise<{ sql: Sql; url: string; drop(): Promise<void> }> {
   const adminUrl = inject('postgresAdminUrl');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = createSql(adminUrl, { max: 1 });
-  await admin.unsafe(`create database ${name} template ${inject('templateDatabase')}`);
+  await admin.unsafe(`create database ${name} template ${template}`);
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
   const sql = createSql(url, { max: 8 });
   return {

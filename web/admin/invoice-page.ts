@@ -8,7 +8,7 @@ import { startOrWakeDunning } from '../../services/temporal/dunning-client.js';
 import { amountsOwed } from '../../workflows/schedule/amounts-owed.js';
 import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { lettersOfInvoice } from '../../db/queries/documents.js';
-import { paymentsOf } from '../../db/queries/payments.js';
+import { MANUAL_PAYMENT_METHODS, paymentsOf } from '../../db/queries/payments.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
 import { addDays, isIsoDate } from '../../workflows/schedule/calendar-date.js';
@@ -28,7 +28,7 @@ import { letterLinks } from './letter-downloads.js';
 const paymentForm = z.object({
   amount: z.string().regex(/^\d{1,12}([.,]\d{1,2})?$/, 'a positive amount such as 1250.00'),
   paidOn: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
-  method: z.enum(['transfer', 'card', 'cheque', 'sepa_debit', 'credit_note', 'other']),
+  method: z.enum(MANUAL_PAYMENT_METHODS),
 });
 
 const isDisputeAction = (name: string): name is DisputeAction => (DISPUTE_ACTIONS as readonly string[]).includes(name);
@@ -135,7 +135,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
           ${open
             ? action('payments', t.recordPayment, html`<input name="amount" placeholder="${t.amount}" required inputmode="decimal">
                 <input type="date" name="paidOn" value="${today}" required>
-                <select name="method"><option value="transfer">transfer</option><option value="cheque">cheque</option><option value="card">card</option><option value="sepa_debit">sepa_debit</option><option value="credit_note">credit_note</option><option value="other">other</option></select>`)
+                <select name="method">${MANUAL_PAYMENT_METHODS.map((m) => html`<option value="${m}">${m}</option>`)}</select>`)
             : ''}
         </section>
       </div>`,

@@ -1,7 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Context } from 'hono';
-import type { Sql } from '../../db/client.js';
 import { customerByRef } from '../../db/queries/customers.js';
 import { recordDocumentSent, timelineOf } from '../../db/queries/events.js';
 import { installmentsOf, invoiceByNumber, upsertInvoice } from '../../db/queries/invoices.js';
@@ -76,11 +75,11 @@ export function invoiceRoutes(deps: WebDeps) {
         throw err;
       }
       const { id, created, stopped } = await deps.sql.begin(async (tx) => {
-        const written = await upsertInvoice(tx as unknown as Sql, {
+        const written = await upsertInvoice(tx, {
           number, customerId: customer.id, issueDate: b.issueDate, dueDate: terms.dueDate, currency: b.currency,
           totalCents: b.totalCents, status: b.status, installments: terms.installments,
         });
-        if (b.sentAt) await recordDocumentSent(tx as unknown as Sql, written.id, b.sentAt, 'api');
+        if (b.sentAt) await recordDocumentSent(tx, written.id, b.sentAt, 'api');
         return written;
       });
       // An operator's stop holds until a person lifts it on the invoice's page.

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
+import { PAYMENT_METHODS } from '../../db/queries/payments.js';
 
 export const isoDate = z
   .string()
@@ -100,7 +101,7 @@ export const paymentBody = z
     amountCents: cents('amountCents').positive('must be above zero'),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO currency code'),
     paidOn: isoDate,
-    method: z.enum(['transfer', 'card', 'sepa_debit', 'stripe', 'cheque', 'credit_note', 'other']),
+    method: z.enum(PAYMENT_METHODS),
     externalId: z.string().min(1).max(200).openapi({ description: 'Your id for this payment: sending it twice records it once' }),
   })
   .strict()

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/client.js';
+import type { Sql, TransactionSql } from '../../db/client.js';
 import { upsertCustomer } from '../../db/queries/customers.js';
 import { saveMandate } from '../../db/queries/mandates.js';
 import { claimImport, noteWorkflowsDone, setWorkflowsTotal, type ImportRecord } from '../../db/queries/imports.js';
@@ -25,7 +25,7 @@ class RowsRefused extends Error {
 export async function writeImport(sql: Sql, record: ImportRecord, parsed: ParsedRows, actor: string): Promise<{ ok: true; invoices: InvoiceRef[] } | { ok: false; errors: RowError[] }> {
   try {
     const invoices = await sql.begin(async (tx) => {
-      const t = tx as unknown as Sql;
+      const t = tx;
       if (!(await claimImport(t, record.id))) throw new RowsRefused([{ line: 1, field: 'file', message: 'this file was already imported' }]);
       const touched = await writeRows(t, record, parsed, actor);
       await setWorkflowsTotal(t, record.id, touched.length);
@@ -38,7 +38,7 @@ export async function writeImport(sql: Sql, record: ImportRecord, parsed: Parsed
   }
 }
 
-async function writeRows(t: Sql, record: ImportRecord, parsed: ParsedRows, actor: string): Promise<InvoiceRef[]> {
+async function writeRows(t: TransactionSql, record: ImportRecord, parsed: ParsedRows, actor: string): Promise<InvoiceRef[]> {
   switch (parsed.kind) {
     case 'customers': {
       const ids: number[] = [];
