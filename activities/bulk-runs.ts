@@ -4,7 +4,7 @@ import type { Sql } from '../db/client.js';
 import { bulkRunById, bulkRunCancelRequested, cancelBulkRun, finishBulkRun, lastRunPosition, recordItemOutcome, runItemsFrom, runSlice, type RunItem } from '../db/queries/bulk-runs.js';
 import { dunningWorkflowId } from '../workflows/ids.js';
 import { sendNowUpdate, type ReminderOutcome } from '../workflows/messages.js';
-import { inLanes } from '../workflows/in-lanes.js';
+import { eachConcurrently } from '../workflows/each-concurrently.js';
 
 export interface RunRequest {
   forcedLevel: number | null;
@@ -148,7 +148,7 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
       // page); the asks under way finish and record their answer.
       const cancelled = Context.current().cancellationSignal;
       const stopped = cancelCheck(() => bulkRunCancelRequested(sql, input.runId));
-      await beating(inLanes(unanswered, async (item) => {
+      await beating(eachConcurrently(unanswered, async (item) => {
         if (!cancelled.aborted && !(await stopped())) await ask({ ...request, invoiceId: item.invoiceId, itemChannel: item.channel });
       }, undefined, lanes));
       if (cancelled.aborted) throw new CancelledFailure('the run was cancelled');

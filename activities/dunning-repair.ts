@@ -5,7 +5,7 @@ import { insertEvent } from '../db/queries/events.js';
 import { openInvoiceRefs, recordOperatorStop, settledInvoiceIds } from '../db/queries/invoices.js';
 import { dunningWorkflowId, invoiceIdOfWorkflow } from '../workflows/ids.js';
 import { invoiceChangedSignal } from '../workflows/messages.js';
-import { inLanes } from '../workflows/in-lanes.js';
+import { eachConcurrently } from '../workflows/each-concurrently.js';
 import { ensureDunningWorkflows } from '../services/temporal/dunning-client.js';
 import { resumeUnstartedRuns } from '../services/temporal/run-client.js';
 
@@ -31,10 +31,10 @@ export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client;
   for await (const wf of temporal.workflow.list({ query: `WorkflowType = 'invoiceDunning' AND ExecutionStatus = 'Running'` })) running.add(wf.workflowId);
   const missing = open.filter((invoice) => !running.has(dunningWorkflowId(invoice.id)));
   const settled = await settledInvoiceIds(sql, [...running].map(invoiceIdOfWorkflow).filter((id) => id !== null));
-  await inLanes(settled, (id) => temporal.workflow.getHandle(dunningWorkflowId(id)).signal(invoiceChangedSignal).catch(() => undefined));
+  await eachConcurrently(settled, (id) => temporal.workflow.getHandle(dunningWorkflowId(id)).signal(invoiceChangedSignal).catch(() => undefined));
   const toStart: { invoice: (typeof open)[number]; lastEnded: string | null }[] = [];
   let stopped = 0;
-  await inLanes(missing, async (invoice) => {
+  await eachConcurrently(missing, async (invoice) => {
     const last = await temporal.workflow.getHandle(dunningWorkflowId(invoice.id)).describe().catch((err: unknown) => {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;

@@ -19,9 +19,8 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
 
     async setInvoicePause(input: { invoiceId: number; paused: boolean; reason: string | null; actor: string }): Promise<void> {
       await sql.begin(async (tx) => {
-        const t = tx;
-        await setInvoicePaused(t, input.invoiceId, input.paused, input.reason);
-        await insertEvent(t, {
+        await setInvoicePaused(tx, input.invoiceId, input.paused, input.reason);
+        await insertEvent(tx, {
           invoiceId: input.invoiceId,
           kind: input.paused ? 'paused' : 'resumed',
           message: input.paused ? `Dunning paused: ${input.reason}` : 'Dunning resumed',

@@ -1,7 +1,7 @@
 import type { Sql } from '../db/client.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { insertEvent } from '../db/queries/events.js';
-import { dunnableFacts, invoiceFacts, noteReminderSent } from '../db/queries/invoices.js';
+import { dunnableFacts, invoiceFacts, recordLastLevel } from '../db/queries/invoices.js';
 import { claimReminder, lastSentReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { stepsOfPolicy } from '../db/queries/steps.js';
@@ -101,9 +101,8 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       const texts = await textsOf(step.id, inv.debitReturn !== null, customer.language, { userId: input.userId, actor: input.actor });
       const fail = async (reason: string): Promise<ReminderOutcome> => {
         await sql.begin(async (tx) => {
-          const t = tx;
-          await markReminderFailed(t, { id: claim.id, reason, recipients: customer.emails });
-          await insertEvent(t, {
+          await markReminderFailed(tx, { id: claim.id, reason, recipients: customer.emails });
+          await insertEvent(tx, {
             invoiceId, kind: 'reminder_failed', level, actor: input.actor,
             message: `${step.name} could not be sent: ${reason}`,
             dedupeKey: `${claim.idempotencyKey}-failed`,
@@ -125,9 +124,8 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       }
       if (!byEmail) {
         await sql.begin(async (tx) => {
-          const t = tx;
-          await markReminderPrepared(t, claim.id);
-          await insertEvent(t, {
+          await markReminderPrepared(tx, claim.id);
+          await insertEvent(tx, {
             invoiceId, kind: 'letter_prepared', level, actor: input.actor,
             message: `${step.name}: letter ready to print${input.note ? ` — ${input.note}` : ''}`,
             dedupeKey: `${claim.idempotencyKey}-prepared`,
@@ -157,10 +155,9 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       }
 
       const sentAt = await sql.begin(async (tx) => {
-        const t = tx;
-        const at = await markReminderSent(t, { id: claim.id, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
-        await noteReminderSent(t, invoiceId, level, at);
-        await insertEvent(t, {
+        const at = await markReminderSent(tx, { id: claim.id, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
+        await recordLastLevel(tx, invoiceId, level, at);
+        await insertEvent(tx, {
           invoiceId, kind: 'reminder_sent', level, actor: input.actor,
           message: `${step.name} sent by e-mail to ${customer.emails.join(', ')}${attachments.length ? ' with the invoice PDF' : ''}${byLetter ? ', and as a letter' : ''}${input.note ? ` — ${input.note}` : ''}`,
           dedupeKey: `${claim.idempotencyKey}-sent`,

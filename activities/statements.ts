@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
 import { insertEvent } from '../db/queries/events.js';
-import { dunnableFacts, invoiceFacts, noteReminderSent, type InvoiceFactsRow } from '../db/queries/invoices.js';
+import { dunnableFacts, invoiceFacts, recordLastLevel, type InvoiceFactsRow } from '../db/queries/invoices.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { claimReminder, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
@@ -100,16 +100,15 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       if (fields.payLink) fields.payLink = payLink(deps.publicUrl, await payLinkSecret(sql), 'customer', statement.customerId, today);
       const fail = async (reason: string) => {
         await sql.begin(async (tx) => {
-          const t = tx;
           for (const c of claimed) {
-            await markReminderFailed(t, { id: c.reminderId, reason, recipients: customer.emails });
-            await insertEvent(t, {
+            await markReminderFailed(tx, { id: c.reminderId, reason, recipients: customer.emails });
+            await insertEvent(tx, {
               invoiceId: c.invoice.id, kind: 'reminder_failed', level: c.step.level, actor: 'system', occurredAt: input.at,
               message: `${c.step.name} could not be sent in the customer statement: ${reason}`, dedupeKey: `${c.idempotencyKey}-failed`,
             });
-            await settleStatementItem(t, statementId, c.invoice.id, 'failed', reason);
+            await settleStatementItem(tx, statementId, c.invoice.id, 'failed', reason);
           }
-          await finishStatement(t, statementId, { status: 'failed', subject: null, reason });
+          await finishStatement(tx, statementId, { status: 'failed', subject: null, reason });
         });
         return [...outcomes, ...claimed.map((c) => ({ invoiceId: c.invoice.id, outcome: { level: c.step.level, status: 'failed' as const, reason } }))];
       };
@@ -151,16 +150,15 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       }
       if (!byEmail) {
         await sql.begin(async (tx) => {
-          const t = tx;
           for (const c of claimed) {
-            await markReminderPrepared(t, c.reminderId);
-            await insertEvent(t, {
+            await markReminderPrepared(tx, c.reminderId);
+            await insertEvent(tx, {
               invoiceId: c.invoice.id, kind: 'letter_prepared', level: c.step.level, actor: 'system', occurredAt: input.at, dedupeKey: `${c.idempotencyKey}-prepared`,
               message: `${c.step.name}: letter ready to print in a statement of ${claimed.length} invoices`,
             });
-            await settleStatementItem(t, statementId, c.invoice.id, 'sent', null);
+            await settleStatementItem(tx, statementId, c.invoice.id, 'sent', null);
           }
-          await finishStatement(t, statementId, { status: 'sent', subject: email.subject, reason: null });
+          await finishStatement(tx, statementId, { status: 'sent', subject: email.subject, reason: null });
         });
         return [...outcomes, ...claimed.map((c) => ({ invoiceId: c.invoice.id, outcome: { level: c.step.level, status: 'sent' as const, reason: null } }))];
       }
@@ -177,17 +175,16 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       }
 
       await sql.begin(async (tx) => {
-        const t = tx;
         for (const c of claimed) {
-          const at = await markReminderSent(t, { id: c.reminderId, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
-          await noteReminderSent(t, c.invoice.id, c.step.level, at);
-          await insertEvent(t, {
+          const at = await markReminderSent(tx, { id: c.reminderId, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
+          await recordLastLevel(tx, c.invoice.id, c.step.level, at);
+          await insertEvent(tx, {
             invoiceId: c.invoice.id, kind: 'reminder_sent', level: c.step.level, actor: 'system', occurredAt: input.at, dedupeKey: `${c.idempotencyKey}-sent`,
             message: `${c.step.name} sent by e-mail to ${customer.emails.join(', ')}${byLetter ? ', and as a letter,' : ''} in a statement of ${claimed.length} invoices`,
           });
-          await settleStatementItem(t, statementId, c.invoice.id, 'sent', null);
+          await settleStatementItem(tx, statementId, c.invoice.id, 'sent', null);
         }
-        await finishStatement(t, statementId, { status: 'sent', subject: email.subject, reason: null });
+        await finishStatement(tx, statementId, { status: 'sent', subject: email.subject, reason: null });
       });
       return [...outcomes, ...claimed.map((c) => ({ invoiceId: c.invoice.id, outcome: { level: c.step.level, status: 'sent' as const, reason: null } }))];
     },

@@ -3,7 +3,7 @@ import { mergePdfs, pageCount } from '../services/pdf/merge.js';
 import { createPdfRenderer } from '../services/pdf/pdf-renderer.js';
 import { renderLetter, stampWord } from '../services/documents/render.js';
 import { DEFAULT_STEPS } from '../db/seed/default-templates.js';
-import { inLanes } from '../workflows/in-lanes.js';
+import { eachConcurrently } from '../workflows/each-concurrently.js';
 
 const CONCURRENCY = 4;
 
@@ -21,7 +21,7 @@ export async function benchLetters(opts: { letters: number; chromiumPath: string
   try {
     await pdf.render('<p>warm-up</p>');
     const started = performance.now();
-    await inLanes(Array.from({ length: opts.letters }, (_, i) => i), async (i) => {
+    await eachConcurrently(Array.from({ length: opts.letters }, (_, i) => i), async (i) => {
       const fields = buildMergeFields({
         settings,
         customer: { id: i, ref: `C-${i}`, name: `Client ${i} SARL`, emails: [], addressLine1: `${i} rue des Lilas`, addressLine2: '', postalCode: '69003', city: 'Lyon', country: 'FR', language: 'fr', paused: false, pauseReason: null, dunningExcluded: false, policyId: null, isBusiness: true },

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle }
 import { recordPayment, type PaymentInput, type PaymentResult } from '../db/queries/payments.js';
 import { openInvoiceIdsOfCustomer, setCustomerPaused } from '../db/queries/customers.js';
 import { insertEvent } from '../db/queries/events.js';
-import { noteReminderSent } from '../db/queries/invoices.js';
+import { recordLastLevel } from '../db/queries/invoices.js';
 import { recordManualReminder } from '../db/queries/reminders.js';
 import { paymentRecordedSignal } from '../workflows/messages.js';
 import { dunningWorkflowId, isEngineUnreachable, withinDeadline } from '../services/temporal/dunning-client.js';
@@ -43,11 +43,10 @@ export async function recordPaymentAndWake(deps: WebDeps, payment: PaymentInput)
 /** Pauses or resumes a whole customer: one transaction for the flag and each invoice's timeline, then every workflow is told. */
 export async function setCustomerPause(deps: WebDeps, customerId: number, pause: { paused: boolean; reason: string | null; actor: string }): Promise<number> {
   const ids = await deps.sql.begin(async (tx) => {
-    const t = tx;
-    await setCustomerPaused(t, customerId, pause.paused, pause.reason);
-    const open = await openInvoiceIdsOfCustomer(t, customerId);
+    await setCustomerPaused(tx, customerId, pause.paused, pause.reason);
+    const open = await openInvoiceIdsOfCustomer(tx, customerId);
     for (const invoiceId of open) {
-      await insertEvent(t, {
+      await insertEvent(tx, {
         invoiceId,
         kind: pause.paused ? 'paused' : 'resumed',
         message: pause.paused ? `Dunning paused for the whole customer: ${pause.reason}` : 'Dunning resumed for the whole customer',
@@ -70,14 +69,13 @@ export async function recordManualReminderAndWake(
 ): Promise<boolean> {
   const at = new Date();
   const recorded = await deps.sql.begin(async (tx) => {
-    const t = tx;
-    const id = await recordManualReminder(t, {
+    const id = await recordManualReminder(tx, {
       invoiceId: input.invoiceId, level: input.step.level, stepId: input.step.id, stepName: input.step.name,
       actor: input.actor, note: input.note, nextPlannedOn: input.nextPlannedOn, at,
     });
     if (id === undefined) return false;
-    await noteReminderSent(t, input.invoiceId, input.step.level, at);
-    await insertEvent(t, {
+    await recordLastLevel(tx, input.invoiceId, input.step.level, at);
+    await insertEvent(tx, {
       invoiceId: input.invoiceId, kind: 'reminder_manual', level: input.step.level, actor: input.actor,
       message: `${input.step.name} done by hand: ${input.note}${input.nextPlannedOn ? ` — next reminder on ${input.nextPlannedOn}` : ''}`,
     });

@@ -1,10 +1,10 @@
 import { CancellationScope, continueAsNew, isCancellation, patched, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createBulkRunActivities } from '../activities/bulk-runs.js';
-import { inLanes } from './in-lanes.js';
+import { eachConcurrently } from './each-concurrently.js';
 import { bulkRunIdKey, dunningStatusKey, runProgressKey } from './search-attributes.js';
 import { RUN_STEP_RETRY } from './retry-policies.js';
 
-const acts = proxyActivities<ReturnType<typeof createBulkRunActivities>>({
+const activities = proxyActivities<ReturnType<typeof createBulkRunActivities>>({
   // A slice waits for its invoices' reminders (e-mails, or letters rendered to PDF) and beats while
   // it waits, so a slice lost with a crashed worker is retried within seconds.
   startToCloseTimeout: '1 hour',
@@ -43,22 +43,22 @@ export async function bulkRun(input: BulkRunInput): Promise<{ done: number }> {
     ]);
 
   try {
-    const { lastPosition, ...request } = await acts.loadRun(runId);
+    const { lastPosition, ...request } = await activities.loadRun(runId);
     publish('running');
     if (patched('asks-in-slices')) {
       const slices: number[] = [];
       for (let from = after; from < lastPosition && slices.length < SLICES_BEFORE_CONTINUE; from += SLICE) slices.push(from);
-      await inLanes(slices, async (from) => {
-        done += await acts.askInvoices({ runId, ...request, after: from, upTo: from + SLICE, lanes: ASKS_PER_SLICE });
+      await eachConcurrently(slices, async (from) => {
+        done += await activities.askInvoices({ runId, ...request, after: from, upTo: from + SLICE, lanes: ASKS_PER_SLICE });
       }, undefined, SLICES_AT_ONCE);
       after = Math.min(lastPosition, after + slices.length * SLICE);
       if (after < lastPosition) await continueAsNew<typeof bulkRun>({ runId, after, done });
     } else {
       // Runs started when every invoice was asked by an activity of its own.
       const CHUNK = 500;
-      const items = await acts.runItems({ runId, after, limit: CHUNK });
-      await inLanes(items, async (item) => {
-        await acts.askInvoice({ runId, invoiceId: item.invoiceId, ...request });
+      const items = await activities.runItems({ runId, after, limit: CHUNK });
+      await eachConcurrently(items, async (item) => {
+        await activities.askInvoice({ runId, invoiceId: item.invoiceId, ...request });
         done++;
       }, undefined, 64);
       after = items.at(-1)?.position ?? after;
@@ -67,11 +67,11 @@ export async function bulkRun(input: BulkRunInput): Promise<{ done: number }> {
   } catch (err) {
     // Cancelled (from the run's page or in Temporal): the invoices not yet asked are left alone and say so.
     if (!isCancellation(err) || !patched('bulk-run-cancellable')) throw err;
-    await CancellationScope.nonCancellable(() => acts.cancelRun(runId));
+    await CancellationScope.nonCancellable(() => activities.cancelRun(runId));
     publish('cancelled');
     throw err;
   }
-  await acts.finishRun(runId);
+  await activities.finishRun(runId);
   publish('finished');
   return { done };
 }

@@ -37,7 +37,7 @@ import { SEND_RETRY } from './retry-policies.js';
 
 // Reading the invoice is short and idempotent: a local activity runs it inside the worker and
 // records one marker, instead of the server round trips of a regular activity on every wake-up.
-const reads = proxyLocalActivities<ReturnType<typeof createActivities>>({
+const localReads = proxyLocalActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: Object.values(NON_RETRYABLE) },
 });
@@ -48,8 +48,8 @@ const activityOptions = {
   startToCloseTimeout: '20 seconds',
   retry: SEND_RETRY,
 } as const;
-const acts = proxyActivities<ReturnType<typeof createActivities>>(activityOptions);
-const inline = proxyLocalActivities<ReturnType<typeof createActivities>>(activityOptions);
+const activities = proxyActivities<ReturnType<typeof createActivities>>(activityOptions);
+const localActivities = proxyLocalActivities<ReturnType<typeof createActivities>>(activityOptions);
 
 export interface InvoiceDunningInput {
   invoiceId: number;
@@ -73,7 +73,7 @@ const TURNS_BEFORE_CONTINUE = 100;
 export async function invoiceDunning(input: InvoiceDunningInput): Promise<InvoiceDunningResult> {
   const { invoiceId } = input;
   // Reminders go out through their own task queue, whose rate limit is the provider's ceiling for every worker.
-  const sends = proxyActivities<ReturnType<typeof createActivities>>({ ...activityOptions, taskQueue: emailTaskQueue(workflowInfo().taskQueue) });
+  const emailQueueActivities = proxyActivities<ReturnType<typeof createActivities>>({ ...activityOptions, taskQueue: emailTaskQueue(workflowInfo().taskQueue) });
   const state: DunningState = {
     invoiceId,
     status: 'scheduled',
@@ -111,7 +111,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
   setHandler(
     pauseUpdate,
     async ({ reason, actor }) => {
-      await acts.setInvoicePause({ invoiceId, paused: true, reason, actor });
+      await activities.setInvoicePause({ invoiceId, paused: true, reason, actor });
       return wakeAndSettle();
     },
     { validator: ({ reason }) => requireOpen(state, reason.trim() ? null : 'a reason is required to pause dunning') },
@@ -119,7 +119,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
   setHandler(
     resumeUpdate,
     async ({ actor }) => {
-      await acts.setInvoicePause({ invoiceId, paused: false, reason: null, actor });
+      await activities.setInvoicePause({ invoiceId, paused: false, reason: null, actor });
       return wakeAndSettle();
     },
     { validator: (_request) => requireOpen(state, null) },
@@ -147,12 +147,12 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     for (;;) {
       woken = false;
       // Histories recorded before the local read keep replaying with the regular activity.
-      const facts = patched('load-facts-locally') ? await reads.loadDunningFacts(invoiceId) : await acts.loadDunningFacts(invoiceId);
+      const facts = patched('load-facts-locally') ? await localReads.loadDunningFacts(invoiceId) : await activities.loadDunningFacts(invoiceId);
       const action = nextAction(facts, Date.now());
       if (action.kind === 'settle_promise') {
         // Kept or broken: written down once, then dunning goes on from where it was.
         // Its day is the workflow's: the next step counts from the day a promise was kept.
-        await acts.settlePromise({ invoiceId, promiseId: action.promiseId, outcome: action.outcome, at: Date.now() });
+        await activities.settlePromise({ invoiceId, promiseId: action.promiseId, outcome: action.outcome, at: Date.now() });
         continue;
       }
       state.level = facts.progress.level;
@@ -188,11 +188,11 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       }
       if (deliverable && action.kind === 'join_statement') {
         // The customer's statement sends it with the day's other reminders; until then the level waits in it.
-        await acts.joinCustomerStatement({ invoiceId, level: action.step.level });
+        await activities.joinCustomerStatement({ invoiceId, level: action.step.level });
         continue;
       }
       if (deliverable && action.kind === 'send') {
-        const outcome = await sends.performReminder({ invoiceId, level: action.step.level, actor: 'system', note: null, at: Date.now() });
+        const outcome = await emailQueueActivities.performReminder({ invoiceId, level: action.step.level, actor: 'system', note: null, at: Date.now() });
         if (outcome.status === 'failed') state.blockedReason = outcome.reason;
         continue;
       }
@@ -205,7 +205,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
           state.status = action.status;
           state.next = null;
           publish();
-          await acts.recordEvent({
+          await activities.recordEvent({
             invoiceId,
             kind: `dunning_${action.status}`,
             message: action.status === 'litigation' ? `Final step "${lastStep.name}" done: the invoice goes to litigation` : 'Every follow-up step has been performed',
@@ -233,7 +233,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     // An operator cancelled the workflow in Temporal: the stop is the invoice's until a person
     // resumes it from the admin site, and nothing restarts it before (workflows started for it end at once).
     if (!isCancellation(err) || !patched('operator-stop')) throw err;
-    await CancellationScope.nonCancellable(() => acts.recordOperatorStop({ invoiceId, how: 'cancelled', at: Date.now() }));
+    await CancellationScope.nonCancellable(() => activities.recordOperatorStop({ invoiceId, how: 'cancelled', at: Date.now() }));
     state.status = 'stopped';
     state.next = null;
     publish();
@@ -254,7 +254,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     // The run's guards are judged by the activity, which first gives a retried ask its first answer.
     const dueStep = request.onlyIfDue && request.level === undefined ? dueStepOf(action) : undefined;
     const notDue = dueStep === null ? { notDue: action.kind === 'wait' ? { dueOn: action.step.sendDate } : {} } : {};
-    return (request.sendInline ? inline : sends).performReminder({
+    return (request.sendInline ? localActivities : emailQueueActivities).performReminder({
       invoiceId, level: dueStep?.level ?? level, actor: request.actor, note: request.note ?? null, at: Date.now(),
       channel: request.channel, attachPdf: request.attachPdf, runId: request.runId, nextPlannedOn: request.nextPlannedOn, userId: request.userId,
       ...notDue, ...(request.oncePerDay ? { oncePerDay: true } : {}),
@@ -280,7 +280,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     state.next = null;
     publish();
     // A stop was recorded when the operator made it; a workflow started since ends without a word.
-    if (status !== 'stopped') await acts.recordEvent({ invoiceId, kind: `dunning_${status}`, message, dedupeKey: `invoice-${invoiceId}-end-${status}`, occurredAt: Date.now() });
+    if (status !== 'stopped') await activities.recordEvent({ invoiceId, kind: `dunning_${status}`, message, dedupeKey: `invoice-${invoiceId}-end-${status}`, occurredAt: Date.now() });
     // Updates still waiting get their answer before the workflow closes.
     for (const item of sendNowQueue) item.outcome = { status: 'skipped', level: item.request.level ?? state.level + 1, hold: status };
     await condition(allHandlersFinished);

@@ -4,7 +4,7 @@ import { dunningWorkflowId } from './ids.js';
 import { invoiceChangedSignal } from './messages.js';
 import { RUN_STEP_RETRY } from './retry-policies.js';
 
-const acts = proxyActivities<ReturnType<typeof createSepaActivities>>({
+const activities = proxyActivities<ReturnType<typeof createSepaActivities>>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '1 minute',
   retry: RUN_STEP_RETRY,
@@ -18,15 +18,15 @@ const acts = proxyActivities<ReturnType<typeof createSepaActivities>>({
 export async function sepaRun(input: { runId: number }): Promise<{ invoices: number }> {
   let inFile: number[];
   try {
-    inFile = await acts.generateSepaFile({ runId: input.runId, createdAt: new Date(workflowInfo().startTime).toISOString() });
+    inFile = await activities.generateSepaFile({ runId: input.runId, createdAt: new Date(workflowInfo().startTime).toISOString() });
   } catch (err) {
     // A file that cannot be built fails the run with its reason; its invoices go back to being chased.
     if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure) || !err.cause.nonRetryable || !patched('sepa-run-fails-visibly')) throw err;
-    const released = await acts.failSepaRun({ runId: input.runId, reason: err.cause.message });
+    const released = await activities.failSepaRun({ runId: input.runId, reason: err.cause.message });
     await wake(released);
     return { invoices: 0 };
   }
-  const invoiceIds = [...inFile, ...(await acts.collectWithStripe({ runId: input.runId }))];
+  const invoiceIds = [...inFile, ...(await activities.collectWithStripe({ runId: input.runId }))];
   await wake(invoiceIds);
   return { invoices: invoiceIds.length };
 }

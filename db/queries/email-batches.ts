@@ -1,14 +1,8 @@
 import type { ISql, Sql } from '../client.js';
+import type { OutgoingEmail } from './outbox.js';
 
-/** What goes to the provider for one e-mail of a batch, kept until its provider id is known. */
-export interface BatchMessage {
-  from: string;
-  to: string[];
-  subject: string;
-  html: string;
-  /** Only on an e-mail that goes alone; the content in base64. */
-  attachments?: { filename: string; content: string }[];
-}
+/** One e-mail of a batch as it is kept until its provider id is known: its attachments (only on one that goes alone) in base64. */
+export type BatchMessage = Omit<OutgoingEmail, 'attachments' | 'idempotencyKey'> & { attachments?: { filename: string; content: string }[] };
 
 export interface BatchMember {
   idempotencyKey: string;
@@ -32,20 +26,19 @@ export interface EmailBatch {
 export async function placeInBatch(sql: Sql, messages: { idempotencyKey: string; message: BatchMessage }[]): Promise<Map<string, number>> {
   const keys = messages.map((m) => m.idempotencyKey);
   return sql.begin(async (tx) => {
-    const t = tx;
     // A retry comes within minutes; a month on, a sent batch only takes room.
-    await t`
+    await tx`
       delete from email_batches where id in (
         select id from email_batches where status = 'sent' and sent_at < now() - interval '30 days' limit 100 for update skip locked)`;
-    const [batch] = await t<{ id: number }[]>`insert into email_batches default values returning id`;
-    const placed = await t`
+    const [batch] = await tx<{ id: number }[]>`insert into email_batches default values returning id`;
+    const placed = await tx`
       insert into email_batch_members (idempotency_key, batch_id, position, message)
       select key, ${batch!.id}, position, message::jsonb
       from unnest(${keys}::text[], ${messages.map((m) => JSON.stringify(m.message))}::text[]) with ordinality as m(key, message, position)
       on conflict (idempotency_key) do nothing
       returning idempotency_key`;
-    if (placed.length === 0) await t`delete from email_batches where id = ${batch!.id}`;
-    const rows = await t<{ key: string; batchId: number }[]>`
+    if (placed.length === 0) await tx`delete from email_batches where id = ${batch!.id}`;
+    const rows = await tx<{ key: string; batchId: number }[]>`
       select idempotency_key as key, batch_id as "batchId" from email_batch_members where idempotency_key = any(${keys}::text[])`;
     return new Map(rows.map((r) => [r.key, r.batchId]));
   });
@@ -62,9 +55,8 @@ export async function emailBatch(sql: ISql, id: number): Promise<EmailBatch> {
 /** The provider took the batch: each member's id is kept and its message, no longer needed, dropped. */
 export async function recordBatchSent(sql: Sql, id: number, providerIds: Map<string, string>): Promise<void> {
   await sql.begin(async (tx) => {
-    const t = tx;
-    await t`update email_batches set status = 'sent', sent_at = now() where id = ${id}`;
-    await recordMembersSent(t, providerIds);
+    await tx`update email_batches set status = 'sent', sent_at = now() where id = ${id}`;
+    await recordMembersSent(tx, providerIds);
   });
 }
 

@@ -226,7 +226,7 @@ export async function settledInvoiceIds(sql: ISql, ids: number[]): Promise<numbe
 }
 
 /** Keeps the invoice's last level in step with its reminders; call in the reminder's transaction. */
-export async function noteReminderSent(sql: ISql, invoiceId: number, level: number, at: Date): Promise<void> {
+export async function recordLastLevel(sql: ISql, invoiceId: number, level: number, at: Date): Promise<void> {
   await sql`update invoices set last_level = greatest(last_level, ${level}), last_reminded_at = ${at} where id = ${invoiceId}`;
 }
 

@@ -174,14 +174,13 @@ export async function storeSepaFile(sql: Sql, runId: number, file: { zip: Uint8A
 /** The bank collected the run's file: one payment per pending item, once. Returns the invoices to wake. */
 export async function markSepaCollected(sql: Sql, runId: number, actor: string): Promise<number[]> {
   return sql.begin(async (tx) => {
-    const t = tx;
     const [run] = await tx<{ collectionDate: string }[]>`select collection_date as "collectionDate" from sepa_runs where id = ${runId} and status = 'sent' for update`;
     if (!run) return [];
     const pending = await tx<{ invoiceId: number; amountCents: number }[]>`
       update sepa_run_items set outcome = 'collected', settled_at = now() where run_id = ${runId} and channel = 'file' and outcome = 'pending'
       returning invoice_id as "invoiceId", amount_cents as "amountCents"`;
     for (const item of pending) {
-      await applyPayment(t, {
+      await applyPayment(tx, {
         invoiceId: item.invoiceId, amountCents: item.amountCents, currency: 'EUR', paidOn: run.collectionDate, method: 'sepa_debit',
         source: 'sepa_run', externalId: `sepa-${runId}-${item.invoiceId}`, actor,
       });

@@ -95,7 +95,6 @@ export async function applyStripeEvent(
   outcome: StripeOutcome | undefined,
 ): Promise<{ duplicate: boolean; invoiceIds: number[] }> {
   return sql.begin(async (tx) => {
-    const t = tx;
     const [claimed] = await tx`insert into stripe_events (id, type) values (${event.id}, ${event.type}) on conflict (id) do nothing returning id`;
     if (!claimed) return { duplicate: true, invoiceIds: [] };
     if (!outcome) return { duplicate: false, invoiceIds: [] };
@@ -104,7 +103,7 @@ export async function applyStripeEvent(
       return { duplicate: false, invoiceIds: [] };
     }
     if (outcome.kind === 'checkout_paid') {
-      await applyPayment(t, {
+      await applyPayment(tx, {
         invoiceId: outcome.invoiceId, amountCents: outcome.amountCents, currency: outcome.currency, paidOn: outcome.paidOn,
         method: 'stripe', source: 'stripe_webhook', externalId: outcome.externalId, actor: 'stripe',
       });
@@ -117,12 +116,12 @@ export async function applyStripeEvent(
       returning run_id as "runId", invoice_id as "invoiceId"`;
     if (!item) return { duplicate: false, invoiceIds: [] };
     if (outcome.kind === 'payment_succeeded') {
-      await applyPayment(t, {
+      await applyPayment(tx, {
         invoiceId: item.invoiceId, amountCents: outcome.amountCents, currency: outcome.currency, paidOn: outcome.paidOn,
         method: 'sepa_debit', source: 'stripe_webhook', externalId: outcome.paymentIntentId, actor: 'stripe',
       });
     } else {
-      await insertEvent(t, {
+      await insertEvent(tx, {
         invoiceId: item.invoiceId, kind: 'sepa_collection_rejected', actor: 'stripe', dedupeKey: `sepa-${item.runId}-${item.invoiceId}-rejected`,
         message: `SEPA direct debit through Stripe failed: ${outcome.reason}`,
       });

@@ -43,13 +43,12 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
   if (any) return false;
   const r = prng(20261123);
   await sql.begin(async (tx) => {
-    const t = tx;
     const customers: { id: number; ref: string }[] = [];
     const all = [...FR_NAMES.map((n) => [n, 'fr'] as const), ...EN_NAMES.map((n) => [n, 'en'] as const)];
     for (const [i, [name, language]] of all.entries()) {
       const [postalCode, city] = r.pick(CITIES) as [string, string];
       const ref = `C-${1001 + i}`;
-      const { id } = await upsertCustomer(t, {
+      const { id } = await upsertCustomer(tx, {
         ref, name, language,
         emails: [`compta@${slug(name)}.example`],
         addressLine1: `${r.int(1, 120)} ${language === 'fr' ? 'rue de la République' : 'High Street'}`,
@@ -70,7 +69,7 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
             { percent: 70, rule: { kind: 'days_end_of_month', days: 30 }, label: 'Solde à 30 jours fin de mois' },
           ])
         : [];
-      const { id } = await upsertInvoice(t, {
+      const { id } = await upsertInvoice(tx, {
         number: `F-2026-${String(n).padStart(4, '0')}`,
         customerId: customer.id,
         issueDate,
@@ -81,7 +80,7 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
       const paidCents = roll < 0.25 ? totalCents : roll < 0.35 ? Math.round(totalCents * 0.4) : 0;
       if (paidCents > 0) {
         const paidOn = addDays(issueDate, r.int(5, 40));
-        await applyPayment(t, {
+        await applyPayment(tx, {
           invoiceId: id, amountCents: paidCents, currency: 'EUR', paidOn: paidOn < today ? paidOn : today,
           method: r.pick(['transfer', 'transfer', 'card', 'cheque']), source: 'csv', externalId: `demo-pay-${n}`, actor: 'demo',
         });

@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/client.js';
 import { emailBatch, placeInBatch, recordBatchRejected, recordBatchSent, recordMembersSent, type BatchMember, type BatchMessage, type EmailBatch } from '../../db/queries/email-batches.js';
-import { EmailRejectedError, type BatchMailer, type Mailer, type OutgoingEmail } from './mailer.js';
+import type { OutgoingEmail } from '../../db/queries/outbox.js';
+import { EmailRejectedError, type BatchMailer, type Mailer } from './mailer.js';
 
 interface Waiting {
   email: OutgoingEmail;

@@ -1,14 +1,4 @@
-export interface OutgoingEmail {
-  from: string;
-  to: string[];
-  subject: string;
-  html: string;
-  attachments: { filename: string; content: Uint8Array }[];
-  /** Same key, same message: the provider (or the outbox) sends it once. */
-  idempotencyKey: string;
-}
-
-export type BatchableEmail = Omit<OutgoingEmail, 'attachments'>;
+import type { EmailWithoutAttachments, OutgoingEmail } from '../../db/queries/outbox.js';
 
 export interface Mailer {
   readonly kind: 'resend' | 'outbox';
@@ -19,7 +9,7 @@ export interface Mailer {
 export interface BatchMailer extends Mailer {
   readonly batchLimit: number;
   /** The provider ids, in the order of `emails`; all sent or none. */
-  sendBatch(emails: BatchableEmail[], idempotencyKey: string): Promise<string[]>;
+  sendBatch(emails: EmailWithoutAttachments[], idempotencyKey: string): Promise<string[]>;
 }
 
 /** The provider refused the message for good (invalid recipient, rejected content): retrying will not help. */

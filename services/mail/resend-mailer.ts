@@ -1,5 +1,6 @@
 import { Resend, type ErrorResponse } from 'resend';
-import { EmailRejectedError, type BatchableEmail, type BatchMailer } from './mailer.js';
+import type { EmailWithoutAttachments } from '../../db/queries/outbox.js';
+import { EmailRejectedError, type BatchMailer } from './mailer.js';
 
 // Worth another try later: rate limits, provider outages, an idempotent request still in flight.
 const TRANSIENT_STATUS = new Set([408, 409, 429]);
@@ -8,7 +9,7 @@ const TRANSIENT_STATUS = new Set([408, 409, 429]);
  * Each e-mail carries its own idempotency key as a tag, so one found in Resend's dashboard (or in
  * a webhook) leads back to its reminder even when it went out in a batch.
  */
-const tagged = (email: BatchableEmail) => ({
+const tagged = (email: EmailWithoutAttachments) => ({
   from: email.from, to: email.to, subject: email.subject, html: email.html,
   tags: [{ name: 'relance_key', value: email.idempotencyKey.replace(/[^\w-]/g, '_') }],
 });

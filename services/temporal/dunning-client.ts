@@ -2,7 +2,7 @@ import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowIdConfli
 import { dunningWorkflowId } from '../../workflows/ids.js';
 import { invoiceDunning } from '../../workflows/invoice-dunning.js';
 import { invoiceChangedSignal } from '../../workflows/messages.js';
-import { inLanes } from '../../workflows/in-lanes.js';
+import { eachConcurrently } from '../../workflows/each-concurrently.js';
 import { customerIdKey, invoiceNumberKey } from '../../workflows/search-attributes.js';
 
 export { dunningWorkflowId } from '../../workflows/ids.js';
@@ -46,7 +46,7 @@ export async function ensureDunningWorkflows(
   invoices: InvoiceRef[],
   options: { eager?: boolean } = {},
 ): Promise<void> {
-  await inLanes(invoices, async (invoice) => {
+  await eachConcurrently(invoices, async (invoice) => {
     await client.workflow.start(invoiceDunning, {
       ...startOptions(taskQueue, invoice),
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,

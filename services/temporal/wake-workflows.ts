@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { invoiceChangedSignal, stepsChangedSignal } from '../../workflows/messages.js';
 import { dunningWorkflowId, withinDeadline } from './dunning-client.js';
-import { inLanes } from '../../workflows/in-lanes.js';
+import { eachConcurrently } from '../../workflows/each-concurrently.js';
 
 /**
  * Tells running workflows that what they depend on changed, so each replans from its next step.
@@ -12,6 +12,6 @@ export async function wakeWorkflows(deps: { temporal: Client }, invoiceIds: read
   // Within the engine's deadline, so a page or the API answers during an outage: a workflow not
   // told reads the change when it next wakes, before anything is sent.
   await withinDeadline(deps.temporal, () =>
-    inLanes(invoiceIds, (id) => deps.temporal.workflow.getHandle(dunningWorkflowId(id)).signal(signal).catch(() => undefined)),
+    eachConcurrently(invoiceIds, (id) => deps.temporal.workflow.getHandle(dunningWorkflowId(id)).signal(signal).catch(() => undefined)),
   );
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createBatchingMailer } from '../../services/mail/batching-mailer.js';
-import { EmailRejectedError, type OutgoingEmail } from '../../services/mail/mailer.js';
+import type { OutgoingEmail } from '../../db/queries/outbox.js';
+import { EmailRejectedError } from '../../services/mail/mailer.js';
 import { createResendMailer } from '../../services/mail/resend-mailer.js';
 import { createReminderActivities } from '../../activities/reminders.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';

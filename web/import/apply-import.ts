@@ -7,7 +7,7 @@ import { recordDocumentSent } from '../../db/queries/events.js';
 import { applyPayment } from '../../db/queries/payments.js';
 import type { WebDeps } from '../deps.js';
 import { startOrWakeDunningSoon } from '../../services/temporal/dunning-client.js';
-import { inLanes } from '../../workflows/in-lanes.js';
+import { eachConcurrently } from '../../workflows/each-concurrently.js';
 import type { ParsedRows, RowError } from './csv-rows.js';
 
 type InvoiceRef = { id: number; number: string; customerRef: string };
@@ -25,10 +25,9 @@ class RowsRefused extends Error {
 export async function writeImport(sql: Sql, record: ImportRecord, parsed: ParsedRows, actor: string): Promise<{ ok: true; invoices: InvoiceRef[] } | { ok: false; errors: RowError[] }> {
   try {
     const invoices = await sql.begin(async (tx) => {
-      const t = tx;
-      if (!(await claimImport(t, record.id))) throw new RowsRefused([{ line: 1, field: 'file', message: 'this file was already imported' }]);
-      const touched = await writeRows(t, record, parsed, actor);
-      await setWorkflowsTotal(t, record.id, touched.length);
+      if (!(await claimImport(tx, record.id))) throw new RowsRefused([{ line: 1, field: 'file', message: 'this file was already imported' }]);
+      const touched = await writeRows(tx, record, parsed, actor);
+      await setWorkflowsTotal(tx, record.id, touched.length);
       return touched;
     });
     return { ok: true, invoices };
@@ -38,37 +37,37 @@ export async function writeImport(sql: Sql, record: ImportRecord, parsed: Parsed
   }
 }
 
-async function writeRows(t: TransactionSql, record: ImportRecord, parsed: ParsedRows, actor: string): Promise<InvoiceRef[]> {
+async function writeRows(tx: TransactionSql, record: ImportRecord, parsed: ParsedRows, actor: string): Promise<InvoiceRef[]> {
   switch (parsed.kind) {
     case 'customers': {
       const ids: number[] = [];
       const taken: RowError[] = [];
       for (const { line, value: c } of parsed.rows) {
-        const { id } = await upsertCustomer(t, {
+        const { id } = await upsertCustomer(tx, {
           ref: c.ref, name: c.name, emails: c.emails, language: c.language,
           addressLine1: c.address.line1, addressLine2: c.address.line2, postalCode: c.address.postalCode, city: c.address.city, country: c.address.country,
         });
-        if (c.mandate && (await saveMandate(t, { customerId: id, ...c.mandate })) === 'taken') {
+        if (c.mandate && (await saveMandate(tx, { customerId: id, ...c.mandate })) === 'taken') {
           taken.push({ line, field: 'mandate_reference', message: "already another customer's mandate" });
         }
         ids.push(id);
       }
       if (taken.length) throw new RowsRefused(taken);
-      return t<InvoiceRef[]>`select i.id, i.number, c.ref as "customerRef" from invoices i join customers c on c.id = i.customer_id
+      return tx<InvoiceRef[]>`select i.id, i.number, c.ref as "customerRef" from invoices i join customers c on c.id = i.customer_id
         where i.status = 'open' and c.id = any(${ids}::bigint[])`;
     }
     case 'invoices': {
       const refs = [...new Set(parsed.rows.map((r) => r.value.customerRef))];
-      const customers = new Map((await t<{ id: number; ref: string }[]>`select id, ref from customers where ref = any(${refs}::text[])`).map((c) => [c.ref, c.id]));
+      const customers = new Map((await tx<{ id: number; ref: string }[]>`select id, ref from customers where ref = any(${refs}::text[])`).map((c) => [c.ref, c.id]));
       const missing = parsed.rows.filter((r) => !customers.has(r.value.customerRef));
       if (missing.length) throw new RowsRefused(missing.map((r) => ({ line: r.line, field: 'customer_ref', message: `no customer "${r.value.customerRef}": import the customers first` })));
       const touched: InvoiceRef[] = [];
       for (const { value: i } of parsed.rows) {
-        const { id, stopped } = await upsertInvoice(t, {
+        const { id, stopped } = await upsertInvoice(tx, {
           number: i.number, customerId: customers.get(i.customerRef)!, issueDate: i.issueDate, dueDate: i.dueDate ?? null,
           currency: i.currency, totalCents: i.totalCents, status: i.status, installments: [],
         });
-        if (i.sentAt) await recordDocumentSent(t, id, i.sentAt, actor);
+        if (i.sentAt) await recordDocumentSent(tx, id, i.sentAt, actor);
         // An operator's stop holds until a person lifts it on the invoice's page.
         if (!stopped) touched.push({ id, number: i.number, customerRef: i.customerRef });
       }
@@ -76,7 +75,7 @@ async function writeRows(t: TransactionSql, record: ImportRecord, parsed: Parsed
     }
     case 'payments': {
       const numbers = [...new Set(parsed.rows.map((r) => r.value.invoiceNumber))];
-      const found = await t<(InvoiceRef & { currency: string })[]>`
+      const found = await tx<(InvoiceRef & { currency: string })[]>`
         select i.id, i.number, c.ref as "customerRef", i.currency from invoices i join customers c on c.id = i.customer_id where i.number = any(${numbers}::text[])`;
       const byNumber = new Map(found.map((i) => [i.number, i]));
       const errors = parsed.rows.flatMap((r): RowError[] => {
@@ -87,7 +86,7 @@ async function writeRows(t: TransactionSql, record: ImportRecord, parsed: Parsed
       });
       if (errors.length) throw new RowsRefused(errors);
       for (const { line, value: p } of parsed.rows) {
-        await applyPayment(t, {
+        await applyPayment(tx, {
           invoiceId: byNumber.get(p.invoiceNumber)!.id, amountCents: p.amountCents, currency: p.currency, paidOn: p.paidOn, method: p.method,
           // Without the bank's id, the file and the line name the payment: importing the same file twice records it once.
           source: 'csv', externalId: p.externalId ?? `csv:${record.fileSha256.slice(0, 16)}:${line}`, actor,
@@ -105,7 +104,7 @@ async function writeRows(t: TransactionSql, record: ImportRecord, parsed: Parsed
 export async function startImportedWorkflows(deps: WebDeps, importId: number, invoices: InvoiceRef[]): Promise<void> {
   let reachable = true;
   let pending = 0;
-  await inLanes(invoices, async (inv) => {
+  await eachConcurrently(invoices, async (inv) => {
     if (reachable) reachable = await startOrWakeDunningSoon(deps.temporal, deps.taskQueue, inv);
     if (!reachable) pending++;
   }, (done) => noteWorkflowsDone(deps.sql, importId, done, pending));

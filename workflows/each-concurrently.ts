@@ -1,5 +1,5 @@
 /** Runs `work` on every item, a bounded number at a time, reporting how many are done. */
-export async function inLanes<T>(
+export async function eachConcurrently<T>(
   items: readonly T[],
   work: (item: T) => Promise<void>,
   onProgress?: (done: number) => Promise<void>,
