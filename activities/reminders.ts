@@ -1,10 +1,10 @@
 import type { Sql } from '../db/client.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { insertEvent } from '../db/queries/events.js';
-import { dunnableFacts, invoiceFacts, recordLastLevel } from '../db/queries/invoices.js';
-import { claimReminder, lastSentReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
-import { getSettings } from '../db/queries/settings.js';
-import { stepsOfPolicy } from '../db/queries/steps.js';
+import { dunnableFacts, invoiceFacts, recordLastLevel, type InvoiceFactsRow } from '../db/queries/invoices.js';
+import { claimReminder, lastSentReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent, type ReminderClaim } from '../db/queries/reminders.js';
+import { getSettings, type CompanySettings } from '../db/queries/settings.js';
+import { stepsOfPolicy, type FollowUpStep } from '../db/queries/steps.js';
 import { specialTemplateFor, templateFor, type Channel } from '../db/queries/templates.js';
 import type { ReminderOutcome } from '../workflows/messages.js';
 import { dunningHold, isFinalHold } from '../workflows/schedule/dunnable.js';
@@ -60,112 +60,136 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
   }
 
 
+  /**
+   * Decides whether this level may go out and claims its (invoice, level) slot: the outcome when
+   * nothing is to be sent (a hold, no such step, the slot already sent or prepared), else what the
+   * next stages need.
+   */
+  async function claim(input: PerformReminderInput): Promise<ReminderOutcome | Claimed> {
+    const { invoiceId } = input;
+    // A run asks again when its first ask was lost with a crashed worker, possibly after the
+    // reminder went out: it gets the level it already performed, never the next one.
+    const performedByRun = input.runId !== undefined ? await levelOfRun(sql, invoiceId, input.runId) : undefined;
+    const level = performedByRun ?? input.level;
+    const [inv, settings] = await Promise.all([invoiceFacts(sql, invoiceId), getSettings(sql)]);
+    if (performedByRun === undefined && input.oncePerDay) {
+      const last = await lastSentReminder(sql, invoiceId);
+      if (last && localDate(last.sentAt.getTime(), settings.timezone) === localDate(input.at, settings.timezone)) return { status: 'skipped', level, hold: 'reminded_today' };
+    }
+    if (performedByRun === undefined && input.notDue) return { status: 'skipped', level, hold: 'not_due', ...input.notDue };
+    if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
+    const step = inv.policyId ? (await stepsOfPolicy(sql, inv.policyId)).find((s) => s.level === level) : undefined;
+    if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
+    const today = localDate(input.at, settings.timezone);
+    const hold = dunningHold(dunnableFacts(inv, settings.minimumBalanceCents), today);
+    // The run already performed this level: its own letter to print is no hold, the claim answers.
+    if (hold && (performedByRun === undefined || isFinalHold(hold))) return { status: 'skipped', level, hold };
+
+    const channel = input.channel ?? step.channel;
+    const attachPdf = input.attachPdf ?? step.attachPdf;
+    const slot = await claimReminder(sql, {
+      invoiceId, level, stepId: step.id, stepName: step.name, channel, attachPdf, runId: input.runId ?? null,
+      actor: input.actor, userId: input.userId ?? null, note: input.note, nextPlannedOn: input.nextPlannedOn ?? null,
+    });
+    if (slot.status === 'sent') return { status: 'sent', level, reminderId: slot.id, sentOn: localDate(slot.sentAt!.getTime(), settings.timezone) };
+    if (slot.status === 'prepared') return { status: 'prepared', level, reminderId: slot.id };
+    return { input, level, inv, settings, step, channel, attachPdf, today, slot };
+  }
+
+  /** The merge fields, the recipient and the texts of a claimed reminder. */
+  async function render(c: Claimed): Promise<Rendered> {
+    const { fields, customer } = await loadMergeFields(sql, { invoice: c.inv, settings: c.settings, level: c.level, step: c.step, today: c.today, publicUrl });
+    const texts = await textsOf(c.step.id, c.inv.debitReturn !== null, customer.language, { userId: c.input.userId, actor: c.input.actor });
+    return { fields, customer, texts };
+  }
+
+  /** Produces the letter (kept for printing) and sends the e-mail under the slot's idempotency key. */
+  async function deliver(c: Claimed, r: Rendered): Promise<Delivery> {
+    const failed = (reason: string): Delivery => ({ kind: 'failed', reason });
+    const byEmail = c.channel !== 'letter';
+    const byLetter = c.channel !== 'email';
+    if (byEmail && r.customer.emails.length === 0) return failed('no e-mail address for this customer');
+    if (byLetter && !hasPostalAddress(r.customer)) return failed('no postal address for this customer');
+    if (byLetter) {
+      if (!r.texts.letter) return failed(`no letter or e-mail template for "${c.step.name}"`);
+      const letter = await letterPdf(c.inv.id, r.texts.letter, c.step.isFinal, r.customer, r.fields);
+      await saveDocument(sql, { reminderId: c.slot.id, filename: `${c.inv.number}-${c.level}.pdf`.replace(/[^\w.-]/g, '_'), content: letter.pdf, pages: letter.pages });
+    }
+    if (!byEmail) return { kind: 'prepared' };
+    if (!r.texts.email) return failed(`no e-mail template for "${c.step.name}"`);
+    const email = renderEmail(r.texts.email, r.fields);
+    const attachments = c.attachPdf
+      ? [{ filename: `${c.inv.number}.pdf`.replace(/[^\w.-]/g, '_'), content: await invoiceCopyPdf(c.inv.id, c.step.isFinal, r.customer, r.fields) }]
+      : [];
+    try {
+      const { providerMessageId } = await mailer.send({
+        from: c.settings.mailFrom ?? defaultFrom, to: r.customer.emails, subject: email.subject, html: email.html, attachments, idempotencyKey: c.slot.idempotencyKey,
+      });
+      return { kind: 'sent', subject: email.subject, html: email.html, providerMessageId, withPdf: attachments.length > 0, alsoByLetter: byLetter };
+    } catch (err) {
+      if (err instanceof EmailRejectedError) return failed(err.message);
+      throw err;
+    }
+  }
+
+  /** Records what happened to the claimed reminder and its timeline entry, in one transaction. */
+  function record(c: Claimed, recipients: string[], d: Delivery): Promise<ReminderOutcome> {
+    const { input, level, step, slot } = c;
+    const note = input.note ? ` — ${input.note}` : '';
+    const event = (kind: string, message: string, suffix: string) =>
+      ({ invoiceId: c.inv.id, kind, level, actor: input.actor, message, dedupeKey: `${slot.idempotencyKey}-${suffix}`, occurredAt: input.at });
+    return sql.begin(async (tx): Promise<ReminderOutcome> => {
+      switch (d.kind) {
+        case 'failed':
+          await markReminderFailed(tx, { id: slot.id, reason: d.reason, recipients });
+          await insertEvent(tx, event('reminder_failed', `${step.name} could not be sent: ${d.reason}`, 'failed'));
+          return { status: 'failed', level, reminderId: slot.id, reason: d.reason };
+        case 'prepared':
+          await markReminderPrepared(tx, slot.id);
+          await insertEvent(tx, event('letter_prepared', `${step.name}: letter ready to print${note}`, 'prepared'));
+          return { status: 'prepared', level, reminderId: slot.id };
+        case 'sent': {
+          const at = await markReminderSent(tx, { id: slot.id, recipients, subject: d.subject, html: d.html, providerMessageId: d.providerMessageId, at: input.at });
+          await recordLastLevel(tx, c.inv.id, level, at);
+          const how = `${d.withPdf ? ' with the invoice PDF' : ''}${d.alsoByLetter ? ', and as a letter' : ''}`;
+          await insertEvent(tx, event('reminder_sent', `${step.name} sent by e-mail to ${recipients.join(', ')}${how}${note}`, 'sent'));
+          return { status: 'sent', level, reminderId: slot.id, sentOn: localDate(at.getTime(), c.settings.timezone) };
+        }
+      }
+    });
+  }
+
   return {
     /**
-     * Performs one level for one invoice, at most once: re-checks payment and pauses, claims the
-     * (invoice, level) slot, renders, sends with the slot's idempotency key (or stores the letter
-     * for printing), and records the result.
+     * Performs one level for one invoice, at most once: claims the (invoice, level) slot after
+     * re-checking payment and holds, renders, delivers with the slot's idempotency key (or keeps
+     * the letter for printing), and records the outcome.
      */
     async performReminder(input: PerformReminderInput): Promise<ReminderOutcome> {
-      const { invoiceId } = input;
-      // A run asks again when its first ask was lost with a crashed worker, possibly after the
-      // reminder went out: it gets the level it already performed, never the next one.
-      const performedByRun = input.runId !== undefined ? await levelOfRun(sql, invoiceId, input.runId) : undefined;
-      const level = performedByRun ?? input.level;
-      const [inv, settings] = await Promise.all([invoiceFacts(sql, invoiceId), getSettings(sql)]);
-      if (performedByRun === undefined && input.oncePerDay) {
-        const last = await lastSentReminder(sql, invoiceId);
-        if (last && localDate(last.sentAt.getTime(), settings.timezone) === localDate(input.at, settings.timezone)) return { status: 'skipped', level, hold: 'reminded_today' };
-      }
-      if (performedByRun === undefined && input.notDue) return { status: 'skipped', level, hold: 'not_due', ...input.notDue };
-      if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
-      const step = inv.policyId ? (await stepsOfPolicy(sql, inv.policyId)).find((s) => s.level === level) : undefined;
-      if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
-      const today = localDate(input.at, settings.timezone);
-      const hold = dunningHold(dunnableFacts(inv, settings.minimumBalanceCents), today);
-      // The run already performed this level: its own letter to print is no hold, the claim answers.
-      if (hold && (performedByRun === undefined || isFinalHold(hold))) return { status: 'skipped', level, hold };
-
-      const channel = input.channel ?? step.channel;
-      const attachPdf = input.attachPdf ?? step.attachPdf;
-      const claim = await claimReminder(sql, {
-        invoiceId, level, stepId: step.id, stepName: step.name, channel, attachPdf, runId: input.runId ?? null,
-        actor: input.actor, userId: input.userId ?? null, note: input.note, nextPlannedOn: input.nextPlannedOn ?? null,
-      });
-      if (claim.status === 'sent') {
-        return { status: 'sent', level, reminderId: claim.id, sentOn: localDate(claim.sentAt!.getTime(), settings.timezone) };
-      }
-      if (claim.status === 'prepared') return { status: 'prepared', level, reminderId: claim.id };
-
-      const { fields, customer } = await loadMergeFields(sql, { invoice: inv, settings, level, step, today, publicUrl });
-      const texts = await textsOf(step.id, inv.debitReturn !== null, customer.language, { userId: input.userId, actor: input.actor });
-      const fail = async (reason: string): Promise<ReminderOutcome> => {
-        await sql.begin(async (tx) => {
-          await markReminderFailed(tx, { id: claim.id, reason, recipients: customer.emails });
-          await insertEvent(tx, {
-            invoiceId, kind: 'reminder_failed', level, actor: input.actor,
-            message: `${step.name} could not be sent: ${reason}`,
-            dedupeKey: `${claim.idempotencyKey}-failed`,
-            occurredAt: input.at,
-          });
-        });
-        return { status: 'failed', level, reminderId: claim.id, reason };
-      };
-
-      const byEmail = channel !== 'letter';
-      const byLetter = channel !== 'email';
-      if (byEmail && customer.emails.length === 0) return fail('no e-mail address for this customer');
-      if (byLetter && !hasPostalAddress(customer)) return fail('no postal address for this customer');
-
-      if (byLetter) {
-        if (!texts.letter) return fail(`no letter or e-mail template for "${step.name}"`);
-        const letter = await letterPdf(invoiceId, texts.letter, step.isFinal, customer, fields);
-        await saveDocument(sql, { reminderId: claim.id, filename: `${inv.number}-${level}.pdf`.replace(/[^\w.-]/g, '_'), content: letter.pdf, pages: letter.pages });
-      }
-      if (!byEmail) {
-        await sql.begin(async (tx) => {
-          await markReminderPrepared(tx, claim.id);
-          await insertEvent(tx, {
-            invoiceId, kind: 'letter_prepared', level, actor: input.actor,
-            message: `${step.name}: letter ready to print${input.note ? ` — ${input.note}` : ''}`,
-            dedupeKey: `${claim.idempotencyKey}-prepared`,
-            occurredAt: input.at,
-          });
-        });
-        return { status: 'prepared', level, reminderId: claim.id };
-      }
-
-      if (!texts.email) return fail(`no e-mail template for "${step.name}"`);
-      const email = renderEmail(texts.email, fields);
-      const attachments = attachPdf ? [{ filename: `${inv.number}.pdf`.replace(/[^\w.-]/g, '_'), content: await invoiceCopyPdf(invoiceId, step.isFinal, customer, fields) }] : [];
-
-      let providerMessageId: string;
-      try {
-        ({ providerMessageId } = await mailer.send({
-          from: settings.mailFrom ?? defaultFrom,
-          to: customer.emails,
-          subject: email.subject,
-          html: email.html,
-          attachments,
-          idempotencyKey: claim.idempotencyKey,
-        }));
-      } catch (err) {
-        if (err instanceof EmailRejectedError) return fail(err.message);
-        throw err;
-      }
-
-      const sentAt = await sql.begin(async (tx) => {
-        const at = await markReminderSent(tx, { id: claim.id, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
-        await recordLastLevel(tx, invoiceId, level, at);
-        await insertEvent(tx, {
-          invoiceId, kind: 'reminder_sent', level, actor: input.actor,
-          message: `${step.name} sent by e-mail to ${customer.emails.join(', ')}${attachments.length ? ' with the invoice PDF' : ''}${byLetter ? ', and as a letter' : ''}${input.note ? ` — ${input.note}` : ''}`,
-          dedupeKey: `${claim.idempotencyKey}-sent`,
-          occurredAt: input.at,
-        });
-        return at;
-      });
-      return { status: 'sent', level, reminderId: claim.id, sentOn: localDate(sentAt.getTime(), settings.timezone) };
+      const claimed = await claim(input);
+      if ('status' in claimed) return claimed;
+      const rendered = await render(claimed);
+      return record(claimed, rendered.customer.emails, await deliver(claimed, rendered));
     },
   };
 }
+
+interface Claimed {
+  input: PerformReminderInput;
+  level: number;
+  inv: InvoiceFactsRow;
+  settings: CompanySettings;
+  step: FollowUpStep;
+  channel: FollowUpStep['channel'];
+  attachPdf: boolean;
+  today: string;
+  slot: ReminderClaim;
+}
+
+type ReminderText = Awaited<ReturnType<typeof templateFor>>;
+type Rendered = Awaited<ReturnType<typeof loadMergeFields>> & { texts: { email: ReminderText; letter: ReminderText } };
+
+type Delivery =
+  | { kind: 'failed'; reason: string }
+  | { kind: 'prepared' }
+  | { kind: 'sent'; subject: string; html: string; providerMessageId: string; withPdf: boolean; alsoByLetter: boolean };
