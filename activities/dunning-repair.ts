@@ -49,8 +49,9 @@ export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client;
     }
     toStart.push({ invoice, lastEnded: status ? status.toLowerCase() : null });
   });
-  await ensureDunningWorkflows(temporal, taskQueue, toStart.map((s) => s.invoice), { eager: deps.eager });
-  for (const { invoice, lastEnded } of toStart) {
+  const started = new Set(await ensureDunningWorkflows(temporal, taskQueue, toStart.map((s) => s.invoice), { eager: deps.eager }));
+  const repaired = toStart.filter((s) => started.has(s.invoice));
+  for (const { invoice, lastEnded } of repaired) {
     await insertEvent(sql, {
       invoiceId: invoice.id, kind: 'dunning_repaired', actor: 'repair pass',
       message: lastEnded
@@ -58,7 +59,7 @@ export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client;
         : 'Dunning workflow started by the repair pass: the invoice had none (written while the workflow engine was unreachable)',
     });
   }
-  return { checked: open.length, started: toStart.length, stopped, woken: settled.length };
+  return { checked: open.length, started: repaired.length, stopped, woken: settled.length };
 }
 
 export function createRepairActivities({ sql, temporal }: { sql: Sql; temporal: Client }) {

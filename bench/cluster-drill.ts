@@ -158,6 +158,9 @@ async function main(): Promise<void> {
     await client.schedule.getHandle(REPAIR_SCHEDULE_ID).trigger().catch(() => undefined);
     await waitUntil('every reminder sent', 240_000, async () => (await sent()) >= INVOICES);
     const allSentMs = Date.now() - started;
+    // The repair pass writes its timeline entries once the workflows it started are under way.
+    const repairedSoFar = async () => (await sql<{ n: number }[]>`select count(distinct invoice_id)::int as n from follow_up_events where kind = 'dunning_repaired'`)[0]!.n;
+    await waitUntil('the repair pass recorded what it started', 30_000, async () => (await repairedSoFar()) >= whileDown).catch(() => undefined);
 
     const [row] = await sql<[{ sent: number; rows: number; maxPerInvoice: number; open: number; repaired: number }]>`
       select (select count(*)::int from reminders where status = 'sent') as sent,

@@ -29,7 +29,7 @@ import {
 } from './messages.js';
 import { dunningLevelKey, dunningStatusKey, nextStepAtKey } from './search-attributes.js';
 import { addDays } from './schedule/calendar-date.js';
-import { dueStepOf, nextAction, type NextAction } from './schedule/next-action.js';
+import { dueStepOf, nextAction, type DunningFacts, type NextAction } from './schedule/next-action.js';
 import { instantAt } from './schedule/zoned-time.js';
 import { NON_RETRYABLE } from './errors.js';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
@@ -163,71 +163,10 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
         await finish(action.status, `Dunning ended: invoice ${action.status}`);
         return { status: state.status, level: state.level };
       }
-
-      const manual = sendNowQueue.shift();
-      if (manual) {
-        manual.outcome = await performAsked(manual.request, action);
-        if (manual.outcome.status === 'sent') {
-          // Known before the next reload, so a second "send now" for this level is refused at once.
-          state.level = Math.max(state.level, manual.outcome.level);
-          state.blockedReason = null;
-        }
-        if (manual.outcome.status === 'failed') state.blockedReason = manual.outcome.reason;
-        continue;
-      }
-
-      const deliverable = !state.blockedReason;
-      if (deliverable && action.kind === 'awaiting_approval') {
-        // The policy waits for finance's review: approving the day's pass (or releasing this invoice) wakes it.
-        state.status = 'held';
-        state.hold = action.heldInReview ? 'held_in_review' : 'awaiting_approval';
-        state.next = null;
-        publish();
-        await waitForMessage();
-        continue;
-      }
-      if (deliverable && action.kind === 'join_statement') {
-        // The customer's statement sends it with the day's other reminders; until then the level waits in it.
-        await activities.joinCustomerStatement({ invoiceId, level: action.step.level });
-        continue;
-      }
-      if (deliverable && action.kind === 'send') {
-        const outcome = await emailQueueActivities.performReminder({ invoiceId, level: action.step.level, actor: 'system', note: null, at: Date.now() });
-        if (outcome.status === 'failed') state.blockedReason = outcome.reason;
-        continue;
-      }
-
-      // Every step performed: nothing more is sent, but the workflow stays the invoice's owner until
-      // it is paid or cancelled, so a late payment still closes it and the Temporal UI lists it.
-      if (action.kind === 'finished') {
-        const lastStep = facts.steps.at(-1)!;
-        if (state.status !== action.status) {
-          state.status = action.status;
-          state.next = null;
-          publish();
-          await activities.recordEvent({
-            invoiceId,
-            kind: `dunning_${action.status}`,
-            message: action.status === 'litigation' ? `Final step "${lastStep.name}" done: the invoice goes to litigation` : 'Every follow-up step has been performed',
-            // Once per ending and level: a restarted workflow that finds the same ending records nothing new.
-            dedupeKey: `invoice-${invoiceId}-end-${action.status}-level-${state.level}`,
-            occurredAt: Date.now(),
-          });
-        }
-        await waitForMessage();
-        continue;
-      }
-
-      state.status = action.kind === 'held' ? 'held' : state.blockedReason ? 'blocked' : 'scheduled';
-      const next = action.kind === 'wait' && deliverable ? action.step : null;
-      state.next = next
-        ? { level: next.level, name: next.name, sendDate: next.sendDate, sendAt: new Date(next.sendAt).toISOString() }
-        : null;
-      publish();
-      // A promise is judged again the day after its date, at the send hour, if nothing came before.
-      const promise = facts.dunnable.promise;
-      const wakeAt = next ? next.sendAt : state.hold === 'promised' && promise ? instantAt(addDays(promise.promisedOn, 1), facts.settings.sendHour, facts.settings.timeZone) : undefined;
-      await waitForMessage(wakeAt === undefined ? undefined : wakeAt - Date.now());
+      // A person's or a bulk run's ask goes first: it is answered in this turn.
+      const asked = sendNowQueue.shift();
+      if (asked) await answerAsk(asked, action);
+      else await carryOut(action, facts);
     }
   } catch (err) {
     // An operator cancelled the workflow in Temporal: the stop is the invoice's until a person
@@ -238,6 +177,80 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     state.next = null;
     publish();
     throw err;
+  }
+
+  /** Performs what a person or a bulk run asked for, and keeps what it tells of the invoice's state. */
+  async function answerAsk(asked: { request: SendNowRequest; outcome?: ReminderOutcome }, action: NextAction): Promise<void> {
+    asked.outcome = await performAsked(asked.request, action);
+    if (asked.outcome.status === 'sent') {
+      // Known before the next reload, so a second "send now" for this level is refused at once.
+      state.level = Math.max(state.level, asked.outcome.level);
+      state.blockedReason = null;
+    }
+    if (asked.outcome.status === 'failed') state.blockedReason = asked.outcome.reason;
+  }
+
+  /**
+   * Carries out the planner's action. A level that could not be delivered (no address, refused)
+   * waits for a change of the invoice or its customer before it is tried again.
+   */
+  async function carryOut(action: NextAction, facts: DunningFacts): Promise<void> {
+    const deliverable = !state.blockedReason;
+    if (deliverable && action.kind === 'awaiting_approval') return awaitReview(action.heldInReview);
+    if (deliverable && action.kind === 'join_statement') {
+      // The customer's statement sends it with the day's other reminders; until then the level waits in it.
+      await activities.joinCustomerStatement({ invoiceId, level: action.step.level });
+      return;
+    }
+    if (deliverable && action.kind === 'send') {
+      const outcome = await emailQueueActivities.performReminder({ invoiceId, level: action.step.level, actor: 'system', note: null, at: Date.now() });
+      if (outcome.status === 'failed') state.blockedReason = outcome.reason;
+      return;
+    }
+    if (action.kind === 'finished') return stayOwner(action.status, facts);
+    return sleepUntilNext(action, facts, deliverable);
+  }
+
+  /** The policy waits for finance's review: approving the day's pass (or releasing this invoice) wakes it. */
+  async function awaitReview(heldInReview: boolean): Promise<void> {
+    state.status = 'held';
+    state.hold = heldInReview ? 'held_in_review' : 'awaiting_approval';
+    state.next = null;
+    publish();
+    await waitForMessage();
+  }
+
+  /**
+   * Every step performed: nothing more is sent, but the workflow stays the invoice's owner until it
+   * is paid or cancelled, so a late payment still closes it and the Temporal UI lists it.
+   */
+  async function stayOwner(status: 'litigation' | 'completed', facts: DunningFacts): Promise<void> {
+    if (state.status !== status) {
+      state.status = status;
+      state.next = null;
+      publish();
+      await activities.recordEvent({
+        invoiceId,
+        kind: `dunning_${status}`,
+        message: status === 'litigation' ? `Final step "${facts.steps.at(-1)!.name}" done: the invoice goes to litigation` : 'Every follow-up step has been performed',
+        // Once per ending and level: a restarted workflow that finds the same ending records nothing new.
+        dedupeKey: `invoice-${invoiceId}-end-${status}-level-${state.level}`,
+        occurredAt: Date.now(),
+      });
+    }
+    await waitForMessage();
+  }
+
+  /** Says what comes next and sleeps until then, or until a message wakes the workflow. */
+  async function sleepUntilNext(action: NextAction, facts: DunningFacts, deliverable: boolean): Promise<void> {
+    state.status = action.kind === 'held' ? 'held' : state.blockedReason ? 'blocked' : 'scheduled';
+    const next = action.kind === 'wait' && deliverable ? action.step : null;
+    state.next = next ? { level: next.level, name: next.name, sendDate: next.sendDate, sendAt: new Date(next.sendAt).toISOString() } : null;
+    publish();
+    // A promise is judged again the day after its date, at the send hour, if nothing came before.
+    const promise = facts.dunnable.promise;
+    const wakeAt = next ? next.sendAt : state.hold === 'promised' && promise ? instantAt(addDays(promise.promisedOn, 1), facts.settings.sendHour, facts.settings.timeZone) : undefined;
+    await waitForMessage(wakeAt === undefined ? undefined : wakeAt - Date.now());
   }
 
   /**

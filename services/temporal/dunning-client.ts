@@ -39,24 +39,34 @@ export async function startOrWakeDunning(
   });
 }
 
-/** Starts the workflows of these invoices where none is running, without disturbing running ones. */
-export async function ensureDunningWorkflows(
+/**
+ * Starts the workflows of these invoices where none is running, without disturbing running ones;
+ * returns the invoices whose workflow this call started (one started meanwhile by another caller,
+ * an API write say, is not among them).
+ */
+export async function ensureDunningWorkflows<I extends InvoiceRef>(
   client: Client,
   taskQueue: string,
-  invoices: InvoiceRef[],
+  invoices: I[],
   options: { eager?: boolean } = {},
-): Promise<void> {
+): Promise<I[]> {
+  const started: I[] = [];
   await eachConcurrently(invoices, async (invoice) => {
-    await client.workflow.start(invoiceDunning, {
-      ...startOptions(taskQueue, invoice),
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-      // Which closed workflows may be followed by a new one is the repair pass's decision (an operator's stop is not).
-      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      requestEagerStart: options.eager ?? false,
-    }).catch((err: Error) => {
-      if (err.name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-    });
+    try {
+      await client.workflow.start(invoiceDunning, {
+        ...startOptions(taskQueue, invoice),
+        // A running workflow is refused rather than reused, so the answer says who started it.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        // Which closed workflows may be followed by a new one is the repair pass's decision (an operator's stop is not).
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        requestEagerStart: options.eager ?? false,
+      });
+      started.push(invoice);
+    } catch (err) {
+      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+    }
   });
+  return started;
 }
 
 /** How long a page or an API call waits for the workflow engine before saying it is unreachable. */
