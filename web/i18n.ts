@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configEn, configFr } from './i18n-config.js';
+import type { SkipReason } from '../workflows/messages.js';
 
 export type Lang = 'fr' | 'en';
 
@@ -97,6 +98,19 @@ const fr = {
   errorInternal: "Une erreur s'est produite de notre côté ; rien n'a été enregistré à moitié. Réessayez dans un instant ; si elle revient, transmettez l'heure à votre administrateur.",
   errorTitle: (status: number): string => (status === 404 ? 'Page introuvable' : status >= 500 ? 'Erreur' : 'Demande refusée'),
   backToDashboard: 'Retour au tableau de bord',
+  sendNowSent: (level: number) => `Relance de niveau ${level} envoyée.`,
+  sendNowPrepared: (level: number) => `Courrier de niveau ${level} prêt à imprimer : il part une fois téléchargé et marqué imprimé.`,
+  sendNowFailed: (level: number, reason: string) => `La relance de niveau ${level} n'a pas pu partir : ${reason}. Corrigez les coordonnées du client sur sa fiche, puis réessayez.`,
+  sendNowSkipped: (level: number, why: string) => `Rien n'a été envoyé pour le niveau ${level} : ${why}.`,
+  sendNowRefused: (level: number, reason: string) => `Niveau ${level} refusé : ${reason}.`,
+  skipReasons: {
+    paid: 'la facture est payée', cancelled: 'la facture est annulée', stopped: 'la relance a été arrêtée par un opérateur',
+    paused: 'la relance de cette facture est en pause', customer_paused: 'la relance de ce client est en pause', excluded: 'ce client est exclu des relances',
+    disputed: 'un litige est ouvert sur cette facture', promised: 'une promesse de paiement est en cours', letter_to_print: 'un courrier attend d\'être imprimé',
+    collection_pending: 'un prélèvement est en cours : on attend la réponse de la banque', in_statement: 'le niveau attend dans le relevé du client',
+    below_minimum: 'le solde est sous le minimum relancé', awaiting_approval: 'la politique attend la validation de la revue du jour',
+    held_in_review: 'la facture a été retenue à la revue du jour', not_due: "l'étape n'est pas encore due", reminded_today: 'la facture a déjà été relancée aujourd\'hui',
+  } satisfies Record<SkipReason, string> as Record<SkipReason, string>,
   notChased: 'Factures non relancées',
   stoppedCount: (n: number) => `${n} arrêtée${n > 1 ? 's' : ''} par un opérateur`,
   withoutWorkflowCount: (n: number) => `${n} sans workflow en cours (la passe de réparation les démarre)`,
@@ -218,6 +232,19 @@ const en: typeof fr = {
   errorInternal: 'Something went wrong on our side; nothing was half-written. Try again in a moment; if it happens again, give the time to your administrator.',
   errorTitle: (status: number) => (status === 404 ? 'Page not found' : status >= 500 ? 'Error' : 'Request refused'),
   backToDashboard: 'Back to the dashboard',
+  sendNowSent: (level: number) => `Level ${level} reminder sent.`,
+  sendNowPrepared: (level: number) => `Level ${level} letter ready to print: it goes once downloaded and marked printed.`,
+  sendNowFailed: (level: number, reason: string) => `The level ${level} reminder could not go out: ${reason}. Correct the customer's details on its page, then try again.`,
+  sendNowSkipped: (level: number, why: string) => `Nothing was sent for level ${level}: ${why}.`,
+  sendNowRefused: (level: number, reason: string) => `Level ${level} refused: ${reason}.`,
+  skipReasons: {
+    paid: 'the invoice is paid', cancelled: 'the invoice is cancelled', stopped: 'an operator stopped its dunning',
+    paused: "this invoice's dunning is paused", customer_paused: "this customer's dunning is paused", excluded: 'this customer is excluded from dunning',
+    disputed: 'a dispute is open on this invoice', promised: 'a promise to pay is pending', letter_to_print: 'a letter is waiting to be printed',
+    collection_pending: "a direct debit is pending: waiting for the bank's answer", in_statement: "the level waits in the customer's statement",
+    below_minimum: 'the balance is below the minimum chased', awaiting_approval: "the policy waits for the day's review",
+    held_in_review: "the invoice was held back in the day's review", not_due: 'the step is not due yet', reminded_today: 'the invoice was already reminded today',
+  },
   notChased: 'Invoices not chased',
   stoppedCount: (n: number) => `${n} stopped by an operator`,
   withoutWorkflowCount: (n: number) => `${n} without a running workflow (the repair pass starts them)`,

@@ -194,7 +194,7 @@ it('a computed run sends only what is due, and no run gives an invoice two level
     method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: session.csrf, level: '2' }).toString(),
   });
-  expect(await forced.text()).toContain('sent · 2');
+  expect(await forced.text()).toContain('Relance de niveau 2 envoyée.');
   expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(before + 1);
 }, 180_000);
 

@@ -103,7 +103,7 @@ it('records a reminder made by hand at a later level, and the workflow plans the
 
 it('sends a chosen level now with the date of the next reminder, through the workflow', async () => {
   const sent = await act('send-now', { level: '3', note: 'Relance après appel', nextOn: '2099-09-01', channel: '' });
-  expect(sent.body).toContain('sent · 3');
+  expect(sent.body).toContain('<p class="notice" role="status">Relance de niveau 3 envoyée.</p>');
   const handle = plain.workflow.getHandle(dunningWorkflowId(invoiceId));
   await vi.waitFor(async () => expect((await handle.query(stateQuery)).next).toMatchObject({ level: 4, sendDate: nextBusinessDay('2099-09-01', 'FR') }));
   expect((await db.sql`select next_planned_on, note, channel from reminders where invoice_id = ${invoiceId} and level = 3`)[0]).toEqual({
@@ -186,4 +186,19 @@ it("shows an operator's stop, forecasts nothing while it lasts, and lifts it on 
   expect(await res.text()).toContain('Dunning resumed after an operator stop');
   await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(invoice.id)).query(stateQuery)).next?.level).toBe(1));
   expect(await db.sql`select stopped_at from invoices where id = ${invoice.id}`).toEqual([{ stopped_at: null }]);
+});
+
+it('says in red when "send now" could not send, with the reason and what to do, and never in green', async () => {
+  const customerId = await makeCustomer(db.sql, { ref: 'C-NOMAIL', emails: [] });
+  const invoice = await makeInvoice(db.sql, customerId, { number: 'F-NOMAIL', dueDate: '2099-06-12', totalCents: 20_000 });
+  await startOrWakeDunning(plain, 'page', { ...invoice, customerRef: 'C-NOMAIL' });
+  await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(invoice.id)).query(stateQuery)).next).not.toBeNull());
+  const res = await app.request('/invoices/F-NOMAIL/send-now', {
+    method: 'POST',
+    headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ level: '1', channel: 'email', _csrf: session.csrf }).toString(),
+  });
+  const body = (await res.text()).replaceAll('&#39;', "'");
+  expect(body).toContain('<p class="error" role="status">La relance de niveau 1 n\'a pas pu partir : no e-mail address for this customer. Corrigez les coordonnées du client sur sa fiche, puis réessayez.</p>');
+  expect(body).not.toContain('class="notice"');
 });

@@ -10,13 +10,13 @@ import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { lettersOfInvoice } from '../../db/queries/documents.js';
 import { MANUAL_PAYMENT_METHODS, paymentsOf } from '../../db/queries/payments.js';
 import { getSettings } from '../../db/queries/settings.js';
-import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
+import { pauseUpdate, resumeUpdate, sendNowUpdate, type ReminderOutcome } from '../../workflows/messages.js';
 import { addDays, isIsoDate } from '../../workflows/schedule/calendar-date.js';
 import { forecast as forecastSteps } from '../../workflows/schedule/next-action.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../../services/temporal/dunning-state.js';
-import { langOf, messages } from '../i18n.js';
+import { langOf, messages, type Messages } from '../i18n.js';
 import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '../invoice-actions.js';
 import type { AdminEnv } from './env.js';
 import { issueLateChargeNote, lateChargesCard } from './invoice-charges.js';
@@ -156,8 +156,28 @@ export async function invoiceAction(c: Context<AdminEnv>, deps: WebDeps) {
     ? await disputeAction(name, inv, deps, actor, Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)])))
     : name === 'late-charges'
       ? await issueLateChargeNote(deps, inv, localDate(Date.now(), (await getSettings(deps.sql)).timezone), actor)
-      : await perform(name, inv, deps, { email: actor, id: c.get('user').id }, text);
+      : await perform(name, inv, deps, { email: actor, id: c.get('user').id }, text, t);
+  if ('flash' in outcome) return invoicePage(c, deps, outcome.flash);
   return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${outcome.text}` });
+}
+
+/**
+ * What a "send now" did, said as finance reads it: green only when the reminder went out or its
+ * letter is ready; a failure in red with what to do, a skip with its reason.
+ */
+export function sendNowFlash(outcome: ReminderOutcome, t: Messages): Flash {
+  switch (outcome.status) {
+    case 'sent':
+      return { ok: true, text: t.sendNowSent(outcome.level) };
+    case 'prepared':
+      return { ok: true, text: t.sendNowPrepared(outcome.level) };
+    case 'failed':
+      return { ok: false, text: t.sendNowFailed(outcome.level, outcome.reason) };
+    case 'skipped':
+      return { ok: false, text: t.sendNowSkipped(outcome.level, t.skipReasons[outcome.hold]) };
+    case 'refused':
+      return { ok: false, text: t.sendNowRefused(outcome.level, outcome.reason) };
+  }
 }
 
 async function perform(
@@ -166,14 +186,14 @@ async function perform(
   deps: WebDeps,
   user: { email: string; id: number },
   text: (field: string) => string,
-): Promise<{ ok: boolean; text?: string }> {
+  t: Messages,
+): Promise<{ ok: boolean; text?: string } | { flash: Flash }> {
   const { email: actor, id: userId } = user;
   const answer = (a: { ok: true; value: unknown } | { ok: false; message: string }, describe: (v: never) => string) =>
     a.ok ? { ok: true, text: describe(a.value as never) } : { ok: false, text: a.message };
   switch (name) {
-    case 'send-now':
-      return answer(
-        await askWorkflow(deps, inv.id, (h) =>
+    case 'send-now': {
+      const asked = await askWorkflow(deps, inv.id, (h) =>
           h.executeUpdate(sendNowUpdate, {
             args: [{
               actor, userId, note: text('note') || undefined, attachPdf: text('attachPdf') === 'on' || undefined,
@@ -182,9 +202,9 @@ async function perform(
               ...(text('channel') === 'email' || text('channel') === 'letter' ? { channel: text('channel') as 'email' | 'letter' } : {}),
             }],
           }),
-        ),
-        (o: { status: string; level: number; reason?: string }) => `${o.status} · ${o.level}${o.reason ? ` · ${o.reason}` : ''}`,
       );
+      return asked.ok ? { flash: sendNowFlash(asked.value, t) } : { ok: false, text: asked.message };
+    }
     case 'pause':
       if (!text('reason')) return { ok: false, text: 'reason: required' };
       return answer(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(pauseUpdate, { args: [{ reason: text('reason'), actor }] })), () => '');
