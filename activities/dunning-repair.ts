@@ -71,8 +71,7 @@ export function createRepairActivities({ sql, temporal }: { sql: Sql; temporal: 
     async repairDunningWorkflows(): Promise<RepairReport & { runsResumed: number }> {
       const taskQueue = Context.current().info.taskQueue;
       const report = await repairDunningWorkflows({ sql, temporal, taskQueue });
-      const runs = await resumeUnstartedRuns(temporal, taskQueue, sql);
-      return { ...report, runsResumed: runs.bulk + runs.sepa };
+      return { ...report, runsResumed: await resumeUnstartedRuns(temporal, taskQueue, sql) };
     },
   };
 }

@@ -12,8 +12,8 @@ import { reachedWithinDeadline } from './dunning-client.js';
  * Starts a run's workflow unless it was ever started: the id is the run's and a closed workflow's
  * id is never reused, so a second start of the same run (a retried post, a recovery) does nothing.
  */
-export async function startBulkRunOnce(temporal: Client, taskQueue: string, runId: number): Promise<void> {
-  await startOnce(() =>
+export function startBulkRunOnce(temporal: Client, taskQueue: string, runId: number): Promise<boolean> {
+  return startOnce(() =>
     temporal.workflow.start(bulkRun, {
       workflowId: bulkRunWorkflowId(runId), taskQueue, args: [{ runId }], workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [{ key: bulkRunIdKey, value: runId }],
@@ -22,15 +22,18 @@ export async function startBulkRunOnce(temporal: Client, taskQueue: string, runI
 }
 
 /** The same for a SEPA run: a run's file is built by one workflow, once. */
-export async function startSepaRunOnce(temporal: Client, taskQueue: string, runId: number): Promise<void> {
-  await startOnce(() => temporal.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue, args: [{ runId }], workflowIdReusePolicy: 'REJECT_DUPLICATE' }));
+export function startSepaRunOnce(temporal: Client, taskQueue: string, runId: number): Promise<boolean> {
+  return startOnce(() => temporal.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue, args: [{ runId }], workflowIdReusePolicy: 'REJECT_DUPLICATE' }));
 }
 
-async function startOnce(start: () => Promise<unknown>): Promise<void> {
+/** True when this call started the workflow, false when it had been started before. */
+async function startOnce(start: () => Promise<unknown>): Promise<boolean> {
   try {
     await start();
+    return true;
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return false;
   }
 }
 
@@ -48,9 +51,11 @@ export function startRunSoon(temporal: Client, taskQueue: string, run: { kind: '
  * are started by a worker coming up and by the repair pass. A run whose workflow an operator
  * stopped stays stopped: its id is never reused.
  */
-export async function resumeUnstartedRuns(temporal: Client, taskQueue: string, sql: Sql): Promise<{ bulk: number; sepa: number }> {
+/** Returns how many runs it started. */
+export async function resumeUnstartedRuns(temporal: Client, taskQueue: string, sql: Sql): Promise<number> {
   const [bulk, sepa] = await Promise.all([unfinishedBulkRunIds(sql), generatingSepaRunIds(sql)]);
-  for (const id of bulk) await startBulkRunOnce(temporal, taskQueue, id);
-  for (const id of sepa) await startSepaRunOnce(temporal, taskQueue, id);
-  return { bulk: bulk.length, sepa: sepa.length };
+  let started = 0;
+  for (const id of bulk) if (await startBulkRunOnce(temporal, taskQueue, id)) started++;
+  for (const id of sepa) if (await startSepaRunOnce(temporal, taskQueue, id)) started++;
+  return started;
 }
