@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
 import { ZipArchive } from 'archiver';
 import type { Sql } from '../db/client.js';
 import { getSepaCreditor } from '../db/queries/settings.js';
-import { failSepaRun, rejectSepaItem, sepaRunById, sepaRunItems, storeSepaFile } from '../db/queries/sepa-runs.js';
+import { cancelSepaRun, failSepaRun, rejectSepaItem, sepaRunById, sepaRunItems, storeSepaFile } from '../db/queries/sepa-runs.js';
 import { recordPaymentIntent, stripeChargesToCreate } from '../db/queries/stripe.js';
 import { pain008Chunks, sepaFileProblems } from '../services/sepa/pain008.js';
 import { configuredStripe, type StripeConnect } from '../services/stripe/stripe-client.js';
@@ -62,6 +62,11 @@ export function createSepaActivities({ sql, stripe }: { sql: Sql; stripe: Stripe
       return failSepaRun(sql, input.runId, input.reason);
     },
 
+    /** The run's workflow was cancelled (from the run's page or in Temporal): what was not yet sent is released. */
+    async cancelSepaRun(input: { runId: number; actor: string }): Promise<number[]> {
+      return cancelSepaRun(sql, input.runId, input.actor);
+    },
+
     /**
      * Debits the run's Stripe customers off-session, one payment intent per invoice. The idempotency
      * key makes a retry after a crash find the intent already created instead of debiting twice;
@@ -72,7 +77,10 @@ export function createSepaActivities({ sql, stripe }: { sql: Sql; stripe: Stripe
       const charges = await stripeChargesToCreate(sql, input.runId);
       if (charges.length === 0) return [];
       const client = await configuredStripe(sql, stripe);
+      const cancelled = Context.current().cancellationSignal;
       for (const charge of charges) {
+        // A cancelled run asks Stripe for no further debit; the workflow then releases the rest.
+        if (cancelled.aborted) throw new CancelledFailure('the SEPA run was cancelled');
         heartbeat(charge.invoiceId);
         if (!client) {
           await rejectSepaItem(sql, input.runId, charge.invoiceId, 'Stripe is not configured (Settings → Stripe)', 'stripe', 'stripe');

@@ -1,4 +1,4 @@
-import type { ISql, Sql } from '../client.js';
+import type { ISql, Sql, TransactionSql } from '../client.js';
 import { insertEvent } from './events.js';
 import { applyPayment } from './payments.js';
 import type { Sequence } from './mandates.js';
@@ -56,16 +56,18 @@ export interface SepaRun {
   format: SepaFormat;
   label: string;
   messageId: string;
-  status: 'generating' | 'sent' | 'collected' | 'failed';
+  status: 'generating' | 'sent' | 'collected' | 'failed' | 'cancelled';
   /** Why a failed run could not be built. */
   failureReason: string | null;
+  /** The operator who stopped it: all of it while 'cancelled', its Stripe debits not yet asked once 'sent'. */
+  cancelledBy: string | null;
   transactions: number;
   totalCents: number;
   hasFile: boolean;
 }
 
 const runColumns = (sql: ISql) => sql`r.id, r.created_at as "createdAt", u.name as "createdBy", r.collection_date as "collectionDate", r.format, r.label,
-  r.message_id as "messageId", r.status, r.failure_reason as "failureReason", r.transactions, r.total_cents as "totalCents", r.zip is not null as "hasFile"`;
+  r.message_id as "messageId", r.status, r.failure_reason as "failureReason", r.cancelled_by as "cancelledBy", r.transactions, r.total_cents as "totalCents", r.zip is not null as "hasFile"`;
 
 /** The run and its items in one transaction: the same invoices cannot be put in two runs. */
 export async function createSepaRun(
@@ -109,7 +111,7 @@ export interface SepaItem {
   amountCents: number;
   sequence: Sequence;
   endToEndId: string;
-  outcome: 'pending' | 'collected' | 'rejected';
+  outcome: 'pending' | 'collected' | 'rejected' | 'released';
   reason: string | null;
   channel: SepaChannel;
   paymentIntentId: string | null;
@@ -137,18 +139,43 @@ export async function sepaRunItems(sql: ISql, runId: number): Promise<SepaItem[]
 /** Ends a run that could not be built: 'failed' with its reason, every item released; returns the released invoices. */
 export async function failSepaRun(sql: Sql, runId: number, reason: string): Promise<number[]> {
   return sql.begin(async (tx) => {
-    await tx`update sepa_runs set status = 'failed', failure_reason = ${reason} where id = ${runId} and status = 'generating'`;
-    const released = await tx<{ invoiceId: number }[]>`
-      update sepa_run_items set outcome = 'released', reason = ${reason}, settled_at = now()
-      where run_id = ${runId} and outcome = 'pending' returning invoice_id as "invoiceId"`;
-    for (const { invoiceId } of released) {
-      await insertEvent(tx, {
-        invoiceId, kind: 'sepa_run_failed', actor: 'sepa run', dedupeKey: `sepa-${runId}-${invoiceId}-failed`,
-        message: `SEPA run #${runId} failed before anything was sent to the bank (${reason}): the invoice is chased again`,
-      });
-    }
-    return released.map((r) => r.invoiceId);
+    const [failed] = await tx`update sepa_runs set status = 'failed', failure_reason = ${reason} where id = ${runId} and status = 'generating' returning id`;
+    if (!failed) return [];
+    return releasePendingItems(tx, runId, { reason, eventKind: 'sepa_run_failed',
+      message: `SEPA run #${runId} failed before anything was sent to the bank (${reason}): the invoice is chased again` });
   });
+}
+
+/**
+ * An operator stops a run. Before its file is built the whole run is cancelled; once built, only
+ * the Stripe debits not yet asked are dropped (the bank's file is out of our hands). The released
+ * invoices are chased again; returns them, none when nothing was left to stop.
+ */
+export async function cancelSepaRun(sql: Sql, runId: number, actor: string): Promise<number[]> {
+  return sql.begin(async (tx) => {
+    const [run] = await tx<{ status: SepaRun['status'] }[]>`
+      update sepa_runs set status = case when status = 'generating' then 'cancelled' else status end, cancelled_by = ${actor}
+      where id = ${runId} and status in ('generating', 'sent') and cancelled_by is null returning status`;
+    if (!run) return [];
+    const reason = `cancelled by ${actor}`;
+    return releasePendingItems(tx, runId, {
+      reason, eventKind: 'sepa_run_cancelled', onlyUnaskedStripe: run.status !== 'cancelled',
+      message: `SEPA run #${runId} cancelled by ${actor} before this debit was asked: the invoice is chased again`,
+    });
+  });
+}
+
+async function releasePendingItems(
+  tx: TransactionSql, runId: number, r: { reason: string; eventKind: string; message: string; onlyUnaskedStripe?: boolean },
+): Promise<number[]> {
+  const released = await tx<{ invoiceId: number }[]>`
+    update sepa_run_items set outcome = 'released', reason = ${r.reason}, settled_at = now()
+    where run_id = ${runId} and outcome = 'pending' ${r.onlyUnaskedStripe ? tx`and channel = 'stripe' and payment_intent_id is null` : tx``}
+    returning invoice_id as "invoiceId"`;
+  for (const { invoiceId } of released) {
+    await insertEvent(tx, { invoiceId, kind: r.eventKind, actor: 'sepa run', dedupeKey: `sepa-${runId}-${invoiceId}-released`, message: r.message });
+  }
+  return released.map((row) => row.invoiceId);
 }
 
 export async function storeSepaFile(sql: Sql, runId: number, file: { zip: Uint8Array | null; transactions: number; totalCents: number }): Promise<number[]> {

@@ -58,13 +58,13 @@ export interface StripeCharge {
   mandateId: string | null;
 }
 
-/** The run's items Stripe collects that have no payment intent yet (a retried activity skips the others). */
+/** The run's items Stripe collects still to ask: no payment intent yet (a retried activity skips the others), not released by a cancel. */
 export async function stripeChargesToCreate(sql: Sql, runId: number): Promise<StripeCharge[]> {
   return sql<StripeCharge[]>`
     select s.invoice_id as "invoiceId", i.number, s.amount_cents as "amountCents", l.stripe_customer_id as "stripeCustomerId",
            l.payment_method_id as "paymentMethodId", l.mandate_id as "mandateId"
     from sepa_run_items s join invoices i on i.id = s.invoice_id join stripe_customers l on l.customer_id = i.customer_id
-    where s.run_id = ${runId} and s.channel = 'stripe' and s.payment_intent_id is null
+    where s.run_id = ${runId} and s.channel = 'stripe' and s.payment_intent_id is null and s.outcome = 'pending'
     order by s.invoice_id`;
 }
 

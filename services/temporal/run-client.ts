@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Sql } from '../../db/client.js';
 import { unfinishedBulkRunIds } from '../../db/queries/bulk-runs.js';
 import { generatingSepaRunIds } from '../../db/queries/sepa-runs.js';
@@ -44,6 +44,16 @@ async function startOnce(start: () => Promise<unknown>): Promise<boolean> {
 export function startRunSoon(temporal: Client, taskQueue: string, run: { kind: 'bulk' | 'sepa'; id: number }): Promise<boolean> {
   const start = run.kind === 'bulk' ? startBulkRunOnce : startSepaRunOnce;
   return reachedWithinDeadline(temporal, () => start(temporal, taskQueue, run.id));
+}
+
+/**
+ * Tells a run's workflow to stop, once its page has written the stop (which the run's activities
+ * read, so an engine unreachable now does not undo it). A workflow already gone has nothing to stop.
+ */
+export async function cancelRunWorkflow(temporal: Client, workflowId: string): Promise<void> {
+  await reachedWithinDeadline(temporal, () => temporal.workflow.getHandle(workflowId).cancel()).catch((err: Error) => {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  });
 }
 
 /**

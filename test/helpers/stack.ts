@@ -32,14 +32,15 @@ export async function startStack(taskQueue: string, options: { publicUrl?: strin
   const pdf = testPdfRenderer();
   // A plain client by default: through the time-skipping one, awaiting a result lets the server jump to future timers.
   const client = options.timeSkippingClient ? env.client : new Client({ connection: env.connection });
-  const worker = await createWorker({
-    connection: env.nativeConnection, namespace: 'default', taskQueue, workflowBundle: bundle, tuning: options.tuning,
-    deps: { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: client, stripe: testStripeConnect(), publicUrl: options.publicUrl ?? ORIGIN },
-  });
+  const deps = { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: client, stripe: testStripeConnect(), publicUrl: options.publicUrl ?? ORIGIN };
+  const workerOn = (queue: string) => createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: queue, workflowBundle: bundle, tuning: options.tuning, deps });
+  const worker = await workerOn(taskQueue);
   const running = worker.run();
   const app = testApp(db.sql, client, taskQueue, options.publicUrl ? { publicUrl: options.publicUrl } : {});
   return {
     env, db, client, app,
+    /** A second worker, for a workflow started where none polled (to act on it before it runs). */
+    workerOn,
     async stop() {
       await pdf.close();
       worker.shutdown();

@@ -183,3 +183,48 @@ it('shows a run whose workflow was terminated in Temporal as stopped, not as gen
   expect(after).toContain('data-testid="sepa-failure">The run&#39;s workflow stopped in Temporal (TERMINATED) before the end');
   expect(after).not.toContain('hx-trigger="every 1s"');
 });
+
+it('cancels a run from its page before its file is built: nothing kept, no debit asked, its invoices chased again, its workflow ends cancelled', async () => {
+  const today = localDate(Date.now(), 'Europe/Paris');
+  const [user] = await db.sql<{ id: number; email: string }[]>`select id, email from users limit 1`;
+  const invoice = await makeInvoice(db.sql, customerId, { number: 'F-SEPA-STOP', dueDate: addDays(today, -4), totalCents: 9_900 });
+  const runId = await createSepaRun(db.sql, { userId: user!.id, collectionDate: addDays(today, 10), format: 'pain.008.001.02', label: '', messageId: 'RELANCE-STOP-1', invoiceIds: [invoice.id] });
+  // Where no worker polls yet: the cancel reaches the run before anything of it has run.
+  const queue = 'sepa-cancelled-before-it-runs';
+  const handle = await stack.client.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue: queue, args: [{ runId }] });
+  const page = async (lang: string) => (await app.request(`/sepa/${runId}`, { headers: { cookie: `${admin.cookie}; relance_lang=${lang}` } })).text();
+  expect(await page('fr')).toContain('Annuler la remise');
+  expect((await sepaCandidates(db.sql, addDays(today, 10))).map((c) => c.number)).not.toContain('F-SEPA-STOP');
+
+  const cancel = await app.request(`/sepa/${runId}/cancel`, { method: 'POST', headers: { cookie: admin.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: admin.csrf }).toString() });
+  expect(cancel.status).toBe(303);
+  const after = await page('en');
+  expect(after).toContain(`data-testid="sepa-cancelled">Run cancelled by ${user!.email} before its file was built`);
+  expect(after).toContain('data-testid="sepa-status">Cancelled');
+  expect(after).not.toContain('hx-trigger="every 1s"');
+  expect(after).not.toContain('data-testid="cancel-sepa"');
+  expect(await db.sql`select outcome, reason from sepa_run_items where run_id = ${runId}`).toEqual([{ outcome: 'released', reason: `cancelled by ${user!.email}` }]);
+  expect((await sepaCandidates(db.sql, addDays(today, 10))).map((c) => c.number)).toContain('F-SEPA-STOP');
+
+  // Its workflow, once a worker picks it up, finds the cancel and ends cancelled, keeping no file.
+  const worker = await stack.workerOn(queue);
+  await worker.runUntil(handle.result().catch((err: Error) => err));
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  expect(await db.sql`select status, zip is null as "noFile", cancelled_by as "cancelledBy" from sepa_runs where id = ${runId}`).toEqual([{ status: 'cancelled', noFile: true, cancelledBy: user!.email }]);
+});
+
+it('a run cancelled in Temporal releases its invoices as one cancelled from its page does', async () => {
+  const today = localDate(Date.now(), 'Europe/Paris');
+  const [user] = await db.sql<{ id: number }[]>`select id from users limit 1`;
+  const invoice = await makeInvoice(db.sql, customerId, { number: 'F-SEPA-TSTOP', dueDate: addDays(today, -4), totalCents: 8_800 });
+  const runId = await createSepaRun(db.sql, { userId: user!.id, collectionDate: addDays(today, 11), format: 'pain.008.001.02', label: '', messageId: 'RELANCE-STOP-2', invoiceIds: [invoice.id] });
+  const queue = 'sepa-cancelled-in-temporal';
+  const handle = await stack.client.workflow.start(sepaRun, { workflowId: sepaRunWorkflowId(runId), taskQueue: queue, args: [{ runId }] });
+  await handle.cancel();
+  await (await stack.workerOn(queue)).runUntil(handle.result().catch((err: Error) => err));
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  expect(await db.sql`select status, cancelled_by as "cancelledBy" from sepa_runs where id = ${runId}`).toEqual([{ status: 'cancelled', cancelledBy: 'operator (Temporal)' }]);
+  expect(await db.sql`select outcome from sepa_run_items where run_id = ${runId}`).toEqual([{ outcome: 'released' }]);
+  expect((await db.sql`select message from follow_up_events where kind = 'sepa_run_cancelled' and invoice_id = ${invoice.id}`)[0]?.message).toContain('cancelled by operator (Temporal)');
+  await recordHistory(handle, 'sepa-run-cancelled');
+});

@@ -26,7 +26,7 @@ import { cancelRun, runPage, runProgress, runsPage, startRun } from './runs-page
 import {
   documentDownload, markDocumentPrinted, markRunLettersPrinted, printDocument, printRunLettersPdf, printRunLettersZip, runLettersPdf, runLettersZip,
 } from './letter-downloads.js';
-import { sepaFile, sepaOutcome, sepaPage, sepaPreview, sepaRunPage, startSepaRun } from './sepa-page.js';
+import { cancelSepaRunAction, sepaCollectedAction, sepaFile, sepaPage, sepaPreview, sepaRejectAction, sepaRunPage, startSepaRun } from './sepa-page.js';
 import { saveSepaSettings, saveSettings, settingsPage } from './settings-page.js';
 import { saveStripeSettings, testStripeConnection } from './stripe-settings.js';
 import { registerWithStripeAction } from './customer-stripe-action.js';
@@ -134,7 +134,9 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.post('/sepa', (c) => startSepaRun(c, deps));
   app.get('/sepa/:id{[0-9]{1,15}}', (c) => sepaRunPage(c, deps));
   app.get('/sepa/:id{[0-9]{1,15}}/file.zip', (c) => sepaFile(c, deps));
-  app.post('/sepa/:id{[0-9]{1,15}}/:action{collected|reject}', (c) => sepaOutcome(c, deps));
+  app.post('/sepa/:id{[0-9]{1,15}}/collected', (c) => sepaCollectedAction(c, deps));
+  app.post('/sepa/:id{[0-9]{1,15}}/reject', (c) => sepaRejectAction(c, deps));
+  app.post('/sepa/:id{[0-9]{1,15}}/cancel', (c) => cancelSepaRunAction(c, deps));
   app.get('/import', (c) => importPage(c, deps));
   app.post('/import', (c) => uploadImport(c, deps));
   app.get('/import/:id{[0-9]{1,15}}', (c) => importRecordPage(c, deps));

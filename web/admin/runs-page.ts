@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { bulkRunById, createBulkRun, requestBulkRunCancel, recentBulkRuns, runProblems, type BulkRun } from '../../db/queries/bulk-runs.js';
 import { bulkRunWorkflowId } from '../../workflows/ids.js';
-import { startRunSoon } from '../../services/temporal/run-client.js';
+import { cancelRunWorkflow, startRunSoon } from '../../services/temporal/run-client.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { parseForm } from './form.js';
@@ -15,7 +15,6 @@ import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { nextAction } from '../../workflows/schedule/next-action.js';
 import { runLetterButtons } from './letter-downloads.js';
 import { sitePath } from './paths.js';
-import { withinDeadline } from '../../services/temporal/dunning-client.js';
 import { runWorkflowState, type RunWorkflowState } from '../../services/temporal/run-workflow-state.js';
 
 const MAX_RUN = 50_000;
@@ -170,9 +169,7 @@ export async function cancelRun(c: Context<AdminEnv>, deps: WebDeps) {
   if (!run.finishedAt) {
     // Written first: the asks under way stop at their next invoice even before Temporal delivers the cancel.
     await requestBulkRunCancel(deps.sql, runId);
-    await withinDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(bulkRunWorkflowId(runId)).cancel()).catch((err: Error) => {
-      if (err.name !== 'WorkflowNotFoundError') throw err;
-    });
+    await cancelRunWorkflow(deps.temporal, bulkRunWorkflowId(runId));
   }
   return c.redirect(sitePath`/runs/${runId}`, 303);
 }

@@ -4,16 +4,17 @@ import { html } from 'hono/html';
 import { z } from 'zod';
 import { formatDate, formatMoney } from '../../services/format.js';
 import { PAIN008_FORMATS, sepaFileProblems, type Pain008Format } from '../../services/sepa/pain008.js';
-import { createSepaRun, markSepaCollected, type SepaCandidate, type SepaChannel, rejectSepaItem, sepaCandidates, sepaRunById, sepaRunItems, sepaRuns, sepaZip } from '../../db/queries/sepa-runs.js';
+import { cancelSepaRun, createSepaRun, markSepaCollected, type SepaCandidate, type SepaChannel, rejectSepaItem, sepaCandidates, sepaRunById, sepaRunItems, sepaRuns, sepaZip } from '../../db/queries/sepa-runs.js';
 import { getSepaCreditor, getSettings } from '../../db/queries/settings.js';
 import { addBusinessDays } from '../../workflows/schedule/business-days.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { sepaRunWorkflowId } from '../../workflows/ids.js';
-import { startRunSoon } from '../../services/temporal/run-client.js';
+import { cancelRunWorkflow, startRunSoon } from '../../services/temporal/run-client.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
+import { writeAudit } from '../../db/queries/audit.js';
 import { runWorkflowState } from '../../services/temporal/run-workflow-state.js';
 import { runUnderWay } from './runs-page.js';
 import { parseForm } from './form.js';
@@ -63,7 +64,7 @@ export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flas
       <section class="card"><h2>${t.history}</h2>${runs.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
         <thead><tr><th>#</th><th>${t.collectionDate}</th><th>${t.fileFormat}</th><th class="num">${t.invoices}</th><th class="num">${t.amount}</th><th>${t.status}</th></tr></thead>
         <tbody>${runs.map((r) => html`<tr><td><a href="${sitePath`/sepa/${r.id}`}">#${r.id}</a></td><td>${formatDate(r.collectionDate, lang)}</td><td>${r.format}</td>
-          <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${r.status}</td></tr>`)}</tbody></table>`}</section>`,
+          <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${t.sepaStatuses[r.status]}</td></tr>`)}</tbody></table>`}</section>`,
     }),
   );
 }
@@ -127,12 +128,14 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
     layout({
       title: `SEPA #${run.id}`, lang, t, user: c.get('user'),
       body: html`<p><a href="/sepa">← ${t.sepaRuns}</a></p>
-      <h1>SEPA #${run.id} · ${formatDate(run.collectionDate, lang)} <span class="badge">${run.format}</span> <span class="badge" data-testid="sepa-status">${run.status}</span></h1>
+      <h1>SEPA #${run.id} · ${formatDate(run.collectionDate, lang)} <span class="badge">${run.format}</span> <span class="badge" data-testid="sepa-status">${t.sepaStatuses[run.status]}</span></h1>
       ${flashOf(flash)}
       <section class="card" ${generating ? html`hx-get="${sitePath`/sepa/${run.id}`}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
         <p>${run.messageId} · ${t.sepaSelection(run.transactions, formatMoney(run.totalCents, 'EUR', lang))}</p>
         ${run.hasFile ? html`<p><a class="button" href="${sitePath`/sepa/${run.id}/file.zip`}" data-testid="sepa-download">${t.downloadFile}</a></p>` : ''}
-        ${generating ? html`<p class="muted" data-testid="sepa-progress">${runUnderWay(workflow, t)}</p>` : ''}
+        ${generating ? html`<p class="muted" data-testid="sepa-progress">${runUnderWay(workflow, t)}</p>
+          <form method="post" action="${sitePath`/sepa/${run.id}/cancel`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button class="danger" data-testid="cancel-sepa">${t.cancelSepaRun}</button></form>` : ''}
+        ${run.cancelledBy ? html`<p class="failed" role="alert" data-testid="sepa-cancelled">${run.status === 'cancelled' ? t.sepaRunCancelled(run.cancelledBy) : t.sepaStripeCancelled(run.cancelledBy)}</p>` : ''}
         ${closed ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runEndedInTemporal(closed)}</p>` : ''}
         ${run.status === 'failed' ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runFailed}: ${run.failureReason}</p>` : ''}
         ${run.status === 'sent' && run.hasFile
@@ -148,7 +151,7 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
 
 function itemRow(runId: number, status: string, i: Awaited<ReturnType<typeof sepaRunItems>>[number], csrf: string, lang: Lang, t: Messages) {
   return html`<tr class="${i.outcome === 'rejected' ? 'row-red' : ''}"><td>${i.customerName}</td><td><a href="${sitePath`/invoices/${i.number}`}">${i.number}</a></td>
-    <td><code>${i.iban}</code></td><td>${i.sequence}</td><td>${channelName(i.channel, t)}${i.paymentIntentId ? html` <code>${i.paymentIntentId}</code>` : ''}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td><td>${i.outcome}${i.reason ? ` · ${i.reason}` : ''}</td>
+    <td><code>${i.iban}</code></td><td>${i.sequence}</td><td>${channelName(i.channel, t)}${i.paymentIntentId ? html` <code>${i.paymentIntentId}</code>` : ''}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td><td>${t.sepaItemOutcomes[i.outcome]}${i.reason ? ` · ${i.reason}` : ''}</td>
     <td>${status === 'sent' && i.channel === 'file' && i.outcome === 'pending'
       ? html`<form method="post" action="${sitePath`/sepa/${runId}/reject`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="invoice" value="${i.invoiceId}">
           <input name="reason" placeholder="${t.reason}" required maxlength="200"><button class="danger">${t.rejected}</button></form>`
@@ -176,14 +179,28 @@ export async function sepaFile(c: Context<AdminEnv>, deps: WebDeps) {
 }
 
 /** The bank's outcome: the whole run collected (payments recorded), or one transaction returned (dunning resumes). */
-export async function sepaOutcome(c: Context<AdminEnv>, deps: WebDeps) {
+/** Stops a run before its file is built: the run is cancelled, its invoices chased again. */
+export async function cancelSepaRunAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const runId = Number(c.req.param('id'));
+  const user = c.get('user');
+  // Written first: the file, if it is being built, is then not kept, and no Stripe debit is asked.
+  const released = await cancelSepaRun(deps.sql, runId, user.email);
+  await cancelRunWorkflow(deps.temporal, sepaRunWorkflowId(runId));
+  await writeAudit(deps.sql, { userId: user.id, action: 'sepa.cancel', entity: `sepa_run:${runId}`, before: null, after: { released: released.length } });
+  await wakeWorkflows(deps, released);
+  return c.redirect(sitePath`/sepa/${runId}`, 303);
+}
+
+export async function sepaCollectedAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  await wakeWorkflows(deps, await markSepaCollected(deps.sql, Number(c.req.param('id')), c.get('user').email));
+  return sepaRunPage(c, deps, { ok: true, text: t.done });
+}
+
+export async function sepaRejectAction(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const runId = Number(c.req.param('id'));
   const actor = c.get('user').email;
-  if (c.req.param('action') === 'collected') {
-    await wakeWorkflows(deps, await markSepaCollected(deps.sql, runId, actor));
-    return sepaRunPage(c, deps, { ok: true, text: t.done });
-  }
   const form = await c.req.parseBody();
   const reason = String(form.reason ?? '').trim();
   if (!reason) return sepaRunPage(c, deps, { ok: false, text: `${t.refused}: reason: required` });
