@@ -6,7 +6,7 @@ import { dunnableFacts, invoiceFacts, recordLastLevel, type InvoiceFactsRow } fr
 import { saveDocument } from '../db/queries/documents.js';
 import { claimReminder, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
-import { closeStatement, finishStatement, joinStatement, settleStatementItem } from '../db/queries/statements.js';
+import { cancelStatement, closeStatement, finishStatement, joinStatement, settleStatementItem } from '../db/queries/statements.js';
 import { stepsOfPolicy, type FollowUpStep } from '../db/queries/steps.js';
 import { specialTemplateFor } from '../db/queries/templates.js';
 import type { StatementOutcome } from '../workflows/messages.js';
@@ -52,6 +52,11 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       return statementId;
     },
 
+    /** The statement's workflow was cancelled in Temporal while it gathered: its invoices are paused. */
+    async cancelStatement(input: { statementId: number; actor: string }): Promise<number[]> {
+      return cancelStatement(sql, input.statementId, input.actor);
+    },
+
     /**
      * Sends the statement once: every invoice still dunnable gets its reminder claimed at its own
      * level, one e-mail lists them all with the total (the provider's idempotency key is the
@@ -67,6 +72,8 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       const stored = () => statement.items.map((i) => ({ invoiceId: i.invoiceId, outcome: { level: i.level, status: i.outcome as StatementOutcome['status'], reason: i.reason } }));
       // A retry after the statement was settled reports what was recorded.
       if (statement.status === 'sent' || statement.status === 'failed') return stored();
+      // Cancelled while it gathered: its invoices are paused, and were woken by whoever cancelled it.
+      if (statement.status === 'cancelled') return [];
       const settle = async (invoiceId: number, outcome: StatementOutcome) => {
         await settleStatementItem(sql, statementId, invoiceId, outcome.status, outcome.reason);
         outcomes.push({ invoiceId, outcome });

@@ -1,4 +1,6 @@
 import type { ISql, Sql } from '../client.js';
+import { insertEvent } from './events.js';
+import { setInvoicePaused } from './invoices.js';
 
 export interface StatementItem {
   invoiceId: number;
@@ -47,18 +49,42 @@ export async function finishStatement(sql: ISql, statementId: number, s: { statu
     where id = ${statementId}`;
 }
 
+/**
+ * An operator stops a statement while it gathers: it is not sent, and each of its invoices is
+ * paused with the reason, so nothing goes out for them (alone or in the next statement) until
+ * someone resumes them. Returns the paused invoices; none once the statement began to be sent.
+ */
+export async function cancelStatement(sql: Sql, statementId: number, actor: string): Promise<number[]> {
+  return sql.begin(async (tx) => {
+    const [cancelled] = await tx`update statements set status = 'cancelled', cancelled_by = ${actor} where id = ${statementId} and status = 'gathering' returning id`;
+    if (!cancelled) return [];
+    const reason = `statement #${statementId} cancelled by ${actor}`;
+    const items = await tx<{ invoiceId: number }[]>`
+      update statement_items set outcome = 'cancelled', reason = ${reason} where statement_id = ${statementId} and outcome = 'pending' returning invoice_id as "invoiceId"`;
+    for (const { invoiceId } of items) {
+      await setInvoicePaused(tx, invoiceId, true, reason);
+      await insertEvent(tx, { invoiceId, kind: 'paused', actor, message: `Dunning paused: ${reason}` });
+    }
+    return items.map((i) => i.invoiceId);
+  });
+}
+
 export interface StatementSummary {
   id: number;
-  status: string;
+  status: 'gathering' | 'sending' | 'sent' | 'failed' | 'cancelled';
   createdAt: Date;
   sentAt: Date | null;
   subject: string | null;
+  failureReason: string | null;
+  cancelledBy: string | null;
+  /** Invoices in it: waiting while it gathers, sent in it once sent. */
   invoices: number;
 }
 
 export async function statementsOfCustomer(sql: ISql, customerId: number, limit = 20): Promise<StatementSummary[]> {
   return sql<StatementSummary[]>`
-    select s.id, s.status, s.created_at as "createdAt", s.sent_at as "sentAt", s.subject,
-           (select count(*)::int from statement_items i where i.statement_id = s.id and i.outcome = 'sent') as invoices
+    select s.id, s.status, s.created_at as "createdAt", s.sent_at as "sentAt", s.subject, s.failure_reason as "failureReason", s.cancelled_by as "cancelledBy",
+           (select count(*)::int from statement_items i where i.statement_id = s.id
+              and i.outcome = case when s.status in ('gathering', 'sending') then 'pending' when s.status = 'cancelled' then 'cancelled' else 'sent' end) as invoices
     from statements s where s.customer_id = ${customerId} order by s.id desc limit ${limit}`;
 }

@@ -7,8 +7,11 @@ import { mandateOf, saveMandate } from '../../db/queries/mandates.js';
 import { listPolicies, setCustomerPolicy } from '../../db/queries/steps.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { getStripeKeys, stripeLinkOf } from '../../db/queries/stripe.js';
+import { cancelStatement, statementsOfCustomer, type StatementSummary } from '../../db/queries/statements.js';
+import { statementWorkflowId } from '../../workflows/ids.js';
+import { cancelRunWorkflow } from '../../services/temporal/run-client.js';
 import type { WebDeps } from '../deps.js';
-import { langOf, messages } from '../i18n.js';
+import { langOf, messages, type Messages } from '../i18n.js';
 import { setCustomerPause } from '../invoice-actions.js';
 import { mandateForm } from '../sepa/bank-fields.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
@@ -25,7 +28,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const t = messages(lang);
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
   if (!customer) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
-  const [invoices, reminders, settings, policies, mandate, stripeLink, stripeKeys] = await Promise.all([
+  const [invoices, reminders, settings, policies, mandate, stripeLink, stripeKeys, statements] = await Promise.all([
     invoicesOfCustomer(deps.sql, customer.id),
     remindersOfCustomer(deps.sql, customer.id),
     getSettings(deps.sql),
@@ -33,6 +36,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
     mandateOf(deps.sql, customer.id),
     stripeLinkOf(deps.sql, customer.id),
     getStripeKeys(deps.sql),
+    statementsOfCustomer(deps.sql, customer.id),
   ]);
   const isAdmin = c.get('user').role === 'admin';
   const policyName = policies.find((p) => (customer.policyId === null ? p.isDefault : p.id === customer.policyId))?.name ?? '';
@@ -92,6 +96,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         <div><button type="submit" class="primary">${t.save}</button></div>
       </form>
       ${stripeCard({ customer, mandate, link: stripeLink, configured: Boolean(stripeKeys.secretKey), csrf, t })}
+      ${statements.length ? statementsCard(customer.ref, statements, when, csrf, t) : ''}
       <section class="card"><h2>${t.reminders}</h2>
         ${reminders.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
           <thead><tr><th>Id</th><th>${t.invoice}</th><th>${t.note}</th><th>${t.level}</th><th>${t.user}</th><th>${t.date}</th><th>${t.nextDate}</th><th>${t.status}</th><th>${t.file}</th></tr></thead>
@@ -103,6 +108,35 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
       </section>`,
     }),
   );
+}
+
+function statementsCard(customerRef: string, statements: StatementSummary[], when: Intl.DateTimeFormat, csrf: string, t: Messages) {
+  return html`<section class="card" id="statements"><h2>${t.statements}</h2><table>
+    <thead><tr><th>#</th><th>${t.date}</th><th>${t.status}</th><th class="num">${t.invoices}</th><th></th></tr></thead>
+    <tbody>${statements.map((s) => html`<tr data-statement="${s.id}" class="${s.status === 'failed' ? 'row-red' : ''}"><td>${s.id}</td><td class="nowrap">${when.format(s.sentAt ?? s.createdAt)}</td>
+      <td>${t.statementStatuses[s.status]}</td><td class="num">${s.invoices}</td>
+      <td>${s.status === 'gathering'
+        ? html`<span class="muted">${t.statementGathering}</span> <form method="post" action="${sitePath`/customers/${customerRef}/statements/${s.id}/cancel`}" class="inline">
+            <input type="hidden" name="_csrf" value="${csrf}"><button class="danger" data-testid="cancel-statement">${t.cancelStatement}</button></form>`
+        : s.status === 'failed' ? html`<span class="failed">${s.failureReason ?? ''}</span>`
+        : s.status === 'cancelled' ? html`<span class="failed">${t.statementCancelledBy(s.cancelledBy ?? '')}</span>`
+        : s.subject ?? ''}</td></tr>`)}</tbody></table></section>`;
+}
+
+/** Stops a statement while it gathers: it is not sent, and its invoices are paused until someone resumes them. */
+export async function cancelStatementAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const customer = await customerByRef(deps.sql, c.req.param('ref')!);
+  const statementId = Number(c.req.param('id'));
+  if (!customer || !(await statementsOfCustomer(deps.sql, customer.id)).some((s) => s.id === statementId)) return c.notFound();
+  const user = c.get('user');
+  // Written first: the statement's send, should it start before the engine hears of the cancel, finds it cancelled.
+  const paused = await cancelStatement(deps.sql, statementId, user.email);
+  if (paused.length === 0) return customerPage(c, deps, { ok: false, text: t.statementTooLate });
+  await cancelRunWorkflow(deps.temporal, statementWorkflowId(statementId));
+  await writeAudit(deps.sql, { userId: user.id, action: 'statement.cancel', entity: `statement:${statementId}`, before: null, after: { paused } });
+  await wakeWorkflows(deps, paused);
+  return customerPage(c, deps, { ok: true, text: t.statementCancelled(paused.length) });
 }
 
 export async function customerPauseAction(c: Context<AdminEnv>, deps: WebDeps) {

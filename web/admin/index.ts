@@ -12,7 +12,7 @@ import { refuseNul } from '../refuse-nul.js';
 import { LANG_COOKIE, langOf, messages } from '../i18n.js';
 import { dashboardPage } from './dashboard.js';
 import { auditPage } from './audit-page.js';
-import { customerMandateAction, customerPage, customerPauseAction, customerPolicyAction } from './customer-page.js';
+import { cancelStatementAction, customerMandateAction, customerPage, customerPauseAction, customerPolicyAction } from './customer-page.js';
 import { applyImportAction, importPage, importProgress, importRecordPage, uploadImport } from './import-page.js';
 import { myTemplatesPage } from './my-templates-page.js';
 import { outboxMessageHtml, outboxPage } from './outbox-page.js';
@@ -111,6 +111,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.post('/review/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}/hold', (c) => holdReviewItemAction(c, deps));
   app.get('/customers/:ref', (c) => customerPage(c, deps));
   app.post('/customers/:ref/:action{pause|resume}', (c) => customerPauseAction(c, deps));
+  app.post('/customers/:ref/statements/:id{[0-9]{1,15}}/cancel', (c) => cancelStatementAction(c, deps));
   app.post('/customers/:ref/mandate', (c) => customerMandateAction(c, deps));
   app.post('/customers/:ref/stripe', (c) => registerWithStripeAction(c, deps));
   app.get('/outbox', (c) => outboxPage(c, deps));
