@@ -1,4 +1,5 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
+import { stopRequestedCheck } from '../services/stop-requested.js';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
 import { bulkRunById, bulkRunCancelRequested, cancelBulkRun, finishBulkRun, lastRunPosition, recordItemOutcome, runItemsFrom, runSlice, type RunItem } from '../db/queries/bulk-runs.js';
@@ -36,24 +37,6 @@ export interface AskSliceInput extends RunRequest {
 type AskAnswer = ReminderOutcome['status'] | 'ended';
 
 const NEVER_ABORTED = new AbortController().signal;
-
-/** Whether a run was asked to stop, looked up at most a few times a second however many asks wait on it. */
-function cancelCheck(lookup: () => Promise<boolean>, everyMs = 250): () => Promise<boolean> {
-  let known = false;
-  let last = 0;
-  let pending: Promise<boolean> | null = null;
-  return async () => {
-    if (known) return true;
-    if (Date.now() - last < everyMs) return false;
-    pending ??= lookup().then((requested) => {
-      known = requested;
-      last = Date.now();
-      pending = null;
-      return requested;
-    });
-    return pending;
-  };
-}
 
 export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql: Sql; temporal: Client; sendsPerSecond?: number }) {
   /**
@@ -147,7 +130,7 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
       // A cancelled run asks no further invoice (cancelled in Temporal, or asked for on the run's
       // page); the asks under way finish and record their answer.
       const cancelled = Context.current().cancellationSignal;
-      const stopped = cancelCheck(() => bulkRunCancelRequested(sql, input.runId));
+      const stopped = stopRequestedCheck(() => bulkRunCancelRequested(sql, input.runId));
       await beating(eachConcurrently(unanswered, async (item) => {
         if (!cancelled.aborted && !(await stopped())) await ask({ ...request, invoiceId: item.invoiceId, itemChannel: item.channel });
       }, undefined, lanes));

@@ -1,4 +1,5 @@
-import type { ISql } from '../client.js';
+import type { ISql, Sql } from '../client.js';
+import { pauseInvoices } from './invoices.js';
 
 export type ImportKind = 'customers' | 'invoices' | 'payments';
 
@@ -15,6 +16,12 @@ export interface ImportRecord {
   workflowsDone: number;
   /** Left to the repair pass: the engine was unreachable when the import was applied. */
   workflowsPending: number;
+  /** An operator stopped the starts: the invoices not started yet are paused. */
+  cancelledBy: string | null;
+  /** Why the starts stopped on their own (the rest is left to the repair pass). */
+  workflowsFailure: string | null;
+  /** When the starts last reported progress: long ago and unfinished, a restart cut them short. */
+  workflowsNotedAt: Date | null;
 }
 
 export async function insertImport(sql: ISql, i: { kind: ImportKind; filename: string; fileSha256: string; content: string; rowCount: number; userId: number }): Promise<number> {
@@ -27,7 +34,8 @@ export async function insertImport(sql: ISql, i: { kind: ImportKind; filename: s
 export async function importById(sql: ISql, id: number): Promise<ImportRecord | undefined> {
   const [row] = await sql<ImportRecord[]>`
     select id, kind, filename, file_sha256 as "fileSha256", content, row_count as "rowCount", status, applied_at as "appliedAt",
-           workflows_total as "workflowsTotal", workflows_done as "workflowsDone", workflows_pending as "workflowsPending"
+           workflows_total as "workflowsTotal", workflows_done as "workflowsDone", workflows_pending as "workflowsPending",
+           cancelled_by as "cancelledBy", workflows_failure as "workflowsFailure", workflows_noted_at as "workflowsNotedAt"
     from imports where id = ${id}`;
   return row;
 }
@@ -43,12 +51,41 @@ export async function setWorkflowsTotal(sql: ISql, id: number, total: number): P
 }
 
 export async function noteWorkflowsDone(sql: ISql, id: number, done: number, pending: number): Promise<void> {
-  await sql`update imports set workflows_done = ${done}, workflows_pending = ${pending} where id = ${id}`;
+  await sql`update imports set workflows_done = ${done}, workflows_pending = ${pending}, workflows_noted_at = now() where id = ${id}`;
+}
+
+export async function noteWorkflowsFailure(sql: ISql, id: number, reason: string): Promise<void> {
+  await sql`update imports set workflows_failure = ${reason}, workflows_noted_at = now() where id = ${id}`;
+}
+
+/** Asks the starts of an applied import to stop; false when they had finished (or were stopped) already. */
+export async function requestImportCancel(sql: ISql, id: number, actor: string): Promise<boolean> {
+  const rows = await sql`update imports set cancel_requested_at = now(), cancelled_by = ${actor}
+    where id = ${id} and status = 'applied' and workflows_done < workflows_total and cancel_requested_at is null and workflows_failure is null returning id`;
+  return rows.length === 1;
+}
+
+/** Who asked the import's starts to stop, if anyone did. */
+export async function importCancelledBy(sql: ISql, id: number): Promise<string | null> {
+  const [row] = await sql<{ cancelledBy: string | null }[]>`select cancelled_by as "cancelledBy" from imports where id = ${id}`;
+  return row?.cancelledBy ?? null;
+}
+
+/**
+ * The starts stopped by an operator: the invoices they did not reach are paused with the reason (the
+ * repair pass then starts their workflows on hold) and count as done, so the bar completes.
+ */
+export async function pauseUnstartedInvoices(sql: Sql, id: number, invoiceIds: readonly number[], actor: string): Promise<void> {
+  await sql.begin(async (tx) => {
+    await pauseInvoices(tx, invoiceIds, `import #${id} cancelled by ${actor} before its workflow started`, actor);
+    await tx`update imports set workflows_done = workflows_total, workflows_noted_at = now() where id = ${id}`;
+  });
 }
 
 export async function recentImports(sql: ISql, limit = 20): Promise<Omit<ImportRecord, 'content'>[]> {
   return sql<Omit<ImportRecord, 'content'>[]>`
     select id, kind, filename, file_sha256 as "fileSha256", row_count as "rowCount", status, applied_at as "appliedAt",
-           workflows_total as "workflowsTotal", workflows_done as "workflowsDone", workflows_pending as "workflowsPending"
+           workflows_total as "workflowsTotal", workflows_done as "workflowsDone", workflows_pending as "workflowsPending",
+           cancelled_by as "cancelledBy", workflows_failure as "workflowsFailure", workflows_noted_at as "workflowsNotedAt"
     from imports order by id desc limit ${limit}`;
 }

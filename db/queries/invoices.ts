@@ -1,4 +1,4 @@
-import type { ISql, Sql } from '../client.js';
+import type { ISql, Sql, TransactionSql } from '../client.js';
 import type { Installment } from '../../workflows/schedule/payment-terms.js';
 import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
 import type { PendingPromise } from '../../workflows/schedule/promise.js';
@@ -158,6 +158,14 @@ export async function liftOperatorStop(sql: Sql, invoiceId: number, actor: strin
 
 export async function setInvoicePaused(sql: ISql, invoiceId: number, paused: boolean, reason: string | null): Promise<void> {
   await sql`update invoices set paused = ${paused}, pause_reason = ${reason}, updated_at = now() where id = ${invoiceId}`;
+}
+
+/** An operator's stop of a run reaches its invoices: each paused with the reason, on its timeline, until resumed. */
+export async function pauseInvoices(tx: TransactionSql, invoiceIds: readonly number[], reason: string, actor: string): Promise<void> {
+  for (const invoiceId of invoiceIds) {
+    await setInvoicePaused(tx, invoiceId, true, reason);
+    await insertEvent(tx, { invoiceId, kind: 'paused', actor, message: `Dunning paused: ${reason}` });
+  }
 }
 
 export interface InvoiceSummary {

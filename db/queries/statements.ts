@@ -1,6 +1,5 @@
 import type { ISql, Sql } from '../client.js';
-import { insertEvent } from './events.js';
-import { setInvoicePaused } from './invoices.js';
+import { pauseInvoices } from './invoices.js';
 
 export interface StatementItem {
   invoiceId: number;
@@ -61,11 +60,9 @@ export async function cancelStatement(sql: Sql, statementId: number, actor: stri
     const reason = `statement #${statementId} cancelled by ${actor}`;
     const items = await tx<{ invoiceId: number }[]>`
       update statement_items set outcome = 'cancelled', reason = ${reason} where statement_id = ${statementId} and outcome = 'pending' returning invoice_id as "invoiceId"`;
-    for (const { invoiceId } of items) {
-      await setInvoicePaused(tx, invoiceId, true, reason);
-      await insertEvent(tx, { invoiceId, kind: 'paused', actor, message: `Dunning paused: ${reason}` });
-    }
-    return items.map((i) => i.invoiceId);
+    const paused = items.map((i) => i.invoiceId);
+    await pauseInvoices(tx, paused, reason, actor);
+    return paused;
   });
 }
 

@@ -2,6 +2,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { dunningWorkflowId } from '../../services/temporal/dunning-client.js';
 import { testApp } from '../helpers/stack.js';
+import { importById } from '../../db/queries/imports.js';
+import { checkCsv } from '../../web/import/csv-rows.js';
+import { startImportedWorkflows, writeImport } from '../../web/import/apply-import.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { timeSkippingEnvironment } from '../helpers/temporal.js';
@@ -147,4 +150,52 @@ it('imports SEPA mandates with customers, checked like the customer page, all or
     { ref: 'C-M1', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', holder: 'Garage Un', reference: 'RUM-M1', sequence: 'FRST' },
     { ref: 'C-M2', iban: 'DE89370400440532013000', bic: null, holder: 'Garage Deux', reference: 'RUM-M2', sequence: 'RCUR' },
   ]);
+});
+
+/** An import written as its confirmation does, whose starts the test then runs itself. */
+async function writtenImport(csv: string) {
+  const checked = await upload('invoices', csv);
+  const id = Number(checked.location!.split('/').at(-1));
+  const record = (await importById(db.sql, id))!;
+  const rows = checkCsv(record.kind, record.content);
+  if (!rows.ok) throw new Error('the file was refused');
+  const written = await writeImport(db.sql, record, rows.parsed, 'test');
+  if (!written.ok) throw new Error('the rows were refused');
+  return { id, path: checked.location!, invoices: written.invoices };
+}
+const pageOf = async (path: string) => (await app.request(path, { headers: headers() })).text();
+
+it('stops the starts of an import when asked: the invoices not reached are paused with the reason, and the page says so', async () => {
+  const { id, path, invoices } = await writtenImport('number;customer_ref;issue_date;due_date;total\nF-30;C-1;2026-10-01;2099-10-31;10\nF-31;C-2;2026-10-01;2099-10-31;20\n');
+  expect(await pageOf(path)).toContain('data-testid="cancel-import"');
+  const stop = await app.request(`${path}/cancel`, { method: 'POST', headers: { ...headers(), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: session.csrf }).toString() });
+  expect(stop.status).toBe(303);
+  expect(await pageOf(path)).toContain('Stop asked by');
+
+  await startImportedWorkflows({ sql: db.sql, temporal: env.client, taskQueue: 'import' }, id, invoices);
+  const page = await pageOf(path);
+  expect(page).toMatch(/data-testid="import-stopped">Stopped by finance-\w+@relance.test: the invoices the starts had not reached are paused until resumed/);
+  expect(page).not.toContain('hx-trigger="every 1s"');
+  expect(page).not.toContain('data-testid="cancel-import"');
+  expect(await db.sql`select number, paused, pause_reason as "pauseReason" from invoices where number in ('F-30', 'F-31') order by number`).toEqual(
+    ['F-30', 'F-31'].map((number) => ({ number, paused: true, pauseReason: expect.stringMatching(new RegExp(`^import #${id} cancelled by finance-\\w+@relance.test before its workflow started$`)) })),
+  );
+  for (const inv of invoices) await expect(env.client.workflow.getHandle(dunningWorkflowId(inv.id)).describe()).rejects.toThrow(/not found/i);
+});
+
+it('shows starts that failed, or that a restart cut short, as stopped with what happens next, not as a bar moving forever', async () => {
+  const failed = await writtenImport('number;customer_ref;issue_date;due_date;total\nF-40;C-1;2026-10-01;2099-10-31;10\n');
+  // A task queue the engine refuses: the starts fail on the first invoice.
+  await expect(startImportedWorkflows({ sql: db.sql, temporal: env.client, taskQueue: '' }, failed.id, failed.invoices)).rejects.toThrow();
+  const page = await pageOf(failed.path);
+  expect(page).toMatch(/data-testid="import-failed">Starts interrupted \(.+\): the repair pass starts the remaining invoices/);
+  expect(page).not.toContain('hx-trigger="every 1s"');
+
+  const cut = await writtenImport('number;customer_ref;issue_date;due_date;total\nF-41;C-1;2026-10-01;2099-10-31;10\n');
+  expect(await pageOf(cut.path)).toContain('hx-trigger="every 1s"');
+  // The web server died after its last note, two minutes ago.
+  await db.sql`update imports set workflows_noted_at = now() - interval '2 minutes' where id = ${cut.id}`;
+  const cutPage = await pageOf(cut.path);
+  expect(cutPage).toContain('data-testid="import-failed">Starts cut short by a restart of the web server');
+  expect(cutPage).not.toContain('hx-trigger="every 1s"');
 });

@@ -147,7 +147,7 @@ it('collects Stripe customers off-session in a SEPA run, the others in the file,
   );
   const runPage = await (await app.request(runPath, { headers: { cookie: `${admin.cookie}; relance_lang=en` } })).text();
   expect(runPage).toContain(intentOf('F-STRIPE-2'));
-  expect(runPage).toContain('rejected · The account has insufficient funds.');
+  expect(runPage).toContain('Rejected · The account has insufficient funds.');
 });
 
 it('puts a pay link in every reminder once Stripe is configured; paying through its checkout ends the dunning once', async () => {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { importById, insertImport, recentImports, type ImportKind, type ImportRecord } from '../../db/queries/imports.js';
+import { importById, insertImport, recentImports, requestImportCancel, type ImportKind, type ImportRecord } from '../../db/queries/imports.js';
+import { writeAudit } from '../../db/queries/audit.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { COLUMNS, checkCsv, type RowError } from '../import/csv-rows.js';
@@ -86,7 +87,7 @@ export async function importRecordPage(c: Context<AdminEnv>, deps: ImportDeps, f
         ? html`<section class="card"><p class="notice">${t.readyToImport(record.rowCount)}</p>
             <form method="post" action="${sitePath`/import/${record.id}/apply`}" class="action"><input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
               <button type="submit" class="primary">${t.confirmImport(record.rowCount)}</button></form></section>`
-        : progress(record, t)}
+        : progress(record, c.get('user').csrfToken, t)}
       <section class="card"><h2>${t.preview} (${Math.min(PREVIEW_ROWS, record.rowCount)} / ${record.rowCount})</h2>
         <div class="scroll"><table><thead><tr><th>${t.line}</th>${columns.map((col) => html`<th>${col}</th>`)}</tr></thead>
         <tbody>${rows.map((r) => html`<tr><td class="num">${r.line}</td>${Object.values(flatten(r.value)).map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody></table></div>
@@ -95,21 +96,54 @@ export async function importRecordPage(c: Context<AdminEnv>, deps: ImportDeps, f
   );
 }
 
-/** Progress of the workflows an applied import starts; htmx polls it until every one is done. */
-function progress(record: ImportRecord, t: Messages) {
-  const done = record.workflowsDone >= record.workflowsTotal;
-  return html`<section class="card" id="progress" ${done ? '' : html`hx-get="${sitePath`/import/${record.id}/progress`}" hx-trigger="every 1s" hx-swap="outerHTML"`}>
+// Progress is noted every 50 starts: this long without a note, the loop that starts them is gone.
+const CUT_SHORT_AFTER_MS = 60_000;
+
+type StartsState = 'running' | 'stopping' | 'stopped' | 'failed' | 'cut_short' | 'finished';
+
+function startsState(record: ImportRecord, now: number): StartsState {
+  if (record.workflowsFailure) return 'failed';
+  if (record.workflowsDone >= record.workflowsTotal) return record.cancelledBy ? 'stopped' : 'finished';
+  const noted = (record.workflowsNotedAt ?? record.appliedAt)?.getTime() ?? now;
+  if (now - noted > CUT_SHORT_AFTER_MS) return 'cut_short';
+  return record.cancelledBy ? 'stopping' : 'running';
+}
+
+/** Progress of the workflows an applied import starts; htmx polls it while they go on, which an operator may stop. */
+function progress(record: ImportRecord, csrf: string, t: Messages) {
+  const state = startsState(record, Date.now());
+  const polling = state === 'running' || state === 'stopping';
+  const full = state === 'finished' || state === 'stopped';
+  return html`<section class="card" id="progress" ${polling ? html`hx-get="${sitePath`/import/${record.id}/progress`}" hx-trigger="every 1s" hx-swap="outerHTML"` : ''}>
     <p class="notice">${t.imported(record.rowCount)}</p>
     <label>${t.workflowsStarted(record.workflowsDone - record.workflowsPending, record.workflowsTotal)}
-      <progress max="${Math.max(record.workflowsTotal, 1)}" value="${done ? Math.max(record.workflowsTotal, 1) : record.workflowsDone}"></progress></label>
+      <progress max="${Math.max(record.workflowsTotal, 1)}" value="${full ? Math.max(record.workflowsTotal, 1) : record.workflowsDone}"></progress></label>
     ${record.workflowsPending > 0 ? html`<p class="warning" role="status" data-testid="import-pending">${t.workflowsLeftToRepair(record.workflowsPending)}</p>` : ''}
+    ${state === 'running'
+      ? html`<form method="post" action="${sitePath`/import/${record.id}/cancel`}" class="action"><input type="hidden" name="_csrf" value="${csrf}">
+          <button class="danger" data-testid="cancel-import">${t.cancelImportStarts}</button></form>`
+      : ''}
+    ${state === 'stopping' ? html`<p class="warning" role="status">${t.importStopping(record.cancelledBy ?? '')}</p>` : ''}
+    ${state === 'stopped' ? html`<p class="failed" role="alert" data-testid="import-stopped">${t.importStopped(record.cancelledBy ?? '')}</p>` : ''}
+    ${state === 'failed' ? html`<p class="failed" role="alert" data-testid="import-failed">${t.importStartsFailed(record.workflowsFailure ?? '')}</p>` : ''}
+    ${state === 'cut_short' ? html`<p class="failed" role="alert" data-testid="import-failed">${t.importStartsCutShort}</p>` : ''}
   </section>`;
+}
+
+/** Stops the starts of an import: those under way finish, the invoices not reached are paused until resumed. */
+export async function cancelImportAction(c: Context<AdminEnv>, deps: ImportDeps) {
+  const id = Number(c.req.param('id'));
+  const user = c.get('user');
+  if (await requestImportCancel(deps.sql, id, user.email)) {
+    await writeAudit(deps.sql, { userId: user.id, action: 'import.cancel', entity: `import:${id}`, before: null, after: null });
+  }
+  return c.redirect(sitePath`/import/${id}`, 303);
 }
 
 export async function importProgress(c: Context<AdminEnv>, deps: ImportDeps) {
   const record = await importById(deps.sql, Number(c.req.param('id')));
   if (!record) return c.notFound();
-  return c.html(progress(record, messages(langOf(c))));
+  return c.html(progress(record, c.get('user').csrfToken, messages(langOf(c))));
 }
 
 export async function applyImportAction(c: Context<AdminEnv>, deps: ImportDeps) {
@@ -121,7 +155,7 @@ export async function applyImportAction(c: Context<AdminEnv>, deps: ImportDeps) 
   const written = await writeImport(deps.sql, record, checked.parsed, c.get('user').email);
   if (!written.ok) return importRecordPage(c, deps, { ok: false, text: t.nothingWritten }, written.errors);
   // The rows are committed; workflows start in the background and the page shows their progress.
-  void startImportedWorkflows(deps, record.id, written.invoices).catch((err) => deps.log?.(err));
+  void startImportedWorkflows(deps, record.id, written.invoices).catch((err: unknown) => deps.log?.(err));
   return c.redirect(sitePath`/import/${record.id}`, 303);
 }
 

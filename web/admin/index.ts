@@ -13,7 +13,7 @@ import { LANG_COOKIE, langOf, messages } from '../i18n.js';
 import { dashboardPage } from './dashboard.js';
 import { auditPage } from './audit-page.js';
 import { cancelStatementAction, customerMandateAction, customerPage, customerPauseAction, customerPolicyAction } from './customer-page.js';
-import { applyImportAction, importPage, importProgress, importRecordPage, uploadImport } from './import-page.js';
+import { applyImportAction, cancelImportAction, importPage, importProgress, importRecordPage, uploadImport } from './import-page.js';
 import { myTemplatesPage } from './my-templates-page.js';
 import { outboxMessageHtml, outboxPage } from './outbox-page.js';
 import { reminderLogCsv, reminderLogPage } from './reminder-log-page.js';
@@ -143,6 +143,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   app.get('/import/:id{[0-9]{1,15}}', (c) => importRecordPage(c, deps));
   app.get('/import/:id{[0-9]{1,15}}/progress', (c) => importProgress(c, deps));
   app.post('/import/:id{[0-9]{1,15}}/apply', (c) => applyImportAction(c, deps));
+  app.post('/import/:id{[0-9]{1,15}}/cancel', (c) => cancelImportAction(c, deps));
   app.get('/outbox/:id{[0-9]{1,15}}/html', (c) => outboxMessageHtml(c, deps));
 
   const editor = { ...deps, previews: deps.previews ?? new PreviewStore() };

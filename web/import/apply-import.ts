@@ -1,7 +1,8 @@
 import type { Sql, TransactionSql } from '../../db/client.js';
 import { upsertCustomer } from '../../db/queries/customers.js';
 import { saveMandate } from '../../db/queries/mandates.js';
-import { claimImport, noteWorkflowsDone, setWorkflowsTotal, type ImportRecord } from '../../db/queries/imports.js';
+import { claimImport, importCancelledBy, noteWorkflowsDone, noteWorkflowsFailure, pauseUnstartedInvoices, setWorkflowsTotal, type ImportRecord } from '../../db/queries/imports.js';
+import { stopRequestedCheck } from '../../services/stop-requested.js';
 import { upsertInvoice } from '../../db/queries/invoices.js';
 import { recordDocumentSent } from '../../db/queries/events.js';
 import { applyPayment } from '../../db/queries/payments.js';
@@ -99,13 +100,25 @@ async function writeRows(tx: TransactionSql, record: ImportRecord, parsed: Parse
 
 /**
  * Starts or wakes the workflows of an applied import, recording the progress the import page shows.
- * With the engine unreachable the rest is left to the repair pass, which starts them once it is back.
+ * With the engine unreachable the rest is left to the repair pass, which starts them once it is back;
+ * stopped by an operator, the invoices not reached yet are paused. A failure is recorded for the page.
  */
-export async function startImportedWorkflows(deps: WebDeps, importId: number, invoices: InvoiceRef[]): Promise<void> {
+export async function startImportedWorkflows(deps: Pick<WebDeps, 'sql' | 'temporal' | 'taskQueue'>, importId: number, invoices: InvoiceRef[]): Promise<void> {
   let reachable = true;
   let pending = 0;
-  await eachConcurrently(invoices, async (inv) => {
-    if (reachable) reachable = await startOrWakeDunningSoon(deps.temporal, deps.taskQueue, inv);
-    if (!reachable) pending++;
-  }, (done) => noteWorkflowsDone(deps.sql, importId, done, pending));
+  const unreached: number[] = [];
+  let cancelledBy: string | null = null;
+  const stopped = stopRequestedCheck(async () => (cancelledBy = await importCancelledBy(deps.sql, importId)) !== null);
+  try {
+    await noteWorkflowsDone(deps.sql, importId, 0, 0);
+    await eachConcurrently(invoices, async (inv) => {
+      if (await stopped()) return void unreached.push(inv.id);
+      if (reachable) reachable = await startOrWakeDunningSoon(deps.temporal, deps.taskQueue, inv);
+      if (!reachable) pending++;
+    }, (done) => noteWorkflowsDone(deps.sql, importId, done, pending));
+    if (cancelledBy && unreached.length) await pauseUnstartedInvoices(deps.sql, importId, unreached, cancelledBy);
+  } catch (err) {
+    await noteWorkflowsFailure(deps.sql, importId, (err as Error).message.slice(0, 300));
+    throw err;
+  }
 }
