@@ -9,7 +9,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, layout, type Flash } from './layout.js';
+import { flashOf, type Flash } from './layout.js';
 
 /** A new password, typed twice; the same rule for one's own and for an administrator's reset. */
 export const newPasswordFields = {
@@ -25,10 +25,7 @@ export function accountPage(c: Context<AdminEnv>, flash?: Flash, status: 200 | 4
   const lang = langOf(c);
   const t = messages(lang);
   const me = c.get('user');
-  return c.html(
-    layout({
-      title: t.myAccount, lang, t, user: me,
-      body: html`<h1>${t.myAccount}</h1>${flashOf(flash)}
+  return c.render(t.myAccount, html`<h1>${t.myAccount}</h1>${flashOf(flash)}
       <section class="card"><p>${me.name} · ${me.email} · ${me.role}</p></section>
       <form method="post" action="/account/password" class="card form-grid" id="password">
         <input type="hidden" name="_csrf" value="${me.csrfToken}">
@@ -38,10 +35,7 @@ export function accountPage(c: Context<AdminEnv>, flash?: Flash, status: 200 | 4
         <label>${t.confirmPassword}<input name="confirmation" type="password" minlength="12" required autocomplete="new-password"></label>
         <p class="muted">${t.passwordChangeEndsSessions}</p>
         <div><button type="submit" class="primary">${t.changePassword}</button></div>
-      </form>`,
-    }),
-    status,
-  );
+      </form>`, status);
 }
 
 /**

@@ -5,7 +5,6 @@ import { getSettings } from '../../db/queries/settings.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import type { AdminEnv } from './env.js';
-import { layout } from './layout.js';
 
 /** The values that differ between two snapshots, so a long template edit reads as what changed. */
 function changes(before: unknown, after: unknown): { field: string; from: string; to: string }[] {
@@ -22,15 +21,10 @@ export async function auditPage(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(lang);
   const [entries, settings] = await Promise.all([recentAudit(deps.sql, 200), getSettings(deps.sql)]);
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: settings.timezone });
-  return c.html(
-    layout({
-      title: t.audit, lang, t, user: c.get('user'),
-      body: html`<h1>${t.audit}</h1><section class="card">${entries.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table class="audit">
+  return c.render(t.audit, html`<h1>${t.audit}</h1><section class="card">${entries.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table class="audit">
         <thead><tr><th>${t.date}</th><th>${t.user}</th><th>${t.action}</th><th>${t.entity}</th><th>${t.change}</th></tr></thead>
         <tbody>${entries.map(
           (e) => html`<tr><td class="nowrap">${when.format(e.at)}</td><td>${e.userName ?? '—'}</td><td><code>${e.action}</code></td><td>${e.entity}</td>
             <td>${changes(e.before, e.after).map((d) => html`<div class="diff"><strong>${d.field}</strong> <del>${d.from}</del> → <ins>${d.to}</ins></div>`)}</td></tr>`,
-        )}</tbody></table>`}</section>`,
-    }),
-  );
+        )}</tbody></table>`}</section>`);
 }

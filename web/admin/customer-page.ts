@@ -18,7 +18,7 @@ import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { stripeCard } from './customer-stripe.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, layout, type Flash } from './layout.js';
+import { flashOf, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
 import { letterLinks } from './letter-downloads.js';
 
@@ -27,7 +27,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const lang = langOf(c);
   const t = messages(lang);
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
-  if (!customer) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
+  if (!customer) return c.render(t.notFound, html`<p class="card">${t.notFound}</p>`, 404);
   const [invoices, reminders, settings, policies, mandate, stripeLink, stripeKeys, statements] = await Promise.all([
     invoicesOfCustomer(deps.sql, customer.id),
     remindersOfCustomer(deps.sql, customer.id),
@@ -42,10 +42,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const policyName = policies.find((p) => (customer.policyId === null ? p.isDefault : p.id === customer.policyId))?.name ?? '';
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
   const csrf = c.get('user').csrfToken;
-  return c.html(
-    layout({
-      title: customer.name, lang, t, user: c.get('user'),
-      body: html`<h1>${customer.name} <span class="badge">${customer.ref}</span>${customer.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
+  return c.render(customer.name, html`<h1>${customer.name} <span class="badge">${customer.ref}</span>${customer.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
       ${flashOf(flash)}
       <div class="grid2">
         <section class="card"><h2>${t.contact}</h2>
@@ -105,9 +102,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
               <td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${r.status}</td>
               <td>${r.documentId ? letterLinks({ id: r.documentId, filename: 'PDF', toPrint: r.status === 'prepared' }, csrf, t) : ''}</td></tr>`,
           )}</tbody></table>`}
-      </section>`,
-    }),
-  );
+      </section>`);
 }
 
 function statementsCard(customerRef: string, statements: StatementSummary[], when: Intl.DateTimeFormat, csrf: string, t: Messages) {

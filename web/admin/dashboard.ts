@@ -9,7 +9,6 @@ import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { agingChart } from './aging-chart.js';
 import { withinDeadline } from '../../services/temporal/dunning-client.js';
 import type { AdminEnv } from './env.js';
-import { layout } from './layout.js';
 
 export async function dashboardPage(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
@@ -27,10 +26,7 @@ export async function dashboardPage(c: Context<AdminEnv>, deps: WebDeps) {
   const overdue = figures.overdueByCurrency.length
     ? figures.overdueByCurrency.map((o) => formatMoney(o.balanceCents, o.currency, lang)).join(' + ')
     : formatMoney(0, figures.agingCurrency, lang);
-  return c.html(
-    layout({
-      title: t.dashboard, lang, t, user: c.get('user'),
-      body: html`<h1>${t.dashboard}</h1>
+  return c.render(t.dashboard, html`<h1>${t.dashboard}</h1>
       <div class="cards">
         <div class="card"><h2>${t.amountOverdue}</h2><div class="kpi red" data-testid="amount-overdue">${overdue}</div></div>
         <div class="card"><h2>${t.overdueInvoices}</h2><div class="kpi">${figures.overdueCount}</div></div>
@@ -51,9 +47,7 @@ export async function dashboardPage(c: Context<AdminEnv>, deps: WebDeps) {
       <div class="grid2">
         <section class="card"><h2>${t.recentReminders}</h2>${reminderTable(sent, lang, t, settings.timezone, false)}</section>
         <section class="card"><h2>${t.failedSends}</h2>${reminderTable(failed, lang, t, settings.timezone, true)}</section>
-      </div>`,
-    }),
-  );
+      </div>`);
 }
 
 /** Invoice workflows running now, or null when the engine does not answer within its deadline. */

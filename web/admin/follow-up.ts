@@ -15,7 +15,6 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { followUpCsv } from './follow-up-export.js';
 import type { AdminEnv } from './env.js';
-import { layout } from './layout.js';
 import { sitePath } from './paths.js';
 
 const PAGE_SIZE = 50;
@@ -64,7 +63,7 @@ export async function followUpPage(c: Context<AdminEnv>, deps: WebDeps) {
   if (filter.dueFrom && filter.dueTo && filter.dueFrom > filter.dueTo) errors.push({ field: 'dueTo', message: '≥ dueFrom' });
   const results = errors.length ? html`<p class="error" role="alert">${t.invalidFilter}: ${errors.map((e) => `${e.field} (${e.message})`).join(', ')}</p>` : await resultsPartial(deps.sql, filter, lang, t, c.get('user').csrfToken);
   if (c.req.header('hx-request') && c.req.header('hx-target') === 'results') return c.html(results);
-  return c.html(layout({ title: t.followUp, lang, t, user: c.get('user'), body: html`<h1>${t.followUp}</h1>${filterForm(filter, raw, t)}<div id="results">${results}</div>` }));
+  return c.render(t.followUp, html`<h1>${t.followUp}</h1>${filterForm(filter, raw, t)}<div id="results">${results}</div>`);
 }
 
 function filterForm(f: Filter, raw: Record<string, string>, t: Messages) {

@@ -85,6 +85,10 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
       return SAFE_METHODS.has(c.req.method) ? c.redirect('/login') : c.text('Sign in first', 401);
     }
     c.set('user', user);
+    c.setRenderer((title, body, status) => {
+      const lang = langOf(c);
+      return c.html(layout({ title, lang, t: messages(lang), user, body }), status);
+    });
     await next();
   }, limitUploads, async (c, next) => {
     if (!SAFE_METHODS.has(c.req.method)) {
@@ -158,7 +162,7 @@ export function createAdmin(deps: WebDeps & { publicUrl: string; log?: (err: unk
   const adminOnly = createMiddleware<AdminEnv>(async (c, next) => {
     if (c.get('user').role !== 'admin') {
       const t = messages(langOf(c));
-      return c.html(layout({ title: t.forbidden, lang: langOf(c), t, user: c.get('user'), body: html`<p class="card error">${t.adminsOnly}</p>` }), 403);
+      return c.render(t.forbidden, html`<p class="card error">${t.adminsOnly}</p>`, 403);
     }
     await next();
   });

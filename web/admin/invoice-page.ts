@@ -21,7 +21,7 @@ import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '
 import type { AdminEnv } from './env.js';
 import { issueLateChargeNote, lateChargesCard } from './invoice-charges.js';
 import { DISPUTE_ACTIONS, disputeAction, disputeCard, type DisputeAction } from './invoice-disputes.js';
-import { flashOf, layout, type Flash } from './layout.js';
+import { flashOf, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
 import { letterLinks } from './letter-downloads.js';
 
@@ -38,7 +38,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const lang = langOf(c);
   const t = messages(lang);
   const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
-  if (!inv) return c.html(layout({ title: t.notFound, lang, t, user: c.get('user'), body: html`<p class="card">${t.notFound}</p>` }), 404);
+  if (!inv) return c.render(t.notFound, html`<p class="card">${t.notFound}</p>`, 404);
   const settings = await getSettings(deps.sql);
   const today = localDate(Date.now(), settings.timezone);
   const [loaded, payments, timeline, live, letters] = await Promise.all([
@@ -69,10 +69,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
     html`<form method="post" action="${sitePath`/invoices/${inv.number}/${path}`}" class="action">
       <input type="hidden" name="_csrf" value="${csrf}">${fields}<button type="submit">${label}</button></form>`;
 
-  return c.html(
-    layout({
-      title: inv.number, lang, t, user: c.get('user'),
-      body: html`<h1>${t.invoice} ${inv.number} <span class="badge">${inv.status}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}${inv.stoppedAt ? html` <span class="badge warn" data-testid="stopped">${t.stoppedByOperator}</span>` : ''}</h1>
+  return c.render(inv.number, html`<h1>${t.invoice} ${inv.number} <span class="badge">${inv.status}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}${inv.stoppedAt ? html` <span class="badge warn" data-testid="stopped">${t.stoppedByOperator}</span>` : ''}</h1>
       ${inv.stoppedAt ? html`<p class="card notice" role="status">${t.stoppedNotice(when.format(inv.stoppedAt))}</p>` : ''}
       ${flashOf(flash)}
       <div class="cards">
@@ -138,9 +135,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
                 <select name="method">${MANUAL_PAYMENT_METHODS.map((m) => html`<option value="${m}">${m}</option>`)}</select>`)
             : ''}
         </section>
-      </div>`,
-    }),
-  );
+      </div>`);
 }
 
 /** The actions of the invoice page; each answers with the page and what happened. */

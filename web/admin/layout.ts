@@ -1,13 +1,11 @@
 import { html } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Lang, Messages } from '../i18n.js';
 import { sitePath } from './paths.js';
-
-type Content = HtmlEscapedString | Promise<HtmlEscapedString>;
+import type { PageBody } from './env.js';
 
 /** The page frame; htmx requests carry the CSRF token in a header set once on <body>. */
-export function layout(p: { title: string; lang: Lang; t: Messages; user?: SessionUser; body: Content }) {
+export function layout(p: { title: string; lang: Lang; t: Messages; user?: SessionUser; body: PageBody }) {
   const csrf = p.user ? JSON.stringify({ 'X-CSRF-Token': p.user.csrfToken }) : '{}';
   return html`<!doctype html>
 <html lang="${p.lang}">

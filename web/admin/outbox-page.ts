@@ -5,7 +5,6 @@ import { getSettings } from '../../db/queries/settings.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import type { AdminEnv } from './env.js';
-import { layout } from './layout.js';
 import { sandboxedHtml } from './preview-store.js';
 import { recordIdOf, sitePath } from './paths.js';
 
@@ -22,10 +21,7 @@ export async function outboxPage(c: Context<AdminEnv>, deps: WebDeps) {
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
   const link = (p: Record<string, string | number | undefined>) =>
     `/outbox?${new URLSearchParams(Object.entries({ status, before, ...p }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))}`;
-  return c.html(
-    layout({
-      title: t.outbox, lang, t, user: c.get('user'),
-      body: html`<h1>${t.outbox}</h1>
+  return c.render(t.outbox, html`<h1>${t.outbox}</h1>
       <nav class="tabs">${([undefined, 'sent', 'failed'] as const).map(
         (s) => html`<a href="${link({ status: s, before: undefined })}" class="${s === status ? 'active' : ''}">${s === undefined ? t.statusAll : s === 'sent' ? t.sent : t.failedSends}</a>`,
       )}</nav>
@@ -41,9 +37,7 @@ export async function outboxPage(c: Context<AdminEnv>, deps: WebDeps) {
             ${shown === r.id ? html`<tr><td colspan="8"><iframe src="${sitePath`/outbox/${r.id}/html`}" sandbox title="${r.subject}" class="preview-frame"></iframe></td></tr>` : ''}`,
         )}</tbody></table>
         ${rows.length === PAGE ? html`<p><a href="${link({ before: rows.at(-1)!.id, show: undefined })}">${t.older} →</a></p>` : ''}`}
-      </section>`,
-    }),
-  );
+      </section>`);
 }
 
 export async function outboxMessageHtml(c: Context<AdminEnv>, deps: WebDeps) {

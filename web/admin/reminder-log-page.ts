@@ -12,7 +12,6 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { spreadsheetSafe } from './follow-up-export.js';
 import type { AdminEnv } from './env.js';
-import { layout } from './layout.js';
 import { sitePath } from './paths.js';
 
 const PAGE = 100;
@@ -49,10 +48,7 @@ export async function reminderLogPage(c: Context<AdminEnv>, deps: WebDeps) {
   const [lines, authors] = await Promise.all([reminderLog(deps.sql, log, { limit: PAGE + 1, offset: (filter.page - 1) * PAGE }), reminderAuthors(deps.sql)]);
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: log.timezone });
   const opt = (value: string, label: string, current: string | undefined) => html`<option value="${value}" ${value === (current ?? '') ? 'selected' : ''}>${label}</option>`;
-  return c.html(
-    layout({
-      title: t.reminderLog, lang, t, user: c.get('user'),
-      body: html`<h1>${t.reminderLog}</h1>
+  return c.render(t.reminderLog, html`<h1>${t.reminderLog}</h1>
       <form class="card filters" method="get" action="/reminders">
         <label>${t.periodFrom} <input type="date" name="from" value="${filter.from ?? ''}"></label>
         <label>${t.periodTo} <input type="date" name="to" value="${filter.to ?? ''}"></label>
@@ -69,9 +65,7 @@ export async function reminderLogPage(c: Context<AdminEnv>, deps: WebDeps) {
           <td>${r.performedBy}</td><td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${r.status}</td>
           <td>${r.documentId ? html`<a href="${sitePath`/documents/${r.documentId}`}">PDF</a>` : ''}</td></tr>`)}</tbody></table>
         <div class="toolbar">${filter.page > 1 ? html`<a href="/reminders?${queryOf(filter, { page: filter.page - 1 })}">← ${t.previous}</a>` : ''}
-          ${lines.length > PAGE ? html`<a class="right" href="/reminders?${queryOf(filter, { page: filter.page + 1 })}">${t.next} →</a>` : ''}</div>`}</section>`,
-    }),
-  );
+          ${lines.length > PAGE ? html`<a class="right" href="/reminders?${queryOf(filter, { page: filter.page + 1 })}">${t.next} →</a>` : ''}</div>`}</section>`);
 }
 
 const COLUMNS = ['id', 'customer_ref', 'customer', 'invoice', 'note', 'level', 'step', 'channel', 'user', 'date', 'next_date', 'status', 'file'];

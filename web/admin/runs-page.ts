@@ -8,7 +8,6 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { layout } from './layout.js';
 import { matchingInvoiceIds } from '../../db/queries/follow-up-list.js';
 import { followUpFilterOf } from './follow-up.js';
 import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
@@ -42,7 +41,7 @@ export async function startRun(c: Context<AdminEnv>, deps: WebDeps) {
   const body = await c.req.parseBody({ all: true });
   const parsed = parseForm(runForm, { ...body, invoice: [body.invoice ?? []].flat() });
   const refused = (message: string) =>
-    c.html(layout({ title: t.bulkRun, lang, t, user: c.get('user'), body: html`<p class="card error">${t.refused}: ${message}</p><p><a href="/invoices">← ${t.followUp}</a></p>` }), 422);
+    c.render(t.bulkRun, html`<p class="card error">${t.refused}: ${message}</p><p><a href="/invoices">← ${t.followUp}</a></p>`, 422);
   if (!parsed.ok) return refused(parsed.message);
   const v = parsed.value;
   const filter = v.allMatching ? followUpFilterOf(v.filter ?? '') : undefined;
@@ -79,32 +78,22 @@ async function confirmEarlyRun(c: Context<AdminEnv>, deps: WebDeps, invoiceIds: 
   const now = Date.now();
   const notDue = [...loaded.values()].filter((l) => nextAction(l.facts, now).kind === 'wait').length;
   const fields = Object.entries(body).flatMap(([name, value]) => [value].flat().map((v) => [name, String(v)] as const));
-  return c.html(
-    layout({
-      title: t.bulkRun, lang, t, user: c.get('user'),
-      body: html`<h1>${t.bulkRun}</h1><form method="post" action="/runs" class="card" data-testid="confirm-early">
+  return c.render(t.bulkRun, html`<h1>${t.bulkRun}</h1><form method="post" action="/runs" class="card" data-testid="confirm-early">
         ${fields.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
         <input type="hidden" name="confirmed" value="1">
         <p class="warn" data-testid="early-count">${t.earlyRunWarning(notDue, invoiceIds.length)}</p>
         <p><button type="submit" class="primary">${t.confirmEarlyRun(invoiceIds.length)}</button> <a href="/invoices">${t.cancel}</a></p>
-      </form>`,
-    }),
-  );
+      </form>`);
 }
 
 export async function runsPage(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
   const t = messages(lang);
   const runs = await recentBulkRuns(deps.sql);
-  return c.html(
-    layout({
-      title: t.bulkRuns, lang, t, user: c.get('user'),
-      body: html`<h1>${t.bulkRuns}</h1><section class="card">${runs.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
+  return c.render(t.bulkRuns, html`<h1>${t.bulkRuns}</h1><section class="card">${runs.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
         <thead><tr><th>#</th><th>${t.date}</th><th>${t.user}</th><th>${t.channel}</th><th class="num">${t.invoices}</th><th>${t.progress}</th></tr></thead>
         <tbody>${runs.map((r) => html`<tr><td><a href="${sitePath`/runs/${r.id}`}">#${r.id}</a></td><td>${r.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
-          <td>${r.createdBy ?? ''}</td><td>${r.channel}</td><td class="num">${r.total}</td><td>${r.done} / ${r.total}${r.failed ? html` · <span class="failed">${r.failed}</span>` : ''}</td></tr>`)}</tbody></table>`}</section>`,
-    }),
-  );
+          <td>${r.createdBy ?? ''}</td><td>${r.channel}</td><td class="num">${r.total}</td><td>${r.done} / ${r.total}${r.failed ? html` · <span class="failed">${r.failed}</span>` : ''}</td></tr>`)}</tbody></table>`}</section>`);
 }
 
 /**
@@ -140,19 +129,14 @@ export async function runPage(c: Context<AdminEnv>, deps: WebDeps & { temporalUi
   const run = await bulkRunById(deps.sql, Number(c.req.param('id')));
   if (!run) return c.notFound();
   const problems = await runProblems(deps.sql, run.id);
-  return c.html(
-    layout({
-      title: `${t.bulkRun} #${run.id}`, lang, t, user: c.get('user'),
-      body: html`<p><a href="/runs">← ${t.bulkRuns}</a></p>
+  return c.render(`${t.bulkRun} #${run.id}`, html`<p><a href="/runs">← ${t.bulkRuns}</a></p>
       <h1>${t.bulkRun} #${run.id} <span class="badge">${run.forcedLevel ? `${t.level} ${run.forcedLevel}` : run.sendEarly ? t.nextLevelNow : t.computedLevel}</span> <span class="badge">${run.channel}</span></h1>
       ${progressPartial(run, c.get('user').csrfToken, t)}
       <p><a href="${deps.temporalUiUrl}/namespaces/${deps.namespace}/workflows/${bulkRunWorkflowId(run.id)}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>
       <section class="card"><h2>${t.runProblems}</h2>${problems.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
         <thead><tr><th>${t.invoice}</th><th>${t.customer}</th><th>${t.status}</th><th>${t.level}</th><th>${t.reason}</th></tr></thead>
         <tbody>${problems.map((p) => html`<tr class="${p.outcome === 'skipped' ? '' : 'row-red'}"><td><a href="${sitePath`/invoices/${p.invoiceNumber}`}">${p.invoiceNumber}</a></td>
-          <td>${p.customerName}</td><td>${p.outcome}</td><td>${p.level ?? ''}</td><td>${p.reason ?? ''}</td></tr>`)}</tbody></table>`}</section>`,
-    }),
-  );
+          <td>${p.customerName}</td><td>${p.outcome}</td><td>${p.level ?? ''}</td><td>${p.reason ?? ''}</td></tr>`)}</tbody></table>`}</section>`);
 }
 
 export async function runProgress(c: Context<AdminEnv>, deps: WebDeps) {

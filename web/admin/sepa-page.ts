@@ -19,7 +19,7 @@ import { runWorkflowState } from '../../services/temporal/run-workflow-state.js'
 import { runUnderWay } from './runs-page.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, layout, type Flash } from './layout.js';
+import { flashOf, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
 
 const runForm = z.object({
@@ -49,10 +49,7 @@ export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flas
   const lang = langOf(c);
   const t = messages(lang);
   const [runs, earliest] = await Promise.all([sepaRuns(deps.sql), earliestDate(deps)]);
-  return c.html(
-    layout({
-      title: t.sepaRuns, lang, t, user: c.get('user'),
-      body: html`<h1>${t.sepaRuns}</h1>${flashOf(flash)}
+  return c.render(t.sepaRuns, html`<h1>${t.sepaRuns}</h1>${flashOf(flash)}
       <form method="get" action="/sepa/preview" class="card form-grid">
         <h2>${t.newSepaRun}</h2>
         <label>${t.collectionDate}<input type="date" name="collectionDate" min="${earliest}" value="${earliest}" required></label>
@@ -64,9 +61,7 @@ export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flas
       <section class="card"><h2>${t.history}</h2>${runs.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
         <thead><tr><th>#</th><th>${t.collectionDate}</th><th>${t.fileFormat}</th><th class="num">${t.invoices}</th><th class="num">${t.amount}</th><th>${t.status}</th></tr></thead>
         <tbody>${runs.map((r) => html`<tr><td><a href="${sitePath`/sepa/${r.id}`}">#${r.id}</a></td><td>${formatDate(r.collectionDate, lang)}</td><td>${r.format}</td>
-          <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${t.sepaStatuses[r.status]}</td></tr>`)}</tbody></table>`}</section>`,
-    }),
-  );
+          <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${t.sepaStatuses[r.status]}</td></tr>`)}</tbody></table>`}</section>`);
 }
 
 /** What the run would collect, with totals, before anything is written. */
@@ -79,10 +74,7 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
   if (candidates.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
   const blocking = await fileProblems(deps, checked.value.format, candidates);
   const total = candidates.reduce((s, i) => s + i.amountCents, 0);
-  return c.html(
-    layout({
-      title: t.newSepaRun, lang, t, user: c.get('user'),
-      body: html`<p><a href="/sepa">← ${t.sepaRuns}</a></p><h1>${t.newSepaRun} · ${formatDate(checked.value.collectionDate, lang)} · ${checked.value.format}</h1>
+  return c.render(t.newSepaRun, html`<p><a href="/sepa">← ${t.sepaRuns}</a></p><h1>${t.newSepaRun} · ${formatDate(checked.value.collectionDate, lang)} · ${checked.value.format}</h1>
       <form method="post" action="/sepa" class="card">
         <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
         ${(['collectionDate', 'format', 'label'] as const).map((k) => html`<input type="hidden" name="${k}" value="${checked.value[k]}">`)}
@@ -92,9 +84,7 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
         <tbody>${candidates.map((i) => html`<tr><td><input type="checkbox" name="invoice" value="${i.invoiceId}" checked aria-label="${i.number}"></td><td>${i.customerName}</td><td>${i.number}</td>
           <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.bic ?? html`<span class="muted">—</span>`}</td><td>${i.sequence}</td><td>${channelName(i.channel, t)}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
         <p><button type="submit" class="primary" ${blocking.length ? 'disabled' : ''}>${t.generateFile}</button></p>
-      </form>`,
-    }),
-  );
+      </form>`);
 }
 
 export async function startSepaRun(c: Context<AdminEnv>, deps: WebDeps) {
@@ -124,10 +114,7 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const workflow = run.status === 'generating' ? await runWorkflowState(deps, sepaRunWorkflowId(run.id)) : null;
   const closed = workflow?.state === 'closed' ? workflow.status : null;
   const generating = run.status === 'generating' && !closed;
-  return c.html(
-    layout({
-      title: `SEPA #${run.id}`, lang, t, user: c.get('user'),
-      body: html`<p><a href="/sepa">← ${t.sepaRuns}</a></p>
+  return c.render(`SEPA #${run.id}`, html`<p><a href="/sepa">← ${t.sepaRuns}</a></p>
       <h1>SEPA #${run.id} · ${formatDate(run.collectionDate, lang)} <span class="badge">${run.format}</span> <span class="badge" data-testid="sepa-status">${t.sepaStatuses[run.status]}</span></h1>
       ${flashOf(flash)}
       <section class="card" ${generating ? html`hx-get="${sitePath`/sepa/${run.id}`}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
@@ -144,9 +131,7 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
       </section>
       <section class="card"><table>
         <thead><tr><th>${t.customer}</th><th>${t.invoice}</th><th>IBAN</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th><th>${t.status}</th><th></th></tr></thead>
-        <tbody>${items.map((i) => itemRow(run.id, run.status, i, csrf, lang, t))}</tbody></table></section>`,
-    }),
-  );
+        <tbody>${items.map((i) => itemRow(run.id, run.status, i, csrf, lang, t))}</tbody></table></section>`);
 }
 
 function itemRow(runId: number, status: string, i: Awaited<ReturnType<typeof sepaRunItems>>[number], csrf: string, lang: Lang, t: Messages) {

@@ -14,7 +14,7 @@ import { bicField, creditorIdField, ibanField } from '../sepa/bank-fields.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, layout, type Flash } from './layout.js';
+import { flashOf, type Flash } from './layout.js';
 import { stripeSettingsCard } from './stripe-settings.js';
 import { ensureReviewSchedule } from '../../services/temporal/schedules.js';
 
@@ -54,10 +54,7 @@ export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const value = (name: keyof CompanySettings | 'minimumBalance', current: unknown) => draft?.[name] ?? String(current ?? '');
   const field = (name: keyof CompanySettings | 'minimumBalance', label: string, current: unknown, attrs = html``) =>
     html`<label>${label}<input name="${name}" value="${value(name, current)}" ${attrs}></label>`;
-  return c.html(
-    layout({
-      title: t.settings, lang, t, user: c.get('user'),
-      body: html`<h1>${t.settings}</h1>${flashOf(flash)}
+  return c.render(t.settings, html`<h1>${t.settings}</h1>${flashOf(flash)}
       <form method="post" action="/settings" class="card form-grid">
         <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
         <h2>${t.companyIdentity}</h2>
@@ -89,9 +86,7 @@ export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         <label>${t.leadDays}<input name="leadDays" type="number" min="0" max="30" value="${sepaValue('leadDays')}" required></label>
         <div><button type="submit" class="primary">${t.save}</button></div>
       </form>
-      ${stripeSettingsCard(c, stripeKeys, t)}`,
-    }),
-  );
+      ${stripeSettingsCard(c, stripeKeys, t)}`);
 }
 
 export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {

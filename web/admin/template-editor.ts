@@ -16,7 +16,7 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, layout, type Flash } from './layout.js';
+import { flashOf, type Flash } from './layout.js';
 import { sandboxedHtml, type PreviewStore } from './preview-store.js';
 import { sitePath } from './paths.js';
 
@@ -76,10 +76,7 @@ export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previ
   const target = targetOf(key);
   const path = `${base(scope)}/${target}/${key.channel}/${key.language}`;
   const preview = await previewFragment(deps, user.id, subject.step, key, current, t);
-  return c.html(
-    layout({
-      title: `${t.templates} · ${subject.title}`, lang, t, user,
-      body: html`<p>${scope === 'shared' ? html`<a href="${subject.back}">← ${t.steps}</a>` : html`<a href="/my-templates">← ${t.myTemplates}</a>`}</p>
+  return c.render(`${t.templates} · ${subject.title}`, html`<p>${scope === 'shared' ? html`<a href="${subject.back}">← ${t.steps}</a>` : html`<a href="/my-templates">← ${t.myTemplates}</a>`}</p>
       <h1>${scope === 'shared' ? t.templates : t.myTemplates} · ${subject.title}</h1>
       <nav class="tabs">${CHANNELS.flatMap((ch) => LANGUAGES.map((l) => html`<a href="${base(scope)}/${target}/${ch}/${l}" class="${ch === key.channel && l === key.language ? 'active' : ''}">${ch} · ${l.toUpperCase()}</a>`))}
         ${scope === 'shared' && subject.step ? html`<a href="${sitePath`/my-templates/${target}/${key.channel}/${key.language}`}" class="right">${t.myVersion}</a>` : ''}</nav>
@@ -104,9 +101,7 @@ export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previ
       ${scope === 'mine' && own
         ? html`<form method="post" action="${path}/delete" class="action"><input type="hidden" name="_csrf" value="${user.csrfToken}"><button>${t.useSharedVersion}</button></form>`
         : ''}
-      ${preview}`,
-    }),
-  );
+      ${preview}`);
 }
 
 /** The live preview: the problems with their lines, or the subject and the rendered e-mail. */
