@@ -9,22 +9,8 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import type { Lang, Messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
-import { centsOf, parseForm } from './form.js';
+import { centsOf } from './form.js';
 import { sitePath } from './paths.js';
-
-const disputeForm = z.object({
-  reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters'),
-  owner: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
-});
-const closeForm = z.object({ resolution: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') });
-const promiseForm = z.object({
-  amount: z.string().transform((v, ctx) => {
-    const cents = centsOf(v);
-    if (cents === undefined || cents <= 0) ctx.addIssue({ code: 'custom', message: 'an amount above zero such as 250.00' });
-    return cents ?? 0;
-  }),
-  promisedOn: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
-});
 
 export const DISPUTE_ACTIONS = ['dispute', 'close-dispute', 'promise', 'withdraw-promise'] as const;
 export type DisputeAction = (typeof DISPUTE_ACTIONS)[number];
@@ -33,36 +19,52 @@ export type DisputeAction = (typeof DISPUTE_ACTIONS)[number];
  * Opens or closes a dispute, records or withdraws a promise to pay; each is written with its
  * timeline entry, then the invoice's workflow is woken to hold or resume.
  */
-export async function disputeAction(
-  name: DisputeAction,
-  inv: InvoiceSummary,
-  deps: WebDeps,
-  actor: string,
-  form: Record<string, string>,
-): Promise<{ ok: boolean; text?: string }> {
-  const refused = (r: { field: string; message: string }) => ({ ok: false, text: `${r.field}: ${r.message}` });
-  let result: { ok: true } | { ok: false; field: string; message: string };
-  if (name === 'dispute') {
-    const parsed = parseForm(disputeForm, form);
-    if (!parsed.ok) return { ok: false, text: parsed.message };
-    result = await openDispute(deps.sql, { invoiceId: inv.id, ...parsed.value, actor });
-  } else if (name === 'close-dispute') {
-    const parsed = parseForm(closeForm, form);
-    if (!parsed.ok) return { ok: false, text: parsed.message };
-    result = await closeDispute(deps.sql, { invoiceId: inv.id, resolution: parsed.value.resolution, actor });
-  } else if (name === 'promise') {
-    const parsed = parseForm(promiseForm, form);
-    if (!parsed.ok) return { ok: false, text: parsed.message };
-    const today = localDate(Date.now(), (await getSettings(deps.sql)).timezone);
-    if (parsed.value.promisedOn < today) return { ok: false, text: `promisedOn: today or later (${today})` };
-    result = await recordPromise(deps.sql, { invoiceId: inv.id, amountCents: parsed.value.amount, promisedOn: parsed.value.promisedOn, actor });
-  } else {
-    result = (await settlePromise(deps.sql, { invoiceId: inv.id, outcome: 'withdrawn', actor })) ? { ok: true } : { ok: false, field: 'promise', message: 'no promise is pending' };
-  }
-  if (!result.ok) return refused(result);
+type ActionOutcome = { ok: true } | { ok: false; field: string; message: string };
+
+/** What the dispute and promise forms post; each route validates its own. */
+export const disputeForms = {
+  dispute: z.object({
+    reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters'),
+    owner: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
+  }),
+  closeDispute: z.object({ resolution: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') }),
+  promise: z.object({
+    amount: z.string().transform((v, ctx) => {
+      const cents = centsOf(v);
+      if (cents === undefined || cents <= 0) ctx.addIssue({ code: 'custom', message: 'an amount above zero such as 250.00' });
+      return cents ?? 0;
+    }),
+    promisedOn: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
+  }),
+  withdrawPromise: z.object({}),
+};
+
+type Forms = { [K in keyof typeof disputeForms]: z.infer<(typeof disputeForms)[K]> };
+
+/** A change of dispute or promise is written, then the workflow told; a refusal names the field. */
+async function written(deps: WebDeps, inv: InvoiceSummary, result: ActionOutcome): Promise<{ ok: boolean; text?: string }> {
+  if (!result.ok) return { ok: false, text: `${result.field}: ${result.message}` };
   await wakeWorkflows(deps, [inv.id]);
   return { ok: true };
 }
+
+export const disputeActions = {
+  async dispute(deps: WebDeps, inv: InvoiceSummary, form: Forms['dispute'], actor: string) {
+    return written(deps, inv, await openDispute(deps.sql, { invoiceId: inv.id, ...form, actor }));
+  },
+  async closeDispute(deps: WebDeps, inv: InvoiceSummary, form: Forms['closeDispute'], actor: string) {
+    return written(deps, inv, await closeDispute(deps.sql, { invoiceId: inv.id, resolution: form.resolution, actor }));
+  },
+  async promise(deps: WebDeps, inv: InvoiceSummary, form: Forms['promise'], actor: string) {
+    const today = localDate(Date.now(), (await getSettings(deps.sql)).timezone);
+    if (form.promisedOn < today) return { ok: false, text: `promisedOn: today or later (${today})` };
+    return written(deps, inv, await recordPromise(deps.sql, { invoiceId: inv.id, amountCents: form.amount, promisedOn: form.promisedOn, actor }));
+  },
+  async withdrawPromise(deps: WebDeps, inv: InvoiceSummary, _form: Forms['withdrawPromise'], actor: string) {
+    const settled = await settlePromise(deps.sql, { invoiceId: inv.id, outcome: 'withdrawn', actor });
+    return written(deps, inv, settled ? { ok: true } : { ok: false, field: 'promise', message: 'no promise is pending' });
+  },
+};
 
 /** The dispute and promise card of the invoice page: what is open, the forms, and the history. */
 export async function disputeCard(deps: WebDeps, inv: InvoiceSummary, p: { csrf: string; today: string; lang: Lang; t: Messages; userName: string }) {

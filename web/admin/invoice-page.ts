@@ -1,37 +1,26 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { z } from 'zod';
 import { formatDate, formatMoney, INSTALLMENT_STATE_NAMES } from '../../services/format.js';
-import { insertEvent, timelineOf } from '../../db/queries/events.js';
-import { invoiceByNumber, liftOperatorStop, type InvoiceSummary } from '../../db/queries/invoices.js';
-import { startOrWakeDunning } from '../../services/temporal/dunning-client.js';
+import { timelineOf } from '../../db/queries/events.js';
+import { invoiceByNumber } from '../../db/queries/invoices.js';
 import { amountsOwed } from '../../workflows/schedule/amounts-owed.js';
 import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { lettersOfInvoice } from '../../db/queries/documents.js';
 import { MANUAL_PAYMENT_METHODS, paymentsOf } from '../../db/queries/payments.js';
 import { getSettings } from '../../db/queries/settings.js';
-import { pauseUpdate, resumeUpdate, sendNowUpdate, type ReminderOutcome } from '../../workflows/messages.js';
-import { addDays, isIsoDate } from '../../workflows/schedule/calendar-date.js';
+import type { ReminderOutcome } from '../../workflows/messages.js';
+import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { forecast as forecastSteps } from '../../workflows/schedule/next-action.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../../services/temporal/dunning-state.js';
 import { langOf, messages, type Messages } from '../i18n.js';
-import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '../invoice-actions.js';
 import type { AdminEnv } from './env.js';
-import { issueLateChargeNote, lateChargesCard } from './invoice-charges.js';
-import { DISPUTE_ACTIONS, disputeAction, disputeCard, type DisputeAction } from './invoice-disputes.js';
+import { lateChargesCard } from './invoice-charges.js';
+import { disputeCard } from './invoice-disputes.js';
 import { flashOf, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
 import { letterLinks } from './letter-downloads.js';
-
-const paymentForm = z.object({
-  amount: z.string().regex(/^\d{1,12}([.,]\d{1,2})?$/, 'a positive amount such as 1250.00'),
-  paidOn: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
-  method: z.enum(MANUAL_PAYMENT_METHODS),
-});
-
-const isDisputeAction = (name: string): name is DisputeAction => (DISPUTE_ACTIONS as readonly string[]).includes(name);
 
 /** An invoice's page: details, schedule, payments, timeline, forecast and its live workflow. */
 export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
@@ -139,23 +128,6 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
 }
 
 /** The actions of the invoice page; each answers with the page and what happened. */
-export async function invoiceAction(c: Context<AdminEnv>, deps: WebDeps) {
-  const t = messages(langOf(c));
-  const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
-  if (!inv) return invoicePage(c, deps);
-  const form = await c.req.parseBody();
-  const actor = c.get('user').email;
-  const text = (name: string) => String(form[name] ?? '').trim();
-  const name = c.req.param('action')!;
-  const outcome = isDisputeAction(name)
-    ? await disputeAction(name, inv, deps, actor, Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)])))
-    : name === 'late-charges'
-      ? await issueLateChargeNote(deps, inv, localDate(Date.now(), (await getSettings(deps.sql)).timezone), actor)
-      : await perform(name, inv, deps, { email: actor, id: c.get('user').id }, text, t);
-  if ('flash' in outcome) return invoicePage(c, deps, outcome.flash);
-  return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${outcome.text}` });
-}
-
 /**
  * What a "send now" did, said as finance reads it: green only when the reminder went out or its
  * letter is ready; a failure in red with what to do, a skip with its reason.
@@ -175,75 +147,3 @@ export function sendNowFlash(outcome: ReminderOutcome, t: Messages): Flash {
   }
 }
 
-async function perform(
-  name: string,
-  inv: InvoiceSummary,
-  deps: WebDeps,
-  user: { email: string; id: number },
-  text: (field: string) => string,
-  t: Messages,
-): Promise<{ ok: boolean; text?: string } | { flash: Flash }> {
-  const { email: actor, id: userId } = user;
-  const answer = (a: { ok: true; value: unknown } | { ok: false; message: string }, describe: (v: never) => string) =>
-    a.ok ? { ok: true, text: describe(a.value as never) } : { ok: false, text: a.message };
-  switch (name) {
-    case 'send-now': {
-      const asked = await askWorkflow(deps, inv.id, (h) =>
-          h.executeUpdate(sendNowUpdate, {
-            args: [{
-              actor, userId, note: text('note') || undefined, attachPdf: text('attachPdf') === 'on' || undefined,
-              ...(Number(text('level')) > 0 ? { level: Number(text('level')) } : {}),
-              ...(isIsoDate(text('nextOn')) ? { nextPlannedOn: text('nextOn') } : {}),
-              ...(text('channel') === 'email' || text('channel') === 'letter' ? { channel: text('channel') as 'email' | 'letter' } : {}),
-            }],
-          }),
-      );
-      return asked.ok ? { flash: sendNowFlash(asked.value, t) } : { ok: false, text: asked.message };
-    }
-    case 'pause':
-      if (!text('reason')) return { ok: false, text: 'reason: required' };
-      return answer(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(pauseUpdate, { args: [{ reason: text('reason'), actor }] })), () => '');
-    case 'resume':
-      // An operator's stop is lifted here only: the workflow starts again and plans from the invoice's facts.
-      if (await liftOperatorStop(deps.sql, inv.id, actor)) {
-        await startOrWakeDunning(deps.temporal, deps.taskQueue, { id: inv.id, number: inv.number, customerRef: inv.customerRef });
-        return { ok: true };
-      }
-      return answer(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(resumeUpdate, { args: [{ actor }] })), () => '');
-    case 'manual-reminder':
-      return manualReminder(inv, deps, actor, text);
-    case 'notes':
-      if (!text('note')) return { ok: false, text: 'note: required' };
-      await insertEvent(deps.sql, { invoiceId: inv.id, kind: 'note', message: text('note').slice(0, 1000), actor });
-      return { ok: true };
-    case 'payments': {
-      const parsed = paymentForm.safeParse({ amount: text('amount'), paidOn: text('paidOn'), method: text('method') });
-      if (!parsed.success) return { ok: false, text: parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join(', ') };
-      const amountCents = Math.round(Number(parsed.data.amount.replace(',', '.')) * 100);
-      if (amountCents <= 0) return { ok: false, text: 'amount: must be above zero' };
-      await recordPaymentAndWake(deps, {
-        invoiceId: inv.id, amountCents, currency: inv.currency, paidOn: parsed.data.paidOn, method: parsed.data.method,
-        source: 'manual', externalId: null, actor,
-      });
-      return { ok: true };
-    }
-    default:
-      return { ok: false, text: `unknown action ${name}` };
-  }
-}
-
-/** A reminder made by hand at a later level (source 003): the note, and optionally the next reminder's date. */
-async function manualReminder(inv: InvoiceSummary, deps: WebDeps, actor: string, text: (field: string) => string): Promise<{ ok: boolean; text?: string }> {
-  const [loaded, settings] = await Promise.all([loadDunningFacts(deps.sql, [inv.id]).then((m) => m.get(inv.id)), getSettings(deps.sql)]);
-  const steps = loaded?.steps ?? [];
-  const lastLevel = loaded?.facts.progress.level ?? 0;
-  const step = steps.find((s) => s.level === Number(text('level')));
-  if (!step || step.level <= lastLevel) return { ok: false, text: `level: one of the steps after level ${lastLevel}` };
-  if (!text('note')) return { ok: false, text: 'note: required' };
-  const nextOn = text('nextOn') || null;
-  // After the last step nothing is planned: a next date would be silently ignored, so it is refused.
-  if (nextOn !== null && step.level === steps.at(-1)!.level) return { ok: false, text: `nextOn: ${step.name} is the last step, nothing follows it; leave the date empty` };
-  if (nextOn !== null && (!isIsoDate(nextOn) || nextOn <= localDate(Date.now(), settings.timezone))) return { ok: false, text: 'nextOn: a date after today, YYYY-MM-DD' };
-  const recorded = await recordManualReminderAndWake(deps, { invoiceId: inv.id, step, note: text('note').slice(0, 1000), nextPlannedOn: nextOn, actor });
-  return recorded ? { ok: true } : { ok: false, text: `level: ${step.name} was already sent or is being sent` };
-}

@@ -1,0 +1,141 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { insertEvent } from '../../db/queries/events.js';
+import { invoiceByNumber, liftOperatorStop, type InvoiceSummary } from '../../db/queries/invoices.js';
+import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
+import { MANUAL_PAYMENT_METHODS } from '../../db/queries/payments.js';
+import { getSettings } from '../../db/queries/settings.js';
+import { startOrWakeDunning } from '../../services/temporal/dunning-client.js';
+import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
+import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
+import type { WebDeps } from '../deps.js';
+import { langOf, messages, type Messages } from '../i18n.js';
+import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '../invoice-actions.js';
+import type { AdminEnv } from './env.js';
+import { followUpPage } from './follow-up.js';
+import { parseForm } from './form.js';
+import { issueLateChargeNote } from './invoice-charges.js';
+import { disputeActions, disputeForms } from './invoice-disputes.js';
+import { invoicePage, sendNowFlash } from './invoice-page.js';
+import type { Flash } from './layout.js';
+
+type User = { email: string; id: number };
+type Outcome = { ok: boolean; text?: string } | { flash: Flash };
+type Perform<S extends z.ZodType> = (deps: WebDeps, inv: InvoiceSummary, form: z.infer<S>, user: User, t: Messages) => Promise<Outcome>;
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const forms = {
+  sendNow: z.object({
+    note: optional(z.string().trim().max(1000, 'at most 1000 characters')),
+    attachPdf: optional(z.literal('on')),
+    level: optional(z.coerce.number().int('a step level').min(1, 'a step level')),
+    nextOn: optional(z.string().refine(isIsoDate, 'a date YYYY-MM-DD')),
+    channel: optional(z.enum(['email', 'letter'])),
+  }),
+  pause: z.object({ reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') }),
+  none: z.object({}),
+  manualReminder: z.object({
+    level: z.coerce.number().int('a step level'),
+    note: z.string().trim().min(1, 'required').max(1000, 'at most 1000 characters'),
+    nextOn: optional(z.string().refine(isIsoDate, 'a date YYYY-MM-DD')),
+  }),
+  note: z.object({ note: z.string().trim().min(1, 'required').max(1000, 'at most 1000 characters') }),
+  payment: z.object({
+    amount: z.string().regex(/^\d{1,12}([.,]\d{1,2})?$/, 'a positive amount such as 1250.00'),
+    paidOn: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
+    method: z.enum(MANUAL_PAYMENT_METHODS),
+  }),
+};
+
+/**
+ * One action on an invoice: its form validated at the route (a refusal names every bad field and
+ * writes nothing), then carried out, and the invoice page shown with what happened.
+ */
+function invoiceAction<S extends z.ZodType>(deps: WebDeps, schema: S, perform: Perform<S>) {
+  return async (c: Context<AdminEnv>) => {
+    const t = messages(langOf(c));
+    const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
+    if (!inv) return invoicePage(c, deps);
+    const form = parseForm(schema, await c.req.parseBody());
+    const outcome = form.ok ? await perform(deps, inv, form.value, c.get('user'), t) : { ok: false, text: form.message };
+    if ('flash' in outcome) return invoicePage(c, deps, outcome.flash);
+    return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${outcome.text}` });
+  };
+}
+
+const answered = (a: { ok: true } | { ok: false; message: string }): Outcome => (a.ok ? { ok: true } : { ok: false, text: a.message });
+
+const sendNow: Perform<typeof forms.sendNow> = async (deps, inv, form, user, t) => {
+  const asked = await askWorkflow(deps, inv.id, (h) =>
+    h.executeUpdate(sendNowUpdate, {
+      args: [{ actor: user.email, userId: user.id, note: form.note, attachPdf: form.attachPdf ? true : undefined, level: form.level, nextPlannedOn: form.nextOn, channel: form.channel }],
+    }),
+  );
+  return asked.ok ? { flash: sendNowFlash(asked.value, t) } : { ok: false, text: asked.message };
+};
+
+const pause: Perform<typeof forms.pause> = async (deps, inv, form, user) =>
+  answered(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(pauseUpdate, { args: [{ reason: form.reason, actor: user.email }] })));
+
+const resume: Perform<typeof forms.none> = async (deps, inv, _form, user) => {
+  // An operator's stop is lifted here only: the workflow starts again and plans from the invoice's facts.
+  if (await liftOperatorStop(deps.sql, inv.id, user.email)) {
+    await startOrWakeDunning(deps.temporal, deps.taskQueue, { id: inv.id, number: inv.number, customerRef: inv.customerRef });
+    return { ok: true };
+  }
+  return answered(await askWorkflow(deps, inv.id, (h) => h.executeUpdate(resumeUpdate, { args: [{ actor: user.email }] })));
+};
+
+/** A reminder made by hand at a later level (source 003): the note, and optionally the next reminder's date. */
+const manualReminder: Perform<typeof forms.manualReminder> = async (deps, inv, form, user) => {
+  const [loaded, settings] = await Promise.all([loadDunningFacts(deps.sql, [inv.id]).then((m) => m.get(inv.id)), getSettings(deps.sql)]);
+  const steps = loaded?.steps ?? [];
+  const lastLevel = loaded?.facts.progress.level ?? 0;
+  const step = steps.find((s) => s.level === form.level);
+  if (!step || step.level <= lastLevel) return { ok: false, text: `level: one of the steps after level ${lastLevel}` };
+  const nextOn = form.nextOn ?? null;
+  // After the last step nothing is planned: a next date would be silently ignored, so it is refused.
+  if (nextOn !== null && step.level === steps.at(-1)!.level) return { ok: false, text: `nextOn: ${step.name} is the last step, nothing follows it; leave the date empty` };
+  if (nextOn !== null && nextOn <= localDate(Date.now(), settings.timezone)) return { ok: false, text: 'nextOn: a date after today, YYYY-MM-DD' };
+  const recorded = await recordManualReminderAndWake(deps, { invoiceId: inv.id, step, note: form.note, nextPlannedOn: nextOn, actor: user.email });
+  return recorded ? { ok: true } : { ok: false, text: `level: ${step.name} was already sent or is being sent` };
+};
+
+const addNote: Perform<typeof forms.note> = async (deps, inv, form, user) => {
+  await insertEvent(deps.sql, { invoiceId: inv.id, kind: 'note', message: form.note, actor: user.email });
+  return { ok: true };
+};
+
+const recordPayment: Perform<typeof forms.payment> = async (deps, inv, form, user) => {
+  const amountCents = Math.round(Number(form.amount.replace(',', '.')) * 100);
+  if (amountCents <= 0) return { ok: false, text: 'amount: must be above zero' };
+  await recordPaymentAndWake(deps, {
+    invoiceId: inv.id, amountCents, currency: inv.currency, paidOn: form.paidOn, method: form.method, source: 'manual', externalId: null, actor: user.email,
+  });
+  return { ok: true };
+};
+
+const lateCharges: Perform<typeof forms.none> = async (deps, inv, _form, user) =>
+  issueLateChargeNote(deps, inv, localDate(Date.now(), (await getSettings(deps.sql)).timezone), user.email);
+
+/** The mass follow-up, each invoice's page, and one route per thing finance does to an invoice. */
+export function invoiceRoutes(deps: WebDeps) {
+  const dispute = <K extends keyof typeof disputeForms>(kind: K) =>
+    invoiceAction(deps, disputeForms[kind], (d, inv, form, user) => disputeActions[kind](d, inv, form as never, user.email));
+  return new Hono<AdminEnv>()
+    .get('/', (c) => followUpPage(c, deps))
+    .get('/:number', (c) => invoicePage(c, deps))
+    .post('/:number/send-now', invoiceAction(deps, forms.sendNow, sendNow))
+    .post('/:number/pause', invoiceAction(deps, forms.pause, pause))
+    .post('/:number/resume', invoiceAction(deps, forms.none, resume))
+    .post('/:number/manual-reminder', invoiceAction(deps, forms.manualReminder, manualReminder))
+    .post('/:number/notes', invoiceAction(deps, forms.note, addNote))
+    .post('/:number/payments', invoiceAction(deps, forms.payment, recordPayment))
+    .post('/:number/late-charges', invoiceAction(deps, forms.none, lateCharges))
+    .post('/:number/dispute', dispute('dispute'))
+    .post('/:number/close-dispute', dispute('closeDispute'))
+    .post('/:number/promise', dispute('promise'))
+    .post('/:number/withdraw-promise', dispute('withdrawPromise'));
+}
