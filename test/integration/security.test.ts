@@ -281,4 +281,21 @@ describe('passwords', () => {
     expect(await sessionWorks(finance.cookie)).toBe(false);
     expect(await sessionWorks(admin.cookie)).toBe(true);
   });
+
+  it('refuses every configuration page and change to a finance user, whichever sub-app serves it, and writes nothing', async () => {
+    const admin = await signIn(app, db.sql, 'admin');
+    const finance = await signIn(app, db.sql, 'finance');
+    const [step] = await db.sql<{ id: number }[]>`select id from follow_up_steps order by id limit 1`;
+    const stepsBefore = await db.sql`select id from follow_up_steps order by id`;
+    for (const path of ['/settings', '/settings/users', '/settings/audit', '/settings/policies']) {
+      const refused = await app.request(path, { headers: { cookie: finance.cookie } });
+      expect(refused.status, path).toBe(403);
+      expect(await refused.text()).toContain('<html');
+      expect((await app.request(path, { headers: { cookie: admin.cookie } })).status, path).toBe(200);
+    }
+    for (const path of [`/settings/steps/${step!.id}/delete`, `/settings/steps/${step!.id}/up`, '/settings/policies', '/customers/NOPE/policy', '/settings/users']) {
+      expect((await app.request(path, form({ _csrf: finance.csrf, name: 'x', email: 'x@y.z', role: 'admin' }, { cookie: finance.cookie }))).status, path).toBe(403);
+    }
+    expect(await db.sql`select id from follow_up_steps order by id`).toEqual(stepsBefore);
+  });
 });

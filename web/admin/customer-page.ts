@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
+import { z } from 'zod';
 import { formatDate, formatMoney } from '../../services/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { customerByRef, invoicesOfCustomer, openInvoiceIdsOfCustomer, remindersOfCustomer } from '../../db/queries/customers.js';
@@ -134,15 +135,23 @@ export async function cancelStatementAction(c: Context<AdminEnv>, deps: WebDeps)
   return customerPage(c, deps, { ok: true, text: t.statementCancelled(paused.length) });
 }
 
-export async function customerPauseAction(c: Context<AdminEnv>, deps: WebDeps) {
+const pauseForm = z.object({ reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') });
+
+export async function pauseCustomerAction(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
   if (!customer) return customerPage(c, deps);
-  const paused = c.req.param('action') === 'pause';
-  const reason = String((await c.req.parseBody()).reason ?? '').trim();
-  if (paused && !reason) return customerPage(c, deps, { ok: false, text: `${t.refused}: reason: required` });
-  await setCustomerPause(deps, customer.id, { paused, reason: paused ? reason : null, actor: c.get('user').email });
+  const form = parseForm(pauseForm, await c.req.parseBody());
+  if (!form.ok) return customerPage(c, deps, { ok: false, text: `${t.refused}: ${form.message}` });
+  await setCustomerPause(deps, customer.id, { paused: true, reason: form.value.reason, actor: c.get('user').email });
   return customerPage(c, deps, { ok: true, text: t.done });
+}
+
+export async function resumeCustomerAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const customer = await customerByRef(deps.sql, c.req.param('ref')!);
+  if (!customer) return customerPage(c, deps);
+  await setCustomerPause(deps, customer.id, { paused: false, reason: null, actor: c.get('user').email });
+  return customerPage(c, deps, { ok: true, text: messages(langOf(c)).done });
 }
 
 /** Gives the customer another policy or takes it out of dunning; its workflows replan at once. */

@@ -18,7 +18,9 @@ import type { AdminEnv } from './env.js';
 import { flashOf, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
 
-const policyName = z.string().trim().min(1, 'required').max(80);
+const policyName = z.string().trim().min(1, 'required').max(80, 'at most 80 characters');
+const renamePolicyForm = z.object({ name: policyName });
+const newPolicyForm = z.object({ name: policyName, copyFrom: z.coerce.number().int('a policy') });
 
 const stepForm = z.object({
   name: z.string().trim().min(1, 'required').max(80, 'at most 80 characters'),
@@ -69,46 +71,52 @@ export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
       ${rates}`);
 }
 
-export async function policyAction(c: Context<AdminEnv>, deps: WebDeps) {
+export async function createPolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
-  const form = await c.req.parseBody();
-  const userId = c.get('user').id;
-  const id = Number(c.req.param('id'));
+  const parsed = parseForm(newPolicyForm, await c.req.parseBody());
+  if (!parsed.ok) return policiesPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
+  const { name, copyFrom } = parsed.value;
   const policies = await listPolicies(deps.sql);
-  const policy = policies.find((p) => p.id === id);
-  switch (c.req.param('action')) {
-    case undefined: {
-      const name = policyName.safeParse(form.name);
-      const source = Number(form.copyFrom);
-      if (!name.success) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${name.error.issues[0]!.message}` });
-      if (!policies.some((p) => p.id === source)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: copyFrom: ${t.notFound}` });
-      if (policies.some((p) => p.name === name.data)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${t.nameTaken}` });
-      const created = await createPolicy(deps.sql, name.data, source);
-      await writeAudit(deps.sql, { userId, action: 'policy.create', entity: `policy:${created}`, before: null, after: { name: name.data, copyFrom: source } });
-      return c.redirect(sitePath`/settings/policies/${created}`, 303);
-    }
-    case 'default':
-      if (!policy) break;
-      await makeDefaultPolicy(deps.sql, id);
-      await writeAudit(deps.sql, { userId, action: 'policy.default', entity: `policy:${id}`, before: null, after: { name: policy.name, isDefault: true } });
-      // Every customer without a policy of their own now follows this one.
-      await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, id), 'steps');
-      return policiesPage(c, deps, { ok: true, text: t.done });
-    case 'delete':
-      if (!policy) break;
-      if ((await deletePolicy(deps.sql, id)) === 'in_use') return policiesPage(c, deps, { ok: false, text: `${t.refused}: ${t.policyInUse(policy.name, policy.customers)}` });
-      await writeAudit(deps.sql, { userId, action: 'policy.delete', entity: `policy:${id}`, before: { name: policy.name }, after: null });
-      return policiesPage(c, deps, { ok: true, text: t.done });
-    case 'rename': {
-      if (!policy) break;
-      const name = policyName.safeParse(form.name);
-      if (!name.success) return policyPage(c, deps, { ok: false, text: `${t.refused}: name: ${name.error.issues[0]!.message}` });
-      await renamePolicy(deps.sql, id, name.data);
-      await writeAudit(deps.sql, { userId, action: 'policy.rename', entity: `policy:${id}`, before: { name: policy.name }, after: { name: name.data } });
-      return policyPage(c, deps, { ok: true, text: t.done });
-    }
-  }
-  return c.notFound();
+  if (!policies.some((p) => p.id === copyFrom)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: copyFrom: ${t.notFound}` });
+  if (policies.some((p) => p.name === name)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${t.nameTaken}` });
+  const created = await createPolicy(deps.sql, name, copyFrom);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.create', entity: `policy:${created}`, before: null, after: { name, copyFrom } });
+  return c.redirect(sitePath`/settings/policies/${created}`, 303);
+}
+
+async function policyOfRoute(c: Context<AdminEnv>, deps: WebDeps) {
+  const id = Number(c.req.param('id'));
+  return (await listPolicies(deps.sql)).find((p) => p.id === id);
+}
+
+export async function makeDefaultPolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const policy = await policyOfRoute(c, deps);
+  if (!policy) return c.notFound();
+  await makeDefaultPolicy(deps.sql, policy.id);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.default', entity: `policy:${policy.id}`, before: null, after: { name: policy.name, isDefault: true } });
+  // Every customer without a policy of their own now follows this one.
+  await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, policy.id), 'steps');
+  return policiesPage(c, deps, { ok: true, text: messages(langOf(c)).done });
+}
+
+export async function deletePolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const policy = await policyOfRoute(c, deps);
+  if (!policy) return c.notFound();
+  if ((await deletePolicy(deps.sql, policy.id)) === 'in_use') return policiesPage(c, deps, { ok: false, text: `${t.refused}: ${t.policyInUse(policy.name, policy.customers)}` });
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.delete', entity: `policy:${policy.id}`, before: { name: policy.name }, after: null });
+  return policiesPage(c, deps, { ok: true, text: t.done });
+}
+
+export async function renamePolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const policy = await policyOfRoute(c, deps);
+  if (!policy) return c.notFound();
+  const parsed = parseForm(renamePolicyForm, await c.req.parseBody());
+  if (!parsed.ok) return policyPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
+  await renamePolicy(deps.sql, policy.id, parsed.value.name);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.rename', entity: `policy:${policy.id}`, before: { name: policy.name }, after: { name: parsed.value.name } });
+  return policyPage(c, deps, { ok: true, text: t.done });
 }
 
 /** One policy's steps, each row its own form; htmx swaps the table, a plain POST reloads the page. */
@@ -187,44 +195,46 @@ export async function addStepAction(c: Context<AdminEnv>, deps: WebDeps) {
   return policyPage(c, deps, { ok: true, text: t.done });
 }
 
-export async function stepAction(c: Context<AdminEnv>, deps: WebDeps) {
-  const t = messages(langOf(c));
-  const step = await stepById(deps.sql, Number(c.req.param('id')));
-  if (!step) return c.notFound();
-  const userId = c.get('user').id;
-  const refuse = (text: string) => policyPage(c, deps, { ok: false, text: `${t.refused}: ${text}` }, step.policyId);
-  const steps = await stepsOfPolicy(deps.sql, step.policyId);
-  const { id: _id, policyId: _p, level: _l, ...before } = step;
-  switch (c.req.param('action')) {
-    case undefined: {
-      const parsed = parseForm(stepForm, await c.req.parseBody());
-      if (!parsed.ok) return refuse(parsed.message);
-      const after = toStepFields(parsed.value);
-      if (after.isFinal && step.level < steps.length) return refuse(`isFinal: ${t.finalNotLast}`);
-      await updateStep(deps.sql, step.id, after);
-      await writeAudit(deps.sql, { userId, action: 'step.update', entity: `step:${step.id}`, before, after });
-      break;
-    }
-    case 'up':
-    case 'down': {
-      const direction = c.req.param('action') === 'up' ? -1 : 1;
-      const moved = steps[step.level - 1 + direction];
-      if (!moved) return refuse(t.cannotMove);
-      if (step.isFinal || moved.isFinal) return refuse(`isFinal: ${t.finalNotLast}`);
-      await moveStep(deps.sql, step.id, direction);
-      await writeAudit(deps.sql, { userId, action: 'step.move', entity: `step:${step.id}`, before: { level: step.level }, after: { level: step.level + direction } });
-      break;
-    }
-    case 'delete': {
-      const usage = await stepUsage(deps.sql, step);
-      if (usage.reminders > 0 || usage.openInvoicesAtOrPast > 0) return refuse(t.stepInUse(step.name, usage.reminders, usage.openInvoicesAtOrPast));
-      await deleteStep(deps.sql, step);
-      await writeAudit(deps.sql, { userId, action: 'step.delete', entity: `step:${step.id}`, before, after: null });
-      break;
-    }
-    default:
-      return c.notFound();
-  }
-  await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, step.policyId), 'steps');
-  return policyPage(c, deps, { ok: true, text: t.done }, step.policyId);
+/** A step of a policy, changed, moved or removed; every open invoice of the policy then replans. */
+function stepChange(deps: WebDeps, change: (c: Context<AdminEnv>, step: FollowUpStep, steps: FollowUpStep[], refuse: (text: string) => Promise<Response>) => Promise<Response | undefined>) {
+  return async (c: Context<AdminEnv>) => {
+    const t = messages(langOf(c));
+    const step = await stepById(deps.sql, Number(c.req.param('id')));
+    if (!step) return c.notFound();
+    const refuse = (text: string) => policyPage(c, deps, { ok: false, text: `${t.refused}: ${text}` }, step.policyId);
+    const refused = await change(c, step, await stepsOfPolicy(deps.sql, step.policyId), refuse);
+    if (refused) return refused;
+    await wakeWorkflows(deps, await openInvoiceIdsOfPolicy(deps.sql, step.policyId), 'steps');
+    return policyPage(c, deps, { ok: true, text: t.done }, step.policyId);
+  };
 }
+
+const fieldsOf = ({ id: _id, policyId: _p, level: _l, ...fields }: FollowUpStep) => fields;
+
+export const updateStepAction = (deps: WebDeps) => stepChange(deps, async (c, step, steps, refuse) => {
+  const parsed = parseForm(stepForm, await c.req.parseBody());
+  if (!parsed.ok) return refuse(parsed.message);
+  const after = toStepFields(parsed.value);
+  if (after.isFinal && step.level < steps.length) return refuse(`isFinal: ${messages(langOf(c)).finalNotLast}`);
+  await updateStep(deps.sql, step.id, after);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'step.update', entity: `step:${step.id}`, before: fieldsOf(step), after });
+  return undefined;
+});
+
+export const moveStepAction = (deps: WebDeps, direction: -1 | 1) => stepChange(deps, async (c, step, steps, refuse) => {
+  const moved = steps[step.level - 1 + direction];
+  const t = messages(langOf(c));
+  if (!moved) return refuse(t.cannotMove);
+  if (step.isFinal || moved.isFinal) return refuse(`isFinal: ${t.finalNotLast}`);
+  await moveStep(deps.sql, step.id, direction);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'step.move', entity: `step:${step.id}`, before: { level: step.level }, after: { level: step.level + direction } });
+  return undefined;
+});
+
+export const deleteStepAction = (deps: WebDeps) => stepChange(deps, async (c, step, _steps, refuse) => {
+  const usage = await stepUsage(deps.sql, step);
+  if (usage.reminders > 0 || usage.openInvoicesAtOrPast > 0) return refuse(messages(langOf(c)).stepInUse(step.name, usage.reminders, usage.openInvoicesAtOrPast));
+  await deleteStep(deps.sql, step);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'step.delete', entity: `step:${step.id}`, before: fieldsOf(step), after: null });
+  return undefined;
+});

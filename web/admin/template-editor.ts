@@ -20,6 +20,9 @@ import { flashOf, type Flash } from './layout.js';
 import { sandboxedHtml, type PreviewStore } from './preview-store.js';
 import { sitePath } from './paths.js';
 
+/** The editor renders previews into a store the preview route serves from. */
+export type EditorDeps = WebDeps & { previews: PreviewStore };
+
 /** The shared templates (admins) or the signed-in user's own versions of them. */
 export type TemplateScope = 'shared' | 'mine';
 
@@ -62,7 +65,7 @@ function problemsOf(draft: Pick<Draft, 'subject' | 'body'>): (TemplateProblem & 
   ];
 }
 
-export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }, scope: TemplateScope, flash?: Flash, draft?: Draft) {
+export async function templatePage(c: Context<AdminEnv>, deps: EditorDeps, scope: TemplateScope, flash?: Flash, draft?: Draft) {
   const lang = langOf(c);
   const t = messages(lang);
   const key = keyOf(c);
@@ -105,7 +108,7 @@ export async function templatePage(c: Context<AdminEnv>, deps: WebDeps & { previ
 }
 
 /** The live preview: the problems with their lines, or the subject and the rendered e-mail. */
-async function previewFragment(deps: WebDeps & { previews: PreviewStore }, userId: number, step: FollowUpStep | undefined, key: TemplateKey, draft: Draft, t: Messages) {
+async function previewFragment(deps: EditorDeps, userId: number, step: FollowUpStep | undefined, key: TemplateKey, draft: Draft, t: Messages) {
   const problems = problemsOf(draft);
   if (problems.length) {
     return html`<section id="preview" class="card"><h2>${t.preview}</h2><ul class="error problems">${problems.map(
@@ -135,7 +138,7 @@ async function previewFields(deps: WebDeps, step: FollowUpStep | undefined, lang
   return (await loadMergeFields(deps.sql, { invoice, settings, level: at.level, step: at, today, language, publicUrl: deps.publicUrl })).fields;
 }
 
-export async function previewAction(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }) {
+export async function previewAction(c: Context<AdminEnv>, deps: EditorDeps) {
   const t = messages(langOf(c));
   const key = keyOf(c);
   const subject = key && (await subjectOf(deps.sql, key, t));
@@ -155,7 +158,7 @@ async function draftOf(c: Context): Promise<Draft> {
 }
 
 /** Saves a template only when both parts compile and name known fields; else the draft comes back with the reasons. */
-export async function saveTemplateAction(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }, scope: TemplateScope) {
+export async function saveTemplateAction(c: Context<AdminEnv>, deps: EditorDeps, scope: TemplateScope) {
   const t = messages(langOf(c));
   const key = keyOf(c);
   const subject = key && (await subjectOf(deps.sql, key, t));
@@ -179,7 +182,7 @@ export async function saveTemplateAction(c: Context<AdminEnv>, deps: WebDeps & {
   return templatePage(c, deps, scope, { ok: true, text: t.done }, draft);
 }
 
-export async function dropOwnTemplate(c: Context<AdminEnv>, deps: WebDeps & { previews: PreviewStore }) {
+export async function dropOwnTemplate(c: Context<AdminEnv>, deps: EditorDeps) {
   const key = keyOf(c);
   if (!key) return c.notFound();
   await deleteUserTemplate(deps.sql, key, c.get('user').id);

@@ -63,22 +63,30 @@ export async function addUser(c: Context<AdminEnv>, deps: WebDeps) {
   return usersPage(c, deps, { ok: true, text: t.done });
 }
 
-export async function changeUserAction(c: Context<AdminEnv>, deps: WebDeps) {
-  const t = messages(langOf(c));
-  const target = await userById(deps.sql, Number(c.req.param('id')));
-  if (!target) return usersPage(c, deps, { ok: false, text: `${t.refused}: user: not found` });
-  const remove = c.req.param('action') === 'delete';
-  if (remove && target.id === c.get('user').id) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.cannotDeleteSelf}` });
-  const role = z.enum(['admin', 'finance']).safeParse((await c.req.parseBody()).role);
-  if (!remove && !role.success) return usersPage(c, deps, { ok: false, text: `${t.refused}: role: admin or finance` });
-  const outcome = await changeUser(deps.sql, target.id, remove ? 'delete' : { role: role.data! });
-  if (outcome === 'last_admin') return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.lastAdmin}` });
-  await writeAudit(deps.sql, {
-    userId: c.get('user').id, action: remove ? 'user.delete' : 'user.role', entity: `user:${target.email}`,
-    before: { role: target.role }, after: remove ? null : { role: role.data },
-  });
-  return usersPage(c, deps, { ok: true, text: t.done });
+const roleForm = z.object({ role: z.enum(['admin', 'finance'], 'admin or finance') });
+
+/** A user's role changed, or the user removed: never the last administrator, never oneself. */
+function userChange(deps: WebDeps, change: 'role' | 'delete') {
+  return async (c: Context<AdminEnv>) => {
+    const t = messages(langOf(c));
+    const target = await userById(deps.sql, Number(c.req.param('id')));
+    if (!target) return usersPage(c, deps, { ok: false, text: `${t.refused}: user: not found` });
+    if (change === 'delete' && target.id === c.get('user').id) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.cannotDeleteSelf}` });
+    const form = change === 'role' ? parseForm(roleForm, await c.req.parseBody()) : null;
+    if (form && !form.ok) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${form.message}` });
+    const role = form?.ok ? form.value.role : null;
+    const outcome = await changeUser(deps.sql, target.id, role ? { role } : 'delete');
+    if (outcome === 'last_admin') return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.lastAdmin}` });
+    await writeAudit(deps.sql, {
+      userId: c.get('user').id, action: role ? 'user.role' : 'user.delete', entity: `user:${target.email}`,
+      before: { role: target.role }, after: role ? { role } : null,
+    });
+    return usersPage(c, deps, { ok: true, text: t.done });
+  };
 }
+
+export const changeRoleAction = (deps: WebDeps) => userChange(deps, 'role');
+export const deleteUserAction = (deps: WebDeps) => userChange(deps, 'delete');
 
 /** An administrator sets another user's password (forgotten, or a departure): that user's sessions end. */
 export async function resetUserPassword(c: Context<AdminEnv>, deps: WebDeps) {
