@@ -17,7 +17,9 @@ export function formatMoney(cents: number, currency: string, language: string): 
 
 export function formatDate(isoDate: string, language: string): string {
   const locale = LOCALES[language] ?? 'fr-FR';
-  return formatter(`date:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' })).format(new Date(`${isoDate}T00:00:00Z`));
+  const long = formatter(`date:${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' })).format(new Date(`${isoDate}T00:00:00Z`));
+  // French writes the first of the month as an ordinal: « 1er juillet 2026 », which Intl does not.
+  return locale === 'fr-FR' ? long.replace(/^1 /, '1er ') : long;
 }
 
 /** A yearly rate in basis points as people write it: "12,15 %" or "12.15%". */

@@ -162,7 +162,7 @@ it('shows each installment paid, due or to come, and the balance split between w
   expect(rows).toEqual([
     ['paid', expect.stringMatching(/10 janvier 2026\|Commande\|500,00\s€\|500,00\s€\|0,00\s€\|Payée/)],
     ['due', expect.stringMatching(/10 février 2026\|Livraison\|1\s000,00\s€\|300,00\s€\|700,00\s€\|Échue/)],
-    ['to_come', expect.stringMatching(/1 mars 2099\|Réception\|1\s500,00\s€\|0,00\s€\|1\s500,00\s€\|À échoir/)],
+    ['to_come', expect.stringMatching(/1er mars 2099\|Réception\|1\s500,00\s€\|0,00\s€\|1\s500,00\s€\|À échoir/)],
   ]);
   expect(page).toMatch(/data-testid="balance-split">dont 700,00\s€ échu et 1\s500,00\s€ à échoir/);
 });

@@ -79,6 +79,7 @@ describe('SEPA texts and identifiers', () => {
   it('transliterates to the SEPA character set', () => {
     expect(sepaText('Société Générale & Fils — Łódź', 70)).toBe('Societe Generale + Fils - Lodz');
     expect(sepaText('Straße <Nr. 5> "B"', 70)).toBe('Strasse Nr. 5 B');
+    expect(sepaText('Café 😀 Ünal 👍🏽 🇫🇷 1️⃣ 👨‍👩‍👧 Marque™ ©2026', 70)).toBe('Cafe Unal 1 MarqueTM (C)2026');
   });
 
   it('checks creditor identifiers with their mod-97 digits', () => {
