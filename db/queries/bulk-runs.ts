@@ -140,7 +140,7 @@ export async function noteLettersDownloaded(sql: ISql, runId: number): Promise<v
 export interface RunItemLine {
   invoiceNumber: string;
   customerName: string;
-  outcome: ItemOutcome | null;
+  outcome: Exclude<ItemOutcome, 'sent' | 'prepared'>;
   level: number | null;
   reason: string | null;
 }

@@ -17,7 +17,7 @@ export interface ReminderLogLine {
   customerRef: string;
   level: number;
   stepName: string;
-  channel: string;
+  channel: 'email' | 'letter' | 'manual';
   status: string;
   at: Date;
   performedBy: string;

@@ -49,7 +49,7 @@ it("lists tomorrow's pass for review; once approved, each customer gets one stat
   for (const inv of Object.values(invoices)) await startOrWakeDunning(stack.client, 'review', { ...inv, customerRef: 'C-x' });
 
   const page = await get(`/review?date=${passDate}`);
-  expect(page).toMatch(/1 · Relance 1<\/td><td>email<\/td><td class="num">5<\/td><td class="num">€1,500\.00/);
+  expect(page).toMatch(/1 · Relance 1<\/td><td>E-mail<\/td><td class="num">5<\/td><td class="num">€1,500\.00/);
   expect(page.match(/awaiting approval/g)).toHaveLength(4);
   expect(page).toMatch(/R-AUTO<\/a>.*?automatic/s);
 

@@ -155,7 +155,7 @@ function stepInputs(s: StepFields, t: Messages, key: string) {
   return html`<label>${t.name}<input name="name" value="${s.name}" required maxlength="80" aria-label="${t.name} ${key}"></label>
     <label>${t.colour}<input name="colour" type="color" value="${s.colour}"></label>
     <label>${t.delayDays}<input name="delayDays" type="number" min="-365" max="365" value="${s.delayDays}" required class="narrow" aria-label="${t.delayDays} ${key}"></label>
-    <label>${t.channel}<select name="channel">${(['email', 'letter', 'both'] as const).map((ch) => html`<option ${ch === s.channel ? 'selected' : ''}>${ch}</option>`)}</select></label>
+    <label>${t.channel}<select name="channel">${(['email', 'letter', 'both'] as const).map((ch) => html`<option value="${ch}" ${ch === s.channel ? 'selected' : ''}>${t.channels[ch]}</option>`)}</select></label>
     <label class="inline"><input type="checkbox" name="attachPdf" ${s.attachPdf ? 'checked' : ''}>${t.attachPdf}</label>
     <label>${t.fee}<input name="fee" value="${s.feeCents === null ? '' : (s.feeCents / 100).toFixed(2)}" inputmode="decimal" class="narrow"></label>
     <label class="inline"><input type="checkbox" name="isFinal" ${s.isFinal ? 'checked' : ''}>${t.final}</label>`;

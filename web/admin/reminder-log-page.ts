@@ -61,7 +61,7 @@ export async function reminderLogPage(c: Context<AdminEnv>, deps: WebDeps) {
       <section class="card">${lines.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table data-testid="reminder-log">
         <thead><tr><th>Id</th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.note}</th><th>${t.level}</th><th>${t.channel}</th><th>${t.user}</th><th>${t.date}</th><th>${t.nextDate}</th><th>${t.status}</th><th>${t.file}</th></tr></thead>
         <tbody>${lines.slice(0, PAGE).map((r) => html`<tr><td>${r.id}</td><td><a href="${sitePath`/customers/${r.customerRef}`}">${r.customerName}</a></td>
-          <td><a href="${sitePath`/invoices/${r.invoiceNumber}`}">${r.invoiceNumber}</a></td><td>${r.note ?? ''}</td><td>${r.level} · ${r.stepName}</td><td>${r.channel}</td>
+          <td><a href="${sitePath`/invoices/${r.invoiceNumber}`}">${r.invoiceNumber}</a></td><td>${r.note ?? ''}</td><td>${r.level} · ${r.stepName}</td><td>${t.channels[r.channel]}</td>
           <td>${r.performedBy}</td><td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${r.status}</td>
           <td>${r.documentId ? html`<a href="${sitePath`/documents/${r.documentId}`}">PDF</a>` : ''}</td></tr>`)}</tbody></table>
         <div class="toolbar">${filter.page > 1 ? html`<a href="/reminders?${queryOf(filter, { page: filter.page - 1 })}">← ${t.previous}</a>` : ''}

@@ -18,7 +18,7 @@ const sendSettings = (s: CompanySettings) => ({ timeZone: s.timezone, sendHour: 
 
 /** Per level and channel: how many reminders and how much they chase, largest first. */
 function summaryOf(items: PassItem[]) {
-  const groups = new Map<string, { level: number; stepName: string; channel: string; count: number; cents: number }>();
+  const groups = new Map<string, { level: number; stepName: string; channel: PassItem['channel']; count: number; cents: number }>();
   for (const i of items) {
     const key = `${i.level}/${i.channel}`;
     const g = groups.get(key) ?? { level: i.level, stepName: i.stepName, channel: i.channel, count: 0, cents: 0 };
@@ -59,7 +59,7 @@ export async function reviewPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
         ? html`<p class="card muted">${t.reviewEmpty}</p>`
         : html`<section class="card"><h2>${t.summary}</h2>
           <table data-testid="review-summary"><thead><tr><th>${t.level}</th><th>${t.channel}</th><th class="num">${t.invoices}</th><th class="num">${t.amount}</th><th></th></tr></thead>
-          <tbody>${summary.map((g) => html`<tr><td>${g.level} · ${g.stepName}</td><td>${g.channel}</td><td class="num">${g.count}</td><td class="num">${money(g.cents)}</td>
+          <tbody>${summary.map((g) => html`<tr><td>${g.level} · ${g.stepName}</td><td>${t.channels[g.channel]}</td><td class="num">${g.count}</td><td class="num">${money(g.cents)}</td>
             <td class="bar-cell"><svg viewBox="0 0 100 8" preserveAspectRatio="none" class="bar" aria-hidden="true"><rect width="${Math.max(1, Math.round((g.cents / widest) * 100))}" height="8" rx="1"/></svg></td></tr>`)}
           <tr><th colspan="2">${t.total}</th><th class="num">${items.length}</th><th class="num">${money(items.reduce((s, i) => s + i.amountCents, 0))}</th><th></th></tr></tbody></table>
           ${gated.length
@@ -75,7 +75,7 @@ export async function reviewPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
 
 function itemRow(i: PassItem, passDate: string, approved: boolean, csrf: string, lang: Lang, t: Messages) {
   return html`<tr data-invoice="${i.number}"><td><a href="${sitePath`/customers/${i.customerRef}`}">${i.customerName}</a></td>
-    <td><a href="${sitePath`/invoices/${i.number}`}">${i.number}</a></td><td>${i.level} · ${i.stepName}</td><td>${i.channel}</td>
+    <td><a href="${sitePath`/invoices/${i.number}`}">${i.number}</a></td><td>${i.level} · ${i.stepName}</td><td>${t.channels[i.channel]}</td>
     <td>${formatDate(i.sendDate, lang)}</td><td class="num">${formatMoney(i.amountCents, i.currency, lang)}</td><td>${stateOf(i, approved, t)}</td>
     <td>${i.needsApproval
       ? html`<form method="post" action="${sitePath`/review/${passDate}/hold`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}">

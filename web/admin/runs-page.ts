@@ -93,7 +93,7 @@ export async function runsPage(c: Context<AdminEnv>, deps: WebDeps) {
   return c.render(t.bulkRuns, html`<h1>${t.bulkRuns}</h1><section class="card">${runs.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
         <thead><tr><th>#</th><th>${t.date}</th><th>${t.user}</th><th>${t.channel}</th><th class="num">${t.invoices}</th><th>${t.progress}</th></tr></thead>
         <tbody>${runs.map((r) => html`<tr><td><a href="${sitePath`/runs/${r.id}`}">#${r.id}</a></td><td>${r.createdAt.toISOString().slice(0, 16).replace('T', ' ')}</td>
-          <td>${r.createdBy ?? ''}</td><td>${r.channel}</td><td class="num">${r.total}</td><td>${r.done} / ${r.total}${r.failed ? html` · <span class="failed">${r.failed}</span>` : ''}</td></tr>`)}</tbody></table>`}</section>`);
+          <td>${r.createdBy ?? ''}</td><td>${t.channels[r.channel]}</td><td class="num">${r.total}</td><td>${r.done} / ${r.total}${r.failed ? html` · <span class="failed">${r.failed}</span>` : ''}</td></tr>`)}</tbody></table>`}</section>`);
 }
 
 /**
@@ -130,19 +130,26 @@ export async function runPage(c: Context<AdminEnv>, deps: WebDeps & { temporalUi
   if (!run) return c.notFound();
   const problems = await runProblems(deps.sql, run.id);
   return c.render(`${t.bulkRun} #${run.id}`, html`<p><a href="/runs">← ${t.bulkRuns}</a></p>
-      <h1>${t.bulkRun} #${run.id} <span class="badge">${run.forcedLevel ? `${t.level} ${run.forcedLevel}` : run.sendEarly ? t.nextLevelNow : t.computedLevel}</span> <span class="badge">${run.channel}</span></h1>
+      <h1>${t.bulkRun} #${run.id} <span class="badge">${run.forcedLevel ? `${t.level} ${run.forcedLevel}` : run.sendEarly ? t.nextLevelNow : t.computedLevel}</span> <span class="badge">${t.channels[run.channel]}</span></h1>
       ${progressPartial(run, c.get('user').csrfToken, t)}
       <p><a href="${deps.temporalUiUrl}/namespaces/${deps.namespace}/workflows/${bulkRunWorkflowId(run.id)}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>
-      <section class="card"><h2>${t.runProblems}</h2>${problems.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
-        <thead><tr><th>${t.invoice}</th><th>${t.customer}</th><th>${t.status}</th><th>${t.level}</th><th>${t.reason}</th></tr></thead>
-        <tbody>${problems.map((p) => html`<tr class="${p.outcome === 'skipped' ? '' : 'row-red'}"><td><a href="${sitePath`/invoices/${p.invoiceNumber}`}">${p.invoiceNumber}</a></td>
-          <td>${p.customerName}</td><td>${p.outcome}</td><td>${p.level ?? ''}</td><td>${p.reason ?? ''}</td></tr>`)}</tbody></table>`}</section>`);
+      ${problemsCard(problems, t)}`);
+}
+
+/** The invoices that failed or were left out, with why; refreshed with the progress, so it never lags behind the count. */
+function problemsCard(problems: Awaited<ReturnType<typeof runProblems>>, t: Messages, outOfBand = false) {
+  return html`<section class="card" id="run-problems" ${outOfBand ? html`hx-swap-oob="true"` : ''}><h2>${t.runProblems}</h2>${problems.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
+    <thead><tr><th>${t.invoice}</th><th>${t.customer}</th><th>${t.status}</th><th>${t.level}</th><th>${t.reason}</th></tr></thead>
+    <tbody>${problems.map((p) => html`<tr class="${p.outcome === 'skipped' || p.outcome === 'cancelled' ? '' : 'row-red'}"><td><a href="${sitePath`/invoices/${p.invoiceNumber}`}">${p.invoiceNumber}</a></td>
+      <td>${p.customerName}</td><td>${t.runItemOutcomes[p.outcome]}</td><td>${p.level ?? ''}</td><td>${p.reason ?? ''}</td></tr>`)}</tbody></table>`}</section>`;
 }
 
 export async function runProgress(c: Context<AdminEnv>, deps: WebDeps) {
   const run = await bulkRunById(deps.sql, Number(c.req.param('id')));
   if (!run) return c.notFound();
-  return c.html(progressPartial(run, c.get('user').csrfToken, messages(langOf(c)), run.finishedAt ? null : await runWorkflowState(deps, bulkRunWorkflowId(run.id))));
+  const t = messages(langOf(c));
+  const [workflow, problems] = await Promise.all([run.finishedAt ? null : runWorkflowState(deps, bulkRunWorkflowId(run.id)), runProblems(deps.sql, run.id)]);
+  return c.html(html`${progressPartial(run, c.get('user').csrfToken, t, workflow)}${problemsCard(problems, t, true)}`);
 }
 
 /** Cancels the run's workflow: the invoices not yet asked are left alone; those under way finish. */
