@@ -208,6 +208,15 @@ it('creates a SEPA run in the browser, downloads the zip, and the XML inside val
   await page.selectOption('select[name=format]', 'pain.008.002.02');
   await page.click('button:text("Voir les factures à prélever")');
   await page.waitForSelector('[data-testid=sepa-total]');
+  const total = page.locator('[data-testid=sepa-total]');
+  const selected = (await total.textContent())!;
+  expect(selected).toMatch(/^1 prélèvement pour /);
+  // The total follows the boxes: none ticked, nothing to collect and nothing to generate.
+  await page.locator('input[name=invoice]').first().uncheck();
+  await expect.poll(() => total.textContent()).toMatch(/^0 prélèvement pour 0,00\s€$/);
+  expect(await page.locator('[data-testid=sepa-generate]').isDisabled()).toBe(true);
+  await page.locator('input[name=invoice]').first().check();
+  await expect.poll(() => total.textContent()).toBe(selected);
   await page.screenshot({ path: `${ARTIFACTS}/e2e-sepa-preview.png`, fullPage: true });
   await page.click('button:text("Générer le fichier")');
   await page.waitForSelector('[data-testid=sepa-download]', { timeout: 20_000 });

@@ -64,7 +64,7 @@ export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flas
           <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${t.sepaStatuses[r.status]}</td></tr>`)}</tbody></table>`}</section>`);
 }
 
-/** What the run would collect, with totals, before anything is written. */
+/** What the run would collect, with totals, before anything is written; the total follows the boxes ticked. */
 export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
   const t = messages(lang);
@@ -73,18 +73,38 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
   const candidates = await sepaCandidates(deps.sql, checked.value.collectionDate);
   if (candidates.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
   const blocking = await fileProblems(deps, checked.value.format, candidates);
-  const total = candidates.reduce((s, i) => s + i.amountCents, 0);
   return c.render(t.newSepaRun, html`<p><a href="/sepa">← ${t.sepaRuns}</a></p><h1>${t.newSepaRun} · ${formatDate(checked.value.collectionDate, lang)} · ${checked.value.format}</h1>
-      <form method="post" action="/sepa" class="card">
+      <form method="post" action="/sepa" class="card" hx-get="/sepa/selection" hx-params="not _csrf" hx-trigger="change" hx-target="#sepa-summary" hx-swap="outerHTML">
         <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
         ${(['collectionDate', 'format', 'label'] as const).map((k) => html`<input type="hidden" name="${k}" value="${checked.value[k]}">`)}
-        <p class="notice" data-testid="sepa-total">${t.sepaSelection(candidates.length, formatMoney(total, 'EUR', lang))}</p>
-        ${blocking.length ? html`<div class="error" role="alert" data-testid="sepa-blocking"><p>${t.sepaBlocked(checked.value.format)}</p><ul>${blocking.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+        ${selectionSummary(candidates, blocking, checked.value.format, lang, t)}
         <table><thead><tr><th></th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.dueDate}</th><th>RUM</th><th>BIC</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th></tr></thead>
         <tbody>${candidates.map((i) => html`<tr><td><input type="checkbox" name="invoice" value="${i.invoiceId}" checked aria-label="${i.number}"></td><td>${i.customerName}</td><td>${i.number}</td>
           <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.bic ?? html`<span class="muted">—</span>`}</td><td>${i.sequence}</td><td>${channelName(i.channel, t)}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
-        <p><button type="submit" class="primary" ${blocking.length ? 'disabled' : ''}>${t.generateFile}</button></p>
+        ${generateButton(blocking.length === 0, t)}
       </form>`);
+}
+
+/** The selection's count and total, and what keeps its file from being built. */
+function selectionSummary(chosen: SepaCandidate[], blocking: string[], format: Pain008Format, lang: Lang, t: Messages) {
+  return html`<div id="sepa-summary"><p class="notice" data-testid="sepa-total">${t.sepaSelection(chosen.length, formatMoney(chosen.reduce((s, i) => s + i.amountCents, 0), 'EUR', lang))}</p>
+    ${blocking.length ? html`<div class="error" role="alert" data-testid="sepa-blocking"><p>${t.sepaBlocked(format)}</p><ul>${blocking.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}</div>`;
+}
+
+function generateButton(enabled: boolean, t: Messages, outOfBand = false) {
+  return html`<p id="sepa-generate" ${outOfBand ? html`hx-swap-oob="true"` : ''}><button type="submit" class="primary" data-testid="sepa-generate" ${enabled ? '' : 'disabled'}>${t.generateFile}</button></p>`;
+}
+
+/** The summary again for the boxes now ticked: htmx asks for it at each change of the selection. */
+export async function sepaSelection(c: Context<AdminEnv>, deps: WebDeps) {
+  const lang = langOf(c);
+  const t = messages(lang);
+  const checked = await checkRun(deps, c.req.query(), t);
+  if (!checked.ok) return c.html(html`<div id="sepa-summary"><p class="error" role="alert">${t.refused}: ${checked.message}</p></div>`);
+  const invoiceIds = c.req.queries('invoice')?.map(Number).filter((n) => Number.isInteger(n) && n > 0) ?? [];
+  const chosen = await sepaCandidates(deps.sql, checked.value.collectionDate, invoiceIds);
+  const blocking = await fileProblems(deps, checked.value.format, chosen);
+  return c.html(html`${selectionSummary(chosen, blocking, checked.value.format, lang, t)}${generateButton(chosen.length > 0 && blocking.length === 0, t, true)}`);
 }
 
 export async function startSepaRun(c: Context<AdminEnv>, deps: WebDeps) {
