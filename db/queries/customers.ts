@@ -1,3 +1,5 @@
+import type { InvoiceStatus } from './invoices.js';
+import type { ReminderStatus } from './reminders.js';
 import type { ISql } from '../client.js';
 
 export interface CustomerInput {
@@ -65,7 +67,7 @@ export interface CustomerInvoiceLine {
   currency: string;
   totalCents: number;
   paidCents: number;
-  status: string;
+  status: InvoiceStatus;
   lastLevel: number;
 }
 
@@ -83,7 +85,7 @@ export interface CustomerReminderLine {
   level: number;
   stepName: string;
   performedBy: string;
-  status: string;
+  status: ReminderStatus;
   at: Date;
   nextPlannedOn: string | null;
   /** The letter's PDF, when the reminder went by post. */

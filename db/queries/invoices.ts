@@ -6,6 +6,8 @@ import type { CatchUp } from '../../workflows/schedule/plan.js';
 import { amountsOwed, type InvoiceAmounts } from '../../workflows/schedule/amounts-owed.js';
 import { insertEvent } from './events.js';
 
+export type InvoiceStatus = 'open' | 'paid' | 'cancelled';
+
 export interface InvoiceWrite {
   number: string;
   customerId: number;
@@ -179,7 +181,7 @@ export interface InvoiceSummary {
   currency: string;
   totalCents: number;
   paidCents: number;
-  status: string;
+  status: InvoiceStatus;
   paused: boolean;
   pauseReason: string | null;
   /** When an operator stopped its dunning in Temporal; null unless stopped. */

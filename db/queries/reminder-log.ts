@@ -1,3 +1,4 @@
+import type { ReminderStatus } from './reminders.js';
 import type { ISql } from '../client.js';
 
 /** Which reminders the overall log shows: a period of days (the company's), a user, a level, a channel. */
@@ -18,7 +19,7 @@ export interface ReminderLogLine {
   level: number;
   stepName: string;
   channel: 'email' | 'letter' | 'manual';
-  status: string;
+  status: ReminderStatus;
   at: Date;
   performedBy: string;
   note: string | null;

@@ -1,8 +1,10 @@
 import type { ISql, Sql } from '../client.js';
 
+export type ReminderStatus = 'pending' | 'prepared' | 'sent' | 'failed';
+
 export interface ReminderClaim {
   id: number;
-  status: 'pending' | 'prepared' | 'sent' | 'failed';
+  status: ReminderStatus;
   idempotencyKey: string;
   sentAt: Date | null;
 }

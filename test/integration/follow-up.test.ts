@@ -80,7 +80,7 @@ it('exports the selection as CSV where a name a spreadsheet would run as a formu
   await makeInvoice(db.sql, hostile, { number: 'F-CSV-1', dueDate: addDays(today, -5), totalCents: 12_345 });
   await makeInvoice(db.sql, at, { number: 'F-CSV-2', dueDate: addDays(today, -4) });
   expect((await page('status=open')).body).toContain('href="/invoices.csv?');
-  const res = await app.request('/invoices.csv?status=open&sort=number&q=F-CSV', { headers: { cookie } });
+  const res = await app.request('/invoices.csv?status=open&sort=number&q=F-CSV&style=standard', { headers: { cookie } });
   expect(res.headers.get('content-type')).toContain('text/csv');
   const bytes = new Uint8Array(await res.arrayBuffer());
   // A byte order mark, so that spreadsheets read the accents right.
@@ -89,6 +89,12 @@ it('exports the selection as CSV where a name a spreadsheet would run as a formu
   expect(rows.map((r) => r.invoice)).toEqual(['F-CSV-1', 'F-CSV-2']);
   expect(rows[0]).toMatchObject({ customer: "'=cmd|' /C calc'!A0", total: '123.45', balance: '123.45', status: 'open' });
   expect(rows[1]!.customer).toBe("'@SUM(1+1)*cmd");
+  // For a French spreadsheet (the default of a French reader): semicolons, decimal commas, French dates, headers and words.
+  const french = await (await app.request('/invoices.csv?status=open&sort=number&q=F-CSV', { headers: { cookie } })).text();
+  const [header, first] = french.replace(/^\ufeff/, '').split('\n');
+  expect(header).toBe('Facture;Réf. client;Client;Échéance;Devise;Montant;Réglé;Reste dû;Statut;Dernier niveau;Dernière relance;En litige;Paiement promis le');
+  const [y, m, d] = addDays(today, -5).split('-');
+  expect(first).toBe(`F-CSV-1;C-FORMULA;'=cmd|' /C calc'!A0;${d}/${m}/${y};EUR;123,45;0,00;123,45;Ouverte;0;;;`);
   expect((await app.request('/invoices.csv?dueFrom=yesterday', { headers: { cookie } })).status).toBe(422);
 });
 

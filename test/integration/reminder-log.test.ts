@@ -55,7 +55,7 @@ it('filters by period (the company’s days), user, level and channel, and refus
 });
 
 it('exports the filtered log as CSV, with cells a spreadsheet would run written as text', async () => {
-  const res = await app.request('/reminders.csv?user=fanny%40relance.test', { headers: { cookie } });
+  const res = await app.request('/reminders.csv?user=fanny%40relance.test&style=standard', { headers: { cookie } });
   expect(res.headers.get('content-type')).toContain('text/csv');
   const lines = (await res.text()).replace(/^\ufeff/, '').trim().split('\n');
   expect(lines[0]).toBe('id,customer_ref,customer,invoice,note,level,step,channel,user,date,next_date,status,file');
@@ -64,4 +64,8 @@ it('exports the filtered log as CSV, with cells a spreadsheet would run written 
   expect(lines[1]).toContain(`"'=HYPERLINK(""x"")"`);
   expect(lines[1]).toContain('2026-10-02');
   expect(lines[2]).toContain('Appel à la comptable,2,Relance 2,manual,fanny@relance.test,2026-09-16,2026-10-01,sent');
+  // A French reader's export, for a French spreadsheet.
+  const french = (await (await app.request('/reminders.csv?user=fanny%40relance.test', { headers: { cookie } })).text()).replace(/^\ufeff/, '').trim().split('\n');
+  expect(french[0]).toBe('N°;Réf. client;Client;Facture;Note;Niveau;Étape;Canal;Par;Date;Prochaine relance;Statut;Fichier');
+  expect(french[2]).toContain('Appel à la comptable;2;Relance 2;À la main;fanny@relance.test;16/09/2026;01/10/2026;Envoyée');
 });

@@ -73,7 +73,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
           <table><thead><tr><th>${t.invoice}</th><th>${t.dueDate}</th><th class="num">${t.balance}</th><th>${t.status}</th><th>${t.level}</th><th></th></tr></thead>
           <tbody>${invoices.map(
             (i) => html`<tr><td><a href="${sitePath`/invoices/${i.number}`}">${i.number}</a></td><td>${i.dueDate ? formatDate(i.dueDate, lang) : ''}</td>
-              <td class="num">${formatMoney(i.totalCents - i.paidCents, i.currency, lang)}</td><td>${i.status}</td><td>${i.lastLevel || ''}</td>
+              <td class="num">${formatMoney(i.totalCents - i.paidCents, i.currency, lang)}</td><td>${t.invoiceStatuses[i.status]}</td><td>${i.lastLevel || ''}</td>
               <td>${i.status === 'open' && i.totalCents > i.paidCents ? html`<a href="${sitePath`/invoices/${i.number}#actions`}">${t.remindOne}</a>` : ''}</td></tr>`,
           )}</tbody></table>
         </section>
@@ -100,7 +100,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
           <thead><tr><th>Id</th><th>${t.invoice}</th><th>${t.note}</th><th>${t.level}</th><th>${t.user}</th><th>${t.date}</th><th>${t.nextDate}</th><th>${t.status}</th><th>${t.file}</th></tr></thead>
           <tbody>${reminders.map(
             (r) => html`<tr><td>${r.id}</td><td>${r.invoiceNumber}</td><td>${r.note ?? ''}</td><td>${r.level} · ${r.stepName}</td><td>${r.performedBy}</td>
-              <td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${r.status}</td>
+              <td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${t.reminderStatuses[r.status]}</td>
               <td>${r.documentId ? letterLinks({ id: r.documentId, filename: 'PDF', toPrint: r.status === 'prepared' }, csrf, t) : ''}</td></tr>`,
           )}</tbody></table>`}
       </section>`);

@@ -116,7 +116,7 @@ async function resultsPartial(sql: Sql, f: Filter, lang: Lang, t: Messages, csrf
       ${link({ check: 'all' }, t.selectAll)} · ${link({ check: 'none' }, t.selectNone)} · ${link({ check: 'due' }, t.selectDue)}
       ${total > rows.length ? html` · <label class="inline" data-testid="all-matching"><input type="checkbox" name="allMatching" value="1"> ${t.selectAllMatching(total, more)}</label>
         <input type="hidden" name="filter" value="${queryString(f, { page: 1 }).replace('/invoices?', '')}">` : ''}
-      · <a href="${queryString(f, { page: 1, check: 'due' }).replace('/invoices?', '/invoices.csv?')}" data-testid="export-csv" hx-boost="false">${t.exportCsv}</a>
+      · ${t.exportCsv} ${(['fr', 'standard'] as const).map((style, i) => html`${i ? ' · ' : ''}<a href="${queryString(f, { page: 1, check: 'due' }).replace('/invoices?', '/invoices.csv?')}&amp;style=${style}" data-testid="export-csv-${style}" hx-boost="false">${style === 'fr' ? t.csvForSpreadsheet : t.csvStandard}</a>`)}
       <span class="muted right">${t.pageOf(f.page, pages, total, more)}</span>
     </div>
     <table class="follow-up">

@@ -58,7 +58,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
     html`<form method="post" action="${sitePath`/invoices/${inv.number}/${path}`}" class="action">
       <input type="hidden" name="_csrf" value="${csrf}">${fields}<button type="submit">${label}</button></form>`;
 
-  return c.render(inv.number, html`<h1>${t.invoice} ${inv.number} <span class="badge">${inv.status}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}${inv.stoppedAt ? html` <span class="badge warn" data-testid="stopped">${t.stoppedByOperator}</span>` : ''}</h1>
+  return c.render(inv.number, html`<h1>${t.invoice} ${inv.number} <span class="badge">${t.invoiceStatuses[inv.status]}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}${inv.stoppedAt ? html` <span class="badge warn" data-testid="stopped">${t.stoppedByOperator}</span>` : ''}</h1>
       ${inv.stoppedAt ? html`<p class="card notice" role="status">${t.stoppedNotice(when.format(inv.stoppedAt))}</p>` : ''}
       ${flashOf(flash)}
       <div class="cards">

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { stream } from 'hono/streaming';
@@ -10,7 +9,7 @@ import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
-import { spreadsheetSafe } from './follow-up-export.js';
+import { csvStyleOf, csvWriter, spreadsheetSafe, type CsvColumn } from './spreadsheet-csv.js';
 import type { AdminEnv } from './env.js';
 import { sitePath } from './paths.js';
 
@@ -56,25 +55,30 @@ export async function reminderLogPage(c: Context<AdminEnv>, deps: WebDeps) {
         <label>${t.level} <select name="level">${opt('', t.anyLevel, String(filter.level ?? ''))}${[1, 2, 3, 4, 5].map((l) => opt(String(l), String(l), String(filter.level ?? '')))}</select></label>
         <label>${t.channel} <select name="channel">${opt('', t.anyChannel, filter.channel)}${opt('email', 'e-mail', filter.channel)}${opt('letter', t.letter, filter.channel)}${opt('manual', t.byHand, filter.channel)}</select></label>
         <button type="submit">${t.filter}</button>
-        <a href="/reminders.csv?${queryOf(filter, { page: undefined })}" data-testid="log-csv">${t.exportCsv}</a>
+        ${t.exportCsv} ${(['fr', 'standard'] as const).map((style, i) => html`${i ? ' · ' : ''}<a href="/reminders.csv?${queryOf(filter, { page: undefined })}&amp;style=${style}" data-testid="log-csv-${style}">${style === 'fr' ? t.csvForSpreadsheet : t.csvStandard}</a>`)}
       </form>
       <section class="card">${lines.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table data-testid="reminder-log">
         <thead><tr><th>Id</th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.note}</th><th>${t.level}</th><th>${t.channel}</th><th>${t.user}</th><th>${t.date}</th><th>${t.nextDate}</th><th>${t.status}</th><th>${t.file}</th></tr></thead>
         <tbody>${lines.slice(0, PAGE).map((r) => html`<tr><td>${r.id}</td><td><a href="${sitePath`/customers/${r.customerRef}`}">${r.customerName}</a></td>
           <td><a href="${sitePath`/invoices/${r.invoiceNumber}`}">${r.invoiceNumber}</a></td><td>${r.note ?? ''}</td><td>${r.level} · ${r.stepName}</td><td>${t.channels[r.channel]}</td>
-          <td>${r.performedBy}</td><td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${r.status}</td>
+          <td>${r.performedBy}</td><td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${t.reminderStatuses[r.status]}</td>
           <td>${r.documentId ? html`<a href="${sitePath`/documents/${r.documentId}`}">PDF</a>` : ''}</td></tr>`)}</tbody></table>
         <div class="toolbar">${filter.page > 1 ? html`<a href="/reminders?${queryOf(filter, { page: filter.page - 1 })}">← ${t.previous}</a>` : ''}
           ${lines.length > PAGE ? html`<a class="right" href="/reminders?${queryOf(filter, { page: filter.page + 1 })}">${t.next} →</a>` : ''}</div>`}</section>`);
 }
 
-const COLUMNS = ['id', 'customer_ref', 'customer', 'invoice', 'note', 'level', 'step', 'channel', 'user', 'date', 'next_date', 'status', 'file'];
+const COLUMNS: CsvColumn[] = [
+  ['id', 'N°'], ['customer_ref', 'Réf. client'], ['customer', 'Client'], ['invoice', 'Facture'], ['note', 'Note'], ['level', 'Niveau'],
+  ['step', 'Étape'], ['channel', 'Canal'], ['user', 'Par'], ['date', 'Date'], ['next_date', 'Prochaine relance'], ['status', 'Statut'], ['file', 'Fichier'],
+];
 
-function line(r: ReminderLogLine, timezone: string, publicUrl: string): (string | number)[] {
+const french = messages('fr');
+
+function line(r: ReminderLogLine, timezone: string, publicUrl: string, csv: ReturnType<typeof csvWriter>): (string | number)[] {
   return [
     r.id, spreadsheetSafe(r.customerRef), spreadsheetSafe(r.customerName), spreadsheetSafe(r.invoiceNumber), spreadsheetSafe(r.note ?? ''), r.level,
-    spreadsheetSafe(r.stepName), r.channel, spreadsheetSafe(r.performedBy), localDate(r.at.getTime(), timezone), r.nextPlannedOn ?? '', r.status,
-    r.documentId ? `${publicUrl}${sitePath`/documents/${r.documentId}`}` : '',
+    spreadsheetSafe(r.stepName), csv.word(r.channel, french.channels), spreadsheetSafe(r.performedBy), csv.date(localDate(r.at.getTime(), timezone)), csv.date(r.nextPlannedOn),
+    csv.word(r.status, french.reminderStatuses), r.documentId ? `${publicUrl}${sitePath`/documents/${r.documentId}`}` : '',
   ];
 }
 
@@ -84,11 +88,12 @@ export async function reminderLogCsv(c: Context<AdminEnv>, deps: WebDeps) {
   if (f instanceof Response) return f;
   c.header('Content-Type', 'text/csv; charset=utf-8');
   c.header('Content-Disposition', `attachment; filename="relance-reminders-${localDate(Date.now(), f.log.timezone)}.csv"`);
+  const csv = csvWriter(csvStyleOf(c));
   return stream(c, async (out) => {
-    await out.write(`\ufeff${stringify([COLUMNS])}`);
+    await out.write(`\ufeff${csv.header(COLUMNS)}`);
     for (let offset = 0; ; offset += 1_000) {
       const lines = await reminderLog(deps.sql, f.log, { limit: 1_000, offset });
-      if (lines.length) await out.write(stringify(lines.map((r) => line(r, f.log.timezone, deps.publicUrl))));
+      if (lines.length) await out.write(csv.rows(lines.map((r) => line(r, f.log.timezone, deps.publicUrl, csv))));
       if (lines.length < 1_000) break;
     }
   });
