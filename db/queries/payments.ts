@@ -5,6 +5,8 @@ import { insertEvent } from './events.js';
 export const PAYMENT_METHODS = ['transfer', 'card', 'sepa_debit', 'stripe', 'cheque', 'credit_note', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 /** What a person records by hand: a Stripe payment only ever comes from Stripe. */
+export type PaymentSource = 'api' | 'csv' | 'manual' | 'stripe_webhook' | 'sepa_run';
+
 export const MANUAL_PAYMENT_METHODS = PAYMENT_METHODS.filter((m): m is Exclude<PaymentMethod, 'stripe'> => m !== 'stripe');
 
 export interface PaymentInput {
@@ -13,7 +15,7 @@ export interface PaymentInput {
   currency: string;
   paidOn: string;
   method: PaymentMethod;
-  source: 'api' | 'csv' | 'manual' | 'stripe_webhook' | 'sepa_run';
+  source: PaymentSource;
   externalId: string | null;
   actor: string;
 }
@@ -62,8 +64,8 @@ export interface PaymentRow {
   amountCents: number;
   currency: string;
   paidOn: string;
-  method: string;
-  source: string;
+  method: PaymentMethod;
+  source: PaymentSource;
   externalId: string | null;
 }
 

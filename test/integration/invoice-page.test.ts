@@ -40,7 +40,7 @@ it('shows the forecast, the live workflow and its Temporal UI link', async () =>
   const page = await view();
   expect(page).toContain('1 · Relance 1</td><td>12 juin 2099');
   expect(page).toContain('4 · Mise en demeure');
-  expect(page).toContain('<strong>RUNNING</strong> · scheduled');
+  expect(page).toContain('<strong>En cours</strong> · Planifiée');
   expect(page).toContain(`href="http://ui.test/namespaces/default/workflows/invoice-${invoiceId}"`);
 });
 

@@ -78,7 +78,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
           ${live === 'unavailable'
             ? html`<p class="failed" data-testid="workflow-unavailable">⚠ ${t.workflowUnavailable}</p>`
             : live
-            ? html`<p><strong>${live.runStatus}</strong>${live.state ? html` · ${live.state.status} · ${t.level} ${live.state.level}${live.state.next ? html` · <span data-testid="workflow-next">${live.state.next.name} ${formatDate(live.state.next.sendDate, lang)}</span>` : ''}${live.state.blockedReason ? html`<div class="failed">⚠ ${live.state.blockedReason}</div>` : ''}` : ''}</p>
+            ? html`<p><strong>${t.workflowRunStatuses[live.runStatus] ?? live.runStatus}</strong>${live.state ? html` · ${t.dunningStatuses[live.state.status]} · ${t.level} ${live.state.level}${live.state.next ? html` · <span data-testid="workflow-next">${live.state.next.name} ${formatDate(live.state.next.sendDate, lang)}</span>` : ''}${live.state.blockedReason ? html`<div class="failed">⚠ ${live.state.blockedReason}</div>` : ''}` : ''}</p>
               <p><a href="${live.temporalUiUrl}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>`
             : html`<p class="muted">${t.notRunning}</p>`}
           ${open
@@ -111,7 +111,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
         </section>
         <section class="card"><h2>${t.payments}</h2>
           ${payments.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table><tbody>${payments.map(
-            (p) => html`<tr><td>${formatDate(p.paidOn, lang)}</td><td class="num">${money(p.amountCents)}</td><td>${p.method}</td><td class="muted">${p.source}</td></tr>`,
+            (p) => html`<tr><td>${formatDate(p.paidOn, lang)}</td><td class="num">${money(p.amountCents)}</td><td>${t.paymentMethods[p.method]}</td><td class="muted">${t.paymentSources[p.source]}</td></tr>`,
           )}</tbody></table>`}
           ${installments.length
             ? html`<h2>${t.installments}</h2><table data-testid="installments"><thead><tr><th>${t.dueDate}</th><th class="num">${t.amount}</th><th class="num">${t.installmentPaid}</th><th class="num">${t.installmentOpen}</th><th>${t.installmentState}</th></tr></thead><tbody>${installments.map(
@@ -121,7 +121,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
           ${open
             ? action('payments', t.recordPayment, html`<input name="amount" placeholder="${t.amount}" required inputmode="decimal">
                 <input type="date" name="paidOn" value="${today}" required>
-                <select name="method">${MANUAL_PAYMENT_METHODS.map((m) => html`<option value="${m}">${m}</option>`)}</select>`)
+                <select name="method">${MANUAL_PAYMENT_METHODS.map((m) => html`<option value="${m}">${t.paymentMethods[m]}</option>`)}</select>`)
             : ''}
         </section>
       </div>`);
