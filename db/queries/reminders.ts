@@ -126,6 +126,8 @@ export interface SentMessage {
   at: Date;
   deliveryStatus: string | null;
   deliveryDetail: string | null;
+  /** The e-mail carried the invoice's PDF. */
+  withPdf: boolean;
 }
 
 /** The e-mails sent or refused, newest first; `before` pages by id so the list stays fast however long. */
@@ -134,7 +136,7 @@ export async function sentMessages(sql: ISql, f: { status?: 'sent' | 'failed'; b
     select r.id, coalesce(st.numbers, array[i.number]) as "invoiceNumbers", c.name as "customerName", r.level, r.step_name as "stepName", r.status,
            r.recipients, r.subject, r.provider_message_id as "providerMessageId", r.failure_reason as "failureReason",
            r.performed_by as "performedBy", coalesce(r.sent_at, r.created_at) as at,
-           r.delivery_status as "deliveryStatus", r.delivery_detail as "deliveryDetail"
+           r.delivery_status as "deliveryStatus", r.delivery_detail as "deliveryDetail", r.attach_pdf and r.statement_id is null as "withPdf"
     from reminders r join invoices i on i.id = r.invoice_id join customers c on c.id = i.customer_id
     left join lateral (
       select array_agg(i2.number order by i2.number) as numbers, min(r2.id) as first

@@ -10,7 +10,7 @@ import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { formatDate } from '../../services/format.js';
 import { testApp } from '../helpers/stack.js';
-import { ORIGIN } from '../helpers/admin-session.js';
+import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
@@ -95,6 +95,11 @@ it('renders the invoice copy from its data when the billing system sent no PDF',
   expect(copy).toContain('Copie de la facture F-DATA');
   expect(copy).toMatch(/987,65\s€/);
   expect(copy).toContain('RAPPEL');
+  // The outbox says which e-mail carried the invoice.
+  const session = await signIn(app, db.sql);
+  const outbox = await (await app.request('/outbox?status=sent', { headers: { cookie: session.cookie } })).text();
+  const row = outbox.split('<tr').find((tr) => tr.includes('/invoices/F-DATA'))!;
+  expect(row).toContain('data-testid="with-pdf">📎 facture PDF jointe');
 });
 
 it('says in each text how many reminders went before and when, never more than were sent', async () => {

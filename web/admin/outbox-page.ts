@@ -31,7 +31,7 @@ export async function outboxPage(c: Context<AdminEnv>, deps: WebDeps) {
           (r) => html`<tr class="${r.status === 'failed' ? 'row-red' : ''}"><td class="nowrap">${when.format(r.at)}</td>
             <td>${r.invoiceNumbers.map((n, i) => html`${i ? ', ' : ''}<a href="${sitePath`/invoices/${n}`}">${n}</a>`)}</td><td>${r.customerName}</td>
             <td>${r.invoiceNumbers.length > 1 ? t.specialTemplates.statement : html`${r.level} · ${r.stepName}`}</td><td>${r.recipients.join(', ')}</td>
-            <td>${r.status === 'sent' ? html`<a href="${link({ show: r.id })}">${r.subject}</a>` : r.subject ?? ''}</td>
+            <td>${r.status === 'sent' ? html`<a href="${link({ show: r.id })}">${r.subject}</a>` : r.subject ?? ''}${r.withPdf ? html` <span class="badge" data-testid="with-pdf">📎 ${t.invoicePdfAttached}</span>` : ''}</td>
             <td>${r.status === 'sent' ? t.statusSent : html`<span class="failed">${r.failureReason}</span>`}
               ${r.deliveryStatus ? html`<div class="${r.deliveryStatus === 'delivered' ? 'muted' : 'failed'}" data-testid="delivery">${r.deliveryStatus}${r.deliveryDetail ? ` · ${r.deliveryDetail}` : ''}</div>` : ''}</td><td><code>${r.providerMessageId ?? ''}</code></td></tr>
             ${shown === r.id ? html`<tr><td colspan="8"><iframe src="${sitePath`/outbox/${r.id}/html`}" sandbox title="${r.subject}" class="preview-frame"></iframe></td></tr>` : ''}`,
