@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { z } from 'zod';
 import { formatDate, formatMoney } from '../../services/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { customerByRef, invoicesOfCustomer, openInvoiceIdsOfCustomer, remindersOfCustomer } from '../../db/queries/customers.js';
@@ -17,7 +16,7 @@ import { setCustomerPause } from '../invoice-actions.js';
 import { mandateForm } from '../sepa/bank-fields.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { stripeCard } from './customer-stripe.js';
-import { parseForm } from './form.js';
+import { parseForm, pauseForm } from './form.js';
 import type { AdminEnv } from './env.js';
 import { flashOf, type Flash } from './layout.js';
 import { sitePath } from './paths.js';
@@ -134,8 +133,6 @@ export async function cancelStatementAction(c: Context<AdminEnv>, deps: WebDeps)
   await wakeWorkflows(deps, paused);
   return customerPage(c, deps, { ok: true, text: t.statementCancelled(paused.length) });
 }
-
-const pauseForm = z.object({ reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') });
 
 export async function pauseCustomerAction(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -15,3 +15,9 @@ export function centsOf(text: string): number | undefined {
   if (!/^\d{1,12}(\.\d{1,2})?$/.test(clean)) return undefined;
   return Math.round(Number(clean) * 100);
 }
+
+/** A text finance types as a reason (a pause, a dispute, its resolution): required, 500 characters at most. */
+export const reasonText = z.string().trim().min(1, 'required').max(500, 'at most 500 characters');
+
+/** What a pause posts, for an invoice or a whole customer. */
+export const pauseForm = z.object({ reason: reasonText });

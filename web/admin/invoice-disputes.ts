@@ -9,7 +9,7 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import type { Lang, Messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
-import { centsOf } from './form.js';
+import { centsOf, reasonText } from './form.js';
 import { sitePath } from './paths.js';
 
 export const DISPUTE_ACTIONS = ['dispute', 'close-dispute', 'promise', 'withdraw-promise'] as const;
@@ -24,10 +24,10 @@ type ActionOutcome = { ok: true } | { ok: false; field: string; message: string 
 /** What the dispute and promise forms post; each route validates its own. */
 export const disputeForms = {
   dispute: z.object({
-    reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters'),
+    reason: reasonText,
     owner: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
   }),
-  closeDispute: z.object({ resolution: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') }),
+  closeDispute: z.object({ resolution: reasonText }),
   promise: z.object({
     amount: z.string().transform((v, ctx) => {
       const cents = centsOf(v);

@@ -14,7 +14,7 @@ import { langOf, messages, type Messages } from '../i18n.js';
 import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '../invoice-actions.js';
 import type { AdminEnv } from './env.js';
 import { followUpPage } from './follow-up.js';
-import { parseForm } from './form.js';
+import { parseForm, pauseForm } from './form.js';
 import { issueLateChargeNote } from './invoice-charges.js';
 import { disputeActions, disputeForms } from './invoice-disputes.js';
 import { invoicePage, sendNowFlash } from './invoice-page.js';
@@ -34,7 +34,7 @@ const forms = {
     nextOn: optional(z.string().refine(isIsoDate, 'a date YYYY-MM-DD')),
     channel: optional(z.enum(['email', 'letter'])),
   }),
-  pause: z.object({ reason: z.string().trim().min(1, 'required').max(500, 'at most 500 characters') }),
+  pause: pauseForm,
   none: z.object({}),
   manualReminder: z.object({
     level: z.coerce.number().int('a step level'),
