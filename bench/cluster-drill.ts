@@ -19,6 +19,7 @@ import { startResendServer } from '../test/helpers/resend-server.js';
 import { buildWorkflowBundle } from '../worker/build-bundle.js';
 import { childEnvironment } from '../platform/config.js';
 import { REPAIR_SCHEDULE_ID } from '../services/temporal/schedules.js';
+import { removeOnExit, runCommand, stopOnInterrupt } from './interruptible.js';
 import { startWebProcess, startWorkerProcess } from './processes.js';
 
 const { values: args } = parseArgs({ options: { invoices: { type: 'string', default: '300' }, payments: { type: 'string', default: '30' } } });
@@ -60,8 +61,15 @@ async function main(): Promise<void> {
 
   await mkdir(resolve('.data'), { recursive: true });
   const dir = await mkdtemp(join(resolve('.data'), 'drill-cluster-'));
+  removeOnExit(dir);
   const children: ChildProcess[] = [];
   const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const child of children) child.kill('SIGKILL');
+    for (const stop of stops) await stop().catch((err) => console.error(`while stopping: ${(err as Error).message}`));
+    await rm(dir, { recursive: true, force: true });
+  };
+  stopOnInterrupt(stopAll);
   try {
     const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort() });
     stops.unshift(() => pg.stop());
@@ -200,9 +208,7 @@ async function main(): Promise<void> {
       ['all reminders sent', `${seconds(allSentMs)} after the first write`],
     );
   } finally {
-    for (const child of children) child.kill('SIGKILL');
-    for (const stop of stops) await stop().catch((err) => console.error(`while stopping: ${(err as Error).message}`));
-    await rm(dir, { recursive: true, force: true });
+    await stopAll();
   }
 
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`;
@@ -232,7 +238,4 @@ ${figures.map(([what, shown]) => `| ${what} | ${shown} |`).join('\n')}
   console.log('The cluster drill held: every reminder once, every open invoice chased.');
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
-  process.exit(1);
-});
+runCommand('drill:cluster', main);

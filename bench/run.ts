@@ -13,6 +13,7 @@ import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { freePort } from '../test/helpers/ports.js';
 import { childEnvironment } from '../platform/config.js';
 import { benchFollowUp } from './follow-up.js';
+import { removeOnExit, runCommand, stopOnInterrupt } from './interruptible.js';
 import { benchBulkRun } from './bulk-run.js';
 import { benchLetters } from './letters.js';
 import { benchSepaFile } from './sepa-file.js';
@@ -46,11 +47,14 @@ async function main(): Promise<void> {
   // A fresh clone has no .data yet.
   await mkdir(resolve('.data'), { recursive: true });
   const dir = await mkdtemp(join(resolve('.data'), 'bench-'));
+  removeOnExit(dir);
   const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort() });
+  stopOnInterrupt(() => pg.stop());
   const cli = await ensureTemporalCli({ toolsDir: resolve('.tools'), env: childEnvironment({}), log: console.log });
   const server = await startDevServer({
     cli, dbFile: join(dir, 'temporal.db'), port: await freePort(), uiPort: await freePort(), namespace: 'default', output: 'ignore',
   });
+  stopOnInterrupt(() => server.stop());
   const sections = await previousSections();
   try {
     const client = new Client({ connection: server.connection });
@@ -78,7 +82,4 @@ ${[...sections.values()].join('\n')}`;
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runCommand('bench', main);
