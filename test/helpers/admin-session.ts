@@ -22,7 +22,7 @@ export async function signIn(app: App, sql: Sql, role: Role = 'finance') {
   return { cookie, csrf };
 }
 
-/** Pages and form posts as a signed-in user in English, answers as text. */
+/** Pages and form posts as a signed-in user in English, answers as text; a post is followed to the page it redirects to, as a browser does. */
 export function adminBrowser(app: App, session: { cookie: string; csrf: string }) {
   return {
     get: async (path: string) => (await app.request(path, { headers: { cookie: `${session.cookie}; relance_lang=en` } })).text(),
@@ -32,7 +32,13 @@ export function adminBrowser(app: App, session: { cookie: string; csrf: string }
         headers: { cookie: `${session.cookie}; relance_lang=en`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': session.csrf },
         body: new URLSearchParams({ _csrf: session.csrf, ...fields }).toString(),
       });
-      return (await res.text()).replaceAll('&#39;', "'");
+      return (await (await followed(app, res, `${session.cookie}; relance_lang=en`)).text()).replaceAll('&#39;', "'");
     },
   };
+}
+
+/** What a browser shows after a form post: a 303 is followed to its page (GET, same cookies). */
+export async function followed(app: App, res: Response, cookie: string): Promise<Response> {
+  const location = res.headers.get('location');
+  return res.status === 303 && location ? app.request(location, { headers: { cookie } }) : res;
 }

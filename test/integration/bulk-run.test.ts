@@ -8,7 +8,7 @@ import { dunningWorkflowId, startOrWakeDunning } from '../../services/temporal/d
 import { stateQuery } from '../../workflows/messages.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { followed, ORIGIN, signIn } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { pdfPages } from '../helpers/pdf-text.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -194,10 +194,10 @@ it('a computed run sends only what is due, and no run gives an invoice two level
   expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(before);
   // A person on the invoice's page may still force it.
   const [{ number }] = await db.sql<[{ number: string }]>`select number from invoices where id = ${ids.email[0]!}`;
-  const forced = await app.request(`/invoices/${encodeURIComponent(number)}/send-now`, {
+  const forced = await followed(app, await app.request(`/invoices/${encodeURIComponent(number)}/send-now`, {
     method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: session.csrf, level: '2' }).toString(),
-  });
+  }), session.cookie);
   expect(await forced.text()).toContain('Relance de niveau 2 envoyée.');
   expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(before + 1);
 }, 180_000);

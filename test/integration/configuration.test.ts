@@ -8,7 +8,7 @@ import { defaultPolicyId, stepsOfPolicy } from '../../db/queries/steps.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { testApp } from '../helpers/stack.js';
-import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { followed, ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
@@ -43,11 +43,11 @@ const get = async (path: string, who = admin) => {
   return { status: res.status, body: await res.text(), headers: res.headers };
 };
 const post = async (path: string, fields: Record<string, string>, who = admin, headers: Record<string, string> = {}) => {
-  const res = await app.request(path, {
+  const res = await followed(app, await app.request(path, {
     method: 'POST',
     headers: { cookie: `${who.cookie}; relance_lang=en`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', ...headers },
     body: new URLSearchParams({ _csrf: who.csrf, ...fields }).toString(),
-  });
+  }), `${who.cookie}; relance_lang=en`);
   return { status: res.status, body: await res.text(), headers: res.headers };
 };
 const steps = () => stepsOfPolicy(db.sql, policyId);

@@ -72,7 +72,7 @@ it('refuses a file with bad rows, listing each by line and column, and writes no
   ].join('\n');
   const importsBefore = await count('imports');
   const res = await upload('invoices', csv);
-  expect(res.status).toBe(200);
+  expect(res.status).toBe(422);
   expect(res.body).toContain('File refused: 5 errors. Nothing was written.');
   expect(errorsOf(res.body)).toEqual([
     '3 due_date: must be a calendar date written YYYY-MM-DD',

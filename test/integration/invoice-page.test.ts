@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { dunningWorkflowId, startOrWakeDunning } from '../../services/temporal/dunning-client.js';
 import { stateQuery } from '../../workflows/messages.js';
 import { nextBusinessDay } from '../../workflows/schedule/business-days.js';
-import { signIn, ORIGIN } from '../helpers/admin-session.js';
+import { followed, signIn, ORIGIN } from '../helpers/admin-session.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { recordOperatorStop, upsertInvoice } from '../../db/queries/invoices.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -28,11 +28,11 @@ afterAll(() => stack?.stop());
 
 const view = async () => (await app.request('/invoices/F-PAGE', { headers: { cookie: session.cookie } })).text();
 async function act(action: string, fields: Record<string, string>, csrf = session.csrf) {
-  const res = await app.request(`/invoices/F-PAGE/${action}`, {
+  const res = await followed(app, await app.request(`/invoices/F-PAGE/${action}`, {
     method: 'POST',
     headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ ...fields, _csrf: csrf }).toString(),
-  });
+  }), session.cookie);
   return { status: res.status, body: await res.text() };
 }
 
@@ -62,18 +62,43 @@ it('adds a note to the timeline, signed by the user, and refuses a post without 
   expect(page).toMatch(/finance-\w+@relance\.test/);
 });
 
+it('sends the browser back to the page after an action, shows what happened once, and a reload repeats nothing; a refusal is the page itself', async () => {
+  const post = (note: string) => app.request('/invoices/F-PAGE/notes', {
+    method: 'POST',
+    headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ note, _csrf: session.csrf }).toString(),
+  });
+  const notes = async () => (await db.sql`select count(*)::int as n from follow_up_events where invoice_id = ${invoiceId} and kind = 'note'`)[0]!.n as number;
+  const before = await notes();
+  const posted = await post('Rappeler lundi');
+  expect(posted.status).toBe(303);
+  expect(posted.headers.get('location')).toBe('/invoices/F-PAGE');
+  const shown = await view();
+  expect(shown).toContain('<p class="notice" role="status">Fait.</p>');
+  expect(shown).toContain('Rappeler lundi');
+  const reloaded = await view();
+  expect(reloaded).not.toContain('<p class="notice" role="status">Fait.</p>');
+  expect(reloaded).toContain('Rappeler lundi');
+  expect(await notes()).toBe(before + 1);
+
+  const refused = await post('  ');
+  expect(refused.status).toBe(422);
+  expect(await refused.text()).toContain('<p class="error" role="status">Refusé: note: required</p>');
+  expect(await notes()).toBe(before + 1);
+});
+
 it('shows the customer with its invoices and reminders, and pauses the whole customer through its workflows', async () => {
   const [{ ref }] = await db.sql<[{ ref: string }]>`select c.ref from customers c join invoices i on i.customer_id = c.id where i.id = ${invoiceId}`;
   const page = await (await app.request(`/customers/${ref}`, { headers: { cookie: session.cookie } })).text();
   expect(page).toContain('Atelier Dupont SARL');
   expect(page).toContain('compta@dupont.example');
   expect(page).toContain('href="/invoices/F-PAGE"');
-  const post = (action: string, fields: Record<string, string>) =>
-    app.request(`/customers/${ref}/${action}`, {
+  const post = async (action: string, fields: Record<string, string>) =>
+    followed(app, await app.request(`/customers/${ref}/${action}`, {
       method: 'POST',
       headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ ...fields, _csrf: session.csrf }).toString(),
-    });
+    }), session.cookie);
   expect(await (await post('pause', { reason: '' })).text()).toContain('reason: required');
   expect(await (await post('pause', { reason: 'Redressement judiciaire' })).text()).toContain('Fait.');
   const handle = plain.workflow.getHandle(dunningWorkflowId(invoiceId));
@@ -179,10 +204,10 @@ it("shows an operator's stop, forecasts nothing while it lasts, and lifts it on 
   expect(list).toContain('data-invoice="F-STOPPED"');
   expect(list).not.toContain('data-invoice="F-PAGE"');
 
-  const res = await app.request('/invoices/F-STOPPED/resume', {
+  const res = await followed(app, await app.request('/invoices/F-STOPPED/resume', {
     method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: session.csrf }).toString(),
-  });
+  }), session.cookie);
   expect(await res.text()).toContain('Dunning resumed after an operator stop');
   await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(invoice.id)).query(stateQuery)).next?.level).toBe(1));
   expect(await db.sql`select stopped_at from invoices where id = ${invoice.id}`).toEqual([{ stopped_at: null }]);

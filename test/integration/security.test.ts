@@ -4,7 +4,7 @@ import { createUser } from '../../db/queries/users.js';
 import { PreviewStore } from '../../web/admin/preview-store.js';
 import { checkCsv } from '../../web/import/csv-rows.js';
 import { hashPassword } from '../../web/auth/passwords.js';
-import { ORIGIN, signIn } from '../helpers/admin-session.js';
+import { followed, ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { API_TOKEN, testApp } from '../helpers/stack.js';
@@ -276,7 +276,7 @@ describe('passwords', () => {
     expect((await reset(finance, target!.id, { password: 'set by finance itself', confirmation: 'set by finance itself' })).status).toBe(403);
     expect(await (await reset(admin, target!.id, { password: 'short', confirmation: 'short' })).text()).toContain('password: at least 12 characters');
     expect(await sessionWorks(finance.cookie)).toBe(true);
-    const done = await (await reset(admin, target!.id, { password: 'set by the admin', confirmation: 'set by the admin' })).text();
+    const done = await (await followed(app, await reset(admin, target!.id, { password: 'set by the admin', confirmation: 'set by the admin' }), admin.cookie)).text();
     expect(done).toMatch(/Mot de passe de .* réinitialisé/);
     expect(await sessionWorks(finance.cookie)).toBe(false);
     expect(await sessionWorks(admin.cookie)).toBe(true);

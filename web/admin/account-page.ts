@@ -9,7 +9,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, type Flash } from './flash.js';
 
 /** A new password, typed twice; the same rule for one's own and for an administrator's reset. */
 export const newPasswordFields = {

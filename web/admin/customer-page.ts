@@ -18,7 +18,7 @@ import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { stripeCard } from './customer-stripe.js';
 import { parseForm, pauseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 import { letterLinks } from './letter-downloads.js';
 
@@ -28,6 +28,8 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const t = messages(lang);
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
   if (!customer) return c.render(t.notFound, html`<p class="card">${t.notFound}</p>`, 404);
+  const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/customers/${customer.ref}`);
+  if (shown.redirect) return shown.redirect;
   const [invoices, reminders, settings, policies, mandate, stripeLink, stripeKeys, statements] = await Promise.all([
     invoicesOfCustomer(deps.sql, customer.id),
     remindersOfCustomer(deps.sql, customer.id),
@@ -43,7 +45,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: settings.timezone });
   const csrf = c.get('user').csrfToken;
   return c.render(customer.name, html`<h1>${customer.name} <span class="badge">${customer.ref}</span>${customer.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
-      ${flashOf(flash)}
+      ${flashOf(shown.flash)}
       <div class="grid2">
         <section class="card"><h2>${t.contact}</h2>
           <p>${[customer.addressLine1, customer.addressLine2, `${customer.postalCode} ${customer.city}`.trim(), customer.country].filter(Boolean).map((l) => html`${l}<br>`)}</p>
@@ -102,7 +104,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
               <td class="nowrap">${when.format(r.at)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${t.reminderStatuses[r.status]}</td>
               <td>${r.documentId ? letterLinks({ id: r.documentId, filename: 'PDF', toPrint: r.status === 'prepared' }, csrf, t) : ''}</td></tr>`,
           )}</tbody></table>`}
-      </section>`);
+      </section>`, shown.status);
 }
 
 function statementsCard(customerRef: string, statements: StatementSummary[], when: Intl.DateTimeFormat, csrf: string, t: Messages) {

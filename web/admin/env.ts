@@ -4,8 +4,14 @@ import type { SessionUser } from '../auth/sessions.js';
 import type { WebDeps } from '../deps.js';
 import type { PreviewStore } from './preview-store.js';
 
-/** What every admin handler finds on its context: the signed-in user, set by the session middleware. */
-export type AdminEnv = { Variables: { user: SessionUser } };
+/** The outcome of an action, as the page shows it. */
+export type Flash = { ok: boolean; text: string };
+
+/**
+ * What every admin handler finds on its context, set by the session middleware: the signed-in
+ * user, and on a page the outcome kept for it by the redirect after an action.
+ */
+export type AdminEnv = { Variables: { user: SessionUser; flash?: Flash } };
 
 export type PageBody = HtmlEscapedString | Promise<HtmlEscapedString>;
 

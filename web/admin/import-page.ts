@@ -8,7 +8,7 @@ import { langOf, messages, type Messages } from '../i18n.js';
 import { COLUMNS, checkCsv, type RowError } from '../import/csv-rows.js';
 import { startImportedWorkflows, writeImport } from '../import/apply-import.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 
 const KINDS: ImportKind[] = ['customers', 'invoices', 'payments'];
@@ -21,8 +21,10 @@ type ImportDeps = WebDeps & { log?: (err: unknown) => void };
 export async function importPage(c: Context<AdminEnv>, deps: ImportDeps, flash?: Flash, errors: RowError[] = []) {
   const lang = langOf(c);
   const t = messages(lang);
+  const shown = await outcomeOnPage(c, deps.sql, flash, '/import');
+  if (shown.redirect) return shown.redirect;
   const recent = await recentImports(deps.sql);
-  return c.render(t.import, html`<h1>${t.import}</h1>${flashOf(flash)}${errorTable(errors, t)}
+  return c.render(t.import, html`<h1>${t.import}</h1>${flashOf(shown.flash)}${errorTable(errors, t)}
       <form method="post" action="/import" enctype="multipart/form-data" class="card form-grid">
         <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
         <h2>${t.importFile}</h2>
@@ -35,7 +37,7 @@ export async function importPage(c: Context<AdminEnv>, deps: ImportDeps, flash?:
       ${recent.length ? html`<section class="card"><h2>${t.recentImports}</h2><table><tbody>${recent.map(
         (r) => html`<tr><td><a href="${sitePath`/import/${r.id}`}">#${r.id}</a></td><td>${t.importKinds[r.kind]}</td><td>${r.filename}</td><td class="num">${r.rowCount}</td>
           <td>${r.status === 'applied' ? t.applied : t.checked}</td></tr>`,
-      )}</tbody></table></section>` : ''}`);
+      )}</tbody></table></section>` : ''}`, shown.status);
 }
 
 function errorTable(errors: RowError[], t: Messages) {
@@ -70,11 +72,13 @@ export async function importRecordPage(c: Context<AdminEnv>, deps: ImportDeps, f
   const t = messages(lang);
   const record = await importById(deps.sql, Number(c.req.param('id')));
   if (!record) return c.notFound();
+  const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/import/${record.id}`);
+  if (shown.redirect) return shown.redirect;
   const checked = checkCsv(record.kind, record.content);
   const rows = checked.ok ? checked.parsed.rows.slice(0, PREVIEW_ROWS) : [];
   const columns = rows.length ? Object.keys(flatten(rows[0]!.value)) : [];
   return c.render(`${t.import} #${record.id}`, html`<p><a href="/import">← ${t.import}</a></p>
-      <h1>${t.import} #${record.id} · ${t.importKinds[record.kind]} · ${record.filename}</h1>${flashOf(flash)}${errorTable(errors, t)}
+      <h1>${t.import} #${record.id} · ${t.importKinds[record.kind]} · ${record.filename}</h1>${flashOf(shown.flash)}${errorTable(errors, t)}
       ${record.status === 'checked'
         ? html`<section class="card"><p class="notice">${t.readyToImport(record.rowCount)}</p>
             <form method="post" action="${sitePath`/import/${record.id}/apply`}" class="action"><input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
@@ -83,7 +87,7 @@ export async function importRecordPage(c: Context<AdminEnv>, deps: ImportDeps, f
       <section class="card"><h2>${t.preview} (${Math.min(PREVIEW_ROWS, record.rowCount)} / ${record.rowCount})</h2>
         <div class="scroll"><table><thead><tr><th>${t.line}</th>${columns.map((col) => html`<th>${col}</th>`)}</tr></thead>
         <tbody>${rows.map((r) => html`<tr><td class="num">${r.line}</td>${Object.values(flatten(r.value)).map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody></table></div>
-      </section>`);
+      </section>`, shown.status);
 }
 
 // Progress is noted every 50 starts: this long without a note, the loop that starts them is gone.

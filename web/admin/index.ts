@@ -3,7 +3,7 @@ import { setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { userWithHashByEmail } from '../../db/queries/users.js';
 import { verifyUserPassword } from '../auth/passwords.js';
-import { closeSession, currentUser, openSession, sameToken } from '../auth/sessions.js';
+import { closeSession, currentUser, openSession, sameToken, takeFlash } from '../auth/sessions.js';
 import type { AdminDeps, AdminEnv } from './env.js';
 import { limitUploads } from '../body-limits.js';
 import { refuseNul } from '../refuse-nul.js';
@@ -68,6 +68,7 @@ export function createAdmin(deps: AdminDeps) {
       return SAFE_METHODS.has(c.req.method) ? c.redirect('/login') : c.text('Sign in first', 401);
     }
     c.set('user', user);
+    if (c.req.method === 'GET' && c.req.header('hx-request') !== 'true') c.set('flash', await takeFlash(c, deps.sql));
     c.setRenderer((title, body, status) => {
       const lang = langOf(c);
       return c.html(layout({ title, lang, t: messages(lang), user, body }), status);

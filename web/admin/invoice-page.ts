@@ -18,7 +18,7 @@ import { langOf, messages, type Messages } from '../i18n.js';
 import type { AdminEnv } from './env.js';
 import { lateChargesCard } from './invoice-charges.js';
 import { disputeCard } from './invoice-disputes.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 import { letterLinks } from './letter-downloads.js';
 
@@ -28,6 +28,8 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const t = messages(lang);
   const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
   if (!inv) return c.render(t.notFound, html`<p class="card">${t.notFound}</p>`, 404);
+  const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/invoices/${inv.number}`);
+  if (shown.redirect) return shown.redirect;
   const settings = await getSettings(deps.sql);
   const today = localDate(Date.now(), settings.timezone);
   const [loaded, payments, timeline, live, letters] = await Promise.all([
@@ -60,7 +62,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
 
   return c.render(inv.number, html`<h1>${t.invoice} ${inv.number} <span class="badge">${t.invoiceStatuses[inv.status]}</span>${inv.paused ? html` <span class="badge">${t.paused}</span>` : ''}${inv.stoppedAt ? html` <span class="badge warn" data-testid="stopped">${t.stoppedByOperator}</span>` : ''}</h1>
       ${inv.stoppedAt ? html`<p class="card notice" role="status">${t.stoppedNotice(when.format(inv.stoppedAt))}</p>` : ''}
-      ${flashOf(flash)}
+      ${flashOf(shown.flash)}
       <div class="cards">
         <div class="card"><h2>${t.customer}</h2><div><a href="${sitePath`/customers/${inv.customerRef}`}">${inv.customerName}</a></div></div>
         <div class="card"><h2>${t.amount}</h2><div class="kpi">${money(inv.totalCents)}</div></div>
@@ -124,7 +126,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
                 <select name="method">${MANUAL_PAYMENT_METHODS.map((m) => html`<option value="${m}">${t.paymentMethods[m]}</option>`)}</select>`)
             : ''}
         </section>
-      </div>`);
+      </div>`, shown.status);
 }
 
 /** The actions of the invoice page; each answers with the page and what happened. */

@@ -18,7 +18,7 @@ import { parseForm, pauseForm } from './form.js';
 import { issueLateChargeNote } from './invoice-charges.js';
 import { disputeActions, disputeForms } from './invoice-disputes.js';
 import { invoicePage, sendNowFlash } from './invoice-page.js';
-import type { Flash } from './layout.js';
+import type { Flash } from './flash.js';
 
 type User = { email: string; id: number };
 type Outcome = { ok: boolean; text?: string } | { flash: Flash };

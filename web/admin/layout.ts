@@ -36,10 +36,3 @@ export function layout(p: { title: string; lang: Lang; t: Messages; user?: Sessi
 </body>
 </html>`;
 }
-
-export type Flash = { ok: boolean; text: string };
-
-/** The outcome of the last action, announced to screen readers. */
-export function flashOf(flash: Flash | undefined) {
-  return flash ? html`<p class="${flash.ok ? 'notice' : 'error'}" role="status">${flash.text}</p>` : '';
-}

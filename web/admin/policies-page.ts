@@ -15,7 +15,7 @@ import { centsOf, parseForm } from './form.js';
 import { SPECIAL_PURPOSES } from '../../db/queries/templates.js';
 import { policyChargesCard, policySendingCard, referenceRatesCard } from './policy-options.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 
 const policyName = z.string().trim().min(1, 'required').max(80, 'at most 80 characters');
@@ -45,11 +45,13 @@ function toStepFields(v: z.infer<typeof stepForm>): StepFields {
 export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
   const lang = langOf(c);
   const t = messages(lang);
+  const shown = await outcomeOnPage(c, deps.sql, flash, '/settings/policies');
+  if (shown.redirect) return shown.redirect;
   const csrf = c.get('user').csrfToken;
   const policies = await listPolicies(deps.sql);
   const defaultId = policies.find((p) => p.isDefault)?.id;
   const rates = await referenceRatesCard(deps, csrf, lang, t);
-  return c.render(t.policies, html`<h1>${t.policies}</h1>${flashOf(flash)}
+  return c.render(t.policies, html`<h1>${t.policies}</h1>${flashOf(shown.flash)}
       <section class="card"><table><thead><tr><th>${t.name}</th><th class="num">${t.steps}</th><th class="num">${t.customersWithPolicy}</th><th></th></tr></thead>
         <tbody>${policies.map(
           (p) => html`<tr><td><a href="${sitePath`/settings/policies/${p.id}`}">${p.name}</a>${p.isDefault ? html` <span class="badge">${t.defaultPolicy}</span>` : ''}</td>
@@ -68,7 +70,7 @@ export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
       <section class="card" id="special-templates"><h2>${t.templates}</h2><p class="muted">${t.specialTemplatesHelp}</p>
         <ul>${SPECIAL_PURPOSES.map((purpose) => html`<li><a href="${sitePath`/settings/templates/${purpose}/email/fr`}">${t.specialTemplates[purpose]}</a></li>`)}</ul>
       </section>
-      ${rates}`);
+      ${rates}`, shown.status);
 }
 
 export async function createPolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
@@ -125,12 +127,14 @@ export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
   const t = messages(lang);
   const policy = (await listPolicies(deps.sql)).find((p) => p.id === policyId);
   if (!policy) return c.notFound();
+  const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/settings/policies/${policyId}`);
+  if (shown.redirect) return shown.redirect;
   const steps = await stepsOfPolicy(deps.sql, policyId);
   const csrf = c.get('user').csrfToken;
   const [sending, charges] = await Promise.all([policySendingCard(deps, policyId, csrf, t), policyChargesCard(deps, policyId, csrf, t)]);
   return c.render(policy.name, html`<p><a href="/settings/policies">← ${t.policies}</a></p>
       <h1>${policy.name}${policy.isDefault ? html` <span class="badge">${t.defaultPolicy}</span>` : ''}</h1>
-      <section id="steps">${flashOf(flash)}
+      <section id="steps">${flashOf(shown.flash)}
         <div class="card"><h2>${t.steps}</h2>
         <p class="muted">${t.delayHelp}</p>
         <table class="steps"><thead><tr><th>${t.level}</th><th>${t.step}</th><th></th></tr></thead>
@@ -148,7 +152,7 @@ export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
         <div><button type="submit">${t.save}</button></div>
       </form>
       ${sending}
-      ${charges}`);
+      ${charges}`, shown.status);
 }
 
 function stepInputs(s: StepFields, t: Messages, key: string) {

@@ -14,7 +14,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import type { Flash } from './layout.js';
+import type { Flash } from './flash.js';
 import { sitePath } from './paths.js';
 
 // A percentage with two decimals reads like an amount: "12,15" is 1215 basis points.

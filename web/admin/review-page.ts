@@ -11,7 +11,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 
 const sendSettings = (s: CompanySettings) => ({ timeZone: s.timezone, sendHour: s.sendHour, country: s.country });
@@ -43,6 +43,8 @@ export async function reviewPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
   const today = localDate(Date.now(), settings.timezone);
   const asked = date ?? c.req.query('date') ?? today;
   const passDate = isIsoDate(asked) ? asked : today;
+  const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/review?date=${passDate}`);
+  if (shown.redirect) return shown.redirect;
   const [items, pass] = await Promise.all([passItems(deps.sql, passDate, sendSettings(settings)), passOn(deps.sql, passDate)]);
   const approved = pass?.status === 'approved';
   const summary = summaryOf(items);
@@ -50,7 +52,7 @@ export async function reviewPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
   const money = (cents: number) => formatMoney(cents, 'EUR', lang);
   const csrf = c.get('user').csrfToken;
   const gated = items.filter((i) => i.needsApproval);
-  return c.render(t.review, html`<h1>${t.reviewOf(formatDate(passDate, lang))}</h1>${flashOf(flash)}
+  return c.render(t.review, html`<h1>${t.reviewOf(formatDate(passDate, lang))}</h1>${flashOf(shown.flash)}
       <form method="get" action="/review" class="card filters">
         <a href="${sitePath`/review?date=${today}`}">${t.today}</a> · <a href="${sitePath`/review?date=${addDays(today, 1)}`}">${t.tomorrow}</a>
         <label>${t.date}<input type="date" name="date" value="${passDate}"></label><button type="submit">${t.filter}</button>
@@ -70,7 +72,7 @@ export async function reviewPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
             : ''}
         </section>
         <section class="card"><table><thead><tr><th>${t.customer}</th><th>${t.invoice}</th><th>${t.level}</th><th>${t.channel}</th><th>${t.date}</th><th class="num">${t.amount}</th><th>${t.status}</th><th></th></tr></thead>
-          <tbody>${items.map((i) => itemRow(i, passDate, approved, csrf, lang, t))}</tbody></table></section>`}`);
+          <tbody>${items.map((i) => itemRow(i, passDate, approved, csrf, lang, t))}</tbody></table></section>`}`, shown.status);
 }
 
 function itemRow(i: PassItem, passDate: string, approved: boolean, csrf: string, lang: Lang, t: Messages) {

@@ -19,7 +19,7 @@ import { runWorkflowState } from '../../services/temporal/run-workflow-state.js'
 import { runUnderWay } from './runs-page.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 
 const runForm = z.object({
@@ -48,8 +48,10 @@ async function checkRun(deps: WebDeps, form: Record<string, unknown>, t: Message
 export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
   const lang = langOf(c);
   const t = messages(lang);
+  const shown = await outcomeOnPage(c, deps.sql, flash, '/sepa');
+  if (shown.redirect) return shown.redirect;
   const [runs, earliest] = await Promise.all([sepaRuns(deps.sql), earliestDate(deps)]);
-  return c.render(t.sepaRuns, html`<h1>${t.sepaRuns}</h1>${flashOf(flash)}
+  return c.render(t.sepaRuns, html`<h1>${t.sepaRuns}</h1>${flashOf(shown.flash)}
       <form method="get" action="/sepa/preview" class="card form-grid">
         <h2>${t.newSepaRun}</h2>
         <label>${t.collectionDate}<input type="date" name="collectionDate" min="${earliest}" value="${earliest}" required></label>
@@ -61,7 +63,7 @@ export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flas
       <section class="card"><h2>${t.history}</h2>${runs.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
         <thead><tr><th>#</th><th>${t.collectionDate}</th><th>${t.fileFormat}</th><th class="num">${t.invoices}</th><th class="num">${t.amount}</th><th>${t.status}</th></tr></thead>
         <tbody>${runs.map((r) => html`<tr><td><a href="${sitePath`/sepa/${r.id}`}">#${r.id}</a></td><td>${formatDate(r.collectionDate, lang)}</td><td>${r.format}</td>
-          <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${t.sepaStatuses[r.status]}</td></tr>`)}</tbody></table>`}</section>`);
+          <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${t.sepaStatuses[r.status]}</td></tr>`)}</tbody></table>`}</section>`, shown.status);
 }
 
 /** What the run would collect, with totals, before anything is written; the total follows the boxes ticked. */
@@ -128,6 +130,8 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const t = messages(lang);
   const run = await sepaRunById(deps.sql, Number(c.req.param('id')));
   if (!run) return c.notFound();
+  const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/sepa/${run.id}`);
+  if (shown.redirect) return shown.redirect;
   const items = await sepaRunItems(deps.sql, run.id);
   const csrf = c.get('user').csrfToken;
   // A run still 'generating' whose workflow closed (terminated in Temporal) is not shown as under way.
@@ -136,7 +140,7 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const generating = run.status === 'generating' && !closed;
   return c.render(`SEPA #${run.id}`, html`<p><a href="/sepa">← ${t.sepaRuns}</a></p>
       <h1>SEPA #${run.id} · ${formatDate(run.collectionDate, lang)} <span class="badge">${run.format}</span> <span class="badge" data-testid="sepa-status">${t.sepaStatuses[run.status]}</span></h1>
-      ${flashOf(flash)}
+      ${flashOf(shown.flash)}
       <section class="card" ${generating ? html`hx-get="${sitePath`/sepa/${run.id}`}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
         <p>${run.messageId} · ${t.sepaSelection(run.transactions, formatMoney(run.totalCents, 'EUR', lang))}</p>
         ${run.hasFile ? html`<p><a class="button" href="${sitePath`/sepa/${run.id}/file.zip`}" data-testid="sepa-download">${t.downloadFile}</a></p>` : ''}
@@ -151,7 +155,7 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
       </section>
       <section class="card"><table>
         <thead><tr><th>${t.customer}</th><th>${t.invoice}</th><th>IBAN</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th><th>${t.status}</th><th></th></tr></thead>
-        <tbody>${items.map((i) => itemRow(run.id, run.status, i, csrf, lang, t))}</tbody></table></section>`);
+        <tbody>${items.map((i) => itemRow(run.id, run.status, i, csrf, lang, t))}</tbody></table></section>`, shown.status);
 }
 
 function itemRow(runId: number, status: string, i: Awaited<ReturnType<typeof sepaRunItems>>[number], csrf: string, lang: Lang, t: Messages) {

@@ -14,7 +14,7 @@ import { bicField, creditorIdField, ibanField } from '../sepa/bank-fields.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { stripeSettingsCard } from './stripe-settings.js';
 import { ensureReviewSchedule } from '../../services/temporal/schedules.js';
 
@@ -49,12 +49,14 @@ const sepaForm = z.object({
 export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash, draft?: Record<string, string>) {
   const lang = langOf(c);
   const t = messages(lang);
+  const shown = await outcomeOnPage(c, deps.sql, flash, '/settings');
+  if (shown.redirect) return shown.redirect;
   const [s, sepa, stripeKeys] = await Promise.all([getSettings(deps.sql), getSepaCreditor(deps.sql), getStripeKeys(deps.sql)]);
   const sepaValue = (name: keyof SepaCreditorSettings) => draft?.[`sepa.${name}`] ?? String(sepa[name] ?? '');
   const value = (name: keyof CompanySettings | 'minimumBalance', current: unknown) => draft?.[name] ?? String(current ?? '');
   const field = (name: keyof CompanySettings | 'minimumBalance', label: string, current: unknown, attrs = html``) =>
     html`<label>${label}<input name="${name}" value="${value(name, current)}" ${attrs}></label>`;
-  return c.render(t.settings, html`<h1>${t.settings}</h1>${flashOf(flash)}
+  return c.render(t.settings, html`<h1>${t.settings}</h1>${flashOf(shown.flash)}
       <form method="post" action="/settings" class="card form-grid">
         <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
         <h2>${t.companyIdentity}</h2>
@@ -86,7 +88,7 @@ export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
         <label>${t.leadDays}<input name="leadDays" type="number" min="0" max="30" value="${sepaValue('leadDays')}" required></label>
         <div><button type="submit" class="primary">${t.save}</button></div>
       </form>
-      ${stripeSettingsCard(c, stripeKeys, t)}`);
+      ${stripeSettingsCard(c, stripeKeys, t)}`, shown.status);
 }
 
 export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {

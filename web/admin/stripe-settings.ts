@@ -9,7 +9,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, type Flash } from './flash.js';
 
 // A blank field keeps the saved key: secrets are never sent back to the browser.
 const keyField = (pattern: RegExp, message: string) =>

@@ -16,7 +16,7 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sandboxedHtml, type PreviewStore } from './preview-store.js';
 import { sitePath } from './paths.js';
 
@@ -78,12 +78,14 @@ export async function templatePage(c: Context<AdminEnv>, deps: EditorDeps, scope
   const current: Draft = draft ?? { subject: stored?.subject ?? '', body: stored?.body ?? '', invoice: c.req.query('invoice') ?? (await sampleInvoiceNumber(deps.sql)) ?? '' };
   const target = targetOf(key);
   const path = `${base(scope)}/${target}/${key.channel}/${key.language}`;
+  const shown = await outcomeOnPage(c, deps.sql, flash, path);
+  if (shown.redirect) return shown.redirect;
   const preview = await previewFragment(deps, user.id, subject.step, key, current, t);
   return c.render(`${t.templates} · ${subject.title}`, html`<p>${scope === 'shared' ? html`<a href="${subject.back}">← ${t.steps}</a>` : html`<a href="/my-templates">← ${t.myTemplates}</a>`}</p>
       <h1>${scope === 'shared' ? t.templates : t.myTemplates} · ${subject.title}</h1>
       <nav class="tabs">${CHANNELS.flatMap((ch) => LANGUAGES.map((l) => html`<a href="${base(scope)}/${target}/${ch}/${l}" class="${ch === key.channel && l === key.language ? 'active' : ''}">${ch} · ${l.toUpperCase()}</a>`))}
         ${scope === 'shared' && subject.step ? html`<a href="${sitePath`/my-templates/${target}/${key.channel}/${key.language}`}" class="right">${t.myVersion}</a>` : ''}</nav>
-      ${flashOf(flash)}
+      ${flashOf(shown.flash)}
       ${scope === 'mine' ? html`<p class="muted">${own ? t.ownVersionInUse : t.ownVersionNone}</p>` : !shared ? html`<p class="error">${t.templateMissing}</p>` : ''}
       <div class="editor">
         <form method="post" action="${path}" class="card form-grid" hx-post="${sitePath`/templates/preview/${target}/${key.channel}/${key.language}`}" hx-trigger="input delay:400ms" hx-target="#preview" hx-swap="outerHTML">
@@ -104,7 +106,7 @@ export async function templatePage(c: Context<AdminEnv>, deps: EditorDeps, scope
       ${scope === 'mine' && own
         ? html`<form method="post" action="${path}/delete" class="action"><input type="hidden" name="_csrf" value="${user.csrfToken}"><button>${t.useSharedVersion}</button></form>`
         : ''}
-      ${preview}`);
+      ${preview}`, shown.status);
 }
 
 /** The live preview: the problems with their lines, or the subject and the rendered e-mail. */

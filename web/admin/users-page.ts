@@ -9,7 +9,7 @@ import { langOf, messages } from '../i18n.js';
 import { newPasswordForm } from './account-page.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './layout.js';
+import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 
 const newUserForm = z.object({
@@ -23,11 +23,13 @@ const newUserForm = z.object({
 export async function usersPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
   const lang = langOf(c);
   const t = messages(lang);
+  const shown = await outcomeOnPage(c, deps.sql, flash, '/settings/users');
+  if (shown.redirect) return shown.redirect;
   const me = c.get('user');
   const users = await listUsers(deps.sql);
   const roleSelect = (role: Role) =>
     html`<select name="role">${(['finance', 'admin'] as const).map((r) => html`<option value="${r}" ${r === role ? 'selected' : ''}>${r}</option>`)}</select>`;
-  return c.render(t.users, html`<h1>${t.users}</h1>${flashOf(flash)}
+  return c.render(t.users, html`<h1>${t.users}</h1>${flashOf(shown.flash)}
       <section class="card"><table><thead><tr><th>${t.email}</th><th>${t.name}</th><th>${t.role}</th><th></th><th>${t.password}</th></tr></thead>
         <tbody>${users.map(
           (u) => html`<tr data-user="${u.email}"><td>${u.email}</td><td>${u.name}</td>
@@ -49,7 +51,7 @@ export async function usersPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fla
         <label>${t.role}${roleSelect('finance')}</label>
         <label>${t.password}<input name="password" type="password" minlength="12" required autocomplete="new-password"></label>
         <div><button type="submit" class="primary">${t.addUser}</button></div>
-      </form>`);
+      </form>`, shown.status);
 }
 
 export async function addUser(c: Context<AdminEnv>, deps: WebDeps) {

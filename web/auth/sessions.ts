@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Sql } from '../../db/client.js';
-import { deleteSession, insertSession, sessionUser } from '../../db/queries/sessions.js';
+import { deleteSession, insertSession, keepSessionFlash, sessionUser, takeSessionFlash } from '../../db/queries/sessions.js';
 import type { User } from '../../db/queries/users.js';
 
 export const SESSION_COOKIE = 'relance_session';
@@ -27,6 +27,17 @@ export async function openSession(c: Context, sql: Sql, user: User, secure: bool
 export async function currentUser(c: Context, sql: Sql): Promise<SessionUser | undefined> {
   const id = getCookie(c, SESSION_COOKIE);
   return id ? sessionUser(sql, digest(id)) : undefined;
+}
+
+/** An outcome for the session's next page (after a redirect), shown once. */
+export async function keepFlash(c: Context, sql: Sql, flash: { ok: boolean; text: string }): Promise<void> {
+  const id = getCookie(c, SESSION_COOKIE);
+  if (id) await keepSessionFlash(sql, digest(id), flash);
+}
+
+export async function takeFlash(c: Context, sql: Sql): Promise<{ ok: boolean; text: string } | undefined> {
+  const id = getCookie(c, SESSION_COOKIE);
+  return id ? takeSessionFlash(sql, digest(id)) : undefined;
 }
 
 export async function closeSession(c: Context, sql: Sql): Promise<void> {
