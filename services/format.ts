@@ -22,6 +22,12 @@ export function formatDate(isoDate: string, language: string): string {
   return locale === 'fr-FR' ? long.replace(/^1 /, '1er ') : long;
 }
 
+/** An instant as a person reads it on a page, in the company's time zone: "02/12/2026 09:30". */
+export function formatInstant(at: Date, language: string, timeZone: string, timeStyle: 'short' | 'medium' = 'short'): string {
+  const locale = LOCALES[language] ?? 'fr-FR';
+  return formatter(`instant:${locale}:${timeZone}:${timeStyle}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle, timeZone })).format(at);
+}
+
 /** A yearly rate in basis points as people write it: "12,15 %" or "12.15%". */
 export function formatRate(bp: number, language: string): string {
   const locale = LOCALES[language] ?? 'fr-FR';

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { z } from 'zod';
 import { writeAudit } from '../../db/queries/audit.js';
 import { passwordHashOf, replacePassword } from '../../db/queries/users.js';
@@ -9,7 +8,8 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, type Flash } from './flash.js';
+import type { Flash } from './flash.js';
+import { accountView } from './views/account.js';
 
 /** A new password, typed twice; the same rule for one's own and for an administrator's reset. */
 export const newPasswordFields = {
@@ -22,20 +22,8 @@ const ownPasswordForm = z.object({ current: z.string().min(1, 'required'), ...ne
 
 /** The signed-in user's own account: who they are, and their password. */
 export function accountPage(c: Context<AdminEnv>, flash?: Flash, status: 200 | 401 | 422 = 200) {
-  const lang = langOf(c);
-  const t = messages(lang);
-  const me = c.get('user');
-  return c.render(t.myAccount, html`<h1>${t.myAccount}</h1>${flashOf(flash)}
-      <section class="card"><p>${me.name} · ${me.email} · ${me.role}</p></section>
-      <form method="post" action="/account/password" class="card form-grid" id="password">
-        <input type="hidden" name="_csrf" value="${me.csrfToken}">
-        <h2>${t.changePassword}</h2>
-        <label>${t.currentPassword}<input name="current" type="password" required autocomplete="current-password"></label>
-        <label>${t.newPassword}<input name="password" type="password" minlength="12" required autocomplete="new-password"></label>
-        <label>${t.confirmPassword}<input name="confirmation" type="password" minlength="12" required autocomplete="new-password"></label>
-        <p class="muted">${t.passwordChangeEndsSessions}</p>
-        <div><button type="submit" class="primary">${t.changePassword}</button></div>
-      </form>`, status);
+  const t = messages(langOf(c));
+  return c.render(t.myAccount, accountView({ me: c.get('user'), flash, t }), status);
 }
 
 /**

@@ -1,30 +1,14 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { recentAudit } from '../../db/queries/audit.js';
 import { getSettings } from '../../db/queries/settings.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import type { AdminEnv } from './env.js';
-
-/** The values that differ between two snapshots, so a long template edit reads as what changed. */
-function changes(before: unknown, after: unknown): { field: string; from: string; to: string }[] {
-  const a = (before ?? {}) as Record<string, unknown>;
-  const b = (after ?? {}) as Record<string, unknown>;
-  const show = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-    .map((k) => ({ field: k, from: show(a[k]), to: show(b[k]) }));
-}
+import { auditView } from './views/audit.js';
 
 export async function auditPage(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
   const t = messages(lang);
   const [entries, settings] = await Promise.all([recentAudit(deps.sql, 200), getSettings(deps.sql)]);
-  const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'medium', timeZone: settings.timezone });
-  return c.render(t.audit, html`<h1>${t.audit}</h1><section class="card">${entries.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table class="audit">
-        <thead><tr><th>${t.date}</th><th>${t.user}</th><th>${t.action}</th><th>${t.entity}</th><th>${t.change}</th></tr></thead>
-        <tbody>${entries.map(
-          (e) => html`<tr><td class="nowrap">${when.format(e.at)}</td><td>${e.userName ?? '—'}</td><td><code>${e.action}</code></td><td>${e.entity}</td>
-            <td>${changes(e.before, e.after).map((d) => html`<div class="diff"><strong>${d.field}</strong> <del>${d.from}</del> → <ins>${d.to}</ins></div>`)}</td></tr>`,
-        )}</tbody></table>`}</section>`);
+  return c.render(t.audit, auditView({ entries, timezone: settings.timezone, lang, t }));
 }

@@ -20,7 +20,7 @@ import { parseForm, pauseForm } from './form.js';
 import type { AdminEnv } from './env.js';
 import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
-import { letterLinks } from './letter-downloads.js';
+import { letterLinks } from './views/letter-links.js';
 
 /** A customer's page: contact, invoices with balances, and every reminder across them (source 003). */
 export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash, mandateDraft?: Record<string, string>) {

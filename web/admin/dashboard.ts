@@ -1,14 +1,12 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
-import { formatMoney } from '../../services/format.js';
-import { dashboardFigures, latestReminders, type ReminderLine } from '../../db/queries/dashboard.js';
+import { dashboardFigures, latestReminders } from '../../db/queries/dashboard.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
-import { langOf, messages, type Lang, type Messages } from '../i18n.js';
-import { agingChart } from './aging-chart.js';
+import { langOf, messages } from '../i18n.js';
 import { withinDeadline } from '../../services/temporal/dunning-client.js';
 import type { AdminEnv } from './env.js';
+import { dashboardView } from './views/dashboard.js';
 
 export async function dashboardPage(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
@@ -21,33 +19,7 @@ export async function dashboardPage(c: Context<AdminEnv>, deps: WebDeps) {
     latestReminders(deps.sql, 'failed'),
     runningDunningCount(deps),
   ]);
-  // Open invoices, not stopped, beyond the running workflows: left without one (the repair pass starts them).
-  const unchased = running === null ? null : Math.max(0, figures.openCount - figures.stoppedCount - running);
-  const overdue = figures.overdueByCurrency.length
-    ? figures.overdueByCurrency.map((o) => formatMoney(o.balanceCents, o.currency, lang)).join(' + ')
-    : formatMoney(0, figures.agingCurrency, lang);
-  return c.render(t.dashboard, html`<h1>${t.dashboard}</h1>
-      <div class="cards">
-        <div class="card"><h2>${t.amountOverdue}</h2><div class="kpi red" data-testid="amount-overdue">${overdue}</div></div>
-        <div class="card"><h2>${t.overdueInvoices}</h2><div class="kpi">${figures.overdueCount}</div></div>
-        <div class="card"><h2>${t.openInvoices}</h2><div class="kpi">${figures.openCount}</div></div>
-        <div class="card"><h2>${t.notChased}</h2>
-          <div class="kpi ${figures.stoppedCount || unchased ? 'red' : ''}" data-testid="not-chased">${figures.stoppedCount + (unchased ?? 0)}</div>
-          <div class="muted">${figures.stoppedCount ? html`<a href="/invoices?situation=stopped">${t.stoppedCount(figures.stoppedCount)}</a>` : ''}
-            ${unchased === null ? t.workflowCountUnavailable : unchased ? t.withoutWorkflowCount(unchased) : ''}</div></div>
-      </div>
-      <div class="grid2">
-        <section class="card"><h2>${t.aging} (${figures.agingCurrency})</h2>${agingChart(figures.aging, figures.agingCurrency, lang, t)}</section>
-        <section class="card"><h2>${t.byLevel}</h2>
-          <table><tbody>${figures.byLevel.map(
-            (l) => html`<tr><td>${l.level === 0 ? t.noReminderYet : `${l.level} · ${l.stepName}`}</td><td class="num">${t.invoicesCount(l.count)}</td></tr>`,
-          )}</tbody></table>
-        </section>
-      </div>
-      <div class="grid2">
-        <section class="card"><h2>${t.recentReminders}</h2>${reminderTable(sent, lang, t, settings.timezone, false)}</section>
-        <section class="card"><h2>${t.failedSends}</h2>${reminderTable(failed, lang, t, settings.timezone, true)}</section>
-      </div>`);
+  return c.render(t.dashboard, dashboardView({ figures, sent, failed, running, timezone: settings.timezone, lang, t }));
 }
 
 /** Invoice workflows running now, or null when the engine does not answer within its deadline. */
@@ -58,15 +30,4 @@ async function runningDunningCount(deps: WebDeps): Promise<number | null> {
   } catch {
     return null;
   }
-}
-
-function reminderTable(rows: ReminderLine[], lang: Lang, t: Messages, timeZone: string, withReason: boolean) {
-  if (rows.length === 0) return html`<p class="muted">${t.none}</p>`;
-  const when = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone });
-  return html`<table>
-    <thead><tr><th>${t.invoice}</th><th>${t.customer}</th><th>${t.level}</th><th>${withReason ? t.reason : t.date}</th></tr></thead>
-    <tbody>${rows.map(
-      (r) => html`<tr><td>${r.invoiceNumber}</td><td>${r.customerName}</td><td>${r.level} · ${r.stepName}</td>
-        <td>${withReason ? r.failureReason : when.format(r.at)}</td></tr>`,
-    )}</tbody></table>`;
 }

@@ -20,7 +20,7 @@ import { lateChargesCard } from './invoice-charges.js';
 import { disputeCard } from './invoice-disputes.js';
 import { flashOf, outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
-import { letterLinks } from './letter-downloads.js';
+import { letterLinks } from './views/letter-links.js';
 
 /** An invoice's page: details, schedule, payments, timeline, forecast and its live workflow. */
 export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { z } from 'zod';
-import { formatDate, formatMoney } from '../../services/format.js';
 import { PAIN008_FORMATS, sepaFileProblems, type Pain008Format } from '../../services/sepa/pain008.js';
-import { cancelSepaRun, createSepaRun, markSepaCollected, type SepaCandidate, type SepaChannel, rejectSepaItem, sepaCandidates, sepaRunById, sepaRunItems, sepaRuns, sepaZip } from '../../db/queries/sepa-runs.js';
+import { cancelSepaRun, createSepaRun, markSepaCollected, type SepaCandidate, rejectSepaItem, sepaCandidates, sepaRunById, sepaRunItems, sepaRuns, sepaZip } from '../../db/queries/sepa-runs.js';
 import { getSepaCreditor, getSettings } from '../../db/queries/settings.js';
 import { addBusinessDays } from '../../workflows/schedule/business-days.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
@@ -12,15 +10,15 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { sepaRunWorkflowId } from '../../workflows/ids.js';
 import { cancelRunWorkflow, startRunSoon } from '../../services/temporal/run-client.js';
 import type { WebDeps } from '../deps.js';
-import { langOf, messages, type Lang, type Messages } from '../i18n.js';
+import { langOf, messages, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { runWorkflowState } from '../../services/temporal/run-workflow-state.js';
-import { runUnderWay } from './runs-page.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, outcomeOnPage, type Flash } from './flash.js';
+import { outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
+import { sepaPreviewView, sepaRunView, sepaSelectionRefusedView, sepaSelectionView, sepaView } from './views/sepa.js';
 
 const runForm = z.object({
   collectionDate: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
@@ -51,19 +49,7 @@ export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flas
   const shown = await outcomeOnPage(c, deps.sql, flash, '/sepa');
   if (shown.redirect) return shown.redirect;
   const [runs, earliest] = await Promise.all([sepaRuns(deps.sql), earliestDate(deps)]);
-  return c.render(t.sepaRuns, html`<h1>${t.sepaRuns}</h1>${flashOf(shown.flash)}
-      <form method="get" action="/sepa/preview" class="card form-grid">
-        <h2>${t.newSepaRun}</h2>
-        <label>${t.collectionDate}<input type="date" name="collectionDate" min="${earliest}" value="${earliest}" required></label>
-        <label>${t.fileFormat}<select name="format">${PAIN008_FORMATS.map((f) => html`<option>${f}</option>`)}</select></label>
-        <label>${t.runLabel}<input name="label" maxlength="35"></label>
-        <p class="muted">${t.earliestCollection(earliest)}</p>
-        <div><button type="submit" class="primary">${t.selectInvoices}</button></div>
-      </form>
-      <section class="card"><h2>${t.history}</h2>${runs.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
-        <thead><tr><th>#</th><th>${t.collectionDate}</th><th>${t.fileFormat}</th><th class="num">${t.invoices}</th><th class="num">${t.amount}</th><th>${t.status}</th></tr></thead>
-        <tbody>${runs.map((r) => html`<tr><td><a href="${sitePath`/sepa/${r.id}`}">#${r.id}</a></td><td>${formatDate(r.collectionDate, lang)}</td><td>${r.format}</td>
-          <td class="num">${r.transactions}</td><td class="num">${formatMoney(r.totalCents, 'EUR', lang)}</td><td>${t.sepaStatuses[r.status]}</td></tr>`)}</tbody></table>`}</section>`, shown.status);
+  return c.render(t.sepaRuns, sepaView({ runs, earliest, flash: shown.flash, lang, t }), shown.status);
 }
 
 /** What the run would collect, with totals, before anything is written; the total follows the boxes ticked. */
@@ -75,26 +61,7 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
   const candidates = await sepaCandidates(deps.sql, checked.value.collectionDate);
   if (candidates.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
   const blocking = await fileProblems(deps, checked.value.format, candidates);
-  return c.render(t.newSepaRun, html`<p><a href="/sepa">← ${t.sepaRuns}</a></p><h1>${t.newSepaRun} · ${formatDate(checked.value.collectionDate, lang)} · ${checked.value.format}</h1>
-      <form method="post" action="/sepa" class="card" hx-get="/sepa/selection" hx-params="not _csrf" hx-trigger="change" hx-target="#sepa-summary" hx-swap="outerHTML">
-        <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
-        ${(['collectionDate', 'format', 'label'] as const).map((k) => html`<input type="hidden" name="${k}" value="${checked.value[k]}">`)}
-        ${selectionSummary(candidates, blocking, checked.value.format, lang, t)}
-        <table><thead><tr><th></th><th>${t.customer}</th><th>${t.invoice}</th><th>${t.dueDate}</th><th>RUM</th><th>BIC</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th></tr></thead>
-        <tbody>${candidates.map((i) => html`<tr><td><input type="checkbox" name="invoice" value="${i.invoiceId}" checked aria-label="${i.number}"></td><td>${i.customerName}</td><td>${i.number}</td>
-          <td>${formatDate(i.dueDate, lang)}</td><td>${i.reference}</td><td>${i.bic ?? html`<span class="muted">—</span>`}</td><td>${i.sequence}</td><td>${channelName(i.channel, t)}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td></tr>`)}</tbody></table>
-        ${generateButton(blocking.length === 0, t)}
-      </form>`);
-}
-
-/** The selection's count and total, and what keeps its file from being built. */
-function selectionSummary(chosen: SepaCandidate[], blocking: string[], format: Pain008Format, lang: Lang, t: Messages) {
-  return html`<div id="sepa-summary"><p class="notice" data-testid="sepa-total">${t.sepaSelection(chosen.length, formatMoney(chosen.reduce((s, i) => s + i.amountCents, 0), 'EUR', lang))}</p>
-    ${blocking.length ? html`<div class="error" role="alert" data-testid="sepa-blocking"><p>${t.sepaBlocked(format)}</p><ul>${blocking.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}</div>`;
-}
-
-function generateButton(enabled: boolean, t: Messages, outOfBand = false) {
-  return html`<p id="sepa-generate" ${outOfBand ? html`hx-swap-oob="true"` : ''}><button type="submit" class="primary" data-testid="sepa-generate" ${enabled ? '' : 'disabled'}>${t.generateFile}</button></p>`;
+  return c.render(t.newSepaRun, sepaPreviewView({ chosen: checked.value, candidates, blocking, csrf: c.get('user').csrfToken, lang, t }));
 }
 
 /** The summary again for the boxes now ticked: htmx asks for it at each change of the selection. */
@@ -102,11 +69,11 @@ export async function sepaSelection(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
   const t = messages(lang);
   const checked = await checkRun(deps, c.req.query(), t);
-  if (!checked.ok) return c.html(html`<div id="sepa-summary"><p class="error" role="alert">${t.refused}: ${checked.message}</p></div>`);
+  if (!checked.ok) return c.html(sepaSelectionRefusedView(checked.message, t));
   const invoiceIds = c.req.queries('invoice')?.map(Number).filter((n) => Number.isInteger(n) && n > 0) ?? [];
   const chosen = await sepaCandidates(deps.sql, checked.value.collectionDate, invoiceIds);
   const blocking = await fileProblems(deps, checked.value.format, chosen);
-  return c.html(html`${selectionSummary(chosen, blocking, checked.value.format, lang, t)}${generateButton(chosen.length > 0 && blocking.length === 0, t, true)}`);
+  return c.html(sepaSelectionView({ chosen, blocking, format: checked.value.format, lang, t }));
 }
 
 export async function startSepaRun(c: Context<AdminEnv>, deps: WebDeps) {
@@ -133,38 +100,8 @@ export async function sepaRunPage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/sepa/${run.id}`);
   if (shown.redirect) return shown.redirect;
   const items = await sepaRunItems(deps.sql, run.id);
-  const csrf = c.get('user').csrfToken;
-  // A run still 'generating' whose workflow closed (terminated in Temporal) is not shown as under way.
   const workflow = run.status === 'generating' ? await runWorkflowState(deps, sepaRunWorkflowId(run.id)) : null;
-  const closed = workflow?.state === 'closed' ? workflow.status : null;
-  const generating = run.status === 'generating' && !closed;
-  return c.render(`SEPA #${run.id}`, html`<p><a href="/sepa">← ${t.sepaRuns}</a></p>
-      <h1>SEPA #${run.id} · ${formatDate(run.collectionDate, lang)} <span class="badge">${run.format}</span> <span class="badge" data-testid="sepa-status">${t.sepaStatuses[run.status]}</span></h1>
-      ${flashOf(shown.flash)}
-      <section class="card" ${generating ? html`hx-get="${sitePath`/sepa/${run.id}`}" hx-trigger="every 1s" hx-select="main" hx-target="main" hx-swap="outerHTML"` : ''}>
-        <p>${run.messageId} · ${t.sepaSelection(run.transactions, formatMoney(run.totalCents, 'EUR', lang))}</p>
-        ${run.hasFile ? html`<p><a class="button" href="${sitePath`/sepa/${run.id}/file.zip`}" data-testid="sepa-download">${t.downloadFile}</a></p>` : ''}
-        ${generating ? html`<p class="muted" data-testid="sepa-progress">${runUnderWay(workflow, t)}</p>
-          <form method="post" action="${sitePath`/sepa/${run.id}/cancel`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button class="danger" data-testid="cancel-sepa">${t.cancelSepaRun}</button></form>` : ''}
-        ${run.cancelledBy ? html`<p class="failed" role="alert" data-testid="sepa-cancelled">${run.status === 'cancelled' ? t.sepaRunCancelled(run.cancelledBy) : t.sepaStripeCancelled(run.cancelledBy)}</p>` : ''}
-        ${closed ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runEndedInTemporal(closed)}</p>` : ''}
-        ${run.status === 'failed' ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runFailed}: ${run.failureReason}</p>` : ''}
-        ${run.status === 'sent' && run.hasFile
-          ? html`<form method="post" action="${sitePath`/sepa/${run.id}/collected`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.markCollected}</button></form>`
-          : ''}
-      </section>
-      <section class="card"><table>
-        <thead><tr><th>${t.customer}</th><th>${t.invoice}</th><th>IBAN</th><th>${t.sequenceType}</th><th>${t.channel}</th><th class="num">${t.amount}</th><th>${t.status}</th><th></th></tr></thead>
-        <tbody>${items.map((i) => itemRow(run.id, run.status, i, csrf, lang, t))}</tbody></table></section>`, shown.status);
-}
-
-function itemRow(runId: number, status: string, i: Awaited<ReturnType<typeof sepaRunItems>>[number], csrf: string, lang: Lang, t: Messages) {
-  return html`<tr class="${i.outcome === 'rejected' ? 'row-red' : ''}"><td>${i.customerName}</td><td><a href="${sitePath`/invoices/${i.number}`}">${i.number}</a></td>
-    <td><code>${i.iban}</code></td><td>${i.sequence}</td><td>${channelName(i.channel, t)}${i.paymentIntentId ? html` <code>${i.paymentIntentId}</code>` : ''}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td><td>${t.sepaItemOutcomes[i.outcome]}${i.reason ? ` · ${i.reason}` : ''}</td>
-    <td>${status === 'sent' && i.channel === 'file' && i.outcome === 'pending'
-      ? html`<form method="post" action="${sitePath`/sepa/${runId}/reject`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="invoice" value="${i.invoiceId}">
-          <input name="reason" placeholder="${t.reason}" required maxlength="200"><button class="danger">${t.rejected}</button></form>`
-      : ''}</td></tr>`;
+  return c.render(`SEPA #${run.id}`, sepaRunView({ run, items, workflow, csrf: c.get('user').csrfToken, flash: shown.flash, lang, t }), shown.status);
 }
 
 /** What keeps the chosen format's file from being built (a debtor without a BIC…), each naming the debtor. */
@@ -176,8 +113,6 @@ async function fileProblems(deps: WebDeps, format: Pain008Format, candidates: Se
     .map((p) => p.message);
 }
 
-const channelName = (channel: SepaChannel, t: Messages) => (channel === 'stripe' ? 'Stripe' : t.bankFile);
-
 export async function sepaFile(c: Context<AdminEnv>, deps: WebDeps) {
   const id = Number(c.req.param('id'));
   const [run, zip] = await Promise.all([sepaRunById(deps.sql, id), sepaZip(deps.sql, id)]);
@@ -187,7 +122,6 @@ export async function sepaFile(c: Context<AdminEnv>, deps: WebDeps) {
   return c.body(zip as Uint8Array<ArrayBuffer>);
 }
 
-/** The bank's outcome: the whole run collected (payments recorded), or one transaction returned (dunning resumes). */
 /** Stops a run before its file is built: the run is cancelled, its invoices chased again. */
 export async function cancelSepaRunAction(c: Context<AdminEnv>, deps: WebDeps) {
   const runId = Number(c.req.param('id'));
@@ -200,6 +134,7 @@ export async function cancelSepaRunAction(c: Context<AdminEnv>, deps: WebDeps) {
   return c.redirect(sitePath`/sepa/${runId}`, 303);
 }
 
+/** The bank's outcome: the whole run collected (payments recorded), or one transaction returned (dunning resumes). */
 export async function sepaCollectedAction(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   await wakeWorkflows(deps, await markSepaCollected(deps.sql, Number(c.req.param('id')), c.get('user').email));

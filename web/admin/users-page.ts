@@ -1,16 +1,15 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { z } from 'zod';
 import { writeAudit } from '../../db/queries/audit.js';
-import { changeUser, createUser, listUsers, replacePassword, userById, userWithHashByEmail, type Role } from '../../db/queries/users.js';
+import { changeUser, createUser, listUsers, replacePassword, userById, userWithHashByEmail } from '../../db/queries/users.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { newPasswordForm } from './account-page.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, outcomeOnPage, type Flash } from './flash.js';
-import { sitePath } from './paths.js';
+import { outcomeOnPage, type Flash } from './flash.js';
+import { usersView } from './views/users.js';
 
 const newUserForm = z.object({
   email: z.email('an e-mail address').transform((v) => v.toLowerCase()),
@@ -19,39 +18,11 @@ const newUserForm = z.object({
   password: z.string().min(12, 'at least 12 characters').max(200),
 });
 
-/** Who may sign in, and with which role. */
 export async function usersPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flash) {
-  const lang = langOf(c);
-  const t = messages(lang);
+  const t = messages(langOf(c));
   const shown = await outcomeOnPage(c, deps.sql, flash, '/settings/users');
   if (shown.redirect) return shown.redirect;
-  const me = c.get('user');
-  const users = await listUsers(deps.sql);
-  const roleSelect = (role: Role) =>
-    html`<select name="role">${(['finance', 'admin'] as const).map((r) => html`<option value="${r}" ${r === role ? 'selected' : ''}>${r}</option>`)}</select>`;
-  return c.render(t.users, html`<h1>${t.users}</h1>${flashOf(shown.flash)}
-      <section class="card"><table><thead><tr><th>${t.email}</th><th>${t.name}</th><th>${t.role}</th><th></th><th>${t.password}</th></tr></thead>
-        <tbody>${users.map(
-          (u) => html`<tr data-user="${u.email}"><td>${u.email}</td><td>${u.name}</td>
-            <td><form method="post" action="${sitePath`/settings/users/${u.id}/role`}" class="inline">
-              <input type="hidden" name="_csrf" value="${me.csrfToken}">${roleSelect(u.role)}<button>${t.save}</button></form></td>
-            <td>${u.id === me.id ? html`<a href="/account">${t.you}</a>` : html`<form method="post" action="${sitePath`/settings/users/${u.id}/delete`}" class="inline">
-              <input type="hidden" name="_csrf" value="${me.csrfToken}"><button class="danger">${t.delete}</button></form>`}</td>
-            <td>${u.id === me.id ? '' : html`<form method="post" action="${sitePath`/settings/users/${u.id}/password`}" class="inline" data-testid="reset-password">
-              <input type="hidden" name="_csrf" value="${me.csrfToken}">
-              <input name="password" type="password" minlength="12" required autocomplete="new-password" placeholder="${t.newPassword}" aria-label="${t.newPassword}">
-              <input name="confirmation" type="password" minlength="12" required autocomplete="new-password" placeholder="${t.confirmPassword}" aria-label="${t.confirmPassword}">
-              <button>${t.resetPassword}</button></form>`}</td></tr>`,
-        )}</tbody></table></section>
-      <form method="post" action="/settings/users" class="card form-grid">
-        <input type="hidden" name="_csrf" value="${me.csrfToken}">
-        <h2>${t.addUser}</h2>
-        <label>${t.email}<input name="email" type="email" required></label>
-        <label>${t.name}<input name="name" required maxlength="120"></label>
-        <label>${t.role}${roleSelect('finance')}</label>
-        <label>${t.password}<input name="password" type="password" minlength="12" required autocomplete="new-password"></label>
-        <div><button type="submit" class="primary">${t.addUser}</button></div>
-      </form>`, shown.status);
+  return c.render(t.users, usersView({ users: await listUsers(deps.sql), me: c.get('user'), flash: shown.flash, t }), shown.status);
 }
 
 export async function addUser(c: Context<AdminEnv>, deps: WebDeps) {

@@ -1,7 +1,7 @@
 import { html } from 'hono/html';
-import type { AgingBucket } from '../../db/queries/dashboard.js';
-import { formatMoney } from '../../services/format.js';
-import type { Lang, Messages } from '../i18n.js';
+import type { AgingBucket } from '../../../db/queries/dashboard.js';
+import { formatMoney } from '../../../services/format.js';
+import type { Lang, Messages } from '../../i18n.js';
 
 const COLOURS: Record<AgingBucket['bucket'], string> = {
   not_due: '#2563eb', '1-30': '#f59e0b', '31-60': '#ea580c', '61-90': '#dc2626', '>90': '#7f1d1d',
