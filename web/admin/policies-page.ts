@@ -1,21 +1,21 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { z } from 'zod';
-import { formatMoney } from '../../services/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { openInvoiceIdsOfPolicy } from '../../db/queries/invoices.js';
 import {
   addStep, createPolicy, deletePolicy, deleteStep, listPolicies, makeDefaultPolicy, moveStep, renamePolicy,
-  stepById, stepsOfPolicy, stepUsage, updateStep, type FollowUpStep, type StepFields,
+  sendingOptionsOf, stepById, stepsOfPolicy, stepUsage, updateStep, type FollowUpStep, type StepFields,
 } from '../../db/queries/steps.js';
 import type { WebDeps } from '../deps.js';
-import { langOf, messages, type Messages } from '../i18n.js';
+import { langOf, messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
-import { SPECIAL_PURPOSES } from '../../db/queries/templates.js';
-import { policyChargesCard, policySendingCard, referenceRatesCard } from './policy-options.js';
+import { policiesView, policyView } from './views/policies.js';
+import { chargesPolicyOf, referenceRates } from '../../db/queries/late-charges.js';
+import { getSettings } from '../../db/queries/settings.js';
+import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, outcomeOnPage, type Flash } from './flash.js';
+import { outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 
 const policyName = z.string().trim().min(1, 'required').max(80, 'at most 80 characters');
@@ -47,30 +47,9 @@ export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const t = messages(lang);
   const shown = await outcomeOnPage(c, deps.sql, flash, '/settings/policies');
   if (shown.redirect) return shown.redirect;
-  const csrf = c.get('user').csrfToken;
-  const policies = await listPolicies(deps.sql);
-  const defaultId = policies.find((p) => p.isDefault)?.id;
-  const rates = await referenceRatesCard(deps, csrf, lang, t);
-  return c.render(t.policies, html`<h1>${t.policies}</h1>${flashOf(shown.flash)}
-      <section class="card"><table><thead><tr><th>${t.name}</th><th class="num">${t.steps}</th><th class="num">${t.customersWithPolicy}</th><th></th></tr></thead>
-        <tbody>${policies.map(
-          (p) => html`<tr><td><a href="${sitePath`/settings/policies/${p.id}`}">${p.name}</a>${p.isDefault ? html` <span class="badge">${t.defaultPolicy}</span>` : ''}</td>
-            <td class="num">${p.steps}</td><td class="num">${p.customers}</td>
-            <td class="row-actions">${p.isDefault ? '' : html`
-              <form method="post" action="${sitePath`/settings/policies/${p.id}/default`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.makeDefault}</button></form>
-              <form method="post" action="${sitePath`/settings/policies/${p.id}/delete`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><button class="danger">${t.delete}</button></form>`}</td></tr>`,
-        )}</tbody></table></section>
-      <form method="post" action="/settings/policies" class="card form-grid">
-        <input type="hidden" name="_csrf" value="${csrf}">
-        <h2>${t.newPolicy}</h2>
-        <label>${t.name}<input name="name" required maxlength="80" placeholder="${t.policyExample}"></label>
-        <label>${t.copyStepsFrom}<select name="copyFrom">${policies.map((p) => html`<option value="${p.id}" ${p.id === defaultId ? 'selected' : ''}>${p.name}</option>`)}</select></label>
-        <div><button type="submit" class="primary">${t.create}</button></div>
-      </form>
-      <section class="card" id="special-templates"><h2>${t.templates}</h2><p class="muted">${t.specialTemplatesHelp}</p>
-        <ul>${SPECIAL_PURPOSES.map((purpose) => html`<li><a href="${sitePath`/settings/templates/${purpose}/email/fr`}">${t.specialTemplates[purpose]}</a></li>`)}</ul>
-      </section>
-      ${rates}`, shown.status);
+  const [policies, rates, settings] = await Promise.all([listPolicies(deps.sql), referenceRates(deps.sql), getSettings(deps.sql)]);
+  const view = policiesView({ policies, rates, today: localDate(Date.now(), settings.timezone), csrf: c.get('user').csrfToken, flash: shown.flash, lang, t });
+  return c.render(t.policies, view, shown.status);
 }
 
 export async function createPolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
@@ -129,58 +108,9 @@ export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
   if (!policy) return c.notFound();
   const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/settings/policies/${policyId}`);
   if (shown.redirect) return shown.redirect;
-  const steps = await stepsOfPolicy(deps.sql, policyId);
-  const csrf = c.get('user').csrfToken;
-  const [sending, charges] = await Promise.all([policySendingCard(deps, policyId, csrf, t), policyChargesCard(deps, policyId, csrf, t)]);
-  return c.render(policy.name, html`<p><a href="/settings/policies">← ${t.policies}</a></p>
-      <h1>${policy.name}${policy.isDefault ? html` <span class="badge">${t.defaultPolicy}</span>` : ''}</h1>
-      <section id="steps">${flashOf(shown.flash)}
-        <div class="card"><h2>${t.steps}</h2>
-        <p class="muted">${t.delayHelp}</p>
-        <table class="steps"><thead><tr><th>${t.level}</th><th>${t.step}</th><th></th></tr></thead>
-          <tbody>${steps.map((s, i) => stepRow(s, i, steps.length, csrf, t, lang))}</tbody></table></div>
-        <form method="post" action="${sitePath`/settings/policies/${policyId}/steps`}" class="card form-grid" hx-post="${sitePath`/settings/policies/${policyId}/steps`}" hx-select="#steps" hx-target="#steps" hx-swap="outerHTML">
-          <input type="hidden" name="_csrf" value="${csrf}">
-          <h2>${t.addStep}</h2>
-          ${stepInputs({ name: '', colour: '#d97706', delayDays: 10, channel: 'email', attachPdf: false, feeCents: null, isFinal: false }, t, 'new')}
-          <div><button type="submit" class="primary">${t.addStep}</button></div>
-        </form>
-      </section>
-      <form method="post" action="${sitePath`/settings/policies/${policyId}/rename`}" class="card form-grid">
-        <input type="hidden" name="_csrf" value="${csrf}">
-        <h2>${t.rename}</h2><label>${t.name}<input name="name" value="${policy.name}" required maxlength="80"></label>
-        <div><button type="submit">${t.save}</button></div>
-      </form>
-      ${sending}
-      ${charges}`, shown.status);
-}
-
-function stepInputs(s: StepFields, t: Messages, key: string) {
-  return html`<label>${t.name}<input name="name" value="${s.name}" required maxlength="80" aria-label="${t.name} ${key}"></label>
-    <label>${t.colour}<input name="colour" type="color" value="${s.colour}"></label>
-    <label>${t.delayDays}<input name="delayDays" type="number" min="-365" max="365" value="${s.delayDays}" required class="narrow" aria-label="${t.delayDays} ${key}"></label>
-    <label>${t.channel}<select name="channel">${(['email', 'letter', 'both'] as const).map((ch) => html`<option value="${ch}" ${ch === s.channel ? 'selected' : ''}>${t.channels[ch]}</option>`)}</select></label>
-    <label class="inline"><input type="checkbox" name="attachPdf" ${s.attachPdf ? 'checked' : ''}>${t.attachPdf}</label>
-    <label>${t.fee}<input name="fee" value="${s.feeCents === null ? '' : (s.feeCents / 100).toFixed(2)}" inputmode="decimal" class="narrow"></label>
-    <label class="inline"><input type="checkbox" name="isFinal" ${s.isFinal ? 'checked' : ''}>${t.final}</label>`;
-}
-
-function stepRow(s: FollowUpStep, index: number, count: number, csrf: string, t: Messages, lang: 'fr' | 'en') {
-  const formId = `step-${s.id}`;
-  const swap = html`hx-select="#steps" hx-target="#steps" hx-swap="outerHTML"`;
-  const button = (action: string, label: string, extra = '') =>
-    html`<form method="post" action="${sitePath`/settings/steps/${s.id}/${action}`}" class="inline" hx-post="${sitePath`/settings/steps/${s.id}/${action}`}" ${swap}>
-      <input type="hidden" name="_csrf" value="${csrf}"><button class="${extra}" title="${label}">${label}</button></form>`;
-  return html`<tr data-step="${s.name}">
-    <td><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" rx="2" fill="${s.colour}"/></svg>${s.level}</td>
-    <td><form id="${formId}" method="post" action="${sitePath`/settings/steps/${s.id}`}" class="step-form" hx-post="${sitePath`/settings/steps/${s.id}`}" ${swap}>
-      <input type="hidden" name="_csrf" value="${csrf}">${stepInputs(s, t, String(s.level))}
-      <button type="submit">${t.save}</button>
-      <a href="${sitePath`/settings/templates/${s.id}/email/fr`}">${t.templates}</a>
-      ${s.feeCents ? html`<span class="muted">${formatMoney(s.feeCents, 'EUR', lang)}</span>` : ''}
-    </form></td>
-    <td class="row-actions">${index > 0 ? button('up', '↑') : ''}${index < count - 1 ? button('down', '↓') : ''}${button('delete', t.delete, 'danger')}</td>
-  </tr>`;
+  const [steps, sending, charges] = await Promise.all([stepsOfPolicy(deps.sql, policyId), sendingOptionsOf(deps.sql, policyId), chargesPolicyOf(deps.sql, policyId)]);
+  const view = policyView({ policy, steps, sending, charges, csrf: c.get('user').csrfToken, flash: shown.flash, lang, t });
+  return c.render(policy.name, view, shown.status);
 }
 
 export async function addStepAction(c: Context<AdminEnv>, deps: WebDeps) {

@@ -1,11 +1,9 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { z } from 'zod';
-import { formatMoney } from '../../services/format.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { openInvoiceRefs } from '../../db/queries/invoices.js';
 import { getStripeKeys } from '../../db/queries/stripe.js';
-import { getSepaCreditor, getSettings, saveSepaCreditor, updateSettings, type CompanySettings, type SepaCreditorSettings } from '../../db/queries/settings.js';
+import { getSepaCreditor, getSettings, saveSepaCreditor, updateSettings, type CompanySettings } from '../../db/queries/settings.js';
 import { supportedHolidayCountries } from '../../workflows/schedule/holidays.js';
 import { isValidTimeZone } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
@@ -14,8 +12,8 @@ import { bicField, creditorIdField, ibanField } from '../sepa/bank-fields.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, outcomeOnPage, type Flash } from './flash.js';
-import { stripeSettingsCard } from './stripe-settings.js';
+import { outcomeOnPage, type Flash } from './flash.js';
+import { settingsView } from './views/settings.js';
 import { ensureReviewSchedule } from '../../services/temporal/schedules.js';
 
 const settingsForm = z.object({
@@ -51,44 +49,10 @@ export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const t = messages(lang);
   const shown = await outcomeOnPage(c, deps.sql, flash, '/settings');
   if (shown.redirect) return shown.redirect;
-  const [s, sepa, stripeKeys] = await Promise.all([getSettings(deps.sql), getSepaCreditor(deps.sql), getStripeKeys(deps.sql)]);
-  const sepaValue = (name: keyof SepaCreditorSettings) => draft?.[`sepa.${name}`] ?? String(sepa[name] ?? '');
-  const value = (name: keyof CompanySettings | 'minimumBalance', current: unknown) => draft?.[name] ?? String(current ?? '');
-  const field = (name: keyof CompanySettings | 'minimumBalance', label: string, current: unknown, attrs = html``) =>
-    html`<label>${label}<input name="${name}" value="${value(name, current)}" ${attrs}></label>`;
-  return c.render(t.settings, html`<h1>${t.settings}</h1>${flashOf(shown.flash)}
-      <form method="post" action="/settings" class="card form-grid">
-        <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
-        <h2>${t.companyIdentity}</h2>
-        ${field('companyName', t.companyName, s.companyName, html`required maxlength="200"`)}
-        ${field('companyAddress', t.address, s.companyAddress)}
-        ${field('companyEmail', t.email, s.companyEmail, html`type="email"`)}
-        ${field('companyPhone', t.phone, s.companyPhone)}
-        ${field('mailFrom', t.mailFrom, s.mailFrom, html`placeholder="Relance &lt;relances@example.com&gt;"`)}
-        <h2>${t.schedule}</h2>
-        ${field('timezone', t.timezone, s.timezone, html`required`)}
-        ${field('sendHour', t.sendHour, s.sendHour, html`type="number" min="0" max="23" required`)}
-        <label>${t.holidays}<select name="country">${supportedHolidayCountries.map(
-          (cc) => html`<option ${value('country', s.country) === cc ? 'selected' : ''}>${cc}</option>`,
-        )}</select></label>
-        ${field('dueSoonDays', t.dueSoonDays, s.dueSoonDays, html`type="number" min="0" max="90" required`)}
-        ${field('reviewHour', t.reviewHour, s.reviewHour, html`type="number" min="0" max="23" required`)}
-        ${field('payLinkDays', t.payLinkDays, s.payLinkDays, html`type="number" min="1" max="3650" required`)}
-        ${field('minimumBalance', t.minimumBalance, (s.minimumBalanceCents / 100).toFixed(2), html`inputmode="decimal"`)}
-        <p class="muted">${t.minimumBalanceHelp(formatMoney(s.minimumBalanceCents, 'EUR', lang))}</p>
-        <div><button type="submit" class="primary">${t.save}</button></div>
-      </form>
-      <form method="post" action="/settings/sepa" class="card form-grid" id="sepa">
-        <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
-        <h2>${t.sepaCreditor}</h2>
-        <label>${t.creditorName}<input name="name" value="${sepaValue('name')}" required maxlength="70"></label>
-        <label>${t.creditorId}<input name="creditorId" value="${sepaValue('creditorId')}" required placeholder="FR72ZZZ123456"></label>
-        <label>IBAN<input name="iban" value="${sepaValue('iban')}" required></label>
-        <label>BIC<input name="bic" value="${sepaValue('bic')}"></label>
-        <label>${t.leadDays}<input name="leadDays" type="number" min="0" max="30" value="${sepaValue('leadDays')}" required></label>
-        <div><button type="submit" class="primary">${t.save}</button></div>
-      </form>
-      ${stripeSettingsCard(c, stripeKeys, t)}`, shown.status);
+  const [settings, sepa, stripeKeys] = await Promise.all([getSettings(deps.sql), getSepaCreditor(deps.sql), getStripeKeys(deps.sql)]);
+  const webhookUrl = `${new URL(c.req.url).origin}/webhooks/stripe`;
+  const view = settingsView({ s: settings, sepa, stripeKeys, webhookUrl, draft, csrf: c.get('user').csrfToken, flash: shown.flash, lang, t });
+  return c.render(t.settings, view, shown.status);
 }
 
 export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {

@@ -1,14 +1,14 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { z } from 'zod';
 import { configuredStripe } from '../../services/stripe/stripe-client.js';
 import { stripeErrorMessage } from '../../services/stripe/stripe-errors.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { getStripeKeys, saveStripeKeys, type StripeKeys } from '../../db/queries/stripe.js';
 import type { WebDeps } from '../deps.js';
-import { langOf, messages, type Messages } from '../i18n.js';
+import { langOf, messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
+import { maskedKey } from './views/settings.js';
 import { flashOf, type Flash } from './flash.js';
 
 // A blank field keeps the saved key: secrets are never sent back to the browser.
@@ -22,28 +22,6 @@ const stripeForm = z.object({
 });
 
 const modeOf = (key: string | null) => (key ? /_(test|live)_/.exec(key)?.[1] : undefined);
-
-/** "sk_test_…a1b2": enough to recognise a key without showing it. */
-const masked = (key: string | null) => (key ? `${key.slice(0, key.indexOf('_', 3) + 1)}…${key.slice(-4)}` : '');
-
-export function stripeSettingsCard(c: Context<AdminEnv>, keys: StripeKeys, t: Messages) {
-  const webhookUrl = `${new URL(c.req.url).origin}/webhooks/stripe`;
-  const keyInput = (name: keyof StripeKeys, label: string, type = 'password') =>
-    html`<label>${label}<input name="${name}" type="${type}" autocomplete="off" placeholder="${keys[name] ? `${masked(keys[name])} (${t.saved})` : ''}"></label>`;
-  return html`<form method="post" action="/settings/stripe" class="card form-grid" id="stripe">
-    <input type="hidden" name="_csrf" value="${c.get('user').csrfToken}">
-    <h2>${t.stripe}</h2>
-    <p class="muted">${t.stripeHelp(webhookUrl)}</p>
-    ${keyInput('secretKey', t.secretKey)}
-    ${keyInput('publishableKey', t.publishableKey, 'text')}
-    ${keyInput('webhookSecret', t.webhookSecret)}
-    <div>
-      <button type="submit" class="primary">${t.save}</button>
-      <button type="button" hx-post="/settings/stripe/test" hx-target="#stripe-test" hx-swap="innerHTML" ${keys.secretKey ? '' : 'disabled'}>${t.testConnection}</button>
-    </div>
-    <div id="stripe-test" aria-live="polite"></div>
-  </form>`;
-}
 
 export async function saveStripeSettings(c: Context<AdminEnv>, deps: WebDeps): Promise<Flash> {
   const t = messages(langOf(c));
@@ -61,7 +39,7 @@ export async function saveStripeSettings(c: Context<AdminEnv>, deps: WebDeps): P
   }
   await saveStripeKeys(deps.sql, after);
   // The audit shows which keys changed, never the keys.
-  const audited = (k: StripeKeys) => Object.fromEntries(Object.entries(k).map(([name, v]) => [name, masked(v)]));
+  const audited = (k: StripeKeys) => Object.fromEntries(Object.entries(k).map(([name, v]) => [name, maskedKey(v)]));
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'settings.stripe', entity: 'settings', before: audited(before), after: audited(after) });
   return { ok: true, text: t.done };
 }

@@ -1,9 +1,9 @@
 import { html } from 'hono/html';
-import type { Customer } from '../../db/queries/customers.js';
-import type { Mandate } from '../../db/queries/mandates.js';
-import type { StripeLink } from '../../db/queries/stripe.js';
-import type { Messages } from '../i18n.js';
-import { sitePath } from './paths.js';
+import type { Customer } from '../../../db/queries/customers.js';
+import type { Mandate } from '../../../db/queries/mandates.js';
+import type { StripeLink } from '../../../db/queries/stripe.js';
+import type { Messages } from '../../i18n.js';
+import { sitePath } from '../paths.js';
 
 /** The customer's Stripe registration: its ids once registered, else the button (or what is missing). */
 export function stripeCard(p: { customer: Customer; mandate?: Mandate; link?: StripeLink; configured: boolean; csrf: string; t: Messages }) {
