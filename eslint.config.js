@@ -64,6 +64,33 @@ export default tseslint.config(
     },
   })),
   {
+    // An admin view is a pure function of the model its handler loaded: it may name any type, but
+    // takes values only from the pure modules below (formatting, the shared rules, words, paths).
+    files: ['web/admin/views/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'hono', message: 'a view renders its model: no request context', allowTypeImports: true }, ...nodeBuiltins],
+          patterns: [
+            ...forbiddenFrom('web'),
+            {
+              group: [
+                '../*.js', '../../*.js', '../../**/*.js', '../../../**/*.js',
+                '!../paths.js', '!../reminder-log-filter.js', '!../../i18n.js', '!../../import/csv-rows.js',
+                '!../../../services/format.js', '!../../../services/sepa/pain008.js', '!../../../services/documents/merge-fields.js',
+                '!../../../workflows/schedule/*.js', '!../../../db/queries/templates.js', '!../../../db/queries/payments.js',
+                'hono/*', '!hono/html', '@temporalio/*', 'postgres', 'stripe', 'resend', 'playwright-core',
+              ],
+              allowTypeImports: true,
+              message: 'a view renders the model it is given and loads nothing: its handler does (see ARCHITECTURE.md)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code imports nothing for its side effects, and only the packages that are safe in the sandbox.
     files: ['workflows/**/*.ts'],
     rules: {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
-import { layout } from './admin/layout.js';
+import { layout } from './admin/views/layout.js';
 import { langOf, messages } from './i18n.js';
 
 /** The API and the webhooks answer errors in the JSON problem format; everything else is a page people read. */

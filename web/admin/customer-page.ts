@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { writeAudit } from '../../db/queries/audit.js';
 import { customerByRef, invoicesOfCustomer, openInvoiceIdsOfCustomer, remindersOfCustomer } from '../../db/queries/customers.js';
 import { mandateOf, saveMandate } from '../../db/queries/mandates.js';
@@ -17,6 +16,7 @@ import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { customerView } from './views/customer.js';
 import { parseForm, pauseForm } from './form.js';
 import type { AdminEnv } from './env.js';
+import { messageView } from './views/message.js';
 import { outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 
@@ -25,7 +25,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   const lang = langOf(c);
   const t = messages(lang);
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
-  if (!customer) return c.render(t.notFound, html`<p class="card">${t.notFound}</p>`, 404);
+  if (!customer) return c.render(t.notFound, messageView(t.notFound), 404);
   const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/customers/${customer.ref}`);
   if (shown.redirect) return shown.redirect;
   const [invoices, reminders, settings, policies, mandate, stripeLink, stripeKeys, statements] = await Promise.all([

@@ -1,15 +1,9 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import type { Sql } from '../../db/client.js';
 import { keepFlash } from '../auth/sessions.js';
 import type { AdminEnv, Flash } from './env.js';
 
 export type { Flash };
-
-/** The outcome of the last action, announced to screen readers. */
-export function flashOf(flash: Flash | undefined) {
-  return flash ? html`<p class="${flash.ok ? 'notice' : 'error'}" role="status">${flash.text}</p>` : '';
-}
 
 const MAX_FLASH = 2000;
 

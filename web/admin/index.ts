@@ -1,6 +1,5 @@
 import { Hono, type Context } from 'hono';
 import { setCookie } from 'hono/cookie';
-import { html } from 'hono/html';
 import { userWithHashByEmail } from '../../db/queries/users.js';
 import { verifyUserPassword } from '../auth/passwords.js';
 import { closeSession, currentUser, openSession, sameToken, takeFlash } from '../auth/sessions.js';
@@ -18,7 +17,8 @@ import { PreviewStore } from './preview-store.js';
 import { runRoutes } from './run-routes.js';
 import { sepaRoutes } from './sepa-routes.js';
 import { settingsRoutes } from './settings-routes.js';
-import { layout } from './layout.js';
+import { layout } from './views/layout.js';
+import { loginView, type LoginState } from './views/login.js';
 import { originOf, sameOriginReferrer } from './paths.js';
 import { openSignInGate, signInSucceeded } from '../auth/login-throttle.js';
 
@@ -103,22 +103,8 @@ export function createAdmin(deps: AdminDeps) {
   return app;
 }
 
-function loginPage(c: Context, state: { email?: string; error?: boolean; waitMinutes?: number } = {}) {
+function loginPage(c: Context, state: LoginState = {}) {
   const lang = langOf(c);
   const t = messages(lang);
-  return layout({
-    title: t.login, lang, t,
-    body: html`<section class="card login">
-      <h1>${t.login}</h1>
-      ${state.error ? html`<p class="error" role="alert">${t.badCredentials}</p>` : ''}
-      ${state.waitMinutes ? html`<p class="error" role="alert">${t.tooManyAttempts(state.waitMinutes)}</p>` : ''}
-      <form method="post" action="/login">
-        <label for="email">${t.email}</label>
-        <input id="email" name="email" type="email" autocomplete="username" required value="${state.email ?? ''}">
-        <label for="password">${t.password}</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required>
-        <button type="submit">${t.signIn}</button>
-      </form>
-    </section>`,
-  });
+  return layout({ title: t.login, lang, t, body: loginView(state, t) });
 }

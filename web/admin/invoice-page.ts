@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { timelineOf } from '../../db/queries/events.js';
 import { invoiceByNumber } from '../../db/queries/invoices.js';
 import { amountsOwed } from '../../workflows/schedule/amounts-owed.js';
@@ -14,6 +13,7 @@ import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../../services/temporal/dunning-state.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import type { AdminEnv } from './env.js';
+import { messageView } from './views/message.js';
 import { invoiceView } from './views/invoice.js';
 import { disputesAndPromisesOf } from '../../db/queries/disputes.js';
 import { lateChargesOf, notesOfInvoice } from '../../db/queries/late-charges.js';
@@ -25,7 +25,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   const lang = langOf(c);
   const t = messages(lang);
   const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
-  if (!inv) return c.render(t.notFound, html`<p class="card">${t.notFound}</p>`, 404);
+  if (!inv) return c.render(t.notFound, messageView(t.notFound), 404);
   const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/invoices/${inv.number}`);
   if (shown.redirect) return shown.redirect;
   const settings = await getSettings(deps.sql);

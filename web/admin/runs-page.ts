@@ -8,7 +8,7 @@ import { langOf, messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
 import { matchingInvoiceIds } from '../../db/queries/follow-up-list.js';
-import { followUpFilterOf } from './follow-up.js';
+import { followUpFilterOf } from './follow-up-filter.js';
 import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { nextAction } from '../../workflows/schedule/next-action.js';
 import { sitePath } from './paths.js';

@@ -9,7 +9,8 @@ import { langOf, messages } from '../i18n.js';
 import { parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
 import { maskedKey } from './views/settings.js';
-import { flashOf, type Flash } from './flash.js';
+import type { Flash } from './flash.js';
+import { flashOf } from './views/flash.js';
 
 // A blank field keeps the saved key: secrets are never sent back to the browser.
 const keyField = (pattern: RegExp, message: string) =>

@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
-import { html } from 'hono/html';
 import { loadMergeFields } from '../../services/documents/load-merge-fields.js';
-import { MERGE_FIELD_LISTS, MERGE_FIELD_NAMES, type MergeFields } from '../../services/documents/merge-fields.js';
+import { type MergeFields } from '../../services/documents/merge-fields.js';
 import { renderEmail } from '../../services/documents/render.js';
 import { checkTemplate, type TemplateProblem } from '../../services/documents/template-check.js';
 import { writeAudit } from '../../db/queries/audit.js';
@@ -16,25 +15,15 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages, type Messages } from '../i18n.js';
 import type { AdminEnv } from './env.js';
-import { flashOf, outcomeOnPage, type Flash } from './flash.js';
+import { outcomeOnPage, type Flash } from './flash.js';
 import { sandboxedHtml, type PreviewStore } from './preview-store.js';
 import { sitePath } from './paths.js';
+import { base, CHANNELS, LANGUAGES, templateEditorView, templatePreviewView, type Draft, type TemplatePreview, type TemplateScope } from './views/template-editor.js';
 
 /** The editor renders previews into a store the preview route serves from. */
 export type EditorDeps = WebDeps & { previews: PreviewStore };
 
-/** The shared templates (admins) or the signed-in user's own versions of them. */
-export type TemplateScope = 'shared' | 'mine';
 
-const CHANNELS: Channel[] = ['email', 'letter'];
-const LANGUAGES: Language[] = ['fr', 'en'];
-const base = (scope: TemplateScope) => (scope === 'shared' ? '/settings/templates' : '/my-templates');
-
-interface Draft {
-  subject: string;
-  body: string;
-  invoice: string;
-}
 
 /** The `:target` of the editor's routes: a step's id, or a special template's purpose. */
 export const TEMPLATE_TARGET = `{[0-9]{1,15}|${SPECIAL_PURPOSES.join('|')}}`;
@@ -78,52 +67,24 @@ export async function templatePage(c: Context<AdminEnv>, deps: EditorDeps, scope
   const current: Draft = draft ?? { subject: stored?.subject ?? '', body: stored?.body ?? '', invoice: c.req.query('invoice') ?? (await sampleInvoiceNumber(deps.sql)) ?? '' };
   const target = targetOf(key);
   const path = `${base(scope)}/${target}/${key.channel}/${key.language}`;
-  const shown = await outcomeOnPage(c, deps.sql, flash, path);
+  const shown = await outcomeOnPage(c, deps.sql, flash, current.invoice ? `${path}?${new URLSearchParams({ invoice: current.invoice })}` : path);
   if (shown.redirect) return shown.redirect;
-  const preview = await previewFragment(deps, user.id, subject.step, key, current, t);
-  return c.render(`${t.templates} · ${subject.title}`, html`<p>${scope === 'shared' ? html`<a href="${subject.back}">← ${t.steps}</a>` : html`<a href="/my-templates">← ${t.myTemplates}</a>`}</p>
-      <h1>${scope === 'shared' ? t.templates : t.myTemplates} · ${subject.title}</h1>
-      <nav class="tabs">${CHANNELS.flatMap((ch) => LANGUAGES.map((l) => html`<a href="${base(scope)}/${target}/${ch}/${l}" class="${ch === key.channel && l === key.language ? 'active' : ''}">${ch} · ${l.toUpperCase()}</a>`))}
-        ${scope === 'shared' && subject.step ? html`<a href="${sitePath`/my-templates/${target}/${key.channel}/${key.language}`}" class="right">${t.myVersion}</a>` : ''}</nav>
-      ${flashOf(shown.flash)}
-      ${scope === 'mine' ? html`<p class="muted">${own ? t.ownVersionInUse : t.ownVersionNone}</p>` : !shared ? html`<p class="error">${t.templateMissing}</p>` : ''}
-      <div class="editor">
-        <form method="post" action="${path}" class="card form-grid" hx-post="${sitePath`/templates/preview/${target}/${key.channel}/${key.language}`}" hx-trigger="input delay:400ms" hx-target="#preview" hx-swap="outerHTML">
-          <input type="hidden" name="_csrf" value="${user.csrfToken}">
-          <label>${t.subject}<input name="subject" value="${current.subject}" required></label>
-          <label>${t.body}<textarea name="body" rows="18" spellcheck="false" required>${current.body}</textarea></label>
-          <label>${t.previewOn}<input name="invoice" value="${current.invoice}" class="narrow"></label>
-          <div><button type="submit" class="primary">${t.save}</button></div>
-        </form>
-        <aside class="card merge-fields"><h2>${t.mergeFields}</h2>
-          <p class="muted">${t.mergeFieldsHelp}</p>
-          <ul>${MERGE_FIELD_NAMES.filter((n) => !MERGE_FIELD_LISTS.some((l) => n.startsWith(`${l.list}.`))).map((n) => html`<li><code>{{${n}}}</code></li>`)}</ul>
-          ${MERGE_FIELD_LISTS.map((l) => html`<pre>{{#each ${l.list}}}
-  ${l.itemFields.map((f) => `{{${f}}}`).join(' ')}
-{{/each}}</pre>`)}
-        </aside>
-      </div>
-      ${scope === 'mine' && own
-        ? html`<form method="post" action="${path}/delete" class="action"><input type="hidden" name="_csrf" value="${user.csrfToken}"><button>${t.useSharedVersion}</button></form>`
-        : ''}
-      ${preview}`, shown.status);
+  const preview = await previewOf(deps, user.id, subject.step, key, current);
+  const view = templateEditorView({
+    scope, key, target, path, title: subject.title, back: subject.back, hasStep: Boolean(subject.step), hasShared: Boolean(shared), hasOwn: Boolean(own),
+    current, preview, csrf: user.csrfToken, flash: shown.flash, t,
+  });
+  return c.render(`${t.templates} · ${subject.title}`, view, shown.status);
 }
 
-/** The live preview: the problems with their lines, or the subject and the rendered e-mail. */
-async function previewFragment(deps: EditorDeps, userId: number, step: FollowUpStep | undefined, key: TemplateKey, draft: Draft, t: Messages) {
+/** The live preview: the problems with their lines, or the rendered e-mail, kept in the store for the preview route. */
+async function previewOf(deps: EditorDeps, userId: number, step: FollowUpStep | undefined, key: TemplateKey, draft: Draft): Promise<TemplatePreview> {
   const problems = problemsOf(draft);
-  if (problems.length) {
-    return html`<section id="preview" class="card"><h2>${t.preview}</h2><ul class="error problems">${problems.map(
-      (p) => html`<li>${p.field}, ${t.line} ${p.line}: ${p.reason}</li>`,
-    )}</ul></section>`;
-  }
+  if (problems.length) return { problems };
   const fields = await previewFields(deps, step, key.language, draft.invoice);
-  if (!fields) return html`<section id="preview" class="card"><h2>${t.preview}</h2><p class="error">invoice: ${t.notFound} (${draft.invoice})</p></section>`;
+  if (!fields) return { missingInvoice: draft.invoice };
   const email = renderEmail(draft, fields);
-  const previewKey = deps.previews.put(userId, email.html);
-  return html`<section id="preview" class="card"><h2>${t.preview} · ${draft.invoice}</h2>
-    <p><strong>${t.subject}:</strong> <span data-testid="preview-subject">${email.subject}</span></p>
-    <iframe src="${sitePath`/templates/preview/${previewKey}`}" sandbox title="${t.preview}" class="preview-frame"></iframe></section>`;
+  return { invoice: draft.invoice, subject: email.subject, previewKey: deps.previews.put(userId, email.html) };
 }
 
 /** The fields of a reminder to that invoice at the template's step (a special template: at the invoice's next step). */
@@ -145,7 +106,7 @@ export async function previewAction(c: Context<AdminEnv>, deps: EditorDeps) {
   const key = keyOf(c);
   const subject = key && (await subjectOf(deps.sql, key, t));
   if (!key || !subject) return c.notFound();
-  return c.html(await previewFragment(deps, c.get('user').id, subject.step, key, await draftOf(c), t));
+  return c.html(templatePreviewView(await previewOf(deps, c.get('user').id, subject.step, key, await draftOf(c)), t));
 }
 
 export function servePreview(c: Context<AdminEnv>, previews: PreviewStore) {

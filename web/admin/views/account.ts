@@ -1,7 +1,8 @@
 import { html } from 'hono/html';
 import type { SessionUser } from '../../auth/sessions.js';
 import type { Messages } from '../../i18n.js';
-import { flashOf, type Flash } from '../flash.js';
+import type { Flash } from '../env.js';
+import { flashOf } from './flash.js';
 
 export type AccountModel = { me: SessionUser; flash?: Flash; t: Messages };
 

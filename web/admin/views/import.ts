@@ -2,7 +2,8 @@ import { html } from 'hono/html';
 import type { ImportKind, ImportRecord, recentImports } from '../../../db/queries/imports.js';
 import type { Messages } from '../../i18n.js';
 import { COLUMNS, type RowError } from '../../import/csv-rows.js';
-import { flashOf, type Flash } from '../flash.js';
+import type { Flash } from '../env.js';
+import { flashOf } from './flash.js';
 import { sitePath } from '../paths.js';
 
 export const KINDS: ImportKind[] = ['customers', 'invoices', 'payments'];

@@ -12,7 +12,8 @@ import { addDays } from '../../../workflows/schedule/calendar-date.js';
 import type { forecast } from '../../../workflows/schedule/next-action.js';
 import type { Lang, Messages } from '../../i18n.js';
 import type { DisputeAction } from '../invoice-disputes.js';
-import { flashOf, type Flash } from '../flash.js';
+import type { Flash } from '../env.js';
+import { flashOf } from './flash.js';
 import { sitePath } from '../paths.js';
 import { letterLinks } from './letter-links.js';
 

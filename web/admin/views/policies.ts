@@ -6,7 +6,8 @@ import { SPECIAL_PURPOSES } from '../../../db/queries/templates.js';
 import { formatDate, formatMoney, formatRate } from '../../../services/format.js';
 import { CATCH_UP_MODES } from '../../../workflows/schedule/plan.js';
 import type { Lang, Messages } from '../../i18n.js';
-import { flashOf, type Flash } from '../flash.js';
+import type { Flash } from '../env.js';
+import { flashOf } from './flash.js';
 import { sitePath } from '../paths.js';
 
 type Policy = Awaited<ReturnType<typeof listPolicies>>[number];

@@ -3,7 +3,8 @@ import type { passOn, PassItem } from '../../../db/queries/review.js';
 import { formatDate, formatMoney } from '../../../services/format.js';
 import { addDays } from '../../../workflows/schedule/calendar-date.js';
 import type { Lang, Messages } from '../../i18n.js';
-import { flashOf, type Flash } from '../flash.js';
+import type { Flash } from '../env.js';
+import { flashOf } from './flash.js';
 import { sitePath } from '../paths.js';
 
 export type ReviewModel = { items: PassItem[]; pass: Awaited<ReturnType<typeof passOn>>; passDate: string; today: string; csrf: string; flash?: Flash; lang: Lang; t: Messages };

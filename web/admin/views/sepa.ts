@@ -4,7 +4,8 @@ import { formatDate, formatMoney } from '../../../services/format.js';
 import { PAIN008_FORMATS, type Pain008Format } from '../../../services/sepa/pain008.js';
 import type { RunWorkflowState } from '../../../services/temporal/run-workflow-state.js';
 import type { Lang, Messages } from '../../i18n.js';
-import { flashOf, type Flash } from '../flash.js';
+import type { Flash } from '../env.js';
+import { flashOf } from './flash.js';
 import { sitePath } from '../paths.js';
 import { runUnderWay } from './runs.js';
 

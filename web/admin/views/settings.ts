@@ -4,7 +4,8 @@ import type { StripeKeys } from '../../../db/queries/stripe.js';
 import { formatMoney } from '../../../services/format.js';
 import { supportedHolidayCountries } from '../../../workflows/schedule/holidays.js';
 import type { Lang, Messages } from '../../i18n.js';
-import { flashOf, type Flash } from '../flash.js';
+import type { Flash } from '../env.js';
+import { flashOf } from './flash.js';
 
 export type SettingsModel = {
   s: CompanySettings;

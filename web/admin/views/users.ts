@@ -2,7 +2,8 @@ import { html } from 'hono/html';
 import type { listUsers, Role } from '../../../db/queries/users.js';
 import type { SessionUser } from '../../auth/sessions.js';
 import type { Messages } from '../../i18n.js';
-import { flashOf, type Flash } from '../flash.js';
+import type { Flash } from '../env.js';
+import { flashOf } from './flash.js';
 import { sitePath } from '../paths.js';
 
 export type UsersModel = { users: Awaited<ReturnType<typeof listUsers>>; me: SessionUser; flash?: Flash; t: Messages };

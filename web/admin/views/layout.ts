@@ -1,8 +1,8 @@
 import { html } from 'hono/html';
-import type { SessionUser } from '../auth/sessions.js';
-import type { Lang, Messages } from '../i18n.js';
-import { sitePath } from './paths.js';
-import type { PageBody } from './env.js';
+import type { SessionUser } from '../../auth/sessions.js';
+import type { Lang, Messages } from '../../i18n.js';
+import { sitePath } from '../paths.js';
+import type { PageBody } from '../env.js';
 
 /** The page frame; htmx requests carry the CSRF token in a header set once on <body>. */
 export function layout(p: { title: string; lang: Lang; t: Messages; user?: SessionUser; body: PageBody }) {
