@@ -59,15 +59,8 @@ export async function applyPayment(tx: TransactionSql, p: PaymentInput): Promise
   return { paymentId: inserted.id, duplicate: false, invoiceStatus: inv!.status };
 }
 
-export interface PaymentRow {
-  id: number;
-  amountCents: number;
-  currency: string;
-  paidOn: string;
-  method: PaymentMethod;
-  source: PaymentSource;
-  externalId: string | null;
-}
+/** A recorded payment, as the invoice page lists it. */
+export type PaymentRow = Omit<PaymentInput, 'invoiceId' | 'actor'> & { id: number };
 
 export async function paymentsOf(sql: ISql, invoiceId: number): Promise<PaymentRow[]> {
   return sql<PaymentRow[]>`
