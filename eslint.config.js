@@ -77,8 +77,8 @@ export default tseslint.config(
             {
               group: [
                 '../*.js', '../../*.js', '../../**/*.js', '../../../**/*.js',
-                '!../paths.js', '!../reminder-log-filter.js', '!../../i18n.js', '!../../import/csv-rows.js',
-                '!../../../services/format.js', '!../../../services/sepa/pain008.js', '!../../../services/documents/merge-fields.js',
+                '!../paths.js', '!../reminder-log-filter.js', '!../../i18n.js', '!../../timeline-texts.js', '!../../import/csv-rows.js',
+                '!../../../services/format.js', '!../../../services/sepa/pain008.js', '!../../../services/documents/merge-fields.js', '!../../../services/documents/template-check.js',
                 '!../../../workflows/schedule/*.js', '!../../../db/queries/templates.js', '!../../../db/queries/payments.js',
                 'hono/*', '!hono/html', '@temporalio/*', 'postgres', 'stripe', 'resend', 'playwright-core',
               ],

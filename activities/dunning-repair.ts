@@ -54,9 +54,7 @@ export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client;
   for (const { invoice, lastEnded } of repaired) {
     await insertEvent(sql, {
       invoiceId: invoice.id, kind: 'dunning_repaired', actor: 'repair pass',
-      message: lastEnded
-        ? `Dunning workflow started again by the repair pass: the last one ended (${lastEnded}) while the invoice was still open`
-        : 'Dunning workflow started by the repair pass: the invoice had none (written while the workflow engine was unreachable)',
+      params: { lastEnded },
     });
   }
   return { checked: open.length, started: repaired.length, stopped, woken: settled.length };

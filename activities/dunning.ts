@@ -20,12 +20,9 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
     async setInvoicePause(input: { invoiceId: number; paused: boolean; reason: string | null; actor: string }): Promise<void> {
       await sql.begin(async (tx) => {
         await setInvoicePaused(tx, input.invoiceId, input.paused, input.reason);
-        await insertEvent(tx, {
-          invoiceId: input.invoiceId,
-          kind: input.paused ? 'paused' : 'resumed',
-          message: input.paused ? `Dunning paused: ${input.reason}` : 'Dunning resumed',
-          actor: input.actor,
-        });
+        await insertEvent(tx, input.paused
+          ? { invoiceId: input.invoiceId, kind: 'paused', params: { reason: input.reason ?? '' }, actor: input.actor }
+          : { invoiceId: input.invoiceId, kind: 'resumed', params: {}, actor: input.actor });
       });
     },
 

@@ -135,24 +135,25 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
   /** Records what happened to the claimed reminder and its timeline entry, in one transaction. */
   function record(c: Claimed, recipients: string[], d: Delivery): Promise<ReminderOutcome> {
     const { input, level, step, slot } = c;
-    const note = input.note ? ` — ${input.note}` : '';
-    const event = (kind: string, message: string, suffix: string) =>
-      ({ invoiceId: c.inv.id, kind, level, actor: input.actor, message, dedupeKey: `${slot.idempotencyKey}-${suffix}`, occurredAt: input.at });
+    const note = input.note || undefined;
+    const entry = (suffix: string) => ({ invoiceId: c.inv.id, level, actor: input.actor, dedupeKey: `${slot.idempotencyKey}-${suffix}`, occurredAt: input.at });
     return sql.begin(async (tx): Promise<ReminderOutcome> => {
       switch (d.kind) {
         case 'failed':
           await markReminderFailed(tx, { id: slot.id, reason: d.reason, recipients });
-          await insertEvent(tx, event('reminder_failed', `${step.name} could not be sent: ${d.reason}`, 'failed'));
+          await insertEvent(tx, { ...entry('failed'), kind: 'reminder_failed', params: { step: step.name, reason: d.reason } });
           return { status: 'failed', level, reminderId: slot.id, reason: d.reason };
         case 'prepared':
           await markReminderPrepared(tx, slot.id);
-          await insertEvent(tx, event('letter_prepared', `${step.name}: letter ready to print${note}`, 'prepared'));
+          await insertEvent(tx, { ...entry('prepared'), kind: 'letter_prepared', params: { step: step.name, note } });
           return { status: 'prepared', level, reminderId: slot.id };
         case 'sent': {
           const at = await markReminderSent(tx, { id: slot.id, recipients, subject: d.subject, html: d.html, providerMessageId: d.providerMessageId, at: input.at });
           await recordLastLevel(tx, c.inv.id, level, at);
-          const how = `${d.withPdf ? ' with the invoice PDF' : ''}${d.alsoByLetter ? ', and as a letter' : ''}`;
-          await insertEvent(tx, event('reminder_sent', `${step.name} sent by e-mail to ${recipients.join(', ')}${how}${note}`, 'sent'));
+          await insertEvent(tx, {
+            ...entry('sent'), kind: 'reminder_sent',
+            params: { step: step.name, recipients, withPdf: d.withPdf || undefined, alsoByLetter: d.alsoByLetter || undefined, note },
+          });
           return { status: 'sent', level, reminderId: slot.id, sentOn: localDate(at.getTime(), c.settings.timezone) };
         }
       }

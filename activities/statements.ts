@@ -111,7 +111,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
             await markReminderFailed(tx, { id: c.reminderId, reason, recipients: customer.emails });
             await insertEvent(tx, {
               invoiceId: c.invoice.id, kind: 'reminder_failed', level: c.step.level, actor: 'system', occurredAt: input.at,
-              message: `${c.step.name} could not be sent in the customer statement: ${reason}`, dedupeKey: `${c.idempotencyKey}-failed`,
+              params: { step: c.step.name, reason, inStatement: true }, dedupeKey: `${c.idempotencyKey}-failed`,
             });
             await settleStatementItem(tx, statementId, c.invoice.id, 'failed', reason);
           }
@@ -161,7 +161,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
             await markReminderPrepared(tx, c.reminderId);
             await insertEvent(tx, {
               invoiceId: c.invoice.id, kind: 'letter_prepared', level: c.step.level, actor: 'system', occurredAt: input.at, dedupeKey: `${c.idempotencyKey}-prepared`,
-              message: `${c.step.name}: letter ready to print in a statement of ${claimed.length} invoices`,
+              params: { step: c.step.name, statementOf: claimed.length },
             });
             await settleStatementItem(tx, statementId, c.invoice.id, 'sent', null);
           }
@@ -187,7 +187,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
           await recordLastLevel(tx, c.invoice.id, c.step.level, at);
           await insertEvent(tx, {
             invoiceId: c.invoice.id, kind: 'reminder_sent', level: c.step.level, actor: 'system', occurredAt: input.at, dedupeKey: `${c.idempotencyKey}-sent`,
-            message: `${c.step.name} sent by e-mail to ${customer.emails.join(', ')}${byLetter ? ', and as a letter,' : ''} in a statement of ${claimed.length} invoices`,
+            params: { step: c.step.name, recipients: customer.emails, alsoByLetter: byLetter || undefined, statementOf: claimed.length },
           });
           await settleStatementItem(tx, statementId, c.invoice.id, 'sent', null);
         }

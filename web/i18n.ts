@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { configEn, configFr } from './i18n-config.js';
 import type { SkipReason } from '../workflows/messages.js';
+import type { DeliveryStatus } from '../db/queries/delivery.js';
 
 export type Lang = 'fr' | 'en';
 
@@ -60,6 +61,8 @@ const fr = {
   statusCancelled: 'Annulées',
   invoiceStatuses: { open: 'Ouverte', paid: 'Payée', cancelled: 'Annulée' },
   invoicePdfAttached: 'facture PDF jointe',
+  deliveryStatuses: { delivered: 'Remis', delivery_delayed: 'Remise retardée', bounced: 'Rejeté par le serveur du destinataire', complained: 'Signalé comme indésirable', failed: "Échec d'envoi", suppressed: 'Bloqué (adresse sur liste de suppression)' } satisfies Record<DeliveryStatus, string>,
+  promiseOutcomes: { kept: 'Tenue', broken: 'Non tenue', withdrawn: 'Retirée' },
   paymentMethods: { transfer: 'Virement', card: 'Carte', sepa_debit: 'Prélèvement SEPA', stripe: 'Stripe', cheque: 'Chèque', credit_note: 'Avoir', other: 'Autre' },
   paymentSources: { api: 'API', csv: 'Import CSV', manual: 'Saisie', stripe_webhook: 'Stripe', sepa_run: 'Remise SEPA' },
   dunningStatuses: { scheduled: 'Planifiée', held: 'En attente', blocked: 'Bloquée', paid: 'Payée', cancelled: 'Annulée', litigation: 'Contentieux', completed: 'Étapes terminées', stopped: 'Arrêtée' },
@@ -208,6 +211,8 @@ const en: typeof fr = {
   statusCancelled: 'Cancelled',
   invoiceStatuses: { open: 'Open', paid: 'Paid', cancelled: 'Cancelled' },
   invoicePdfAttached: 'invoice PDF attached',
+  deliveryStatuses: { delivered: 'Delivered', delivery_delayed: 'Delivery delayed', bounced: "Bounced by the recipient's server", complained: 'Marked as spam', failed: 'Sending failed', suppressed: 'Suppressed (address on the suppression list)' },
+  promiseOutcomes: { kept: 'Kept', broken: 'Not kept', withdrawn: 'Withdrawn' },
   paymentMethods: { transfer: 'Bank transfer', card: 'Card', sepa_debit: 'SEPA direct debit', stripe: 'Stripe', cheque: 'Cheque', credit_note: 'Credit note', other: 'Other' },
   paymentSources: { api: 'API', csv: 'CSV import', manual: 'Entered by hand', stripe_webhook: 'Stripe', sepa_run: 'SEPA run' },
   dunningStatuses: { scheduled: 'Scheduled', held: 'Held', blocked: 'Blocked', paid: 'Paid', cancelled: 'Cancelled', litigation: 'Litigation', completed: 'Steps completed', stopped: 'Stopped' },

@@ -46,12 +46,9 @@ export async function setCustomerPause(deps: WebDeps, customerId: number, pause:
     await setCustomerPaused(tx, customerId, pause.paused, pause.reason);
     const open = await openInvoiceIdsOfCustomer(tx, customerId);
     for (const invoiceId of open) {
-      await insertEvent(tx, {
-        invoiceId,
-        kind: pause.paused ? 'paused' : 'resumed',
-        message: pause.paused ? `Dunning paused for the whole customer: ${pause.reason}` : 'Dunning resumed for the whole customer',
-        actor: pause.actor,
-      });
+      await insertEvent(tx, pause.paused
+        ? { invoiceId, kind: 'paused', params: { reason: pause.reason ?? '', wholeCustomer: true }, actor: pause.actor }
+        : { invoiceId, kind: 'resumed', params: { wholeCustomer: true }, actor: pause.actor });
     }
     return open;
   });
@@ -77,7 +74,7 @@ export async function recordManualReminderAndWake(
     await recordLastLevel(tx, input.invoiceId, input.step.level, at);
     await insertEvent(tx, {
       invoiceId: input.invoiceId, kind: 'reminder_manual', level: input.step.level, actor: input.actor,
-      message: `${input.step.name} done by hand: ${input.note}${input.nextPlannedOn ? ` — next reminder on ${input.nextPlannedOn}` : ''}`,
+      params: { step: input.step.name, note: input.note, nextOn: input.nextPlannedOn ?? undefined },
     });
     return true;
   });

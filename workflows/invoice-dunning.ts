@@ -160,7 +160,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       state.hold = action.kind === 'held' ? action.hold : null;
 
       if (action.kind === 'ended') {
-        await finish(action.status, `Dunning ended: invoice ${action.status}`);
+        await finish(action.status);
         return { status: state.status, level: state.level };
       }
       // A person's or a bulk run's ask goes first: it is answered in this turn.
@@ -229,14 +229,11 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       state.status = status;
       state.next = null;
       publish();
-      await activities.recordEvent({
-        invoiceId,
-        kind: `dunning_${status}`,
-        message: status === 'litigation' ? `Final step "${facts.steps.at(-1)!.name}" done: the invoice goes to litigation` : 'Every follow-up step has been performed',
-        // Once per ending and level: a restarted workflow that finds the same ending records nothing new.
-        dedupeKey: `invoice-${invoiceId}-end-${status}-level-${state.level}`,
-        occurredAt: Date.now(),
-      });
+      // Once per ending and level: a restarted workflow that finds the same ending records nothing new.
+      const once = { invoiceId, dedupeKey: `invoice-${invoiceId}-end-${status}-level-${state.level}`, occurredAt: Date.now() };
+      await activities.recordEvent(status === 'litigation'
+        ? { ...once, kind: 'dunning_litigation', params: { step: facts.steps.at(-1)!.name } }
+        : { ...once, kind: 'dunning_completed', params: {} });
     }
     await waitForMessage();
   }
@@ -288,12 +285,12 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     version++;
   }
 
-  async function finish(status: 'paid' | 'cancelled' | 'stopped', message: string): Promise<void> {
+  async function finish(status: 'paid' | 'cancelled' | 'stopped'): Promise<void> {
     state.status = status;
     state.next = null;
     publish();
     // A stop was recorded when the operator made it; a workflow started since ends without a word.
-    if (status !== 'stopped') await activities.recordEvent({ invoiceId, kind: `dunning_${status}`, message, dedupeKey: `invoice-${invoiceId}-end-${status}`, occurredAt: Date.now() });
+    if (status !== 'stopped') await activities.recordEvent({ invoiceId, kind: `dunning_${status}`, params: {}, dedupeKey: `invoice-${invoiceId}-end-${status}`, occurredAt: Date.now() });
     // Updates still waiting get their answer before the workflow closes.
     for (const item of sendNowQueue) item.outcome = { status: 'skipped', level: item.request.level ?? state.level + 1, hold: status };
     await condition(allHandlersFinished);

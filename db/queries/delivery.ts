@@ -1,4 +1,5 @@
 import type { Sql } from '../client.js';
+import { insertEvent } from './events.js';
 
 export type DeliveryStatus = 'delivered' | 'delivery_delayed' | 'bounced' | 'complained' | 'failed' | 'suppressed';
 
@@ -18,10 +19,10 @@ export async function recordDelivery(
     if (fresh.length === 0) return { invoiceId: reminder.invoiceId, duplicate: true };
     await tx`update reminders set delivery_status = ${e.status}, delivery_detail = ${e.detail}, delivery_at = ${e.at}
       where id = ${reminder.id} and (delivery_at is null or delivery_at <= ${e.at})`;
-    await tx`insert into follow_up_events (invoice_id, kind, level, message, actor, dedupe_key, occurred_at)
-      values (${reminder.invoiceId}, ${`email_${e.status}`}, ${reminder.level},
-              ${`${reminder.stepName}: e-mail ${e.status.replace('_', ' ')}${e.detail ? ` (${e.detail})` : ''}`}, 'resend', ${`webhook-${e.webhookId}`}, ${e.at})
-      on conflict (dedupe_key) do nothing`;
+    await insertEvent(tx, {
+      invoiceId: reminder.invoiceId, kind: `email_${e.status}`, level: reminder.level, params: { step: reminder.stepName, detail: e.detail },
+      actor: 'resend', dedupeKey: `webhook-${e.webhookId}`, occurredAt: e.at.getTime(),
+    });
     return { invoiceId: reminder.invoiceId, duplicate: false };
   });
 }

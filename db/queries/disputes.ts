@@ -42,7 +42,7 @@ export async function openDispute(sql: Sql, d: { invoiceId: number; reason: stri
     const [opened] = await tx`insert into disputes (invoice_id, reason, owner, opened_by) values (${d.invoiceId}, ${d.reason}, ${d.owner}, ${d.actor})
       on conflict (invoice_id) where closed_at is null do nothing returning id`;
     if (!opened) return { ok: false as const, field: 'reason', message: 'a dispute is already open on this invoice' };
-    await insertEvent(tx, { invoiceId: d.invoiceId, kind: 'dispute_opened', actor: d.actor, message: `Disputed: ${d.reason} (handled by ${d.owner}); dunning waits` });
+    await insertEvent(tx, { invoiceId: d.invoiceId, kind: 'dispute_opened', actor: d.actor, params: { reason: d.reason, owner: d.owner } });
     return { ok: true as const };
   });
 }
@@ -52,7 +52,7 @@ export async function closeDispute(sql: Sql, d: { invoiceId: number; resolution:
     const [closed] = await tx`update disputes set closed_at = now(), closed_by = ${d.actor}, resolution = ${d.resolution}
       where invoice_id = ${d.invoiceId} and closed_at is null returning id`;
     if (!closed) return { ok: false as const, field: 'resolution', message: 'no dispute is open on this invoice' };
-    await insertEvent(tx, { invoiceId: d.invoiceId, kind: 'dispute_closed', actor: d.actor, message: `Dispute closed: ${d.resolution}; dunning resumes` });
+    await insertEvent(tx, { invoiceId: d.invoiceId, kind: 'dispute_closed', actor: d.actor, params: { resolution: d.resolution } });
     return { ok: true as const };
   });
 }
@@ -76,7 +76,7 @@ export async function recordPromise(
     if (!made) return { ok: false as const, field: 'promisedOn', message: 'a promise is already pending on this invoice' };
     await insertEvent(tx, {
       invoiceId: p.invoiceId, kind: 'promise_recorded', actor: p.actor,
-      message: `Promise to pay ${(p.amountCents / 100).toFixed(2)} ${inv.currency} by ${p.promisedOn}; dunning waits until then`,
+      params: { amountCents: p.amountCents, currency: inv.currency, promisedOn: p.promisedOn },
     });
     return { ok: true as const };
   });
@@ -89,14 +89,15 @@ export async function settlePromise(
 ): Promise<boolean> {
   const at = new Date(s.at ?? Date.now());
   return sql.begin(async (tx) => {
-    const [settled] = await tx<{ id: number; amountCents: number; promisedOn: string }[]>`
+    const [settled] = await tx<{ id: number; amountCents: number; promisedOn: string; currency: string }[]>`
       update payment_promises set outcome = ${s.outcome}, settled_at = ${at}
       where invoice_id = ${s.invoiceId} and outcome is null ${s.promiseId === undefined ? tx`` : tx`and id = ${s.promiseId}`}
-      returning id, amount_cents as "amountCents", promised_on as "promisedOn"`;
+      returning id, amount_cents as "amountCents", promised_on as "promisedOn", (select currency from invoices where id = invoice_id) as currency`;
     if (!settled) return false;
-    const what = `promise to pay ${(settled.amountCents / 100).toFixed(2)} by ${settled.promisedOn}`;
-    const message = { kept: `The ${what} was kept`, broken: `The ${what} was not kept: dunning resumes`, withdrawn: `The ${what} was withdrawn: dunning resumes` }[s.outcome];
-    await insertEvent(tx, { invoiceId: s.invoiceId, kind: `promise_${s.outcome}`, actor: s.actor, message, occurredAt: at.getTime(), dedupeKey: `promise-${settled.id}-settled` });
+    await insertEvent(tx, {
+      invoiceId: s.invoiceId, kind: `promise_${s.outcome}`, actor: s.actor, occurredAt: at.getTime(), dedupeKey: `promise-${settled.id}-settled`,
+      params: { amountCents: settled.amountCents, currency: settled.currency, promisedOn: settled.promisedOn },
+    });
     return true;
   });
 }

@@ -1,21 +1,66 @@
 import type { ISql } from '../client.js';
+import type { DeliveryStatus } from './delivery.js';
+import type { PaymentMethod } from './payments.js';
 
-export interface FollowUpEvent {
-  invoiceId: number;
-  kind: string;
-  level?: number | null;
-  message: string;
-  actor?: string;
-  /** Makes a retried write a no-op. */
-  dedupeKey?: string | null;
-  /** Epoch ms; defaults to the database's clock. */
-  occurredAt?: number;
+/** Why the system paused an invoice, when a person's run was stopped (a person's own pause gives a reason). */
+export type PauseCause = { statementCancelled: number; by: string } | { importCancelled: number; by: string };
+
+/**
+ * What each kind of timeline entry says, as data: the admin and the API render it in the reader's
+ * language (web/timeline-texts.ts), so the stored history keeps its meaning whatever the language.
+ */
+export interface EventParams {
+  note: { text: string };
+  document_sent: { sentOn: string };
+  reminder_sent: { step: string; recipients: string[]; withPdf?: boolean; alsoByLetter?: boolean; note?: string; statementOf?: number };
+  reminder_failed: { step: string; reason: string; inStatement?: boolean };
+  letter_prepared: { step: string; note?: string; statementOf?: number };
+  letter_printed: { step: string };
+  reminder_manual: { step: string; note: string; nextOn?: string };
+  payment_received: { amountCents: number; currency: string; method: PaymentMethod; paidOn: string; balanceCents: number };
+  paused: { reason: string; wholeCustomer?: boolean; cause?: PauseCause };
+  resumed: { wholeCustomer?: boolean; afterStop?: boolean };
+  dunning_stopped: { how: 'cancelled' | 'terminated' };
+  dunning_repaired: { lastEnded: string | null };
+  dunning_litigation: { step: string };
+  dunning_completed: Record<string, never>;
+  dunning_paid: Record<string, never>;
+  dunning_cancelled: Record<string, never>;
+  sepa_run_failed: { runId: number; reason: string };
+  sepa_run_cancelled: { runId: number; by: string };
+  sepa_collection_sent: { amountCents: number; collectionDate?: string; sequence?: string; paymentIntentId?: string };
+  sepa_collection_rejected: { reason: string; viaStripe?: boolean };
+  dispute_opened: { reason: string; owner: string };
+  dispute_closed: { resolution: string };
+  promise_recorded: { amountCents: number; currency: string; promisedOn: string };
+  promise_kept: { amountCents: number; currency: string; promisedOn: string };
+  promise_broken: { amountCents: number; currency: string; promisedOn: string };
+  promise_withdrawn: { amountCents: number; currency: string; promisedOn: string };
+  late_charges_issued: { asOf: string; interestCents: number; indemnityCents: number; currency: string };
 }
+
+type DeliveryKind = `email_${DeliveryStatus}`;
+export type EventKind = keyof EventParams | DeliveryKind;
+export type ParamsOf<K extends EventKind> = K extends keyof EventParams ? EventParams[K] : { step: string; detail: string | null };
+
+export type FollowUpEvent<K extends EventKind = EventKind> = {
+  [Kind in K]: {
+    invoiceId: number;
+    kind: Kind;
+    params: ParamsOf<Kind>;
+    level?: number | null;
+    actor?: string;
+    /** Makes a retried write a no-op. */
+    dedupeKey?: string | null;
+    /** Epoch ms; defaults to the database's clock. */
+    occurredAt?: number;
+  };
+}[K];
 
 export async function insertEvent(sql: ISql, e: FollowUpEvent): Promise<void> {
   await sql`
-    insert into follow_up_events (invoice_id, kind, level, message, actor, dedupe_key, occurred_at)
-    values (${e.invoiceId}, ${e.kind}, ${e.level ?? null}, ${e.message}, ${e.actor ?? 'system'}, ${e.dedupeKey ?? null},
+    insert into follow_up_events (invoice_id, kind, level, params, actor, dedupe_key, occurred_at)
+    values (${e.invoiceId}, ${e.kind}, ${e.level ?? null}, ${sql.json(e.params as never)}, ${e.actor ?? 'system'}, ${e.dedupeKey ?? null},
             ${e.occurredAt === undefined ? sql`now()` : new Date(e.occurredAt)})
     on conflict (dedupe_key) do nothing`;
 }
@@ -23,7 +68,7 @@ export async function insertEvent(sql: ISql, e: FollowUpEvent): Promise<void> {
 /** The invoice itself went to the customer (source 001's automatic "document sent"), once per invoice. */
 export async function recordDocumentSent(sql: ISql, invoiceId: number, sentOn: string, actor: string): Promise<void> {
   await insertEvent(sql, {
-    invoiceId, kind: 'document_sent', message: `Invoice sent to the customer on ${sentOn}`, actor,
+    invoiceId, kind: 'document_sent', params: { sentOn }, actor,
     dedupeKey: `invoice-${invoiceId}-document-sent`,
     // Noon UTC falls on that calendar day in the company's time zone, wherever in Europe.
     occurredAt: Date.parse(`${sentOn}T12:00:00Z`),
@@ -34,6 +79,8 @@ export interface TimelineEntry {
   id: number;
   kind: string;
   level: number | null;
+  /** The entry's parameters; null on the entries written before they were kept (their `message` is what they say). */
+  params: Record<string, unknown> | null;
   message: string;
   actor: string;
   occurredAt: Date;
@@ -41,6 +88,6 @@ export interface TimelineEntry {
 
 export async function timelineOf(sql: ISql, invoiceId: number): Promise<TimelineEntry[]> {
   return sql<TimelineEntry[]>`
-    select id, kind, level, message, actor, occurred_at as "occurredAt"
+    select id, kind, level, params, message, actor, occurred_at as "occurredAt"
     from follow_up_events where invoice_id = ${invoiceId} order by occurred_at, id`;
 }

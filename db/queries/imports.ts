@@ -77,7 +77,7 @@ export async function importCancelledBy(sql: ISql, id: number): Promise<string |
  */
 export async function pauseUnstartedInvoices(sql: Sql, id: number, invoiceIds: readonly number[], actor: string): Promise<void> {
   await sql.begin(async (tx) => {
-    await pauseInvoices(tx, invoiceIds, `import #${id} cancelled by ${actor} before its workflow started`, actor);
+    await pauseInvoices(tx, invoiceIds, `import #${id} cancelled by ${actor} before its workflow started`, { importCancelled: id, by: actor }, actor);
     await tx`update imports set workflows_done = workflows_total, workflows_noted_at = now() where id = ${id}`;
   });
 }

@@ -4,7 +4,7 @@ import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
 import type { PendingPromise } from '../../workflows/schedule/promise.js';
 import type { CatchUp } from '../../workflows/schedule/plan.js';
 import { amountsOwed, type InvoiceAmounts } from '../../workflows/schedule/amounts-owed.js';
-import { insertEvent } from './events.js';
+import { insertEvent, type PauseCause } from './events.js';
 
 export type InvoiceStatus = 'open' | 'paid' | 'cancelled';
 
@@ -143,7 +143,7 @@ export async function recordOperatorStop(sql: Sql, s: { invoiceId: number; how: 
     if (!stopped) return;
     await insertEvent(tx, {
       invoiceId: s.invoiceId, kind: 'dunning_stopped', actor: 'operator (Temporal)', occurredAt: s.at,
-      message: `Dunning stopped by an operator: its workflow was ${s.how} in Temporal. Nothing is sent until it is resumed from the admin site.`,
+      params: { how: s.how },
     });
   });
 }
@@ -153,7 +153,7 @@ export async function liftOperatorStop(sql: Sql, invoiceId: number, actor: strin
   return sql.begin(async (tx) => {
     const [lifted] = await tx<{ id: number }[]>`update invoices set stopped_at = null, stopped_reason = null where id = ${invoiceId} and stopped_at is not null returning id`;
     if (!lifted) return false;
-    await insertEvent(tx, { invoiceId, kind: 'resumed', actor, message: 'Dunning resumed after an operator stop' });
+    await insertEvent(tx, { invoiceId, kind: 'resumed', actor, params: { afterStop: true } });
     return true;
   });
 }
@@ -163,10 +163,10 @@ export async function setInvoicePaused(sql: ISql, invoiceId: number, paused: boo
 }
 
 /** An operator's stop of a run reaches its invoices: each paused with the reason, on its timeline, until resumed. */
-export async function pauseInvoices(tx: TransactionSql, invoiceIds: readonly number[], reason: string, actor: string): Promise<void> {
+export async function pauseInvoices(tx: TransactionSql, invoiceIds: readonly number[], reason: string, cause: PauseCause, actor: string): Promise<void> {
   for (const invoiceId of invoiceIds) {
     await setInvoicePaused(tx, invoiceId, true, reason);
-    await insertEvent(tx, { invoiceId, kind: 'paused', actor, message: `Dunning paused: ${reason}` });
+    await insertEvent(tx, { invoiceId, kind: 'paused', actor, params: { reason, cause } });
   }
 }
 

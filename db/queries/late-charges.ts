@@ -100,10 +100,9 @@ export async function saveNote(
       values (${c.invoiceId}, ${c.asOf}, ${c.interestCents}, ${c.indemnityCents}, ${c.rateBp}, ${c.currency}, ${n.filename}, ${Buffer.from(n.content)}, ${n.pages}, ${n.actor})
       on conflict (invoice_id, as_of) do nothing returning ${noteColumns(tx)}`;
     if (!row) return (await noteOnDay(tx, c.invoiceId, c.asOf))!;
-    const amount = (cents: number) => `${(cents / 100).toFixed(2)} ${c.currency}`;
     await insertEvent(tx, {
       invoiceId: c.invoiceId, kind: 'late_charges_issued', actor: n.actor, dedupeKey: `late-charges-${row.id}`,
-      message: `Late-charge note issued as of ${c.asOf}: interest ${amount(c.interestCents)}, recovery indemnity ${amount(c.indemnityCents)}`,
+      params: { asOf: c.asOf, interestCents: c.interestCents, indemnityCents: c.indemnityCents, currency: c.currency },
     });
     return row;
   });

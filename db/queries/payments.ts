@@ -53,7 +53,7 @@ export async function applyPayment(tx: TransactionSql, p: PaymentInput): Promise
   await insertEvent(tx, {
     invoiceId: p.invoiceId,
     kind: 'payment_received',
-    message: `Payment of ${(p.amountCents / 100).toFixed(2)} ${p.currency} (${p.method}) received on ${p.paidOn}; balance ${(inv!.balanceCents / 100).toFixed(2)} ${p.currency}`,
+    params: { amountCents: p.amountCents, currency: p.currency, method: p.method, paidOn: p.paidOn, balanceCents: inv!.balanceCents },
     actor: p.actor,
   });
   return { paymentId: inserted.id, duplicate: false, invoiceStatus: inv!.status };

@@ -1,4 +1,5 @@
 import type { ISql, Sql } from '../client.js';
+import { insertEvent } from './events.js';
 
 export type ReminderStatus = 'pending' | 'prepared' | 'sent' | 'failed';
 
@@ -192,9 +193,7 @@ export async function markLettersPrinted(sql: Sql, which: { runId: number } | { 
       returning id, invoice_id as "invoiceId", level, step_name as "stepName", sent_at as "sentAt"`;
     for (const r of printed) {
       await tx`update invoices set last_level = greatest(last_level, ${r.level}), last_reminded_at = ${r.sentAt} where id = ${r.invoiceId}`;
-      await tx`insert into follow_up_events (invoice_id, kind, level, message, actor, dedupe_key)
-        values (${r.invoiceId}, 'letter_printed', ${r.level}, ${`${r.stepName}: letter marked as printed and sent`}, ${actor}, ${`reminder-${r.id}-printed`})
-        on conflict (dedupe_key) do nothing`;
+      await insertEvent(tx, { invoiceId: r.invoiceId, kind: 'letter_printed', level: r.level, params: { step: r.stepName }, actor, dedupeKey: `reminder-${r.id}-printed` });
     }
     return [...new Set(printed.map((r) => r.invoiceId))];
   });

@@ -1,5 +1,5 @@
 import type { ISql, Sql, TransactionSql } from '../client.js';
-import { insertEvent } from './events.js';
+import { insertEvent, type FollowUpEvent } from './events.js';
 import { applyPayment } from './payments.js';
 import type { Sequence } from './mandates.js';
 import { installmentsJson } from './invoices.js';
@@ -141,8 +141,7 @@ export async function failSepaRun(sql: Sql, runId: number, reason: string): Prom
   return sql.begin(async (tx) => {
     const [failed] = await tx`update sepa_runs set status = 'failed', failure_reason = ${reason} where id = ${runId} and status = 'generating' returning id`;
     if (!failed) return [];
-    return releasePendingItems(tx, runId, { reason, eventKind: 'sepa_run_failed',
-      message: `SEPA run #${runId} failed before anything was sent to the bank (${reason}): the invoice is chased again` });
+    return releasePendingItems(tx, runId, { reason, event: { kind: 'sepa_run_failed', params: { runId, reason } } });
   });
 }
 
@@ -159,21 +158,21 @@ export async function cancelSepaRun(sql: Sql, runId: number, actor: string): Pro
     if (!run) return [];
     const reason = `cancelled by ${actor}`;
     return releasePendingItems(tx, runId, {
-      reason, eventKind: 'sepa_run_cancelled', onlyUnaskedStripe: run.status !== 'cancelled',
-      message: `SEPA run #${runId} cancelled by ${actor} before this debit was asked: the invoice is chased again`,
+      reason, event: { kind: 'sepa_run_cancelled', params: { runId, by: actor } }, onlyUnaskedStripe: run.status !== 'cancelled',
     });
   });
 }
 
 async function releasePendingItems(
-  tx: TransactionSql, runId: number, r: { reason: string; eventKind: string; message: string; onlyUnaskedStripe?: boolean },
+  tx: TransactionSql, runId: number,
+  r: { reason: string; event: Pick<FollowUpEvent<'sepa_run_failed'>, 'kind' | 'params'> | Pick<FollowUpEvent<'sepa_run_cancelled'>, 'kind' | 'params'>; onlyUnaskedStripe?: boolean },
 ): Promise<number[]> {
   const released = await tx<{ invoiceId: number }[]>`
     update sepa_run_items set outcome = 'released', reason = ${r.reason}, settled_at = now()
     where run_id = ${runId} and outcome = 'pending' ${r.onlyUnaskedStripe ? tx`and channel = 'stripe' and payment_intent_id is null` : tx``}
     returning invoice_id as "invoiceId"`;
   for (const { invoiceId } of released) {
-    await insertEvent(tx, { invoiceId, kind: r.eventKind, actor: 'sepa run', dedupeKey: `sepa-${runId}-${invoiceId}-released`, message: r.message });
+    await insertEvent(tx, { invoiceId, ...r.event, actor: 'sepa run', dedupeKey: `sepa-${runId}-${invoiceId}-released` });
   }
   return released.map((row) => row.invoiceId);
 }
@@ -191,7 +190,7 @@ export async function storeSepaFile(sql: Sql, runId: number, file: { zip: Uint8A
     for (const item of items) {
       await insertEvent(tx, {
         invoiceId: item.invoiceId, kind: 'sepa_collection_sent', actor: 'sepa run', dedupeKey: `sepa-${runId}-${item.invoiceId}-sent`,
-        message: `SEPA direct debit of ${(item.amountCents / 100).toFixed(2)} EUR sent to the bank for ${run.collectionDate} (${item.sequence})`,
+        params: { amountCents: item.amountCents, collectionDate: run.collectionDate, sequence: item.sequence },
       });
     }
     return items.map((i) => i.invoiceId);
@@ -224,7 +223,7 @@ export async function rejectSepaItem(sql: Sql, runId: number, invoiceId: number,
       where run_id = ${runId} and invoice_id = ${invoiceId} and channel = ${channel} and outcome = 'pending' returning invoice_id`;
     if (!item) return false;
     await insertEvent(tx, {
-      invoiceId, kind: 'sepa_collection_rejected', actor, dedupeKey: `sepa-${runId}-${invoiceId}-rejected`, message: `SEPA direct debit rejected: ${reason}`,
+      invoiceId, kind: 'sepa_collection_rejected', actor, dedupeKey: `sepa-${runId}-${invoiceId}-rejected`, params: { reason },
     });
     return true;
   });

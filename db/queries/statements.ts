@@ -61,7 +61,7 @@ export async function cancelStatement(sql: Sql, statementId: number, actor: stri
     const items = await tx<{ invoiceId: number }[]>`
       update statement_items set outcome = 'cancelled', reason = ${reason} where statement_id = ${statementId} and outcome = 'pending' returning invoice_id as "invoiceId"`;
     const paused = items.map((i) => i.invoiceId);
-    await pauseInvoices(tx, paused, reason, actor);
+    await pauseInvoices(tx, paused, reason, { statementCancelled: statementId, by: actor }, actor);
     return paused;
   });
 }

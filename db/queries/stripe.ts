@@ -74,7 +74,7 @@ export async function recordPaymentIntent(sql: Sql, runId: number, invoiceId: nu
     await tx`update sepa_run_items set payment_intent_id = ${paymentIntentId} where run_id = ${runId} and invoice_id = ${invoiceId}`;
     await insertEvent(tx, {
       invoiceId, kind: 'sepa_collection_sent', actor: 'sepa run', dedupeKey: `sepa-${runId}-${invoiceId}-sent`,
-      message: `SEPA direct debit of ${(amountCents / 100).toFixed(2)} EUR requested from Stripe (${paymentIntentId})`,
+      params: { amountCents, paymentIntentId },
     });
   });
 }
@@ -123,7 +123,7 @@ export async function applyStripeEvent(
     } else {
       await insertEvent(tx, {
         invoiceId: item.invoiceId, kind: 'sepa_collection_rejected', actor: 'stripe', dedupeKey: `sepa-${item.runId}-${item.invoiceId}-rejected`,
-        message: `SEPA direct debit through Stripe failed: ${outcome.reason}`,
+        params: { reason: outcome.reason, viaStripe: true },
       });
     }
     return { duplicate: false, invoiceIds: [item.invoiceId] };

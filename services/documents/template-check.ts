@@ -1,9 +1,78 @@
 import Handlebars from 'handlebars';
 import { MERGE_FIELD_LISTS, MERGE_FIELD_NAMES } from './merge-fields.js';
 
-export interface TemplateProblem {
+/** What is wrong, as data: the editor says it in its reader's language. */
+export type TemplateFault =
+  | { kind: 'required' }
+  | { kind: 'too_long'; max: number }
+  | { kind: 'outside_each'; name: string }
+  | { kind: 'unknown_field'; name: string }
+  | { kind: 'triple_braces' }
+  | { kind: 'unknown_helper'; helper: string }
+  | { kind: 'not_a_field' }
+  | { kind: 'unknown_block'; block: string }
+  | { kind: 'one_field'; block: string }
+  | { kind: 'each_list'; lists: string }
+  | { kind: 'partials' }
+  | { kind: 'not_closed' }
+  | { kind: 'badly_closed'; found: string }
+  | { kind: 'never_closed'; block: string }
+  | { kind: 'mismatched'; opened: string; closed: string }
+  /** What Handlebars said, when it is none of the above. */
+  | { kind: 'parser'; message: string };
+
+export type TemplateProblem = TemplateFault & {
   line: number;
+  /** In English, for the API and the logs. */
   reason: string;
+};
+
+const FAULT_TEXTS: Record<'fr' | 'en', { [K in TemplateFault['kind']]: (f: Extract<TemplateFault, { kind: K }>) => string }> = {
+  fr: {
+    required: () => 'obligatoire',
+    too_long: (f) => `dépasse ${f.max.toLocaleString('fr')} caractères`,
+    outside_each: (f) => `${f.name} n'existe qu'à l'intérieur de {{#each}}`,
+    unknown_field: (f) => `champ de fusion inconnu « ${f.name} »`,
+    triple_braces: () => "les triples accolades affichent sans échappement : utilisez {{ }}",
+    unknown_helper: (f) => `fonction inconnue « ${f.helper} »`,
+    not_a_field: () => 'seuls des champs de fusion peuvent être affichés',
+    unknown_block: (f) => `bloc inconnu « {{#${f.block}}} » : utilisez if, unless, each ou with`,
+    one_field: (f) => `{{#${f.block}}} prend un seul champ de fusion`,
+    each_list: (f) => `{{#each}} parcourt une liste : ${f.lists}`,
+    partials: () => 'les partiels et les décorateurs ne sont pas permis',
+    not_closed: () => "un {{ }} n'est pas fermé",
+    badly_closed: (f) => `un {{ }} est mal fermé (trouvé ${f.found})`,
+    never_closed: (f) => `{{#${f.block}}} n'est jamais fermé par {{/${f.block}}}`,
+    mismatched: (f) => `{{/${f.closed}}} ferme un {{#${f.opened}}}`,
+    parser: (f) => f.message,
+  },
+  en: {
+    required: () => 'required',
+    too_long: (f) => `is longer than ${f.max.toLocaleString('en')} characters`,
+    outside_each: (f) => `${f.name} is only known inside {{#each}}`,
+    unknown_field: (f) => `unknown merge field "${f.name}"`,
+    triple_braces: () => 'triple braces print without escaping: use {{ }}',
+    unknown_helper: (f) => `unknown helper "${f.helper}"`,
+    not_a_field: () => 'only merge fields may be printed',
+    unknown_block: (f) => `unknown block "{{#${f.block}}}": use if, unless, each or with`,
+    one_field: (f) => `{{#${f.block}}} takes one merge field`,
+    each_list: (f) => `{{#each}} goes through a list: ${f.lists}`,
+    partials: () => 'partials and decorators are not allowed',
+    not_closed: () => 'a {{ }} is not closed',
+    badly_closed: (f) => `a {{ }} is not closed properly (found ${f.found})`,
+    never_closed: (f) => `{{#${f.block}}} is never closed with {{/${f.block}}}`,
+    mismatched: (f) => `${f.opened} doesn't match ${f.closed}`,
+    parser: (f) => f.message,
+  },
+};
+
+/** A problem of a template, said in French or English. */
+export function templateFaultText(fault: TemplateFault, lang: 'fr' | 'en'): string {
+  return (FAULT_TEXTS[lang][fault.kind] as (f: TemplateFault) => string)(fault);
+}
+
+export function templateProblem(line: number, fault: TemplateFault): TemplateProblem {
+  return { ...fault, line, reason: templateFaultText(fault, 'en') };
 }
 
 type Node = hbs.AST.Node & { loc?: hbs.AST.SourceLocation };
@@ -22,7 +91,7 @@ const SCOPES = new Set(['each', 'with']);
  * merge field (a typo would otherwise print nothing in a reminder sent to a customer).
  */
 export function checkTemplate(source: string): TemplateProblem[] {
-  if (source.length > MAX_TEMPLATE_CHARACTERS) return [{ line: 1, reason: `is longer than ${MAX_TEMPLATE_CHARACTERS.toLocaleString('en')} characters` }];
+  if (source.length > MAX_TEMPLATE_CHARACTERS) return [templateProblem(1, { kind: 'too_long', max: MAX_TEMPLATE_CHARACTERS })];
   let program: hbs.AST.Program;
   try {
     program = Handlebars.parse(source);
@@ -34,14 +103,14 @@ export function checkTemplate(source: string): TemplateProblem[] {
 
   const checkPath = (path: hbs.AST.PathExpression, scopes: string[], opensBlock = false) => {
     if (path.data) {
-      if (scopes.length === 0) problems.push({ line: at(path), reason: `${path.original} is only known inside {{#each}}` });
+      if (scopes.length === 0) problems.push(templateProblem(at(path), { kind: 'outside_each', name: path.original }));
       return;
     }
     const base = scopes[scopes.length - 1 - path.depth] ?? '';
     const name = [base, ...path.parts].filter(Boolean).join('.');
     if (path.parts.length === 0) return; // {{this}}
     const list = name.endsWith('.length') ? name.slice(0, -'.length'.length) : null;
-    if (!KNOWN.has(name) && !(list && LISTS.has(list)) && !(opensBlock && GROUPS.has(name))) problems.push({ line: at(path), reason: `unknown merge field "${path.original}"` });
+    if (!KNOWN.has(name) && !(list && LISTS.has(list)) && !(opensBlock && GROUPS.has(name))) problems.push(templateProblem(at(path), { kind: 'unknown_field', name: path.original }));
   };
 
   const visit = (nodes: hbs.AST.Statement[], scopes: string[]) => {
@@ -49,10 +118,10 @@ export function checkTemplate(source: string): TemplateProblem[] {
       switch (node.type) {
         case 'MustacheStatement': {
           const m = node as hbs.AST.MustacheStatement;
-          if (!m.escaped) problems.push({ line: at(m), reason: 'triple braces print without escaping: use {{ }}' });
-          if (m.params.length || m.hash) problems.push({ line: at(m), reason: `unknown helper "${(m.path as hbs.AST.PathExpression).original}"` });
+          if (!m.escaped) problems.push(templateProblem(at(m), { kind: 'triple_braces' }));
+          if (m.params.length || m.hash) problems.push(templateProblem(at(m), { kind: 'unknown_helper', helper: (m.path as hbs.AST.PathExpression).original }));
           else if (m.path.type === 'PathExpression') checkPath(m.path as hbs.AST.PathExpression, scopes);
-          else problems.push({ line: at(m), reason: 'only merge fields may be printed' });
+          else problems.push(templateProblem(at(m), { kind: 'not_a_field' }));
           break;
         }
         case 'BlockStatement': {
@@ -60,18 +129,18 @@ export function checkTemplate(source: string): TemplateProblem[] {
           const helper = (b.path as hbs.AST.PathExpression).original;
           const [subject] = b.params;
           if (!CONDITIONS.has(helper) && !SCOPES.has(helper)) {
-            problems.push({ line: at(b), reason: `unknown block "{{#${helper}}}": use if, unless, each or with` });
+            problems.push(templateProblem(at(b), { kind: 'unknown_block', block: helper }));
             break;
           }
           // Options (`x=(…)`) and block parameters would evaluate what the checker does not see.
           if (b.params.length !== 1 || subject?.type !== 'PathExpression' || b.hash || b.program.blockParams?.length) {
-            problems.push({ line: at(b), reason: `{{#${helper}}} takes one merge field` });
+            problems.push(templateProblem(at(b), { kind: 'one_field', block: helper }));
             break;
           }
           const path = subject as hbs.AST.PathExpression;
           const full = [scopes[scopes.length - 1 - path.depth] ?? '', ...path.parts].filter(Boolean).join('.');
           if (helper === 'each' && !LISTS.has(full)) {
-            problems.push({ line: at(b), reason: `{{#each}} goes through a list: ${[...LISTS].join(', ')}` });
+            problems.push(templateProblem(at(b), { kind: 'each_list', lists: [...LISTS].join(', ') }));
             break;
           }
           checkPath(path, scopes, true);
@@ -84,7 +153,7 @@ export function checkTemplate(source: string): TemplateProblem[] {
         case 'PartialBlockStatement':
         case 'DecoratorBlock':
         case 'Decorator':
-          problems.push({ line: at(node), reason: 'partials and decorators are not allowed' });
+          problems.push(templateProblem(at(node), { kind: 'partials' }));
           break;
       }
     }
@@ -96,8 +165,11 @@ export function checkTemplate(source: string): TemplateProblem[] {
 function syntaxProblem(source: string, err: Error & { lineNumber?: number }): TemplateProblem {
   const line = err.lineNumber ?? Number(/on line (\d+)/.exec(err.message)?.[1] ?? 1);
   const last = err.message.replace(/ - \d+:\d+$/, '').split('\n').at(-1)!;
-  if (/got 'EOF'$/.test(last)) return unclosedBlock(source) ?? { line, reason: 'a {{ }} is not closed' };
-  return { line, reason: last.replace(/^Expecting .*, got '(\w+)'$/, 'a {{ }} is not closed properly (found $1)') };
+  if (/got 'EOF'$/.test(last)) return unclosedBlock(source) ?? templateProblem(line, { kind: 'not_closed' });
+  const found = /^Expecting .*, got '(\w+)'$/.exec(last)?.[1];
+  if (found) return templateProblem(line, { kind: 'badly_closed', found });
+  const mismatch = /^(\w+) doesn't match (\w+)$/.exec(last);
+  return templateProblem(line, mismatch ? { kind: 'mismatched', opened: mismatch[1]!, closed: mismatch[2]! } : { kind: 'parser', message: last });
 }
 
 /** The parser stops at the end of the text; the person needs the line where the block was opened. */
@@ -110,5 +182,5 @@ function unclosedBlock(source: string): TemplateProblem | undefined {
     }
   }
   const block = open.at(-1);
-  return block && { line: block.line, reason: `{{#${block.name}}} is never closed with {{/${block.name}}}` };
+  return block && templateProblem(block.line, { kind: 'never_closed', block: block.name });
 }

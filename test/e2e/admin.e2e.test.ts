@@ -89,9 +89,9 @@ it('pauses and resumes an invoice, then a payment ends its workflow', async () =
   await page.waitForSelector('h1:has-text("F-E2E-LATE")');
   await page.fill('input[name=reason]', 'Litige qualité');
   await page.click('button:text("Suspendre les relances")');
-  await page.waitForSelector('text=Dunning paused: Litige qualité');
+  await page.waitForSelector('text=Relances suspendues : Litige qualité');
   await page.click('button:text("Reprendre les relances")');
-  await page.waitForSelector('text=Dunning resumed');
+  await page.waitForSelector('text=Relances reprises');
   await page.fill('form[action$="/payments"] input[name=amount]', '750');
   await page.click('button:text("Enregistrer un règlement")');
   await expect.poll(() => page.locator('[data-testid=balance]').innerText()).toMatch(/^0,00\s€$/);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { createSql, type Sql } from '../../db/client.js';
+import { eventText } from '../../web/timeline-texts.js';
 
 /** A fresh database cloned from the migrated template: no test file sees another's rows. */
 export function freshDatabase(): Promise<{ sql: Sql; url: string; drop(): Promise<void> }> {
@@ -28,4 +29,11 @@ async function createDatabase(template: string): Promise<{ sql: Sql; url: string
       await admin.end({ timeout: 5 });
     },
   };
+}
+
+/** What the timeline entries of a kind say (in English, or French), as the invoice page shows them. */
+export async function timelineTexts(sql: Sql, kind: string, invoiceId?: number, lang: 'fr' | 'en' = 'en'): Promise<string[]> {
+  const rows = await sql<{ kind: string; params: Record<string, unknown> | null; message: string }[]>`
+    select kind, params, message from follow_up_events where kind = ${kind} ${invoiceId === undefined ? sql`` : sql`and invoice_id = ${invoiceId}`} order by id`;
+  return rows.map((r) => eventText(r, lang));
 }

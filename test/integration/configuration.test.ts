@@ -186,10 +186,10 @@ describe('template editor', () => {
     const path = `/settings/templates/${first!.id}/email/en`;
     const stored = await db.sql`select subject, body from templates where step_id = ${first!.id} and language = 'en'`;
     const broken = await post(path, { subject: 'Invoice {{invoice.number}}', body: 'Hello\n{{customer.nmae}}\n{{#if amountDue}}' });
-    expect(broken.body).toContain('body, line 3: {{#if}} is never closed with {{/if}}');
+    expect(broken.body).toContain('Body, line 3: {{#if}} is never closed with {{/if}}');
     const unknown = await post(path, { subject: 'Invoice {{invoice.numbr}}', body: 'Hello\n\n{{customer.nmae}}' });
-    expect(unescape(unknown.body)).toContain('subject, line 1: unknown merge field "invoice.numbr"');
-    expect(unescape(unknown.body)).toContain('body, line 3: unknown merge field "customer.nmae"');
+    expect(unescape(unknown.body)).toContain('Subject, line 1: unknown merge field "invoice.numbr"');
+    expect(unescape(unknown.body)).toContain('Body, line 3: unknown merge field "customer.nmae"');
     expect(await db.sql`select subject, body from templates where step_id = ${first!.id} and language = 'en'`).toEqual(stored);
   });
 
@@ -226,7 +226,7 @@ describe('template editor', () => {
     expect(page.body).toContain('href="/settings/templates/debit_returned/email/fr"');
     const path = '/settings/templates/debit_returned/email/en';
     expect(unescape((await get(path)).body)).toContain('Direct debit returned: invoice {{invoice.number}}');
-    expect(unescape((await post(path, { subject: 'Returned {{returnReasn}}', body: 'x' })).body)).toContain('subject, line 1: unknown merge field "returnReasn"');
+    expect(unescape((await post(path, { subject: 'Returned {{returnReasn}}', body: 'x' })).body)).toContain('Subject, line 1: unknown merge field "returnReasn"');
     expect((await post(path, { subject: 'Returned: {{invoice.number}} ({{returnReason}})', body: '<p>{{amountDue}} for {{level.name}}</p>' })).body).toContain('Done.');
     expect(await db.sql`select subject from templates where purpose = 'debit_returned' and language = 'en' and channel = 'email'`).toEqual([{ subject: 'Returned: {{invoice.number}} ({{returnReason}})' }]);
     const fragment = await post('/templates/preview/debit_returned/email/en', { subject: 'Returned {{invoice.number}} at {{level.name}}', body: '<p>x</p>', invoice: 'F-CFG' });

@@ -1,3 +1,4 @@
+import { timelineTexts } from '../helpers/database.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -153,8 +154,8 @@ it("respects an operator's stop: a cancel is caught and recorded, a terminate fo
   expect(await sql`select number, stopped_reason from invoices where number like 'OPS-%' order by number`).toEqual([
     { number: 'OPS-1', stopped_reason: 'cancelled' }, { number: 'OPS-2', stopped_reason: 'terminated' }, { number: 'OPS-3', stopped_reason: null },
   ]);
-  expect((await sql`select message from follow_up_events where kind = 'dunning_stopped' and invoice_id = ${terminated!.id}`)[0]!.message)
-    .toContain('stopped by an operator: its workflow was terminated in Temporal');
+  expect((await timelineTexts(sql, 'dunning_stopped', terminated!.id))[0]).toContain('stopped by an operator: its workflow was terminated in Temporal');
+  expect((await timelineTexts(sql, 'dunning_stopped', terminated!.id, 'fr'))[0]).toContain('arrêtées par un opérateur : son suivi a été interrompu dans Temporal');
 
   // Lifted from the admin site: the workflow runs again and plans its next step.
   expect(await liftOperatorStop(sql, cancelled!.id, 'alice')).toBe(true);

@@ -6,7 +6,7 @@ import { importById } from '../../db/queries/imports.js';
 import { checkCsv } from '../../web/import/csv-rows.js';
 import { startImportedWorkflows, writeImport } from '../../web/import/apply-import.js';
 import { ORIGIN, signIn } from '../helpers/admin-session.js';
-import { freshDatabase } from '../helpers/database.js';
+import { freshDatabase, timelineTexts } from '../helpers/database.js';
 import { timeSkippingEnvironment } from '../helpers/temporal.js';
 
 let env: TestWorkflowEnvironment;
@@ -107,9 +107,8 @@ it('starts a workflow for every imported invoice and shows the progress', async 
     { number: 'F-21', total_cents: 9_900 },
   ]);
   // The day the invoice itself went out is on its timeline (source 001's "document sent").
-  expect(await db.sql`select i.number, e.message from follow_up_events e join invoices i on i.id = e.invoice_id where e.kind = 'document_sent'`).toEqual([
-    { number: 'F-20', message: 'Invoice sent to the customer on 2026-10-02' },
-  ]);
+  expect(await timelineTexts(db.sql, 'document_sent')).toEqual(['Invoice sent to the customer on 2 October 2026']);
+  expect(await timelineTexts(db.sql, 'document_sent', undefined, 'fr')).toEqual(['Facture envoyée au client le 2 octobre 2026']);
   const id = Number(checked.location!.split('/').at(-1));
   await vi.waitFor(async () => expect((await db.sql`select workflows_done from imports where id = ${id}`)[0]!.workflows_done).toBe(2), { timeout: 10_000 });
   const page = await (await app.request(checked.location!, { headers: headers() })).text();

@@ -48,10 +48,10 @@ it('pauses with a reason through the workflow, refuses without one, and resumes'
   expect((await act('pause', { reason: ' ' })).body).toContain('Refusé: reason: required');
   const paused = await act('pause', { reason: 'Litige sur la livraison' });
   expect(paused.body).toContain('Fait.');
-  expect(paused.body).toContain('Dunning paused: Litige sur la livraison');
+  expect(paused.body).toContain('Relances suspendues : Litige sur la livraison');
   expect((await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery)).hold).toBe('paused');
   const resumed = await act('resume', {});
-  expect(resumed.body).toContain('Dunning resumed');
+  expect(resumed.body).toContain('Relances reprises');
   expect((await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery)).hold).toBeNull();
 });
 
@@ -103,7 +103,7 @@ it('shows the customer with its invoices and reminders, and pauses the whole cus
   expect(await (await post('pause', { reason: 'Redressement judiciaire' })).text()).toContain('Fait.');
   const handle = plain.workflow.getHandle(dunningWorkflowId(invoiceId));
   await vi.waitFor(async () => expect((await handle.query(stateQuery)).hold).toBe('customer_paused'));
-  expect(await view()).toContain('Dunning paused for the whole customer: Redressement judiciaire');
+  expect(await view()).toContain('Relances suspendues pour tout le client : Redressement judiciaire');
   await post('resume', {});
   await vi.waitFor(async () => expect((await handle.query(stateQuery)).hold).toBeNull());
 });
@@ -112,7 +112,7 @@ it('records a reminder made by hand at a later level, and the workflow plans the
   expect((await act('manual-reminder', { level: '2', note: '', nextOn: '' })).body).toContain('note: required');
   expect((await act('manual-reminder', { level: '2', note: 'Appel', nextOn: '2020-01-01' })).body).toContain('nextOn: a date after today');
   const done = await act('manual-reminder', { level: '2', note: 'Appel à la comptable, promesse de virement', nextOn: '2099-07-01' });
-  expect(done.body).toContain('Relance 2 done by hand: Appel à la comptable, promesse de virement — next reminder on 2099-07-01');
+  expect(done.body).toContain('Relance 2 faite à la main : Appel à la comptable, promesse de virement — prochaine relance le 1er juillet 2099');
   const handle = plain.workflow.getHandle(dunningWorkflowId(invoiceId));
   await vi.waitFor(async () => expect((await handle.query(stateQuery)).next).toMatchObject({ level: 3, sendDate: nextBusinessDay('2099-07-01', 'FR') }));
   expect((await handle.query(stateQuery)).level).toBe(2);
@@ -159,7 +159,7 @@ it('marks a dispute and records a promise to pay from the page, naming bad field
   await act('withdraw-promise', {});
   await vi.waitFor(async () => expect((await state()).hold).toBeNull());
   const timeline = await view();
-  for (const entry of ['Disputed: Prix contesté (handled by alice)', 'Dispute closed: Accord trouvé', 'Promise to pay 200.00 EUR by 2099-07-01', 'was withdrawn']) {
+  for (const entry of ['Litige : Prix contesté (suivi par alice)', 'Litige clos : Accord trouvé', 'Promesse de payer 200,00\u00a0€ au plus tard le 1er juillet 2099', 'a été retirée']) {
     expect(timeline).toContain(entry);
   }
 });
@@ -208,7 +208,7 @@ it("shows an operator's stop, forecasts nothing while it lasts, and lifts it on 
     method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: session.csrf }).toString(),
   }), session.cookie);
-  expect(await res.text()).toContain('Dunning resumed after an operator stop');
+  expect(await res.text()).toContain('Relances reprises après un arrêt par un opérateur');
   await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(invoice.id)).query(stateQuery)).next?.level).toBe(1));
   expect(await db.sql`select stopped_at from invoices where id = ${invoice.id}`).toEqual([{ stopped_at: null }]);
 });

@@ -1,3 +1,4 @@
+import { timelineTexts } from '../helpers/database.js';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { mandateOf } from '../../db/queries/mandates.js';
 import { upsertInvoice } from '../../db/queries/invoices.js';
@@ -100,7 +101,7 @@ it('collects the mandated invoices in a pain.008 file that validates, holds thei
   ]);
   expect(await stack.client.workflow.getHandle(dunningWorkflowId(collected.id)).result()).toMatchObject({ status: 'paid' });
   await vi.waitFor(async () => expect((await stack.client.workflow.getHandle(dunningWorkflowId(returned.id)).query(stateQuery)).hold).toBeNull());
-  expect((await db.sql`select message from follow_up_events where kind = 'sepa_collection_rejected'`)[0]!.message).toBe('SEPA direct debit rejected: AM04 insufficient funds');
+  expect(await timelineTexts(db.sql, 'sepa_collection_rejected')).toEqual(['SEPA direct debit rejected: AM04 insufficient funds']);
 
   // Dunning resumes with the reminder due (level 1, held since the debit went out), in the "direct debit returned" words.
   const notice = await vi.waitFor(async () => {
@@ -225,6 +226,6 @@ it('a run cancelled in Temporal releases its invoices as one cancelled from its 
   expect((await handle.describe()).status.name).toBe('CANCELLED');
   expect(await db.sql`select status, cancelled_by as "cancelledBy" from sepa_runs where id = ${runId}`).toEqual([{ status: 'cancelled', cancelledBy: 'operator (Temporal)' }]);
   expect(await db.sql`select outcome from sepa_run_items where run_id = ${runId}`).toEqual([{ outcome: 'released' }]);
-  expect((await db.sql`select message from follow_up_events where kind = 'sepa_run_cancelled' and invoice_id = ${invoice.id}`)[0]?.message).toContain('cancelled by operator (Temporal)');
+  expect((await timelineTexts(db.sql, 'sepa_run_cancelled', invoice.id))[0]).toContain('cancelled by operator (Temporal)');
   await recordHistory(handle, 'sepa-run-cancelled');
 });

@@ -1,3 +1,4 @@
+import { timelineTexts } from '../helpers/database.js';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { saveMandate } from '../../db/queries/mandates.js';
@@ -142,9 +143,8 @@ it('collects Stripe customers off-session in a SEPA run, the others in the file,
     data: { object: { id: intentOf('F-STRIPE-2'), object: 'payment_intent', amount: 7_500, currency: 'eur', last_payment_error: { code: 'insufficient_funds', message: 'The account has insufficient funds.' } } },
   });
   await vi.waitFor(async () => expect((await stack.client.workflow.getHandle(dunningWorkflowId(failed.id)).query(stateQuery)).hold).toBeNull());
-  expect((await db.sql`select message from follow_up_events e join invoices i on i.id = e.invoice_id where i.number = 'F-STRIPE-2' and kind = 'sepa_collection_rejected'`)[0]!.message).toBe(
-    'SEPA direct debit through Stripe failed: The account has insufficient funds.',
-  );
+  const [{ id: failedId }] = await db.sql<[{ id: number }]>`select id from invoices where number = 'F-STRIPE-2'`;
+  expect(await timelineTexts(db.sql, 'sepa_collection_rejected', failedId)).toEqual(['SEPA direct debit through Stripe rejected: The account has insufficient funds.']);
   const runPage = await (await app.request(runPath, { headers: { cookie: `${admin.cookie}; relance_lang=en` } })).text();
   expect(runPage).toContain(intentOf('F-STRIPE-2'));
   expect(runPage).toContain('Rejected · The account has insufficient funds.');

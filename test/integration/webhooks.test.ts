@@ -69,11 +69,11 @@ it('records a bounce once on the reminder, its timeline, the outbox and the mass
 
   const { cookie } = await signIn(app, db.sql);
   const followUp = await (await app.request('/invoices', { headers: { cookie } })).text();
-  expect(followUp).toContain('⚠ e-mail bounced');
+  expect(followUp).toContain('⚠ Rejeté par le serveur du destinataire');
   const outbox = await (await app.request('/outbox', { headers: { cookie } })).text();
-  expect(outbox).toContain('bounced · Mailbox does not exist');
+  expect(outbox).toContain('Rejeté par le serveur du destinataire · Mailbox does not exist');
   const invoice = await (await app.request('/invoices/F-HOOK', { headers: { cookie } })).text();
-  expect(invoice).toContain('Relance 1: e-mail bounced (Mailbox does not exist)');
+  expect(invoice).toContain('Relance 1 : e-mail rejeté par le serveur du destinataire (Mailbox does not exist)');
 });
 
 it('acknowledges the events it does not track', async () => {

@@ -68,6 +68,6 @@ it('has no log helper: a template stored without the check writes nothing to the
 });
 
 it('refuses a template longer than its limit, by name, before parsing it', () => {
-  expect(checkTemplate('x'.repeat(MAX_TEMPLATE_CHARACTERS + 1))).toEqual([{ line: 1, reason: 'is longer than 100,000 characters' }]);
+  expect(checkTemplate('x'.repeat(MAX_TEMPLATE_CHARACTERS + 1))).toMatchObject([{ line: 1, reason: 'is longer than 100,000 characters' }]);
   expect(checkTemplate('x'.repeat(MAX_TEMPLATE_CHARACTERS))).toEqual([]);
 });

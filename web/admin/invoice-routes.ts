@@ -104,7 +104,7 @@ const manualReminder: Perform<typeof forms.manualReminder> = async (deps, inv, f
 };
 
 const addNote: Perform<typeof forms.note> = async (deps, inv, form, user) => {
-  await insertEvent(deps.sql, { invoiceId: inv.id, kind: 'note', message: form.note, actor: user.email });
+  await insertEvent(deps.sql, { invoiceId: inv.id, kind: 'note', params: { text: form.note }, actor: user.email });
   return { ok: true };
 };
 

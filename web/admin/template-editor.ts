@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { loadMergeFields } from '../../services/documents/load-merge-fields.js';
 import { type MergeFields } from '../../services/documents/merge-fields.js';
 import { renderEmail } from '../../services/documents/render.js';
-import { checkTemplate, type TemplateProblem } from '../../services/documents/template-check.js';
+import { checkTemplate, templateProblem, type TemplateProblem } from '../../services/documents/template-check.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { invoiceByNumber, invoiceFacts, sampleInvoiceNumber } from '../../db/queries/invoices.js';
 import { lastSentReminder } from '../../db/queries/reminders.js';
@@ -18,7 +18,7 @@ import type { AdminEnv } from './env.js';
 import { outcomeOnPage, type Flash } from './flash.js';
 import { sandboxedHtml, type PreviewStore } from './preview-store.js';
 import { sitePath } from './paths.js';
-import { base, CHANNELS, LANGUAGES, templateEditorView, templatePreviewView, type Draft, type TemplatePreview, type TemplateScope } from './views/template-editor.js';
+import { base, CHANNELS, LANGUAGES, templateEditorView, templatePreviewView, templateProblemLine, type Draft, type TemplatePreview, type TemplateScope } from './views/template-editor.js';
 
 /** The editor renders previews into a store the preview route serves from. */
 export type EditorDeps = WebDeps & { previews: PreviewStore };
@@ -49,8 +49,8 @@ async function subjectOf(sql: WebDeps['sql'], key: TemplateKey, t: Messages): Pr
 /** Problems of the subject and the body, each named by field and line. */
 function problemsOf(draft: Pick<Draft, 'subject' | 'body'>): (TemplateProblem & { field: 'subject' | 'body' })[] {
   return [
-    ...(draft.subject.trim() ? checkTemplate(draft.subject).map((p) => ({ ...p, field: 'subject' as const })) : [{ field: 'subject' as const, line: 1, reason: 'required' }]),
-    ...(draft.body.trim() ? checkTemplate(draft.body).map((p) => ({ ...p, field: 'body' as const })) : [{ field: 'body' as const, line: 1, reason: 'required' }]),
+    ...(draft.subject.trim() ? checkTemplate(draft.subject).map((p) => ({ ...p, field: 'subject' as const })) : [{ field: 'subject' as const, ...templateProblem(1, { kind: 'required' }) }]),
+    ...(draft.body.trim() ? checkTemplate(draft.body).map((p) => ({ ...p, field: 'body' as const })) : [{ field: 'body' as const, ...templateProblem(1, { kind: 'required' }) }]),
   ];
 }
 
@@ -72,7 +72,7 @@ export async function templatePage(c: Context<AdminEnv>, deps: EditorDeps, scope
   const preview = await previewOf(deps, user.id, subject.step, key, current);
   const view = templateEditorView({
     scope, key, target, path, title: subject.title, back: subject.back, hasStep: Boolean(subject.step), hasShared: Boolean(shared), hasOwn: Boolean(own),
-    current, preview, csrf: user.csrfToken, flash: shown.flash, t,
+    current, preview, csrf: user.csrfToken, flash: shown.flash, lang, t,
   });
   return c.render(`${t.templates} · ${subject.title}`, view, shown.status);
 }
@@ -84,7 +84,7 @@ async function previewOf(deps: EditorDeps, userId: number, step: FollowUpStep | 
   const fields = await previewFields(deps, step, key.language, draft.invoice);
   if (!fields) return { missingInvoice: draft.invoice };
   const email = renderEmail(draft, fields);
-  return { invoice: draft.invoice, subject: email.subject, previewKey: deps.previews.put(userId, email.html) };
+  return { invoice: draft.invoice, subject: email.subject, previewKey: deps.previews.put(userId, email.html), language: key.language };
 }
 
 /** The fields of a reminder to that invoice at the template's step (a special template: at the invoice's next step). */
@@ -102,11 +102,12 @@ async function previewFields(deps: WebDeps, step: FollowUpStep | undefined, lang
 }
 
 export async function previewAction(c: Context<AdminEnv>, deps: EditorDeps) {
-  const t = messages(langOf(c));
+  const lang = langOf(c);
+  const t = messages(lang);
   const key = keyOf(c);
   const subject = key && (await subjectOf(deps.sql, key, t));
   if (!key || !subject) return c.notFound();
-  return c.html(templatePreviewView(await previewOf(deps, c.get('user').id, subject.step, key, await draftOf(c)), t));
+  return c.html(templatePreviewView(await previewOf(deps, c.get('user').id, subject.step, key, await draftOf(c)), lang, t));
 }
 
 export function servePreview(c: Context<AdminEnv>, previews: PreviewStore) {
@@ -122,14 +123,15 @@ async function draftOf(c: Context): Promise<Draft> {
 
 /** Saves a template only when both parts compile and name known fields; else the draft comes back with the reasons. */
 export async function saveTemplateAction(c: Context<AdminEnv>, deps: EditorDeps, scope: TemplateScope) {
-  const t = messages(langOf(c));
+  const lang = langOf(c);
+  const t = messages(lang);
   const key = keyOf(c);
   const subject = key && (await subjectOf(deps.sql, key, t));
   if (!key || !subject || (scope === 'mine' && !subject.step)) return c.notFound();
   const draft = await draftOf(c);
   const problems = problemsOf(draft);
   if (problems.length) {
-    const text = problems.map((p) => `${p.field}, ${t.line} ${p.line}: ${p.reason}`).join(' · ');
+    const text = problems.map((p) => templateProblemLine(p, lang, t)).join(' · ');
     return templatePage(c, deps, scope, { ok: false, text: `${t.refused}: ${text}` }, draft);
   }
   const user = c.get('user');

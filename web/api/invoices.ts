@@ -3,6 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Context } from 'hono';
 import { customerByRef } from '../../db/queries/customers.js';
 import { recordDocumentSent, timelineOf } from '../../db/queries/events.js';
+import { eventText } from '../timeline-texts.js';
 import { installmentsOf, invoiceByNumber, upsertInvoice } from '../../db/queries/invoices.js';
 import { saveInvoicePdf } from '../../db/queries/invoice-files.js';
 import { remindersOf } from '../../db/queries/reminders.js';
@@ -98,7 +99,10 @@ export function invoiceRoutes(deps: WebDeps) {
         timelineOf(deps.sql, inv.id),
         liveDunningState(deps, inv.id),
       ]);
-      return c.json({ invoice: { ...inv, balanceCents: inv.totalCents - inv.paidCents }, installments, reminders, timeline, workflow }, 200);
+      return c.json({
+        invoice: { ...inv, balanceCents: inv.totalCents - inv.paidCents }, installments, reminders,
+        timeline: timeline.map((e) => ({ ...e, message: eventText(e, 'en') })), workflow,
+      }, 200);
     })
     .openapi(pause, async (c) =>
       viaWorkflow(c, c.req.valid('param').number, (h) => h.executeUpdate(pauseUpdate, { args: [{ reason: c.req.valid('json').reason, actor: 'api' }] })),

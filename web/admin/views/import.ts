@@ -25,7 +25,7 @@ export function importView({ recent, errors, csrf, flash, t }: ImportModel) {
         <label>${t.csvFile}<input type="file" name="file" accept=".csv,text/csv" required></label>
         <div><button type="submit" class="primary">${t.check}</button></div>
         <p class="muted">${t.importHelp}</p>
-        ${KINDS.map((k) => html`<p><strong>${t.importKinds[k]}</strong>: <code>${COLUMNS[k].required.join(';')}</code> <span class="muted">+ ${COLUMNS[k].optional.join(', ')}</span></p>`)}
+        ${KINDS.map((k) => html`<p><strong>${t.importKinds[k]}</strong>: <code>${COLUMNS[k].required.join(';')}</code> <span class="muted">+ <code>${COLUMNS[k].optional.join(', ')}</code></span></p>`)}
       </form>
       ${recent.length ? html`<section class="card"><h2>${t.recentImports}</h2><table><tbody>${recent.map(
         (r) => html`<tr><td><a href="${sitePath`/import/${r.id}`}">#${r.id}</a></td><td>${t.importKinds[r.kind]}</td><td>${r.filename}</td><td class="num">${r.rowCount}</td>

@@ -11,6 +11,7 @@ import type { AmountsOwed } from '../../../workflows/schedule/amounts-owed.js';
 import { addDays } from '../../../workflows/schedule/calendar-date.js';
 import type { forecast } from '../../../workflows/schedule/next-action.js';
 import type { Lang, Messages } from '../../i18n.js';
+import { eventText } from '../../timeline-texts.js';
 import type { DisputeAction } from '../invoice-disputes.js';
 import type { Flash } from '../env.js';
 import { flashOf } from './flash.js';
@@ -98,7 +99,7 @@ export function invoiceView(m: InvoiceModel) {
       <div class="grid2">
         <section class="card"><h2>${t.timeline}</h2>
           ${timeline.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table><tbody>${timeline.map(
-            (e) => html`<tr><td class="nowrap">${formatInstant(e.occurredAt, lang, timezone)}</td><td>${e.message}</td><td class="muted">${e.actor}</td></tr>`,
+            (e) => html`<tr><td class="nowrap">${formatInstant(e.occurredAt, lang, timezone)}</td><td>${eventText(e, lang)}</td><td class="muted">${e.actor}</td></tr>`,
           )}</tbody></table>`}
           ${letters.length
             ? html`<p>${t.letter}: ${letters.map((l) => html`${letterLinks({ id: l.id, filename: l.filename, toPrint: l.status === 'prepared' }, csrf, t)} `)}</p>`
@@ -148,7 +149,7 @@ function disputeCard(inv: InvoiceSummary, { disputes, promises }: DisputesAndPro
     ${disputes.length + promises.length > (openNow ? 1 : 0) + (pending ? 1 : 0)
       ? html`<table class="spaced"><tbody>
           ${disputes.filter((d) => d.closedAt).map((d) => html`<tr><td>${t.disputed}</td><td>${d.reason}</td><td class="muted">${d.resolution}</td></tr>`)}
-          ${promises.filter((x) => x.outcome).map((x) => html`<tr><td>${t.promiseToPay}</td><td>${money(x.amountCents)} · ${formatDate(x.promisedOn, lang)}</td><td class="muted">${x.outcome}</td></tr>`)}
+          ${promises.filter((x) => x.outcome).map((x) => html`<tr><td>${t.promiseToPay}</td><td>${money(x.amountCents)} · ${formatDate(x.promisedOn, lang)}</td><td class="muted">${x.outcome ? t.promiseOutcomes[x.outcome] : ''}</td></tr>`)}
         </tbody></table>`
       : ''}
   </section>`;

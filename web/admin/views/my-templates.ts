@@ -10,7 +10,7 @@ export function myTemplatesView({ policies, steps, t }: MyTemplatesModel) {
   return html`<h1>${t.myTemplates}</h1><p class="muted">${t.myTemplatesHelp}</p>
       ${policies.map((p, i) => html`<section class="card"><h2>${p.name}</h2><ul>${steps[i]!.map(
         (s) => html`<li>${s.level} · ${s.name} — ${(['email', 'letter'] as const).map((ch) => (['fr', 'en'] as const).map(
-          (l) => html`<a href="${sitePath`/my-templates/${s.id}/${ch}/${l}`}">${ch} ${l.toUpperCase()}</a> `,
+          (l) => html`<a href="${sitePath`/my-templates/${s.id}/${ch}/${l}`}">${t.channels[ch]} ${l.toUpperCase()}</a> `,
         ))}</li>`,
       )}</ul></section>`)}`;
 }

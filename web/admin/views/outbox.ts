@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import type { sentMessages } from '../../../db/queries/reminders.js';
+import type { DeliveryStatus } from '../../../db/queries/delivery.js';
 import { formatInstant } from '../../../services/format.js';
 import type { Lang, Messages } from '../../i18n.js';
 import { sitePath } from '../paths.js';
@@ -32,7 +33,7 @@ export function outboxView({ rows, status, before, shown, more, timezone, lang, 
             <td>${r.invoiceNumbers.length > 1 ? t.specialTemplates.statement : html`${r.level} · ${r.stepName}`}</td><td>${r.recipients.join(', ')}</td>
             <td>${r.status === 'sent' ? html`<a href="${link({ show: r.id })}">${r.subject}</a>` : r.subject ?? ''}${r.withPdf ? html` <span class="badge" data-testid="with-pdf">📎 ${t.invoicePdfAttached}</span>` : ''}</td>
             <td>${r.status === 'sent' ? t.statusSent : html`<span class="failed">${r.failureReason}</span>`}
-              ${r.deliveryStatus ? html`<div class="${r.deliveryStatus === 'delivered' ? 'muted' : 'failed'}" data-testid="delivery">${r.deliveryStatus}${r.deliveryDetail ? ` · ${r.deliveryDetail}` : ''}</div>` : ''}</td><td><code>${r.providerMessageId ?? ''}</code></td></tr>
+              ${r.deliveryStatus ? html`<div class="${r.deliveryStatus === 'delivered' ? 'muted' : 'failed'}" data-testid="delivery">${t.deliveryStatuses[r.deliveryStatus as DeliveryStatus]}${r.deliveryDetail ? ` · ${r.deliveryDetail}` : ''}</div>` : ''}</td><td><code>${r.providerMessageId ?? ''}</code></td></tr>
             ${shown === r.id ? html`<tr><td colspan="8"><iframe src="${sitePath`/outbox/${r.id}/html`}" sandbox title="${r.subject}" class="preview-frame"></iframe></td></tr>` : ''}`,
         )}</tbody></table>
         ${more ? html`<p><a href="${link({ before: rows.at(-1)!.id, show: undefined })}">${t.older} →</a></p>` : ''}`}
