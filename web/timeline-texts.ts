@@ -2,6 +2,7 @@ import type { DeliveryStatus } from '../db/queries/delivery.js';
 import type { EventParams, PauseCause, TimelineEntry } from '../db/queries/events.js';
 import { formatDate, formatMoney } from '../services/format.js';
 import { messages, type Lang } from './i18n.js';
+import { reasonText } from './reason-texts.js';
 
 type Texts = { [K in keyof EventParams]: (p: EventParams[K]) => string } & { email: (p: { step: string; status: DeliveryStatus; detail: string | null }) => string };
 
@@ -18,7 +19,7 @@ function texts(lang: Lang): Texts {
       document_sent: (p) => `Facture envoyée au client le ${date(p.sentOn)}`,
       reminder_sent: (p) =>
         `${p.step} envoyée par e-mail à ${p.recipients.join(', ')}${p.withPdf ? ', avec la facture en PDF' : ''}${p.alsoByLetter ? ', et par courrier' : ''}${p.statementOf ? `, dans un relevé de ${p.statementOf} factures` : ''}${note(p.note)}`,
-      reminder_failed: (p) => `${p.step} n'a pas pu partir${p.inStatement ? ' dans le relevé du client' : ''} : ${p.reason}`,
+      reminder_failed: (p) => `${p.step} n'a pas pu partir${p.inStatement ? ' dans le relevé du client' : ''} : ${reasonText(p.reason, lang)}`,
       letter_prepared: (p) => `${p.step} : courrier prêt à imprimer${p.statementOf ? `, dans un relevé de ${p.statementOf} factures` : ''}${note(p.note)}`,
       letter_printed: (p) => `${p.step} : courrier imprimé et envoyé`,
       reminder_manual: (p) => `${p.step} faite à la main : ${p.note}${p.nextOn ? ` — prochaine relance le ${date(p.nextOn)}` : ''}`,

@@ -3,7 +3,8 @@ import type { Sql } from '../client.js';
 import { DEFAULT_SPECIAL_TEMPLATES, DEFAULT_STEPS } from './default-templates.js';
 
 /**
- * Creates the default policy with its four steps and their templates, once, on an empty database;
+ * Creates the default policy with its four steps and their templates (e-mail and letter, French
+ * and English), once, on an empty database;
  * and the special templates a database does not have yet (an upgraded one gets them too).
  */
 export async function ensureDefaultPolicy(sql: Sql): Promise<void> {
@@ -13,8 +14,10 @@ export async function ensureDefaultPolicy(sql: Sql): Promise<void> {
       device_cookie_secret = coalesce(device_cookie_secret, ${randomBytes(32).toString('base64url')}) where id = 1`;
     for (const [purpose, texts] of Object.entries(DEFAULT_SPECIAL_TEMPLATES)) {
       for (const [language, t] of Object.entries(texts)) {
-        await tx`insert into templates (purpose, channel, language, subject, body) values (${purpose}, 'email', ${language}, ${t.subject}, ${t.body})
-          on conflict (purpose, channel, language) where step_id is null do nothing`;
+        for (const channel of ['email', 'letter'] as const) {
+          await tx`insert into templates (purpose, channel, language, subject, body) values (${purpose}, ${channel}, ${language}, ${t.subject}, ${t.body})
+            on conflict (purpose, channel, language) where step_id is null do nothing`;
+        }
       }
     }
     const [existing] = await tx`select 1 from policies limit 1`;
@@ -28,8 +31,11 @@ export async function ensureDefaultPolicy(sql: Sql): Promise<void> {
         returning id`;
       for (const language of ['fr', 'en'] as const) {
         const t = step.email[language];
-        await tx`insert into templates (step_id, channel, language, subject, body)
-                 values (${row!.id}, 'email', ${language}, ${t.subject}, ${t.body})`;
+        // The letter starts from the e-mail's wording; its tab is where it is worded as a letter.
+        for (const channel of ['email', 'letter'] as const) {
+          await tx`insert into templates (step_id, channel, language, subject, body)
+                   values (${row!.id}, ${channel}, ${language}, ${t.subject}, ${t.body})`;
+        }
       }
     }
   });

@@ -86,7 +86,7 @@ describe('REST API against Postgres and Temporal', () => {
     expect((await call('PUT', '/invoices/F-SENT', { ...invoice, totalCents: 6_000 })).status).toBe(200);
     const { timeline } = await (await call('GET', '/invoices/F-SENT/dunning')).json();
     expect(timeline.filter((e: { kind: string }) => e.kind === 'document_sent').map((e: { message: string; actor: string }) => [e.message, e.actor])).toEqual([
-      ['Invoice sent to the customer on 2099-01-11', 'api'],
+      ['Invoice sent to the customer on 11 January 2099', 'api'],
     ]);
     expect((await call('PUT', '/invoices/F-SENT', { ...invoice, sentAt: '11/01/2099' })).status).toBe(422);
   });

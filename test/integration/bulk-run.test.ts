@@ -100,11 +100,11 @@ it('sends each invoice its reminder, prepares the letters, and lists what could 
   await recordHistory(plain.workflow.getHandle(bulkRunWorkflowId(runId)), 'bulk-run');
   const page = await (await get(runPath)).text();
   expect(page).toContain(`${NO_EMAIL + PAID + BY_LETTER + BY_EMAIL}</strong>`);
-  expect(page).toContain('no e-mail address for this customer');
+  expect(page).toContain('pas d&#39;adresse e-mail pour ce client');
   // The page's poll brings the failures card along with the count, so it never says "nothing to report" beside "1 failed".
   const polled = await (await get(`${runPath}/progress`)).text();
   expect(polled).toMatch(/<section class="card" id="run-problems" hx-swap-oob="true"><h2>Échecs et factures écartées<\/h2><table>/);
-  expect(polled.match(/<td>Échec<\/td><td>\d*<\/td><td>no e-mail address for this customer<\/td>/g)).toHaveLength(NO_EMAIL);
+  expect(polled.match(/<td>Échec<\/td><td>\d*<\/td><td>pas d&#39;adresse e-mail pour ce client<\/td>/g)).toHaveLength(NO_EMAIL);
   // A letter waits for its download: the invoice holds, its level not yet advanced.
   const letterFacts = await invoiceFacts(db.sql, ids.letter[0]!);
   expect(letterFacts?.letterToPrint).toBe(true);

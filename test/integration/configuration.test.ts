@@ -9,6 +9,7 @@ import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { testApp } from '../helpers/stack.js';
 import { followed, ORIGIN, signIn } from '../helpers/admin-session.js';
+import { messages } from '../../web/i18n.js';
 import { freshDatabase } from '../helpers/database.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
@@ -114,11 +115,11 @@ describe('steps editor', () => {
   it('refuses a bad step naming each field, and writes nothing', async () => {
     const before = await steps();
     const res = await post(`/settings/policies/${policyId}/steps`, { name: '', colour: 'red', delayDays: '1000', channel: 'fax', fee: 'abc' });
-    expect(res.body).toMatch(/name: required/);
-    expect(res.body).toMatch(/colour: a colour/);
-    expect(res.body).toMatch(/delayDays: at most 365/);
-    expect(res.body).toMatch(/channel: email, letter or both/);
-    expect(res.body).toMatch(/fee: an amount/);
+    expect(res.body).toMatch(/Name: required/);
+    expect(res.body).toMatch(/Colour: a colour/);
+    expect(res.body).toMatch(/Delay \(days\): at most 365/);
+    expect(res.body).toMatch(/Channel: email, letter or both/);
+    expect(res.body).toMatch(/Fee: an amount/);
     expect(await steps()).toEqual(before);
   });
 
@@ -193,6 +194,24 @@ describe('template editor', () => {
     expect(await db.sql`select subject, body from templates where step_id = ${first!.id} and language = 'en'`).toEqual(stored);
   });
 
+  it('gives every step a letter template of its own; a letter tab with none shows the e-mail text it is printed with, never "required"', async () => {
+    const all = await steps();
+    const letters = await db.sql`select step_id, language from templates where channel = 'letter' and step_id = any(${all.map((s) => s.id)}) order by step_id, language`;
+    expect(letters).toHaveLength(all.length * 2);
+    const [first] = all;
+    const seeded = (await get(`/settings/templates/${first!.id}/letter/fr`)).body;
+    expect(seeded).not.toContain('data-testid="letter-from-email"');
+    expect(seeded).not.toContain(messages('en').templateMissing);
+
+    await db.sql`delete from templates where step_id = ${first!.id} and channel = 'letter' and language = 'fr'`;
+    const [email] = await db.sql<[{ subject: string }]>`select subject from templates where step_id = ${first!.id} and channel = 'email' and language = 'fr'`;
+    const fallback = unescape((await get(`/settings/templates/${first!.id}/letter/fr`)).body);
+    expect(fallback).toContain('data-testid="letter-from-email"');
+    expect(fallback).toContain(`name="subject" value="${email.subject}"`);
+    expect(fallback).not.toContain(': required');
+    expect(fallback).toContain('data-testid="preview-subject"');
+  });
+
   it('previews a draft on a real invoice with its fields filled in and the customer name escaped', async () => {
     const [first] = await steps();
     const fragment = await post(`/templates/preview/${first!.id}/email/en`, { subject: 'Invoice {{invoice.number}} for {{customer.name}}', body: '<p>Dear {{customer.name}}, {{amountDue}} is due.</p>', invoice: 'F-CFG' });
@@ -252,9 +271,9 @@ describe('outbox, settings and users', () => {
     const before = await getSettings(db.sql);
     const form = { companyName: 'Relance Test SA', companyAddress: '1 rue X', companyEmail: 'ar@test.example', companyPhone: '', mailFrom: '', timezone: 'Europe/Paris', sendHour: '8', country: 'FR', dueSoonDays: '5', minimumBalance: '15,00', reviewHour: '7', payLinkDays: '60' };
     const bad = await post('/settings', { ...form, timezone: 'Mars/Olympus', sendHour: '25', payLinkDays: '0' });
-    expect(bad.body).toContain('timezone: an IANA time zone');
-    expect(bad.body).toContain('sendHour:');
-    expect(bad.body).toContain('payLinkDays: from 1 to 3650 days');
+    expect(bad.body).toContain('Time zone: an IANA time zone');
+    expect(bad.body).toContain('Send hour:');
+    expect(bad.body).toContain('Pay links valid for (days): from 1 to 3650 days');
     expect(await getSettings(db.sql)).toEqual(before);
     await post('/settings', form);
     expect(await getSettings(db.sql)).toMatchObject({ companyName: 'Relance Test SA', sendHour: 8, minimumBalanceCents: 1500, mailFrom: null, payLinkDays: 60 });
@@ -265,7 +284,7 @@ describe('outbox, settings and users', () => {
     await post('/settings/users', { email: 'Compta@Test.example', name: 'Claire', role: 'finance', password: 'a long enough password' });
     expect((await get('/settings/users')).body).toContain('compta@test.example');
     const short = await post('/settings/users', { email: 'x@test.example', name: 'X', role: 'finance', password: 'short' });
-    expect(short.body).toContain('password: at least 12 characters');
+    expect(short.body).toContain('Password: at least 12 characters');
     const [me] = await db.sql<{ id: number }[]>`select id from users where role = 'admin'`;
     const res = await post(`/settings/users/${me!.id}/role`, { role: 'finance' });
     expect(res.body).toContain('at least one administrator must remain');

@@ -45,7 +45,7 @@ it('shows the forecast, the live workflow and its Temporal UI link', async () =>
 });
 
 it('pauses with a reason through the workflow, refuses without one, and resumes', async () => {
-  expect((await act('pause', { reason: ' ' })).body).toContain('Refusé: reason: required');
+  expect((await act('pause', { reason: ' ' })).body).toContain('Refusé: Motif : obligatoire');
   const paused = await act('pause', { reason: 'Litige sur la livraison' });
   expect(paused.body).toContain('Fait.');
   expect(paused.body).toContain('Relances suspendues : Litige sur la livraison');
@@ -83,7 +83,7 @@ it('sends the browser back to the page after an action, shows what happened once
 
   const refused = await post('  ');
   expect(refused.status).toBe(422);
-  expect(await refused.text()).toContain('<p class="error" role="status">Refusé: note: required</p>');
+  expect(await refused.text()).toContain('<p class="error" role="status">Refusé: Note : obligatoire</p>');
   expect(await notes()).toBe(before + 1);
 });
 
@@ -99,7 +99,7 @@ it('shows the customer with its invoices and reminders, and pauses the whole cus
       headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ ...fields, _csrf: session.csrf }).toString(),
     }), session.cookie);
-  expect(await (await post('pause', { reason: '' })).text()).toContain('reason: required');
+  expect(await (await post('pause', { reason: '' })).text()).toContain('Motif : obligatoire');
   expect(await (await post('pause', { reason: 'Redressement judiciaire' })).text()).toContain('Fait.');
   const handle = plain.workflow.getHandle(dunningWorkflowId(invoiceId));
   await vi.waitFor(async () => expect((await handle.query(stateQuery)).hold).toBe('customer_paused'));
@@ -109,7 +109,7 @@ it('shows the customer with its invoices and reminders, and pauses the whole cus
 });
 
 it('records a reminder made by hand at a later level, and the workflow plans the next one on the chosen date', async () => {
-  expect((await act('manual-reminder', { level: '2', note: '', nextOn: '' })).body).toContain('note: required');
+  expect((await act('manual-reminder', { level: '2', note: '', nextOn: '' })).body).toContain('Note : obligatoire');
   expect((await act('manual-reminder', { level: '2', note: 'Appel', nextOn: '2020-01-01' })).body).toContain('nextOn: a date after today');
   const done = await act('manual-reminder', { level: '2', note: 'Appel à la comptable, promesse de virement', nextOn: '2099-07-01' });
   expect(done.body).toContain('Relance 2 faite à la main : Appel à la comptable, promesse de virement — prochaine relance le 1er juillet 2099');
@@ -138,7 +138,7 @@ it('sends a chosen level now with the date of the next reminder, through the wor
 
 it('marks a dispute and records a promise to pay from the page, naming bad fields, and the mass follow-up filters them', async () => {
   const state = () => plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery);
-  expect((await act('dispute', { reason: '', owner: 'alice' })).body).toContain('reason: required');
+  expect((await act('dispute', { reason: '', owner: 'alice' })).body).toContain('Motif : obligatoire');
   expect((await act('dispute', { reason: 'Prix contesté', owner: 'alice' })).body).toContain('data-testid="dispute-open"');
   expect((await act('dispute', { reason: 'Encore', owner: 'alice' })).body).toContain('reason: a dispute is already open on this invoice');
   await vi.waitFor(async () => expect((await state()).hold).toBe('disputed'));
@@ -150,7 +150,7 @@ it('marks a dispute and records a promise to pay from the page, naming bad field
 
   const tooMuch = await act('promise', { amount: '600.00', promisedOn: '2099-07-01' });
   expect(tooMuch.body).toContain('amount: at most the balance, 500.00');
-  expect((await act('promise', { amount: 'abc', promisedOn: '2020-01-01' })).body).toContain('amount: an amount above zero');
+  expect((await act('promise', { amount: 'abc', promisedOn: '2020-01-01' })).body).toContain('Montant : un montant supérieur à zéro');
   expect((await act('promise', { amount: '200', promisedOn: '2020-01-01' })).body).toContain('promisedOn: today or later');
   expect(await db.sql`select 1 from payment_promises`).toHaveLength(0);
   expect((await act('promise', { amount: '200,00', promisedOn: '2099-07-01' })).body).toContain('data-testid="promise-pending"');
@@ -165,7 +165,7 @@ it('marks a dispute and records a promise to pay from the page, naming bad field
 });
 
 it('records a payment, naming a bad amount, and the workflow ends as paid', async () => {
-  expect((await act('payments', { amount: '-3', paidOn: '2026-11-20', method: 'transfer' })).body).toContain('amount: a positive amount');
+  expect((await act('payments', { amount: '-3', paidOn: '2026-11-20', method: 'transfer' })).body).toContain('Montant : un montant positif');
   const paid = await act('payments', { amount: '500,00', paidOn: '2026-11-20', method: 'transfer' });
   expect(paid.body).toMatch(/data-testid="balance">0,00\s€/);
   expect(await plain.workflow.getHandle(dunningWorkflowId(invoiceId)).result()).toEqual({ status: 'paid', level: 3 });
@@ -224,6 +224,6 @@ it('says in red when "send now" could not send, with the reason and what to do, 
     body: new URLSearchParams({ level: '1', channel: 'email', _csrf: session.csrf }).toString(),
   });
   const body = (await res.text()).replaceAll('&#39;', "'");
-  expect(body).toContain('<p class="error" role="status">La relance de niveau 1 n\'a pas pu partir : no e-mail address for this customer. Corrigez les coordonnées du client sur sa fiche, puis réessayez.</p>');
+  expect(body).toContain('<p class="error" role="status">La relance de niveau 1 n\'a pas pu partir : pas d\'adresse e-mail pour ce client. Corrigez les coordonnées du client sur sa fiche, puis réessayez.</p>');
   expect(body).not.toContain('class="notice"');
 });

@@ -31,14 +31,14 @@ const get = (path: string) => adminBrowser(app, admin).get(path);
 
 it("sets a policy's late charges and the reference rates, naming bad fields and changing nothing then", async () => {
   const bad = await post(`/settings/policies/${policyId}/charges`, { interestRule: 'usury', interestRate: '250', indemnity: 'on' });
-  expect(bad).toContain('interestRule: none, fixed or reference');
-  expect(bad).toContain('interestRate: a yearly rate between 0 and 100');
+  expect(bad).toContain('Late-payment interest: none, fixed or reference');
+  expect(bad).toContain('Yearly rate or points added (%): a yearly rate between 0 and 100');
   expect(await chargesPolicyOf(db.sql, policyId)).toEqual({ rule: { kind: 'none' }, indemnity: false });
   expect(await post(`/settings/policies/${policyId}/charges`, { interestRule: 'fixed', interestRate: '10,00', indemnity: 'on' })).toContain('Done.');
   expect(await chargesPolicyOf(db.sql, policyId)).toEqual({ rule: { kind: 'fixed', rateBp: 1000 }, indemnity: true });
 
   const before = await referenceRates(db.sql);
-  expect(await post('/settings/reference-rates', { validFrom: '2026-03-01', rate: 'abc' })).toMatch(/validFrom: the first day of a half-year.*rate: a rate in percent/);
+  expect(await post('/settings/reference-rates', { validFrom: '2026-03-01', rate: 'abc' })).toMatch(/From: the first day of a half-year.*Rate: a rate in percent/);
   expect(await referenceRates(db.sql)).toEqual(before);
   await post('/settings/reference-rates', { validFrom: '2026-01-01', rate: '2,15' });
   expect((await referenceRates(db.sql))[0]).toEqual({ validFrom: '2026-01-01', rateBp: 215 });

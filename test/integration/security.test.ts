@@ -232,7 +232,7 @@ describe('template previews', () => {
     const key = /\/templates\/preview\/([\w-]+)"/.exec(last)![1]!;
     expect(await (await app.request(`/templates/preview/${key}`, { headers: { cookie: session.cookie } })).text()).toContain('F-SEC-1');
     const tooLong = await (await preview('x'.repeat(100_001))).text();
-    expect(tooLong).toMatch(/body, ligne 1: is longer than 100,000 characters/);
+    expect(tooLong).toMatch(/Corps, ligne 1 : dépasse 100\s000 caractères/);
   });
 });
 
@@ -253,7 +253,7 @@ describe('passwords', () => {
     expect(await wrong.text()).toContain('current: le mot de passe actuel est incorrect');
     const mismatch = await change({ current: 'the old password', password: 'a brand new password', confirmation: 'another one entirely' });
     expect(mismatch.status).toBe(422);
-    expect(await mismatch.text()).toContain('confirmation: does not match the new password');
+    expect(await mismatch.text()).toContain('Confirmer le nouveau mot de passe : ne correspond pas au nouveau mot de passe');
     expect(await sessionWorks(elsewhere)).toBe(true);
 
     const done = await change({ current: 'the old password', password: 'a brand new password', confirmation: 'a brand new password' });
@@ -274,7 +274,7 @@ describe('passwords', () => {
     const reset = (who: { cookie: string; csrf: string }, id: number, fields: Record<string, string>) =>
       app.request(`/settings/users/${id}/password`, form({ _csrf: who.csrf, ...fields }, { cookie: who.cookie }));
     expect((await reset(finance, target!.id, { password: 'set by finance itself', confirmation: 'set by finance itself' })).status).toBe(403);
-    expect(await (await reset(admin, target!.id, { password: 'short', confirmation: 'short' })).text()).toContain('password: at least 12 characters');
+    expect(await (await reset(admin, target!.id, { password: 'short', confirmation: 'short' })).text()).toContain('Mot de passe : 12 caractères au moins');
     expect(await sessionWorks(finance.cookie)).toBe(true);
     const done = await (await followed(app, await reset(admin, target!.id, { password: 'set by the admin', confirmation: 'set by the admin' }), admin.cookie)).text();
     expect(done).toMatch(/Mot de passe de .* réinitialisé/);

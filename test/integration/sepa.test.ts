@@ -36,11 +36,11 @@ const mandate = { iban: 'fr76 3000 6000 0112 3456 7890 189', bic: 'agrifrpp', ho
 
 it('refuses a bad bank account or mandate naming each field, and saves nothing', async () => {
   const body = await post('/customers/C-SEPA/mandate', { ...mandate, iban: 'FR76 3000 6000 0112 3456 7890 180', bic: 'NOTABIC', reference: 'RUM 2025/é', signedOn: '01/03/2025', sequence: 'XXXX' });
-  expect(body).toContain('iban: not a valid IBAN');
-  expect(body).toContain('bic: not a valid BIC');
-  expect(body).toContain('reference: letters, digits');
-  expect(body).toContain('signedOn: a date YYYY-MM-DD');
-  expect(body).toContain('sequence: FRST, RCUR, OOFF or FNAL');
+  expect(body).toContain('IBAN: not a valid IBAN');
+  expect(body).toContain('BIC: not a valid BIC');
+  expect(body).toContain('Unique mandate reference: letters, digits');
+  expect(body).toContain('Signed on: a date YYYY-MM-DD');
+  expect(body).toContain('Sequence type: FRST, RCUR, OOFF or FNAL');
   expect(await mandateOf(db.sql, customerId)).toBeUndefined();
 });
 
@@ -52,7 +52,7 @@ it('saves a valid mandate in electronic form, and keeps references unique across
 
 it("checks the creditor's identifier, IBAN and BIC before saving them", async () => {
   const bad = await post('/settings/sepa', { name: 'Ma Société SAS', creditorId: 'FR73ZZZ123456', iban: 'FR7630006000011234567890189', bic: '', leadDays: '2' });
-  expect(bad).toContain('creditorId: not a valid SEPA creditor identifier');
+  expect(bad).toContain('SEPA creditor identifier (ICS): not a valid SEPA creditor identifier');
   expect((await getSepaCreditor(db.sql)).creditorId).toBe('');
   await post('/settings/sepa', { name: 'Ma Société SAS', creditorId: 'fr72 zzz 123456', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: '', leadDays: '2' });
   expect(await getSepaCreditor(db.sql)).toEqual({ name: 'Ma Société SAS', creditorId: 'FR72ZZZ123456', iban: 'FR7630006000011234567890189', bic: null, leadDays: 2 });

@@ -48,9 +48,9 @@ async function deliver(event: { id: string; type: string; created?: number; data
 
 it('checks the Stripe keys before saving them, never shows them back, and tests the connection', async () => {
   const bad = await post('/settings/stripe', { secretKey: 'pk_test_123', publishableKey: 'sk_test_x', webhookSecret: 'secret' });
-  expect(bad).toContain('secretKey: a secret key such as sk_live_');
-  expect(bad).toContain('publishableKey: a publishable key');
-  expect(bad).toContain('webhookSecret: the whsec_');
+  expect(bad).toContain('Secret key: a secret key such as sk_live_');
+  expect(bad).toContain('Publishable key: a publishable key');
+  expect(bad).toContain('Webhook signing secret: the whsec_');
   expect(await getStripeKeys(db.sql)).toEqual({ secretKey: null, publishableKey: null, webhookSecret: null });
 
   expect(await post('/settings/stripe', { secretKey: 'sk_test_51RelanceKey', publishableKey: 'pk_live_51RelanceKey', webhookSecret: '' })).toContain(

@@ -33,7 +33,7 @@ export function accountPage(c: Context<AdminEnv>, flash?: Flash, status: 200 | 4
 export async function changeOwnPassword(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const me = c.get('user');
-  const parsed = parseForm(ownPasswordForm, await c.req.parseBody());
+  const parsed = parseForm(ownPasswordForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return accountPage(c, { ok: false, text: `${t.refused}: ${parsed.message}` }, 422);
   const hash = await passwordHashOf(deps.sql, me.id);
   if (!hash || !(await passwordMatches(hash, parsed.value.current))) return accountPage(c, { ok: false, text: `${t.refused}: current: ${t.wrongCurrentPassword}` }, 401);

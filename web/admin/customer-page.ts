@@ -65,7 +65,7 @@ export async function pauseCustomerAction(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
   if (!customer) return customerPage(c, deps);
-  const form = parseForm(pauseForm, await c.req.parseBody());
+  const form = parseForm(pauseForm, await c.req.parseBody(), langOf(c));
   if (!form.ok) return customerPage(c, deps, { ok: false, text: `${t.refused}: ${form.message}` });
   await setCustomerPause(deps, customer.id, { paused: true, reason: form.value.reason, actor: c.get('user').email });
   return customerPage(c, deps, { ok: true, text: t.done });
@@ -102,7 +102,7 @@ export async function customerMandateAction(c: Context<AdminEnv>, deps: WebDeps)
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
   if (!customer) return customerPage(c, deps);
   const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, String(v)]));
-  const parsed = parseForm(mandateForm, form);
+  const parsed = parseForm(mandateForm, form, langOf(c));
   if (!parsed.ok) return customerPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` }, form);
   const before = await mandateOf(deps.sql, customer.id);
   if ((await saveMandate(deps.sql, { customerId: customer.id, ...parsed.value })) === 'taken') {

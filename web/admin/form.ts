@@ -1,12 +1,18 @@
 import { z } from 'zod';
+import type { Lang } from '../i18n.js';
+import { fieldLabel, validationText } from '../validation-texts.js';
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Validates a submitted form; a refusal names every bad field, so nothing is half-written. */
-export function parseForm<S extends z.ZodType>(schema: S, form: Record<string, unknown>): FormResult<z.infer<S>> {
+/** Validates a submitted form; a refusal names every bad field, in the reader's language, so nothing is half-written. */
+export function parseForm<S extends z.ZodType>(schema: S, form: Record<string, unknown>, lang: Lang): FormResult<z.infer<S>> {
   const parsed = schema.safeParse(form);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join(' · ') };
+  const colon = lang === 'fr' ? ' : ' : ': ';
+  return {
+    ok: false,
+    message: parsed.error.issues.map((i) => `${fieldLabel(i.path.join('.') || 'form', lang)}${colon}${validationText(i.message, lang)}`).join(' · '),
+  };
 }
 
 /** "1 250,50" or "1250.5" as cents; undefined when it is not an amount. */

@@ -11,7 +11,8 @@ import { forecast as forecastSteps } from '../../workflows/schedule/next-action.
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../../services/temporal/dunning-state.js';
-import { langOf, messages, type Messages } from '../i18n.js';
+import { langOf, messages, type Lang, type Messages } from '../i18n.js';
+import { reasonText } from '../reason-texts.js';
 import type { AdminEnv } from './env.js';
 import { messageView } from './views/message.js';
 import { invoiceView } from './views/invoice.js';
@@ -56,18 +57,18 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
  * What a "send now" did, said as finance reads it: green only when the reminder went out or its
  * letter is ready; a failure in red with what to do, a skip with its reason.
  */
-export function sendNowFlash(outcome: ReminderOutcome, t: Messages): Flash {
+export function sendNowFlash(outcome: ReminderOutcome, lang: Lang, t: Messages): Flash {
   switch (outcome.status) {
     case 'sent':
       return { ok: true, text: t.sendNowSent(outcome.level) };
     case 'prepared':
       return { ok: true, text: t.sendNowPrepared(outcome.level) };
     case 'failed':
-      return { ok: false, text: t.sendNowFailed(outcome.level, outcome.reason) };
+      return { ok: false, text: t.sendNowFailed(outcome.level, reasonText(outcome.reason, lang)) };
     case 'skipped':
       return { ok: false, text: t.sendNowSkipped(outcome.level, t.skipReasons[outcome.hold]) };
     case 'refused':
-      return { ok: false, text: t.sendNowRefused(outcome.level, outcome.reason) };
+      return { ok: false, text: t.sendNowRefused(outcome.level, reasonText(outcome.reason, lang)) };
   }
 }
 

@@ -10,7 +10,8 @@ import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messag
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
-import { langOf, messages, type Messages } from '../i18n.js';
+import { langOf, messages, type Lang, type Messages } from '../i18n.js';
+import { reasonText } from '../reason-texts.js';
 import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '../invoice-actions.js';
 import type { AdminEnv } from './env.js';
 import { followUpPage } from './follow-up.js';
@@ -22,7 +23,7 @@ import type { Flash } from './flash.js';
 
 type User = { email: string; id: number };
 type Outcome = { ok: boolean; text?: string } | { flash: Flash };
-type Perform<S extends z.ZodType> = (deps: WebDeps, inv: InvoiceSummary, form: z.infer<S>, user: User, t: Messages) => Promise<Outcome>;
+type Perform<S extends z.ZodType> = (deps: WebDeps, inv: InvoiceSummary, form: z.infer<S>, user: User, t: Messages, lang: Lang) => Promise<Outcome>;
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -55,25 +56,26 @@ const forms = {
  */
 function invoiceAction<S extends z.ZodType>(deps: WebDeps, schema: S, perform: Perform<S>) {
   return async (c: Context<AdminEnv>) => {
-    const t = messages(langOf(c));
+    const lang = langOf(c);
+    const t = messages(lang);
     const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
     if (!inv) return invoicePage(c, deps);
-    const form = parseForm(schema, await c.req.parseBody());
-    const outcome = form.ok ? await perform(deps, inv, form.value, c.get('user'), t) : { ok: false, text: form.message };
+    const form = parseForm(schema, await c.req.parseBody(), langOf(c));
+    const outcome = form.ok ? await perform(deps, inv, form.value, c.get('user'), t, lang) : { ok: false, text: form.message };
     if ('flash' in outcome) return invoicePage(c, deps, outcome.flash);
-    return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${outcome.text}` });
+    return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${reasonText(outcome.text ?? '', lang)}` });
   };
 }
 
 const answered = (a: { ok: true } | { ok: false; message: string }): Outcome => (a.ok ? { ok: true } : { ok: false, text: a.message });
 
-const sendNow: Perform<typeof forms.sendNow> = async (deps, inv, form, user, t) => {
+const sendNow: Perform<typeof forms.sendNow> = async (deps, inv, form, user, t, lang) => {
   const asked = await askWorkflow(deps, inv.id, (h) =>
     h.executeUpdate(sendNowUpdate, {
       args: [{ actor: user.email, userId: user.id, note: form.note, attachPdf: form.attachPdf ? true : undefined, level: form.level, nextPlannedOn: form.nextOn, channel: form.channel }],
     }),
   );
-  return asked.ok ? { flash: sendNowFlash(asked.value, t) } : { ok: false, text: asked.message };
+  return asked.ok ? { flash: sendNowFlash(asked.value, lang, t) } : { ok: false, text: asked.message };
 };
 
 const pause: Perform<typeof forms.pause> = async (deps, inv, form, user) =>

@@ -54,7 +54,7 @@ export async function policiesPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
 
 export async function createPolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
-  const parsed = parseForm(newPolicyForm, await c.req.parseBody());
+  const parsed = parseForm(newPolicyForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return policiesPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
   const { name, copyFrom } = parsed.value;
   const policies = await listPolicies(deps.sql);
@@ -93,7 +93,7 @@ export async function renamePolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const policy = await policyOfRoute(c, deps);
   if (!policy) return c.notFound();
-  const parsed = parseForm(renamePolicyForm, await c.req.parseBody());
+  const parsed = parseForm(renamePolicyForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return policyPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
   await renamePolicy(deps.sql, policy.id, parsed.value.name);
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.rename', entity: `policy:${policy.id}`, before: { name: policy.name }, after: { name: parsed.value.name } });
@@ -116,7 +116,7 @@ export async function policyPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fl
 export async function addStepAction(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const policyId = Number(c.req.param('id'));
-  const parsed = parseForm(stepForm, await c.req.parseBody());
+  const parsed = parseForm(stepForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return policyPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
   const steps = await stepsOfPolicy(deps.sql, policyId);
   const last = steps.at(-1);
@@ -146,7 +146,7 @@ function stepChange(deps: WebDeps, change: (c: Context<AdminEnv>, step: FollowUp
 const fieldsOf = ({ id: _id, policyId: _p, level: _l, ...fields }: FollowUpStep) => fields;
 
 export const updateStepAction = (deps: WebDeps) => stepChange(deps, async (c, step, steps, refuse) => {
-  const parsed = parseForm(stepForm, await c.req.parseBody());
+  const parsed = parseForm(stepForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return refuse(parsed.message);
   const after = toStepFields(parsed.value);
   if (after.isFinal && step.level < steps.length) return refuse(`isFinal: ${messages(langOf(c)).finalNotLast}`);

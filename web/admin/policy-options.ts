@@ -53,7 +53,7 @@ export async function savePolicySendingAction(c: Context<AdminEnv>, deps: WebDep
 export async function savePolicyChargesAction(c: Context<AdminEnv>, deps: WebDeps): Promise<Flash> {
   const t = messages(langOf(c));
   const policyId = Number(c.req.param('id'));
-  const parsed = parseForm(chargesForm, await c.req.parseBody());
+  const parsed = parseForm(chargesForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return { ok: false, text: `${t.refused}: ${parsed.message}` };
   const before = await chargesPolicyOf(deps.sql, policyId);
   const after = { kind: parsed.value.interestRule, bp: parsed.value.interestRate, indemnity: parsed.value.indemnity };
@@ -64,7 +64,7 @@ export async function savePolicyChargesAction(c: Context<AdminEnv>, deps: WebDep
 
 export async function saveReferenceRateAction(c: Context<AdminEnv>, deps: WebDeps): Promise<Flash> {
   const t = messages(langOf(c));
-  const parsed = parseForm(rateForm, await c.req.parseBody());
+  const parsed = parseForm(rateForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return { ok: false, text: `${t.refused}: ${parsed.message}` };
   await saveReferenceRate(deps.sql, { validFrom: parsed.value.validFrom, rateBp: parsed.value.rate });
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'reference_rate.save', entity: `reference_rate:${parsed.value.validFrom}`, before: null, after: parsed.value });

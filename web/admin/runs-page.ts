@@ -38,7 +38,7 @@ export async function startRun(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
   const t = messages(lang);
   const body = await c.req.parseBody({ all: true });
-  const parsed = parseForm(runForm, { ...body, invoice: [body.invoice ?? []].flat() });
+  const parsed = parseForm(runForm, { ...body, invoice: [body.invoice ?? []].flat() }, langOf(c));
   const refused = (message: string) => c.render(t.bulkRun, runRefusedView(message, t), 422);
   if (!parsed.ok) return refused(parsed.message);
   const v = parsed.value;
@@ -89,7 +89,7 @@ export async function runPage(c: Context<AdminEnv>, deps: WebDeps & { temporalUi
   if (!run) return c.notFound();
   const problems = await runProblems(deps.sql, run.id);
   const temporalUrl = `${deps.temporalUiUrl}/namespaces/${deps.namespace}/workflows/${bulkRunWorkflowId(run.id)}`;
-  return c.render(`${t.bulkRun} #${run.id}`, runView({ run, problems, temporalUrl, csrf: c.get('user').csrfToken, t }));
+  return c.render(`${t.bulkRun} #${run.id}`, runView({ run, problems, temporalUrl, csrf: c.get('user').csrfToken, lang: langOf(c), t }));
 }
 
 export async function runProgress(c: Context<AdminEnv>, deps: WebDeps) {
@@ -97,7 +97,7 @@ export async function runProgress(c: Context<AdminEnv>, deps: WebDeps) {
   if (!run) return c.notFound();
   const t = messages(langOf(c));
   const [workflow, problems] = await Promise.all([run.finishedAt ? null : runWorkflowState(deps, bulkRunWorkflowId(run.id)), runProblems(deps.sql, run.id)]);
-  return c.html(runProgressView({ run, problems, workflow, csrf: c.get('user').csrfToken, t }));
+  return c.html(runProgressView({ run, problems, workflow, csrf: c.get('user').csrfToken, lang: langOf(c), t }));
 }
 
 /** Cancels the run's workflow: the invoices not yet asked are left alone; those under way finish. */

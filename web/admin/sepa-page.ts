@@ -10,7 +10,7 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { sepaRunWorkflowId } from '../../workflows/ids.js';
 import { cancelRunWorkflow, startRunSoon } from '../../services/temporal/run-client.js';
 import type { WebDeps } from '../deps.js';
-import { langOf, messages, type Messages } from '../i18n.js';
+import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { runWorkflowState } from '../../services/temporal/run-workflow-state.js';
@@ -33,8 +33,8 @@ async function earliestDate(deps: WebDeps): Promise<string> {
 }
 
 /** The form checked against the rules of a collection; the reason names the field. */
-async function checkRun(deps: WebDeps, form: Record<string, unknown>, t: Messages) {
-  const parsed = parseForm(runForm, form);
+async function checkRun(deps: WebDeps, form: Record<string, unknown>, lang: Lang, t: Messages) {
+  const parsed = parseForm(runForm, form, lang);
   if (!parsed.ok) return { ok: false as const, message: parsed.message };
   const earliest = await earliestDate(deps);
   if (parsed.value.collectionDate < earliest) return { ok: false as const, message: `collectionDate: ${t.earliestCollection(earliest)}` };
@@ -56,7 +56,7 @@ export async function sepaPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Flas
 export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
   const t = messages(lang);
-  const checked = await checkRun(deps, c.req.query(), t);
+  const checked = await checkRun(deps, c.req.query(), langOf(c), t);
   if (!checked.ok) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${checked.message}` });
   const candidates = await sepaCandidates(deps.sql, checked.value.collectionDate);
   if (candidates.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
@@ -68,7 +68,7 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
 export async function sepaSelection(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
   const t = messages(lang);
-  const checked = await checkRun(deps, c.req.query(), t);
+  const checked = await checkRun(deps, c.req.query(), langOf(c), t);
   if (!checked.ok) return c.html(sepaSelectionRefusedView(checked.message, t));
   const invoiceIds = c.req.queries('invoice')?.map(Number).filter((n) => Number.isInteger(n) && n > 0) ?? [];
   const chosen = await sepaCandidates(deps.sql, checked.value.collectionDate, invoiceIds);
@@ -79,7 +79,7 @@ export async function sepaSelection(c: Context<AdminEnv>, deps: WebDeps) {
 export async function startSepaRun(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const body = await c.req.parseBody({ all: true });
-  const checked = await checkRun(deps, body, t);
+  const checked = await checkRun(deps, body, langOf(c), t);
   if (!checked.ok) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${checked.message}` });
   const invoiceIds = [body.invoice ?? []].flat().map(Number).filter((n) => Number.isInteger(n) && n > 0);
   if (invoiceIds.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });

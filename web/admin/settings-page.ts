@@ -58,7 +58,7 @@ export async function settingsPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
 export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, String(v)]));
-  const parsed = parseForm(settingsForm, form);
+  const parsed = parseForm(settingsForm, form, langOf(c));
   if (!parsed.ok) return settingsPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` }, form);
   const { minimumBalance, ...rest } = parsed.value;
   const after: CompanySettings = { ...rest, minimumBalanceCents: minimumBalance };
@@ -85,7 +85,7 @@ export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {
 export async function saveSepaSettings(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, String(v)]));
-  const parsed = parseForm(sepaForm, form);
+  const parsed = parseForm(sepaForm, form, langOf(c));
   const draft = Object.fromEntries(Object.entries(form).map(([k, v]) => [`sepa.${k}`, v]));
   if (!parsed.ok) return settingsPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` }, draft);
   const before = await getSepaCreditor(deps.sql);

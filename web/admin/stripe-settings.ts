@@ -27,7 +27,7 @@ const modeOf = (key: string | null) => (key ? /_(test|live)_/.exec(key)?.[1] : u
 export async function saveStripeSettings(c: Context<AdminEnv>, deps: WebDeps): Promise<Flash> {
   const t = messages(langOf(c));
   const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, String(v)]));
-  const parsed = parseForm(stripeForm, form);
+  const parsed = parseForm(stripeForm, form, langOf(c));
   if (!parsed.ok) return { ok: false, text: `${t.refused}: ${parsed.message}` };
   const before = await getStripeKeys(deps.sql);
   const after: StripeKeys = {

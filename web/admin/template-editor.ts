@@ -63,7 +63,11 @@ export async function templatePage(c: Context<AdminEnv>, deps: EditorDeps, scope
   const user = c.get('user');
   const shared = await templateAt(deps.sql, key);
   const own = scope === 'mine' ? await templateAt(deps.sql, key, user.id) : undefined;
-  const stored = own ?? shared;
+  // A letter without its own template is printed from the e-mail's text: the tab shows that text.
+  const fromEmail = key.channel === 'letter' && !own && !shared
+    ? (scope === 'mine' ? await templateAt(deps.sql, { ...key, channel: 'email' }, user.id) : undefined) ?? (await templateAt(deps.sql, { ...key, channel: 'email' }))
+    : undefined;
+  const stored = own ?? shared ?? fromEmail;
   const current: Draft = draft ?? { subject: stored?.subject ?? '', body: stored?.body ?? '', invoice: c.req.query('invoice') ?? (await sampleInvoiceNumber(deps.sql)) ?? '' };
   const target = targetOf(key);
   const path = `${base(scope)}/${target}/${key.channel}/${key.language}`;
@@ -71,7 +75,7 @@ export async function templatePage(c: Context<AdminEnv>, deps: EditorDeps, scope
   if (shown.redirect) return shown.redirect;
   const preview = await previewOf(deps, user.id, subject.step, key, current);
   const view = templateEditorView({
-    scope, key, target, path, title: subject.title, back: subject.back, hasStep: Boolean(subject.step), hasShared: Boolean(shared), hasOwn: Boolean(own),
+    scope, key, target, path, title: subject.title, back: subject.back, hasStep: Boolean(subject.step), hasShared: Boolean(shared), hasOwn: Boolean(own), fromEmail: Boolean(fromEmail),
     current, preview, csrf: user.csrfToken, flash: shown.flash, lang, t,
   });
   return c.render(`${t.templates} · ${subject.title}`, view, shown.status);

@@ -27,7 +27,7 @@ export async function usersPage(c: Context<AdminEnv>, deps: WebDeps, flash?: Fla
 
 export async function addUser(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
-  const parsed = parseForm(newUserForm, await c.req.parseBody());
+  const parsed = parseForm(newUserForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
   const { password, ...user } = parsed.value;
   if (await userWithHashByEmail(deps.sql, user.email)) return usersPage(c, deps, { ok: false, text: `${t.refused}: email: already a user` });
@@ -45,7 +45,7 @@ function userChange(deps: WebDeps, change: 'role' | 'delete') {
     const target = await userById(deps.sql, Number(c.req.param('id')));
     if (!target) return usersPage(c, deps, { ok: false, text: `${t.refused}: user: not found` });
     if (change === 'delete' && target.id === c.get('user').id) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.cannotDeleteSelf}` });
-    const form = change === 'role' ? parseForm(roleForm, await c.req.parseBody()) : null;
+    const form = change === 'role' ? parseForm(roleForm, await c.req.parseBody(), langOf(c)) : null;
     if (form && !form.ok) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${form.message}` });
     const role = form?.ok ? form.value.role : null;
     const outcome = await changeUser(deps.sql, target.id, role ? { role } : 'delete');
@@ -67,7 +67,7 @@ export async function resetUserPassword(c: Context<AdminEnv>, deps: WebDeps) {
   const target = await userById(deps.sql, Number(c.req.param('id')));
   if (!target) return usersPage(c, deps, { ok: false, text: `${t.refused}: user: not found` });
   if (target.id === c.get('user').id) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.ownPasswordOnAccount}` });
-  const parsed = parseForm(newPasswordForm, await c.req.parseBody());
+  const parsed = parseForm(newPasswordForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
   await replacePassword(deps.sql, target.id, await hashPassword(parsed.value.password));
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'user.password_reset', entity: `user:${target.email}`, before: null, after: null });

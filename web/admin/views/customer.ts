@@ -6,6 +6,7 @@ import type { listPolicies } from '../../../db/queries/steps.js';
 import type { StripeLink } from '../../../db/queries/stripe.js';
 import { formatDate, formatInstant, formatMoney } from '../../../services/format.js';
 import type { Lang, Messages } from '../../i18n.js';
+import { reasonText } from '../../reason-texts.js';
 import type { Flash } from '../env.js';
 import { flashOf } from './flash.js';
 import { sitePath } from '../paths.js';
@@ -106,7 +107,7 @@ function statementsCard(customerRef: string, statements: StatementSummary[], tim
       <td>${s.status === 'gathering'
         ? html`<span class="muted">${t.statementGathering}</span> <form method="post" action="${sitePath`/customers/${customerRef}/statements/${s.id}/cancel`}" class="inline">
             <input type="hidden" name="_csrf" value="${csrf}"><button class="danger" data-testid="cancel-statement">${t.cancelStatement}</button></form>`
-        : s.status === 'failed' ? html`<span class="failed">${s.failureReason ?? ''}</span>`
+        : s.status === 'failed' ? html`<span class="failed">${s.failureReason ? reasonText(s.failureReason, lang) : ''}</span>`
         : s.status === 'cancelled' ? html`<span class="failed">${t.statementCancelledBy(s.cancelledBy ?? '')}</span>`
         : s.subject ?? ''}</td></tr>`)}</tbody></table></section>`;
 }

@@ -2,6 +2,7 @@ import { html } from 'hono/html';
 import type { dashboardFigures, ReminderLine } from '../../../db/queries/dashboard.js';
 import { formatInstant, formatMoney } from '../../../services/format.js';
 import type { Lang, Messages } from '../../i18n.js';
+import { reasonText } from '../../reason-texts.js';
 import { agingChart } from './aging-chart.js';
 
 export type DashboardModel = {
@@ -52,6 +53,6 @@ function reminderTable(rows: ReminderLine[], lang: Lang, t: Messages, timeZone: 
     <thead><tr><th>${t.invoice}</th><th>${t.customer}</th><th>${t.level}</th><th>${withReason ? t.reason : t.date}</th></tr></thead>
     <tbody>${rows.map(
       (r) => html`<tr><td>${r.invoiceNumber}</td><td>${r.customerName}</td><td>${r.level} · ${r.stepName}</td>
-        <td>${withReason ? r.failureReason : formatInstant(r.at, lang, timeZone)}</td></tr>`,
+        <td>${withReason ? reasonText(r.failureReason ?? '', lang) : formatInstant(r.at, lang, timeZone)}</td></tr>`,
     )}</tbody></table>`;
 }

@@ -8,6 +8,7 @@ import { dueStepOf, nextAction } from '../../../workflows/schedule/next-action.j
 import { daysLate, rowColour } from '../../../workflows/schedule/row-colour.js';
 import { localDate } from '../../../workflows/schedule/zoned-time.js';
 import type { Lang, Messages } from '../../i18n.js';
+import { reasonText } from '../../reason-texts.js';
 import type { Filter } from '../follow-up-filter.js';
 import { sitePath } from '../paths.js';
 import type { PageBody } from '../env.js';
@@ -126,7 +127,7 @@ function row(r: FollowUpRow, check: Filter['check'], planned: LoadedFacts | unde
     <td>${formatDate(r.dueDate, lang)}</td>
     <td class="num">${open ? daysLate(dueDate, today) : ''}</td>
     <td>${lastDate ? html`${formatDate(lastDate, lang)} · ${r.lastLevel} ${lastStep?.name ?? ''}${r.lastNote ? html`<div class="muted">${r.lastNote}</div>` : ''}` : ''}
-      ${r.lastFailure ? html`<div class="failed">⚠ ${r.lastFailure}</div>` : ''}
+      ${r.lastFailure ? html`<div class="failed">⚠ ${reasonText(r.lastFailure, lang)}</div>` : ''}
       ${r.lastDelivery && ['bounced', 'complained', 'failed', 'suppressed'].includes(r.lastDelivery) ? html`<div class="failed" data-testid="delivery">⚠ ${t.deliveryStatuses[r.lastDelivery as DeliveryStatus]}</div>` : ''}</td>
     <td>${r.stopped ? html`<span class="badge warn" data-testid="situation">${t.stoppedByOperator}</span>` : r.disputed ? html`<span class="badge warn" data-testid="situation">${t.disputed}</span>` : r.promisedOn ? html`<span class="badge" data-testid="situation">${t.promiseToPay} · ${formatDate(r.promisedOn, lang)}</span>` : r.paused ? html`<span class="badge">${t.paused}</span>` : next ? html`<span data-testid="next-action" class="${dueNow ? 'due' : ''}">${next.name} · ${dueNow ? t.dueToday : formatDate(next.sendDate, lang)}</span>` : open ? t.ended : ''}</td>
     <td>${open ? html`<select name="channel-${r.id}" aria-label="${t.channel} ${r.number}"><option value="">${t.channelOfRun}</option><option value="email">e-mail</option><option value="letter">${t.letter}</option></select>` : ''}</td>

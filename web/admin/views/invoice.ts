@@ -11,6 +11,7 @@ import type { AmountsOwed } from '../../../workflows/schedule/amounts-owed.js';
 import { addDays } from '../../../workflows/schedule/calendar-date.js';
 import type { forecast } from '../../../workflows/schedule/next-action.js';
 import type { Lang, Messages } from '../../i18n.js';
+import { reasonText } from '../../reason-texts.js';
 import { eventText } from '../../timeline-texts.js';
 import type { DisputeAction } from '../invoice-disputes.js';
 import type { Flash } from '../env.js';
@@ -75,7 +76,7 @@ export function invoiceView(m: InvoiceModel) {
           ${live === 'unavailable'
             ? html`<p class="failed" data-testid="workflow-unavailable">⚠ ${t.workflowUnavailable}</p>`
             : live
-            ? html`<p><strong>${t.workflowRunStatuses[live.runStatus] ?? live.runStatus}</strong>${live.state ? html` · ${t.dunningStatuses[live.state.status]} · ${t.level} ${live.state.level}${live.state.next ? html` · <span data-testid="workflow-next">${live.state.next.name} ${formatDate(live.state.next.sendDate, lang)}</span>` : ''}${live.state.blockedReason ? html`<div class="failed">⚠ ${live.state.blockedReason}</div>` : ''}` : ''}</p>
+            ? html`<p><strong>${t.workflowRunStatuses[live.runStatus] ?? live.runStatus}</strong>${live.state ? html` · ${t.dunningStatuses[live.state.status]} · ${t.level} ${live.state.level}${live.state.next ? html` · <span data-testid="workflow-next">${live.state.next.name} ${formatDate(live.state.next.sendDate, lang)}</span>` : ''}${live.state.blockedReason ? html`<div class="failed">⚠ ${reasonText(live.state.blockedReason, lang)}</div>` : ''}` : ''}</p>
               <p><a href="${live.temporalUiUrl}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>`
             : html`<p class="muted">${t.notRunning}</p>`}
           ${open

@@ -3,6 +3,7 @@ import type { sentMessages } from '../../../db/queries/reminders.js';
 import type { DeliveryStatus } from '../../../db/queries/delivery.js';
 import { formatInstant } from '../../../services/format.js';
 import type { Lang, Messages } from '../../i18n.js';
+import { reasonText } from '../../reason-texts.js';
 import { sitePath } from '../paths.js';
 
 export type OutboxModel = {
@@ -32,7 +33,7 @@ export function outboxView({ rows, status, before, shown, more, timezone, lang, 
             <td>${r.invoiceNumbers.map((n, i) => html`${i ? ', ' : ''}<a href="${sitePath`/invoices/${n}`}">${n}</a>`)}</td><td>${r.customerName}</td>
             <td>${r.invoiceNumbers.length > 1 ? t.specialTemplates.statement : html`${r.level} · ${r.stepName}`}</td><td>${r.recipients.join(', ')}</td>
             <td>${r.status === 'sent' ? html`<a href="${link({ show: r.id })}">${r.subject}</a>` : r.subject ?? ''}${r.withPdf ? html` <span class="badge" data-testid="with-pdf">📎 ${t.invoicePdfAttached}</span>` : ''}</td>
-            <td>${r.status === 'sent' ? t.statusSent : html`<span class="failed">${r.failureReason}</span>`}
+            <td>${r.status === 'sent' ? t.statusSent : html`<span class="failed">${reasonText(r.failureReason ?? '', lang)}</span>`}
               ${r.deliveryStatus ? html`<div class="${r.deliveryStatus === 'delivered' ? 'muted' : 'failed'}" data-testid="delivery">${t.deliveryStatuses[r.deliveryStatus as DeliveryStatus]}${r.deliveryDetail ? ` · ${r.deliveryDetail}` : ''}</div>` : ''}</td><td><code>${r.providerMessageId ?? ''}</code></td></tr>
             ${shown === r.id ? html`<tr><td colspan="8"><iframe src="${sitePath`/outbox/${r.id}/html`}" sandbox title="${r.subject}" class="preview-frame"></iframe></td></tr>` : ''}`,
         )}</tbody></table>

@@ -1,7 +1,8 @@
 import { html } from 'hono/html';
 import type { BulkRun, recentBulkRuns, runProblems } from '../../../db/queries/bulk-runs.js';
 import type { RunWorkflowState } from '../../../services/temporal/run-workflow-state.js';
-import type { Messages } from '../../i18n.js';
+import type { Lang, Messages } from '../../i18n.js';
+import { reasonText } from '../../reason-texts.js';
 import { sitePath } from '../paths.js';
 import { runLetterButtons } from './letter-links.js';
 
@@ -31,20 +32,20 @@ export function runsView({ runs, t }: { runs: Awaited<ReturnType<typeof recentBu
           <td>${r.createdBy ?? ''}</td><td>${t.channels[r.channel]}</td><td class="num">${r.total}</td><td>${r.done} / ${r.total}${r.failed ? html` · <span class="failed">${r.failed}</span>` : ''}</td></tr>`)}</tbody></table>`}</section>`;
 }
 
-export type RunModel = { run: BulkRun; problems: Problems; temporalUrl: string; csrf: string; t: Messages };
+export type RunModel = { run: BulkRun; problems: Problems; temporalUrl: string; csrf: string; lang: Lang; t: Messages };
 
 /** A bulk run: its progress (polled while it goes on), its letters, and the invoices it could not serve. */
-export function runView({ run, problems, temporalUrl, csrf, t }: RunModel) {
+export function runView({ run, problems, temporalUrl, csrf, lang, t }: RunModel) {
   return html`<p><a href="/runs">← ${t.bulkRuns}</a></p>
       <h1>${t.bulkRun} #${run.id} <span class="badge">${run.forcedLevel ? `${t.level} ${run.forcedLevel}` : run.sendEarly ? t.nextLevelNow : t.computedLevel}</span> <span class="badge">${t.channels[run.channel]}</span></h1>
       ${progressPartial(run, csrf, t)}
       <p><a href="${temporalUrl}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>
-      ${problemsCard(problems, t)}`;
+      ${problemsCard(problems, lang, t)}`;
 }
 
 /** What the progress poll swaps in: the progress, and the problems card out of band so it never lags behind the count. */
-export function runProgressView({ run, problems, workflow, csrf, t }: { run: BulkRun; problems: Problems; workflow: RunWorkflowState | null; csrf: string; t: Messages }) {
-  return html`${progressPartial(run, csrf, t, workflow)}${problemsCard(problems, t, true)}`;
+export function runProgressView({ run, problems, workflow, csrf, lang, t }: { run: BulkRun; problems: Problems; workflow: RunWorkflowState | null; csrf: string; lang: Lang; t: Messages }) {
+  return html`${progressPartial(run, csrf, t, workflow)}${problemsCard(problems, lang, t, true)}`;
 }
 
 /** What a page says of a run not finished, from where its workflow stands. */
@@ -75,9 +76,9 @@ function progressPartial(run: BulkRun, csrf: string, t: Messages, workflow: RunW
 }
 
 /** The invoices that failed or were left out, with why; refreshed with the progress, so it never lags behind the count. */
-function problemsCard(problems: Problems, t: Messages, outOfBand = false) {
+function problemsCard(problems: Problems, lang: Lang, t: Messages, outOfBand = false) {
   return html`<section class="card" id="run-problems" ${outOfBand ? html`hx-swap-oob="true"` : ''}><h2>${t.runProblems}</h2>${problems.length === 0 ? html`<p class="muted">${t.none}</p>` : html`<table>
     <thead><tr><th>${t.invoice}</th><th>${t.customer}</th><th>${t.status}</th><th>${t.level}</th><th>${t.reason}</th></tr></thead>
     <tbody>${problems.map((p) => html`<tr class="${p.outcome === 'skipped' || p.outcome === 'cancelled' ? '' : 'row-red'}"><td><a href="${sitePath`/invoices/${p.invoiceNumber}`}">${p.invoiceNumber}</a></td>
-      <td>${p.customerName}</td><td>${t.runItemOutcomes[p.outcome]}</td><td>${p.level ?? ''}</td><td>${p.reason ?? ''}</td></tr>`)}</tbody></table>`}</section>`;
+      <td>${p.customerName}</td><td>${t.runItemOutcomes[p.outcome]}</td><td>${p.level ?? ''}</td><td>${p.reason ? reasonText(p.reason, lang) : ''}</td></tr>`)}</tbody></table>`}</section>`;
 }

@@ -4,6 +4,7 @@ import { formatDate, formatMoney } from '../../../services/format.js';
 import { PAIN008_FORMATS, type Pain008Format } from '../../../services/sepa/pain008.js';
 import type { RunWorkflowState } from '../../../services/temporal/run-workflow-state.js';
 import type { Lang, Messages } from '../../i18n.js';
+import { reasonText } from '../../reason-texts.js';
 import type { Flash } from '../env.js';
 import { flashOf } from './flash.js';
 import { sitePath } from '../paths.js';
@@ -75,7 +76,7 @@ export function sepaRunView({ run, items, workflow, csrf, flash, lang, t }: Sepa
           <form method="post" action="${sitePath`/sepa/${run.id}/cancel`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button class="danger" data-testid="cancel-sepa">${t.cancelSepaRun}</button></form>` : ''}
         ${run.cancelledBy ? html`<p class="failed" role="alert" data-testid="sepa-cancelled">${run.status === 'cancelled' ? t.sepaRunCancelled(run.cancelledBy) : t.sepaStripeCancelled(run.cancelledBy)}</p>` : ''}
         ${closed ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runEndedInTemporal(closed)}</p>` : ''}
-        ${run.status === 'failed' ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runFailed}: ${run.failureReason}</p>` : ''}
+        ${run.status === 'failed' ? html`<p class="failed" role="alert" data-testid="sepa-failure">${t.runFailed}: ${reasonText(run.failureReason ?? '', lang)}</p>` : ''}
         ${run.status === 'sent' && run.hasFile
           ? html`<form method="post" action="${sitePath`/sepa/${run.id}/collected`}" class="action"><input type="hidden" name="_csrf" value="${csrf}"><button>${t.markCollected}</button></form>`
           : ''}
@@ -97,7 +98,7 @@ function generateButton(enabled: boolean, t: Messages, outOfBand = false) {
 
 function itemRow(runId: number, status: string, i: Awaited<ReturnType<typeof sepaRunItems>>[number], csrf: string, lang: Lang, t: Messages) {
   return html`<tr class="${i.outcome === 'rejected' ? 'row-red' : ''}"><td>${i.customerName}</td><td><a href="${sitePath`/invoices/${i.number}`}">${i.number}</a></td>
-    <td><code>${i.iban}</code></td><td>${i.sequence}</td><td>${channelName(i.channel, t)}${i.paymentIntentId ? html` <code>${i.paymentIntentId}</code>` : ''}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td><td>${t.sepaItemOutcomes[i.outcome]}${i.reason ? ` · ${i.reason}` : ''}</td>
+    <td><code>${i.iban}</code></td><td>${i.sequence}</td><td>${channelName(i.channel, t)}${i.paymentIntentId ? html` <code>${i.paymentIntentId}</code>` : ''}</td><td class="num">${formatMoney(i.amountCents, 'EUR', lang)}</td><td>${t.sepaItemOutcomes[i.outcome]}${i.reason ? ` · ${reasonText(i.reason, lang)}` : ''}</td>
     <td>${status === 'sent' && i.channel === 'file' && i.outcome === 'pending'
       ? html`<form method="post" action="${sitePath`/sepa/${runId}/reject`}" class="inline"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="invoice" value="${i.invoiceId}">
           <input name="reason" placeholder="${t.reason}" required maxlength="200"><button class="danger">${t.rejected}</button></form>`

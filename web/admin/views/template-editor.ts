@@ -35,6 +35,8 @@ export type TemplateEditorModel = {
   hasStep: boolean;
   hasShared: boolean;
   hasOwn: boolean;
+  /** A letter with no template of its own, printed from the e-mail's text. */
+  fromEmail: boolean;
   current: Draft;
   preview: TemplatePreview;
   csrf: string;
@@ -45,13 +47,13 @@ export type TemplateEditorModel = {
 
 /** A template's editor: subject and body, the merge fields, and the live preview on an invoice. */
 export function templateEditorView(m: TemplateEditorModel) {
-  const { scope, key, target, path, title, back, hasStep, hasShared, hasOwn, current, preview, csrf, flash, lang, t } = m;
+  const { scope, key, target, path, title, back, hasStep, hasShared, hasOwn, fromEmail, current, preview, csrf, flash, lang, t } = m;
   return html`<p>${scope === 'shared' ? html`<a href="${back}">← ${t.steps}</a>` : html`<a href="/my-templates">← ${t.myTemplates}</a>`}</p>
       <h1>${scope === 'shared' ? t.templates : t.myTemplates} · ${title}</h1>
       <nav class="tabs">${CHANNELS.flatMap((ch) => LANGUAGES.map((l) => html`<a href="${base(scope)}/${target}/${ch}/${l}" class="${ch === key.channel && l === key.language ? 'active' : ''}">${t.channels[ch]} · ${l.toUpperCase()}</a>`))}
         ${scope === 'shared' && hasStep ? html`<a href="${sitePath`/my-templates/${target}/${key.channel}/${key.language}`}" class="right">${t.myVersion}</a>` : ''}</nav>
       ${flashOf(flash)}
-      ${scope === 'mine' ? html`<p class="muted">${hasOwn ? t.ownVersionInUse : t.ownVersionNone}</p>` : !hasShared ? html`<p class="error">${t.templateMissing}</p>` : ''}
+      ${scope === 'mine' ? html`<p class="muted">${hasOwn ? t.ownVersionInUse : t.ownVersionNone}</p>` : fromEmail ? html`<p class="notice" data-testid="letter-from-email">${t.letterFromEmail}</p>` : !hasShared ? html`<p class="error">${t.templateMissing}</p>` : ''}
       <div class="editor">
         <form method="post" action="${path}" class="card form-grid" hx-post="${sitePath`/templates/preview/${target}/${key.channel}/${key.language}`}" hx-trigger="input delay:400ms" hx-target="#preview" hx-swap="outerHTML">
           <input type="hidden" name="_csrf" value="${csrf}">

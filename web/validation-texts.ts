@@ -1,0 +1,64 @@
+import { messages, type Lang } from './i18n.js';
+
+type Rule = [RegExp, (m: RegExpMatchArray) => string];
+
+/** The messages of the admin's form rules (and of the IBAN, BIC and ICS checks), in French. */
+const FRENCH: Rule[] = [
+  [/^required$/, () => 'obligatoire'],
+  [/^a date YYYY-MM-DD$/, () => 'une date AAAA-MM-JJ'],
+  [/^YYYY-MM-DD$/, () => 'AAAA-MM-JJ'],
+  [/^whole days$/, () => 'un nombre entier de jours'],
+  [/^a whole hour$/, () => 'une heure entière'],
+  [/^a step level$/, () => "un niveau d'étape"],
+  [/^a policy$/, () => 'une politique'],
+  [/^at most (-?[\d,]+) characters$/, (m) => `${m[1]} caractères au plus`],
+  [/^at least (-?[\d,]+) characters$/, (m) => `${m[1]} caractères au moins`],
+  [/^at most (-?\d+)$/, (m) => `${m[1]} au plus`],
+  [/^at least (-?\d+)$/, (m) => `${m[1]} au moins`],
+  [/^from (\d+) to (\d+) days$/, (m) => `de ${m[1]} à ${m[2]} jours`],
+  [/^an hour from 0 to 23$/, () => 'une heure de 0 à 23'],
+  [/^an e-mail address$/, () => 'une adresse e-mail'],
+  [/^admin or finance$/, () => 'admin ou finance'],
+  [/^email, letter or both$/, () => 'e-mail, courrier ou les deux'],
+  [/^step, email or letter$/, () => "celui de l'étape, e-mail ou courrier"],
+  [/^none, fixed or reference$/, () => 'aucun, fixe ou taux de référence'],
+  [/^a positive amount such as 1250.00$/, () => 'un montant positif, par exemple 1250,00'],
+  [/^an amount such as ([\d.]+)(, or empty)?$/, (m) => `un montant, par exemple ${m[1]!.replace('.', ',')}${m[2] ? ', ou rien' : ''}`],
+  [/^an amount above zero such as ([\d.]+)$/, (m) => `un montant supérieur à zéro, par exemple ${m[1]!.replace('.', ',')}`],
+  [/^a colour such as (#\w+)$/, (m) => `une couleur, par exemple ${m[1]}`],
+  [/^an IANA time zone such as (.+)$/, (m) => `un fuseau horaire IANA, par exemple ${m[1]}`],
+  [/^a country whose public holidays are known$/, () => 'un pays dont les jours fériés sont connus'],
+  [/^does not match the new password$/, () => 'ne correspond pas au nouveau mot de passe'],
+  [/^not a valid IBAN \(country, check digits and length\)$/, () => "n'est pas un IBAN valide (pays, clé de contrôle et longueur)"],
+  [/^not a valid BIC \(8 or 11 characters\)$/, () => "n'est pas un BIC valide (8 ou 11 caractères)"],
+  [/^not a valid SEPA creditor identifier \(ICS\), e\.g\. (\w+)$/, (m) => `n'est pas un identifiant créancier SEPA (ICS) valide, par exemple ${m[1]}`],
+  [/^the key of the form, as it was shown$/, () => 'la clé du formulaire, telle qu\'affichée'],
+  [/^the first day of a half-year, 1 January or 1 July \(YYYY-01-01 or YYYY-07-01\)$/, () => 'le premier jour d\'un semestre, 1er janvier ou 1er juillet (AAAA-01-01 ou AAAA-07-01)'],
+  [/^a yearly rate between 0 and 100, such as 10 or 12,15$/, () => 'un taux annuel entre 0 et 100, par exemple 10 ou 12,15'],
+  [/^a rate in percent such as 2,15$/, () => 'un taux en pour cent, par exemple 2,15'],
+  [/^Invalid input.*$/, () => 'valeur invalide'],
+];
+
+/** A form rule's message in the reader's language; a message not known here is shown as it is. */
+export function validationText(message: string, lang: Lang): string {
+  if (lang !== 'fr') return message;
+  for (const [pattern, say] of FRENCH) {
+    const m = pattern.exec(message);
+    if (m) return say(m);
+  }
+  return message;
+}
+
+/** The fields whose label is worded under another name in the catalogue. */
+const LABELS: Record<string, string> = {
+  reference: 'mandateReference', sequence: 'sequenceType', confirmation: 'confirmPassword', current: 'currentPassword',
+  nextOn: 'nextDate', holder: 'accountHolder', paidOn: 'date', level: 'level', copyFrom: 'copyStepsFrom',
+};
+const CODES: Record<string, string> = { iban: 'IBAN', bic: 'BIC' };
+
+/** A form field as its label reads on the page ("reason" is « Motif »), else its name. */
+export function fieldLabel(field: string, lang: Lang): string {
+  if (CODES[field]) return CODES[field];
+  const label = (messages(lang) as unknown as Record<string, unknown>)[LABELS[field] ?? field];
+  return typeof label === 'string' ? label : field;
+}
