@@ -36,6 +36,11 @@ const FRENCH: Rule[] = [
   [/^the first day of a half-year, 1 January or 1 July \(YYYY-01-01 or YYYY-07-01\)$/, () => 'le premier jour d\'un semestre, 1er janvier ou 1er juillet (AAAA-01-01 ou AAAA-07-01)'],
   [/^a yearly rate between 0 and 100, such as 10 or 12,15$/, () => 'un taux annuel entre 0 et 100, par exemple 10 ou 12,15'],
   [/^a rate in percent such as 2,15$/, () => 'un taux en pour cent, par exemple 2,15'],
+  [/^already a user$/, () => 'déjà un utilisateur'],
+  [/^not found$/, () => 'introuvable'],
+  [/^larger than (\d+) MB$/, (m) => `plus de ${m[1]} Mo`],
+  [/^customers, invoices or payments$/, () => 'clients, factures ou règlements'],
+  [/^not the same mode \(test or live\) as the secret key$/, () => 'pas le même mode (test ou production) que la clé secrète'],
   [/^Invalid input.*$/, () => 'valeur invalide'],
 ];
 
@@ -53,6 +58,7 @@ export function validationText(message: string, lang: Lang): string {
 const LABELS: Record<string, string> = {
   reference: 'mandateReference', sequence: 'sequenceType', confirmation: 'confirmPassword', current: 'currentPassword',
   nextOn: 'nextDate', holder: 'accountHolder', paidOn: 'date', level: 'level', copyFrom: 'copyStepsFrom',
+  isFinal: 'final', kind: 'importKind', emails: 'email', selection: 'invoices',
 };
 const CODES: Record<string, string> = { iban: 'IBAN', bic: 'BIC' };
 

@@ -131,7 +131,7 @@ it('breaks a template and sees the error with its line, fixes it and sees the pr
   await page.waitForSelector('iframe.preview-frame');
   await page.fill('textarea[name=body]', 'Bonjour {{customer.name}},\n\n{{#if amountDue}}\nReste dû : {{amountDu}}');
   await page.waitForSelector('#preview .problems');
-  expect(await page.locator('#preview .problems').innerText()).toContain('body, ligne 3: {{#if}} is never closed');
+  expect(await page.locator('#preview .problems').innerText()).toContain("Corps, ligne 3 : {{#if}} n'est jamais fermé");
   await page.click('button:text("Enregistrer")');
   await page.waitForSelector('p.error:has-text("Refusé")');
   await page.screenshot({ path: `${ARTIFACTS}/e2e-template-error.png`, fullPage: true });

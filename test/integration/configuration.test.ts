@@ -127,7 +127,7 @@ describe('steps editor', () => {
     const [first] = await steps();
     // A final step ends the policy: nothing may follow it.
     const refused = await post(`/settings/policies/${policyId}/steps`, { name: 'Courtesy', colour: '#2563eb', delayDays: '-5', channel: 'email' });
-    expect(unescape(refused.body)).toContain('isFinal: "Mise en demeure" is the final step');
+    expect(unescape(refused.body)).toContain('Final step: "Mise en demeure" is the final step');
     const last = (await steps()).at(-1)!;
     const { isFinal: _, ...notFinal } = stepFields(last);
     await post(`/settings/steps/${last.id}`, notFinal);

@@ -250,7 +250,7 @@ describe('passwords', () => {
 
     const wrong = await change({ current: 'not it', password: 'a brand new password', confirmation: 'a brand new password' });
     expect(wrong.status).toBe(401);
-    expect(await wrong.text()).toContain('current: le mot de passe actuel est incorrect');
+    expect(await wrong.text()).toContain('Mot de passe actuel : le mot de passe actuel est incorrect');
     const mismatch = await change({ current: 'the old password', password: 'a brand new password', confirmation: 'another one entirely' });
     expect(mismatch.status).toBe(422);
     expect(await mismatch.text()).toContain('Confirmer le nouveau mot de passe : ne correspond pas au nouveau mot de passe');

@@ -47,7 +47,7 @@ it('refuses a bad bank account or mandate naming each field, and saves nothing',
 it('saves a valid mandate in electronic form, and keeps references unique across customers', async () => {
   expect(await post('/customers/C-SEPA/mandate', mandate)).toContain('Done.');
   expect(await mandateOf(db.sql, customerId)).toMatchObject({ iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP', reference: 'RUM-2025-0001', sequence: 'FRST' });
-  expect(await post('/customers/C-OTHER/mandate', mandate)).toContain("reference: this reference is already another customer's mandate");
+  expect(await post('/customers/C-OTHER/mandate', mandate)).toContain("Unique mandate reference: this reference is already another customer's mandate");
 });
 
 it("checks the creditor's identifier, IBAN and BIC before saving them", async () => {

@@ -54,7 +54,7 @@ it('checks the Stripe keys before saving them, never shows them back, and tests 
   expect(await getStripeKeys(db.sql)).toEqual({ secretKey: null, publishableKey: null, webhookSecret: null });
 
   expect(await post('/settings/stripe', { secretKey: 'sk_test_51RelanceKey', publishableKey: 'pk_live_51RelanceKey', webhookSecret: '' })).toContain(
-    'publishableKey: not the same mode (test or live) as the secret key',
+    'Publishable key: not the same mode (test or live) as the secret key',
   );
   const saved = await post('/settings/stripe', { secretKey: 'sk_test_51RelanceKey', publishableKey: 'pk_test_51RelanceKey', webhookSecret: WEBHOOK_SECRET });
   expect(saved).toContain('Done.');
@@ -71,7 +71,7 @@ it('checks the Stripe keys before saving them, never shows them back, and tests 
 
 it("registers a customer's IBAN and mandate with Stripe and shows the Stripe ids; a new IBAN ends it", async () => {
   const noEmail = await mandatedCustomer('C-NOMAIL', 'FR7630006000011234567890189', []);
-  expect(await post('/customers/C-NOMAIL/stripe')).toContain('emails: the customer needs an e-mail address for Stripe');
+  expect(await post('/customers/C-NOMAIL/stripe')).toContain('E-mail: the customer needs an e-mail address for Stripe');
   expect(await stripeLinkOf(db.sql, noEmail)).toBeUndefined();
 
   const id = await mandatedCustomer('C-STRIPE', 'DE89370400440532013000');

@@ -6,7 +6,7 @@ import { hashPassword, passwordMatches } from '../auth/passwords.js';
 import { openSession } from '../auth/sessions.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
-import { parseForm } from './form.js';
+import { parseForm, refusal } from './form.js';
 import type { AdminEnv } from './env.js';
 import type { Flash } from './flash.js';
 import { accountView } from './views/account.js';
@@ -36,7 +36,7 @@ export async function changeOwnPassword(c: Context<AdminEnv>, deps: WebDeps) {
   const parsed = parseForm(ownPasswordForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return accountPage(c, { ok: false, text: `${t.refused}: ${parsed.message}` }, 422);
   const hash = await passwordHashOf(deps.sql, me.id);
-  if (!hash || !(await passwordMatches(hash, parsed.value.current))) return accountPage(c, { ok: false, text: `${t.refused}: current: ${t.wrongCurrentPassword}` }, 401);
+  if (!hash || !(await passwordMatches(hash, parsed.value.current))) return accountPage(c, { ok: false, text: refusal(c, 'current', t.wrongCurrentPassword) }, 401);
   await replacePassword(deps.sql, me.id, await hashPassword(parsed.value.password));
   await writeAudit(deps.sql, { userId: me.id, action: 'user.password', entity: `user:${me.email}`, before: null, after: null });
   await openSession(c, deps.sql, me, deps.publicUrl.startsWith('https://'));

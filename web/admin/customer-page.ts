@@ -14,7 +14,7 @@ import { setCustomerPause } from '../invoice-actions.js';
 import { mandateForm } from '../sepa/bank-fields.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { customerView } from './views/customer.js';
-import { parseForm, pauseForm } from './form.js';
+import { parseForm, pauseForm, refusal } from './form.js';
 import type { AdminEnv } from './env.js';
 import { messageView } from './views/message.js';
 import { outcomeOnPage, type Flash } from './flash.js';
@@ -85,7 +85,7 @@ export async function customerPolicyAction(c: Context<AdminEnv>, deps: WebDeps) 
   if (!customer) return customerPage(c, deps);
   const form = await c.req.parseBody();
   const policyId = form.policy ? Number(form.policy) : null;
-  if (policyId !== null && !(await listPolicies(deps.sql)).some((p) => p.id === policyId)) return customerPage(c, deps, { ok: false, text: `${t.refused}: policy: not found` });
+  if (policyId !== null && !(await listPolicies(deps.sql)).some((p) => p.id === policyId)) return customerPage(c, deps, { ok: false, text: refusal(c, 'policy', `not found`) });
   const after = { policyId, excluded: form.excluded === 'on', isBusiness: form.isBusiness === 'on' };
   await setCustomerPolicy(deps.sql, customer.id, after);
   await writeAudit(deps.sql, {
@@ -106,7 +106,7 @@ export async function customerMandateAction(c: Context<AdminEnv>, deps: WebDeps)
   if (!parsed.ok) return customerPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` }, form);
   const before = await mandateOf(deps.sql, customer.id);
   if ((await saveMandate(deps.sql, { customerId: customer.id, ...parsed.value })) === 'taken') {
-    return customerPage(c, deps, { ok: false, text: `${t.refused}: reference: ${t.mandateTaken}` }, form);
+    return customerPage(c, deps, { ok: false, text: refusal(c, 'reference', t.mandateTaken) }, form);
   }
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'customer.mandate', entity: `customer:${customer.ref}`, before: before ?? null, after: parsed.value });
   return customerPage(c, deps, { ok: true, text: t.done });

@@ -10,6 +10,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { customerPage } from './customer-page.js';
 import type { AdminEnv } from './env.js';
+import { refusal } from './form.js';
 
 /** Registers the customer's IBAN and mandate with Stripe; Stripe's refusal is shown as it gave it. */
 export async function registerWithStripeAction(c: Context<AdminEnv>, deps: WebDeps) {
@@ -17,9 +18,9 @@ export async function registerWithStripeAction(c: Context<AdminEnv>, deps: WebDe
   const customer = await customerByRef(deps.sql, c.req.param('ref')!);
   if (!customer) return customerPage(c, deps);
   const mandate = await mandateOf(deps.sql, customer.id);
-  if (!mandate) return customerPage(c, deps, { ok: false, text: `${t.refused}: iban: ${t.stripeNeedsMandate}` });
+  if (!mandate) return customerPage(c, deps, { ok: false, text: refusal(c, 'iban', t.stripeNeedsMandate) });
   const email = customer.emails[0];
-  if (!email) return customerPage(c, deps, { ok: false, text: `${t.refused}: emails: ${t.stripeNeedsEmail}` });
+  if (!email) return customerPage(c, deps, { ok: false, text: refusal(c, 'emails', t.stripeNeedsEmail) });
   const stripe = await configuredStripe(deps.sql, deps.stripe);
   if (!stripe) return customerPage(c, deps, { ok: false, text: `${t.refused}: ${t.stripeNotConfigured}` });
   try {
@@ -30,6 +31,6 @@ export async function registerWithStripeAction(c: Context<AdminEnv>, deps: WebDe
     await writeAudit(deps.sql, { userId: c.get('user').id, action: 'customer.stripe', entity: `customer:${customer.ref}`, before: null, after: registration });
     return customerPage(c, deps, { ok: true, text: t.done });
   } catch (err) {
-    return customerPage(c, deps, { ok: false, text: `${t.refused}: Stripe: ${stripeErrorMessage(err)}` });
+    return customerPage(c, deps, { ok: false, text: refusal(c, 'Stripe', stripeErrorMessage(err)) });
   }
 }

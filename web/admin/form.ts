@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Lang } from '../i18n.js';
+import type { Context } from 'hono';
+import { langOf, messages, type Lang } from '../i18n.js';
 import { fieldLabel, validationText } from '../validation-texts.js';
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -13,6 +14,12 @@ export function parseForm<S extends z.ZodType>(schema: S, form: Record<string, u
     ok: false,
     message: parsed.error.issues.map((i) => `${fieldLabel(i.path.join('.') || 'form', lang)}${colon}${validationText(i.message, lang)}`).join(' · '),
   };
+}
+
+/** "Refusé: Motif : obligatoire": a refusal naming the field by its label, in the reader's language. */
+export function refusal(c: Context, field: string, text: string): string {
+  const lang = langOf(c);
+  return `${messages(lang).refused}: ${fieldLabel(field, lang)}${lang === 'fr' ? ' : ' : ': '}${validationText(text, lang)}`;
 }
 
 /** "1 250,50" or "1250.5" as cents; undefined when it is not an amount. */

@@ -9,7 +9,7 @@ import {
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
-import { centsOf, parseForm } from './form.js';
+import { centsOf, parseForm, refusal } from './form.js';
 import { policiesView, policyView } from './views/policies.js';
 import { chargesPolicyOf, referenceRates } from '../../db/queries/late-charges.js';
 import { getSettings } from '../../db/queries/settings.js';
@@ -58,8 +58,8 @@ export async function createPolicyAction(c: Context<AdminEnv>, deps: WebDeps) {
   if (!parsed.ok) return policiesPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
   const { name, copyFrom } = parsed.value;
   const policies = await listPolicies(deps.sql);
-  if (!policies.some((p) => p.id === copyFrom)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: copyFrom: ${t.notFound}` });
-  if (policies.some((p) => p.name === name)) return policiesPage(c, deps, { ok: false, text: `${t.refused}: name: ${t.nameTaken}` });
+  if (!policies.some((p) => p.id === copyFrom)) return policiesPage(c, deps, { ok: false, text: refusal(c, 'copyFrom', t.notFound) });
+  if (policies.some((p) => p.name === name)) return policiesPage(c, deps, { ok: false, text: refusal(c, 'name', t.nameTaken) });
   const created = await createPolicy(deps.sql, name, copyFrom);
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.create', entity: `policy:${created}`, before: null, after: { name, copyFrom } });
   return c.redirect(sitePath`/settings/policies/${created}`, 303);
@@ -120,7 +120,7 @@ export async function addStepAction(c: Context<AdminEnv>, deps: WebDeps) {
   if (!parsed.ok) return policyPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
   const steps = await stepsOfPolicy(deps.sql, policyId);
   const last = steps.at(-1);
-  if (last?.isFinal) return policyPage(c, deps, { ok: false, text: `${t.refused}: isFinal: ${t.afterFinal(last.name)}` });
+  if (last?.isFinal) return policyPage(c, deps, { ok: false, text: refusal(c, 'isFinal', t.afterFinal(last.name)) });
   const fields = toStepFields(parsed.value);
   // The new step starts with its predecessor's texts so it can send at once; they are edited next.
   const id = await addStep(deps.sql, policyId, fields, last?.id ?? null);

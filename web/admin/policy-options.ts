@@ -8,7 +8,7 @@ import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { CATCH_UP_MODES } from '../../workflows/schedule/plan.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
-import { centsOf, parseForm } from './form.js';
+import { centsOf, parseForm, refusal } from './form.js';
 import type { AdminEnv } from './env.js';
 import type { Flash } from './flash.js';
 
@@ -41,7 +41,7 @@ export async function savePolicySendingAction(c: Context<AdminEnv>, deps: WebDep
   const form = await c.req.parseBody();
   const before = await sendingOptionsOf(deps.sql, policyId);
   const catchUp = form.catchUp === undefined ? before.catchUp : CATCH_UP_MODES.find((m) => m === form.catchUp);
-  if (!catchUp) return { ok: false, text: `${t.refused}: catchUp: ${CATCH_UP_MODES.join(', ')}` };
+  if (!catchUp) return { ok: false, text: refusal(c, 'catchUp', CATCH_UP_MODES.join(', ')) };
   const after = { statementMode: form.statementMode === 'on', needsApproval: form.needsApproval === 'on', catchUp };
   await setSendingOptions(deps.sql, policyId, after);
   // Invoices held for approval go once it is no longer needed; a new catch-up rule replans them.

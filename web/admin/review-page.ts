@@ -9,6 +9,7 @@ import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import type { AdminEnv } from './env.js';
+import { refusal } from './form.js';
 import { reviewView } from './views/review.js';
 import { outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
@@ -48,7 +49,7 @@ export async function holdReviewItemAction(c: Context<AdminEnv>, deps: WebDeps) 
   const form = await c.req.parseBody();
   const settings = await getSettings(deps.sql);
   const item = (await passItems(deps.sql, passDate, sendSettings(settings))).find((i) => i.invoiceId === Number(form.invoice) && i.needsApproval);
-  if (!item) return reviewPage(c, deps, { ok: false, text: `${t.refused}: invoice: ${t.notFound}` }, passDate);
+  if (!item) return reviewPage(c, deps, { ok: false, text: refusal(c, 'invoice', t.notFound) }, passDate);
   await holdPassItem(deps.sql, passDate, item, form.held === 'on', c.get('user').email);
   await wakeWorkflows(deps, [item.invoiceId]);
   return reviewPage(c, deps, { ok: true, text: t.done }, passDate);

@@ -14,7 +14,7 @@ import { langOf, messages, type Lang, type Messages } from '../i18n.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { runWorkflowState } from '../../services/temporal/run-workflow-state.js';
-import { parseForm } from './form.js';
+import { parseForm, refusal } from './form.js';
 import type { AdminEnv } from './env.js';
 import { outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
@@ -59,7 +59,7 @@ export async function sepaPreview(c: Context<AdminEnv>, deps: WebDeps) {
   const checked = await checkRun(deps, c.req.query(), langOf(c), t);
   if (!checked.ok) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${checked.message}` });
   const candidates = await sepaCandidates(deps.sql, checked.value.collectionDate);
-  if (candidates.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
+  if (candidates.length === 0) return sepaPage(c, deps, { ok: false, text: refusal(c, 'selection', t.nothingToCollect) });
   const blocking = await fileProblems(deps, checked.value.format, candidates);
   return c.render(t.newSepaRun, sepaPreviewView({ chosen: checked.value, candidates, blocking, csrf: c.get('user').csrfToken, lang, t }));
 }
@@ -82,7 +82,7 @@ export async function startSepaRun(c: Context<AdminEnv>, deps: WebDeps) {
   const checked = await checkRun(deps, body, langOf(c), t);
   if (!checked.ok) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${checked.message}` });
   const invoiceIds = [body.invoice ?? []].flat().map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  if (invoiceIds.length === 0) return sepaPage(c, deps, { ok: false, text: `${t.refused}: selection: ${t.nothingToCollect}` });
+  if (invoiceIds.length === 0) return sepaPage(c, deps, { ok: false, text: refusal(c, 'selection', t.nothingToCollect) });
   const chosen = (await sepaCandidates(deps.sql, checked.value.collectionDate, invoiceIds));
   const blocking = await fileProblems(deps, checked.value.format, chosen);
   if (blocking.length) return sepaPage(c, deps, { ok: false, text: `${t.refused}: ${t.sepaBlocked(checked.value.format)} ${blocking.join('; ')}` });
@@ -147,7 +147,7 @@ export async function sepaRejectAction(c: Context<AdminEnv>, deps: WebDeps) {
   const actor = c.get('user').email;
   const form = await c.req.parseBody();
   const reason = String(form.reason ?? '').trim();
-  if (!reason) return sepaRunPage(c, deps, { ok: false, text: `${t.refused}: reason: required` });
+  if (!reason) return sepaRunPage(c, deps, { ok: false, text: refusal(c, 'reason', `required`) });
   const invoiceId = Number(form.invoice);
   if (await rejectSepaItem(deps.sql, runId, invoiceId, reason.slice(0, 200), actor)) await wakeWorkflows(deps, [invoiceId]);
   return sepaRunPage(c, deps, { ok: true, text: t.done });

@@ -6,7 +6,7 @@ import { writeAudit } from '../../db/queries/audit.js';
 import { getStripeKeys, saveStripeKeys, type StripeKeys } from '../../db/queries/stripe.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
-import { parseForm } from './form.js';
+import { parseForm, refusal } from './form.js';
 import type { AdminEnv } from './env.js';
 import { maskedKey } from './views/settings.js';
 import type { Flash } from './flash.js';
@@ -36,7 +36,7 @@ export async function saveStripeSettings(c: Context<AdminEnv>, deps: WebDeps): P
     webhookSecret: parsed.value.webhookSecret ?? before.webhookSecret,
   };
   if (after.publishableKey && after.secretKey && modeOf(after.publishableKey) !== modeOf(after.secretKey)) {
-    return { ok: false, text: `${t.refused}: publishableKey: not the same mode (test or live) as the secret key` };
+    return { ok: false, text: refusal(c, 'publishableKey', `not the same mode (test or live) as the secret key`) };
   }
   await saveStripeKeys(deps.sql, after);
   // The audit shows which keys changed, never the keys.

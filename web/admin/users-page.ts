@@ -6,7 +6,7 @@ import { hashPassword } from '../auth/passwords.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
 import { newPasswordForm } from './account-page.js';
-import { parseForm } from './form.js';
+import { parseForm, refusal } from './form.js';
 import type { AdminEnv } from './env.js';
 import { outcomeOnPage, type Flash } from './flash.js';
 import { usersView } from './views/users.js';
@@ -30,7 +30,7 @@ export async function addUser(c: Context<AdminEnv>, deps: WebDeps) {
   const parsed = parseForm(newUserForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
   const { password, ...user } = parsed.value;
-  if (await userWithHashByEmail(deps.sql, user.email)) return usersPage(c, deps, { ok: false, text: `${t.refused}: email: already a user` });
+  if (await userWithHashByEmail(deps.sql, user.email)) return usersPage(c, deps, { ok: false, text: refusal(c, 'email', `already a user`) });
   const created = await createUser(deps.sql, { ...user, passwordHash: await hashPassword(password) });
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'user.create', entity: `user:${created.email}`, before: null, after: user });
   return usersPage(c, deps, { ok: true, text: t.done });
@@ -43,7 +43,7 @@ function userChange(deps: WebDeps, change: 'role' | 'delete') {
   return async (c: Context<AdminEnv>) => {
     const t = messages(langOf(c));
     const target = await userById(deps.sql, Number(c.req.param('id')));
-    if (!target) return usersPage(c, deps, { ok: false, text: `${t.refused}: user: not found` });
+    if (!target) return usersPage(c, deps, { ok: false, text: refusal(c, 'user', `not found`) });
     if (change === 'delete' && target.id === c.get('user').id) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.cannotDeleteSelf}` });
     const form = change === 'role' ? parseForm(roleForm, await c.req.parseBody(), langOf(c)) : null;
     if (form && !form.ok) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${form.message}` });
@@ -65,7 +65,7 @@ export const deleteUserAction = (deps: WebDeps) => userChange(deps, 'delete');
 export async function resetUserPassword(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(langOf(c));
   const target = await userById(deps.sql, Number(c.req.param('id')));
-  if (!target) return usersPage(c, deps, { ok: false, text: `${t.refused}: user: not found` });
+  if (!target) return usersPage(c, deps, { ok: false, text: refusal(c, 'user', `not found`) });
   if (target.id === c.get('user').id) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${t.ownPasswordOnAccount}` });
   const parsed = parseForm(newPasswordForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return usersPage(c, deps, { ok: false, text: `${t.refused}: ${parsed.message}` });
