@@ -77,7 +77,7 @@ export default tseslint.config(
             {
               group: [
                 '../*.js', '../../*.js', '../../**/*.js', '../../../**/*.js',
-                '!../paths.js', '!../reminder-log-filter.js', '!../../i18n.js', '!../../timeline-texts.js', '!../../reason-texts.js', '!../../import/csv-rows.js',
+                '!../paths.js', '!../reminder-log-filter.js', '!../../i18n.js', '!../../timeline-texts.js', '!../../reason-texts.js', '!../../validation-texts.js', '!../../import/csv-rows.js',
                 '!../../../services/format.js', '!../../../services/sepa/pain008.js', '!../../../services/documents/merge-fields.js', '!../../../services/documents/template-check.js',
                 '!../../../workflows/schedule/*.js', '!../../../db/queries/templates.js', '!../../../db/queries/payments.js',
                 'hono/*', '!hono/html', '@temporalio/*', 'postgres', 'stripe', 'resend', 'playwright-core',

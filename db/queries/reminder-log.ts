@@ -25,6 +25,8 @@ export interface ReminderLogLine {
   note: string | null;
   nextPlannedOn: string | null;
   documentId: number | null;
+  /** The e-mail's exact HTML is kept: the log links it. */
+  hasHtml: boolean;
 }
 
 function conditionOf(sql: ISql, f: ReminderLogFilter) {
@@ -43,7 +45,7 @@ export function reminderLog(sql: ISql, f: ReminderLogFilter, page: { limit: numb
   return sql<ReminderLogLine[]>`
     select r.id, i.number as "invoiceNumber", c.name as "customerName", c.ref as "customerRef", r.level, r.step_name as "stepName", r.channel,
            r.status, coalesce(r.sent_at, r.created_at) as at, r.performed_by as "performedBy", r.note, r.next_planned_on as "nextPlannedOn",
-           (select d.id from documents d where d.reminder_id = r.id order by d.id limit 1) as "documentId"
+           (select d.id from documents d where d.reminder_id = r.id order by d.id limit 1) as "documentId", r.html is not null as "hasHtml"
     from reminders r join invoices i on i.id = r.invoice_id join customers c on c.id = i.customer_id
     where ${conditionOf(sql, f)}
     order by coalesce(r.sent_at, r.created_at) desc, r.id desc

@@ -24,14 +24,14 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const headers = () => ({ cookie: `${session.cookie}; relance_lang=en`, origin: ORIGIN });
+const headers = (lang = 'en') => ({ cookie: `${session.cookie}; relance_lang=${lang}`, origin: ORIGIN });
 
-async function upload(kind: string, csv: string, filename = `${kind}.csv`) {
+async function upload(kind: string, csv: string, filename = `${kind}.csv`, lang = 'en') {
   const form = new FormData();
   form.set('_csrf', session.csrf);
   form.set('kind', kind);
   form.set('file', new File([csv], filename, { type: 'text/csv' }));
-  const res = await app.request('/import', { method: 'POST', headers: headers(), body: form });
+  const res = await app.request('/import', { method: 'POST', headers: headers(lang), body: form });
   return { status: res.status, location: res.headers.get('location'), body: await res.text() };
 }
 async function apply(location: string) {
@@ -80,6 +80,14 @@ it('refuses a file with bad rows, listing each by line and column, and writes no
     '5 number: repeats line 2',
     '6 number: letters, digits and . _ / : - only, 64 at most',
     '6 due_date: is before issueDate',
+  ]);
+  // A French reader reads each row's problem in French.
+  expect(errorsOf((await upload('invoices', csv, 'factures.csv', 'fr')).body)).toEqual([
+    '3 due_date: une date du calendrier écrite AAAA-MM-JJ',
+    '4 total: un montant supérieur à zéro, par exemple 1250,00',
+    '5 number: répète la ligne 2',
+    '6 number: lettres, chiffres et . _ / : - seulement, 64 au plus',
+    "6 due_date: est avant la date d'émission",
   ]);
   expect(await count('imports')).toBe(importsBefore);
   expect(await count('invoices')).toBe(0);

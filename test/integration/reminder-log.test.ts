@@ -42,6 +42,18 @@ it('lists every reminder across invoices and customers, newest first, with its u
   expect(body).toContain('Journal des relances');
 });
 
+it("links each e-mail's exact HTML, as the customer received it, and each letter's PDF", async () => {
+  const [sent] = await db.sql<[{ id: number }]>`
+    update reminders set html = '<p>Bonjour Dupont, la facture F-LOG-1 reste due.</p>', subject = 'Facture F-LOG-1'
+    where level = 1 and channel = 'email' and invoice_id = (select id from invoices where number = 'F-LOG-1') returning id`;
+  const body = await page();
+  expect(body.match(/data-testid="email-html"/g)).toHaveLength(1);
+  expect(body).toContain(`href="/outbox/${sent.id}/html"`);
+  const email = await app.request(`/outbox/${sent.id}/html`, { headers: { cookie } });
+  expect(await email.text()).toBe('<p>Bonjour Dupont, la facture F-LOG-1 reste due.</p>');
+  expect(email.headers.get('content-security-policy')).toContain('sandbox');
+});
+
 it('filters by period (the company’s days), user, level and channel, and refuses a bad filter by name', async () => {
   // 22:30 UTC on 1 October is 2 October in Paris.
   expect(invoicesShown(await page('?from=2026-10-02&to=2026-10-02'))).toEqual(['F-LOG-3']);

@@ -21,7 +21,7 @@ export async function importPage(c: Context<AdminEnv>, deps: ImportDeps, flash?:
   const t = messages(langOf(c));
   const shown = await outcomeOnPage(c, deps.sql, flash, '/import');
   if (shown.redirect) return shown.redirect;
-  const view = importView({ recent: await recentImports(deps.sql), errors, csrf: c.get('user').csrfToken, flash: shown.flash, t });
+  const view = importView({ recent: await recentImports(deps.sql), errors, csrf: c.get('user').csrfToken, flash: shown.flash, lang: langOf(c), t });
   return c.render(t.import, view, shown.status);
 }
 
@@ -52,7 +52,7 @@ export async function importRecordPage(c: Context<AdminEnv>, deps: ImportDeps, f
   if (shown.redirect) return shown.redirect;
   const checked = checkCsv(record.kind, record.content);
   const rows = checked.ok ? checked.parsed.rows.slice(0, PREVIEW_ROWS) : [];
-  const view = importRecordView({ record, rows, errors, csrf: c.get('user').csrfToken, now: Date.now(), flash: shown.flash, t });
+  const view = importRecordView({ record, rows, errors, csrf: c.get('user').csrfToken, now: Date.now(), flash: shown.flash, lang: langOf(c), t });
   return c.render(`${t.import} #${record.id}`, view, shown.status);
 }
 

@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { ImportKind, ImportRecord, recentImports } from '../../../db/queries/imports.js';
-import type { Messages } from '../../i18n.js';
+import type { Lang, Messages } from '../../i18n.js';
+import { validationText } from '../../validation-texts.js';
 import { COLUMNS, type RowError } from '../../import/csv-rows.js';
 import type { Flash } from '../env.js';
 import { flashOf } from './flash.js';
@@ -13,11 +14,11 @@ const CUT_SHORT_AFTER_MS = 60_000;
 
 type StartsState = 'running' | 'stopping' | 'stopped' | 'failed' | 'cut_short' | 'finished';
 
-export type ImportModel = { recent: Awaited<ReturnType<typeof recentImports>>; errors: RowError[]; csrf: string; flash?: Flash; t: Messages };
+export type ImportModel = { recent: Awaited<ReturnType<typeof recentImports>>; errors: RowError[]; csrf: string; flash?: Flash; lang: Lang; t: Messages };
 
 /** A file to check and import, the columns each kind takes, and the recent imports. */
-export function importView({ recent, errors, csrf, flash, t }: ImportModel) {
-  return html`<h1>${t.import}</h1>${flashOf(flash)}${errorTable(errors, t)}
+export function importView({ recent, errors, csrf, flash, lang, t }: ImportModel) {
+  return html`<h1>${t.import}</h1>${flashOf(flash)}${errorTable(errors, lang, t)}
       <form method="post" action="/import" enctype="multipart/form-data" class="card form-grid">
         <input type="hidden" name="_csrf" value="${csrf}">
         <h2>${t.importFile}</h2>
@@ -33,13 +34,13 @@ export function importView({ recent, errors, csrf, flash, t }: ImportModel) {
       )}</tbody></table></section>` : ''}`;
 }
 
-export type ImportRecordModel = { record: ImportRecord; rows: { line: number; value: unknown }[]; errors: RowError[]; csrf: string; now: number; flash?: Flash; t: Messages };
+export type ImportRecordModel = { record: ImportRecord; rows: { line: number; value: unknown }[]; errors: RowError[]; csrf: string; now: number; flash?: Flash; lang: Lang; t: Messages };
 
 /** One import: its first rows to check, then the confirmation, then the progress of its workflows. */
-export function importRecordView({ record, rows, errors, csrf, now, flash, t }: ImportRecordModel) {
+export function importRecordView({ record, rows, errors, csrf, now, flash, lang, t }: ImportRecordModel) {
   const columns = rows.length ? Object.keys(flatten(rows[0]!.value)) : [];
   return html`<p><a href="/import">← ${t.import}</a></p>
-      <h1>${t.import} #${record.id} · ${t.importKinds[record.kind]} · ${record.filename}</h1>${flashOf(flash)}${errorTable(errors, t)}
+      <h1>${t.import} #${record.id} · ${t.importKinds[record.kind]} · ${record.filename}</h1>${flashOf(flash)}${errorTable(errors, lang, t)}
       ${record.status === 'checked'
         ? html`<section class="card"><p class="notice">${t.readyToImport(record.rowCount)}</p>
             <form method="post" action="${sitePath`/import/${record.id}/apply`}" class="action"><input type="hidden" name="_csrf" value="${csrf}">
@@ -51,11 +52,11 @@ export function importRecordView({ record, rows, errors, csrf, now, flash, t }: 
       </section>`;
 }
 
-function errorTable(errors: RowError[], t: Messages) {
+function errorTable(errors: RowError[], lang: Lang, t: Messages) {
   if (errors.length === 0) return '';
   return html`<section class="card" data-testid="import-errors"><h2 class="failed">${t.importRefused(errors.length)}</h2>
     <table><thead><tr><th>${t.line}</th><th>${t.column}</th><th>${t.problem}</th></tr></thead><tbody>${errors.slice(0, SHOWN_ERRORS).map(
-      (e) => html`<tr><td class="num">${e.line}</td><td><code>${e.field}</code></td><td>${e.message}</td></tr>`,
+      (e) => html`<tr><td class="num">${e.line}</td><td><code>${e.field}</code></td><td>${validationText(e.message, lang)}</td></tr>`,
     )}</tbody></table></section>`;
 }
 

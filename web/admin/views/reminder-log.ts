@@ -25,7 +25,8 @@ export function reminderLogView({ lines, more, authors, filter, timezone, lang, 
         <tbody>${lines.map((r) => html`<tr><td>${r.id}</td><td><a href="${sitePath`/customers/${r.customerRef}`}">${r.customerName}</a></td>
           <td><a href="${sitePath`/invoices/${r.invoiceNumber}`}">${r.invoiceNumber}</a></td><td>${r.note ?? ''}</td><td>${r.level} · ${r.stepName}</td><td>${t.channels[r.channel]}</td>
           <td>${r.performedBy}</td><td class="nowrap">${formatInstant(r.at, lang, timezone)}</td><td>${r.nextPlannedOn ? formatDate(r.nextPlannedOn, lang) : ''}</td><td>${t.reminderStatuses[r.status]}</td>
-          <td>${r.documentId ? html`<a href="${sitePath`/documents/${r.documentId}`}">PDF</a>` : ''}</td></tr>`)}</tbody></table>
+          <td>${r.documentId ? html`<a href="${sitePath`/documents/${r.documentId}`}">PDF</a>` : ''}
+            ${r.hasHtml ? html`<a href="${sitePath`/outbox/${r.id}/html`}" target="_blank" rel="noopener" data-testid="email-html">${t.emailAsSent}</a>` : ''}</td></tr>`)}</tbody></table>
         <div class="toolbar">${filter.page > 1 ? html`<a href="/reminders?${queryOf(filter, { page: filter.page - 1 })}">← ${t.previous}</a>` : ''}
           ${more ? html`<a class="right" href="/reminders?${queryOf(filter, { page: filter.page + 1 })}">${t.next} →</a>` : ''}</div>`}</section>`;
 }
