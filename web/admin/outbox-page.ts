@@ -22,6 +22,6 @@ export async function outboxPage(c: Context<AdminEnv>, deps: WebDeps) {
 
 export async function outboxMessageHtml(c: Context<AdminEnv>, deps: WebDeps) {
   const page = await sentMessageHtml(deps.sql, Number(c.req.param('id')));
-  if (!page) return c.text('No rendering is stored for this message.', 404);
+  if (!page) return c.text(messages(langOf(c)).noStoredRendering, 404);
   return sandboxedHtml(c, page);
 }

@@ -116,7 +116,7 @@ export async function previewAction(c: Context<AdminEnv>, deps: EditorDeps) {
 
 export function servePreview(c: Context<AdminEnv>, previews: PreviewStore) {
   const page = previews.get(c.get('user').id, c.req.param('key')!);
-  if (!page) return c.text('This preview has expired: edit the template to render it again.', 404);
+  if (!page) return c.text(messages(langOf(c)).previewExpired, 404);
   return sandboxedHtml(c, page);
 }
 

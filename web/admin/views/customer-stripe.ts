@@ -11,9 +11,9 @@ export function stripeCard(p: { customer: Customer; mandate?: Mandate; link?: St
   if (!p.configured && !link) return '';
   const ids = link
     ? html`<dl class="ids" data-testid="stripe-ids">
-        <dt>Customer</dt><dd><code>${link.stripeCustomerId}</code></dd>
-        <dt>Payment method</dt><dd><code>${link.paymentMethodId}</code></dd>
-        <dt>Mandate</dt><dd>${link.mandateId ? html`<code>${link.mandateId}</code>` : html`<span class="muted">${t.mandatePending} (<code>${link.setupIntentId}</code>)</span>`}</dd>
+        <dt>${t.stripeCustomer}</dt><dd><code>${link.stripeCustomerId}</code></dd>
+        <dt>${t.stripePaymentMethod}</dt><dd><code>${link.paymentMethodId}</code></dd>
+        <dt>${t.stripeMandate}</dt><dd>${link.mandateId ? html`<code>${link.mandateId}</code>` : html`<span class="muted">${t.mandatePending} (<code>${link.setupIntentId}</code>)</span>`}</dd>
       </dl>`
     : '';
   return html`<section class="card" id="stripe"><h2>${link ? t.stripeRegistered : t.stripe}</h2>${ids}
