@@ -12,7 +12,7 @@ export async function benchLetters(opts: { letters: number; chromiumPath: string
   const pdf = createPdfRenderer({ executablePath: opts.chromiumPath });
   const step = DEFAULT_STEPS[1]!;
   const settings = {
-    companyName: 'Ma Société SAS', companyAddress: '1 place Bellecour, 69002 Lyon', companyEmail: 'compta@masociete.fr', companyPhone: '04 00 00 00 00',
+    companyName: 'Ma Société SAS', companyAddress: '1 place Bellecour, 69002 Lyon', companyEmail: 'compta@masociete.fr', companyPhone: '04 00 00 00 00', companyLegalForm: 'SAS', companyCapital: '10 000 €', companySiret: '12345678900012', companyRcs: 'Lyon', companyVat: 'FR12123456789',
     mailFrom: null, timezone: 'Europe/Paris', sendHour: 9, country: 'FR', dueSoonDays: 7, minimumBalanceCents: 0, reviewHour: 7, payLinkDays: 90,
   };
   const rendered: Uint8Array[] = [];

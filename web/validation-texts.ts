@@ -64,6 +64,8 @@ const FRENCH: Rule[] = [
   [/^is before issueDate$/, () => "est avant la date d'émission"],
   [/^must be (fr or en|email or letter)$/, (m) => (m[1] === 'fr or en' ? 'fr ou en' : 'email ou letter')],
   [/^letters, digits and (.+) only, (\d+) at most$/, (m) => `lettres, chiffres et ${m[1]} seulement, ${m[2]} au plus`],
+  [/^a SIRET of 14 digits$/, () => 'un SIRET de 14 chiffres'],
+  [/^an intra-community VAT number such as (\w+)$/, (m) => `un numéro de TVA intracommunautaire, par exemple ${m[1]}`],
   [/^Invalid input.*$/, () => 'valeur invalide'],
 ];
 

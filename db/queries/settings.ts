@@ -5,6 +5,16 @@ export interface CompanySettings {
   companyAddress: string;
   companyEmail: string;
   companyPhone: string;
+  /** « SAS », « SARL »…: with the capital, SIRET, RCS and VAT number, what every letter must show. */
+  companyLegalForm: string;
+  /** As written, e.g. « 10 000 € ». */
+  companyCapital: string;
+  /** 14 digits, or empty. */
+  companySiret: string;
+  /** The city of its RCS registration. */
+  companyRcs: string;
+  /** Intra-community VAT number, e.g. FR12345678901, or empty. */
+  companyVat: string;
   mailFrom: string | null;
   timezone: string;
   sendHour: number;
@@ -20,7 +30,8 @@ export interface CompanySettings {
 export async function getSettings(sql: ISql): Promise<CompanySettings> {
   const [row] = await sql<CompanySettings[]>`
     select company_name as "companyName", company_address as "companyAddress", company_email as "companyEmail",
-           company_phone as "companyPhone", mail_from as "mailFrom", timezone, send_hour as "sendHour",
+           company_phone as "companyPhone", company_legal_form as "companyLegalForm", company_capital as "companyCapital",
+           company_siret as "companySiret", company_rcs as "companyRcs", company_vat as "companyVat", mail_from as "mailFrom", timezone, send_hour as "sendHour",
            country, due_soon_days as "dueSoonDays", minimum_balance_cents as "minimumBalanceCents", review_hour as "reviewHour",
            pay_link_days as "payLinkDays"
     from settings where id = 1`;
@@ -30,7 +41,8 @@ export async function getSettings(sql: ISql): Promise<CompanySettings> {
 
 export async function updateSettings(sql: ISql, v: CompanySettings): Promise<void> {
   await sql`update settings set company_name = ${v.companyName}, company_address = ${v.companyAddress},
-    company_email = ${v.companyEmail}, company_phone = ${v.companyPhone}, mail_from = ${v.mailFrom},
+    company_email = ${v.companyEmail}, company_phone = ${v.companyPhone}, company_legal_form = ${v.companyLegalForm},
+    company_capital = ${v.companyCapital}, company_siret = ${v.companySiret}, company_rcs = ${v.companyRcs}, company_vat = ${v.companyVat}, mail_from = ${v.mailFrom},
     timezone = ${v.timezone}, send_hour = ${v.sendHour}, country = ${v.country}, due_soon_days = ${v.dueSoonDays},
     minimum_balance_cents = ${v.minimumBalanceCents}, review_hour = ${v.reviewHour},
     pay_link_days = ${v.payLinkDays}, updated_at = now() where id = 1`;

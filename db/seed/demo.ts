@@ -43,6 +43,9 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
   if (any) return false;
   const r = prng(20261123);
   await sql.begin(async (tx) => {
+    // The demo company's legal identity, so the letters and e-mails show the mentions the law asks for.
+    await tx`update settings set company_legal_form = 'SAS', company_capital = '10 000 €', company_siret = '12345678900017',
+      company_rcs = 'Lyon', company_vat = 'FR32123456789' where id = 1 and company_siret = ''`;
     const customers: { id: number; ref: string }[] = [];
     const all = [...FR_NAMES.map((n) => [n, 'fr'] as const), ...EN_NAMES.map((n) => [n, 'en'] as const)];
     for (const [i, [name, language]] of all.entries()) {

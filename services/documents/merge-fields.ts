@@ -8,7 +8,12 @@ import { formatDate, formatMoney, formatRate, INSTALLMENT_STATE_NAMES } from '..
 /** Everything a reminder template may use; amounts and dates come formatted in the customer's language. */
 export interface MergeFields {
   today: string;
-  company: { name: string; address: string; email: string; phone: string };
+  company: {
+    name: string; address: string; email: string; phone: string;
+    legalForm: string; capital: string; siret: string; rcs: string; vat: string;
+    /** « SAS au capital de 10 000 € · SIRET 123 456 789 00012 · RCS Lyon · TVA FR12345678901 »: what the law asks every letter to show. */
+    legalMentions: string;
+  };
   customer: { name: string; ref: string; address: string };
   invoice: { number: string; issueDate: string; dueDate: string; total: string; balance: string; currency: string };
   /** What this reminder claims: the installments due (all of a simple invoice), not what is still to come. */
@@ -70,9 +75,19 @@ export interface StatementLine {
   levelName: string;
 }
 
+/** The company's legal identity in one line, the parts it has. */
+export function legalMentions(s: Pick<CompanySettings, 'companyLegalForm' | 'companyCapital' | 'companySiret' | 'companyRcs' | 'companyVat'>, lang: 'fr' | 'en'): string {
+  const siret = s.companySiret.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4');
+  const form = s.companyLegalForm && s.companyCapital
+    ? (lang === 'fr' ? `${s.companyLegalForm} au capital de ${s.companyCapital}` : `${s.companyLegalForm} with a share capital of ${s.companyCapital}`)
+    : s.companyLegalForm || (s.companyCapital ? (lang === 'fr' ? `Capital de ${s.companyCapital}` : `Share capital ${s.companyCapital}`) : '');
+  return [form, siret && `SIRET ${siret}`, s.companyRcs && `RCS ${s.companyRcs}`, s.companyVat && `${lang === 'fr' ? 'TVA' : 'VAT'} ${s.companyVat}`].filter(Boolean).join(' · ');
+}
+
 /** Sample values for the list of merge fields and for checking templates against it. */
 export const MERGE_FIELD_NAMES = [
   'today', 'company.name', 'company.address', 'company.email', 'company.phone',
+  'company.legalForm', 'company.capital', 'company.siret', 'company.rcs', 'company.vat', 'company.legalMentions',
   'customer.name', 'customer.ref', 'customer.address',
   'invoice.number', 'invoice.issueDate', 'invoice.dueDate', 'invoice.total', 'invoice.balance', 'invoice.currency',
   'amountDue', 'amountToCome', 'daysLate',
@@ -120,7 +135,11 @@ export function buildMergeFields(input: {
   const sameCurrency = input.overdue.filter((o) => o.currency === invoice.currency);
   return {
     today: formatDate(input.today, lang),
-    company: { name: settings.companyName, address: settings.companyAddress, email: settings.companyEmail, phone: settings.companyPhone },
+    company: {
+      name: settings.companyName, address: settings.companyAddress, email: settings.companyEmail, phone: settings.companyPhone,
+      legalForm: settings.companyLegalForm, capital: settings.companyCapital, siret: settings.companySiret, rcs: settings.companyRcs, vat: settings.companyVat,
+      legalMentions: legalMentions(settings, lang === 'en' ? 'en' : 'fr'),
+    },
     customer: {
       name: customer.name,
       ref: customer.ref,

@@ -48,7 +48,7 @@ const EMAIL_LAYOUT = `<!doctype html>
 <tr><td style="padding:20px 28px;border-bottom:3px solid #1e3a8a;font-size:18px;font-weight:bold">{{company.name}}</td></tr>
 <tr><td style="padding:24px 28px;font-size:14px;line-height:1.55">{{body}}</td></tr>
 {{#if pay}}<tr><td style="padding:0 28px 24px"><a href="{{pay.url}}" style="display:inline-block;background:#1e3a8a;color:#ffffff;padding:10px 18px;border-radius:5px;text-decoration:none;font-weight:bold">{{pay.label}}</a></td></tr>{{/if}}
-<tr><td style="padding:16px 28px;border-top:1px solid #e5e7eb;font-size:12px;color:#6b7280">{{footer}}</td></tr>
+<tr><td style="padding:16px 28px;border-top:1px solid #e5e7eb;font-size:12px;color:#6b7280">{{footer}}{{#if company.legalMentions}}<br>{{company.legalMentions}}{{/if}}</td></tr>
 </table></body></html>`;
 
 /**
@@ -92,6 +92,7 @@ section + section { break-before: page; }
 .head { display: flex; justify-content: space-between; border-bottom: 2px solid #1e3a8a; padding-bottom: 8px; }
 .company { font-size: 14pt; font-weight: bold; color: #1e3a8a; }
 .small { font-size: 9pt; color: #444; }
+.legal { position: absolute; bottom: 0; left: 0; right: 0; border-top: 1px solid #ccc; padding-top: 2mm; font-size: 8pt; color: #444; text-align: center; }
 .to { margin: 28mm 0 14mm 95mm; line-height: 1.4; }
 .subject { font-weight: bold; margin: 10mm 0 6mm; }
 .body { line-height: 1.5; }
@@ -111,6 +112,7 @@ tr.paid td { color: #555; }
 <div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
 <div class="subject">{{subject}}</div>
 <div class="body">{{body}}</div>
+{{#if company.legalMentions}}<div class="legal">{{company.name}} · {{company.legalMentions}}</div>{{/if}}
 </section>{{/if}}
 {{#if withCopy}}<section>
 <div class="head"><div><div class="company">{{company.name}}</div>{{#each companyLines}}<div class="small">{{this}}</div>{{/each}}</div></div>
@@ -129,5 +131,6 @@ tr.paid td { color: #555; }
 {{#each installments}}<tr class="{{state}}"><td>{{dueDate}}{{#if label}} · {{label}}{{/if}}</td><td class="num">{{amount}}</td><td class="num">{{paid}}</td><td class="num">{{open}}</td><td>{{stateName}}</td></tr>
 {{/each}}</table>{{/if}}
 <div class="stamp">{{stamp}}</div>
+{{#if company.legalMentions}}<div class="legal">{{company.name}} · {{company.legalMentions}}</div>{{/if}}
 </section>{{/if}}
 </body></html>`;

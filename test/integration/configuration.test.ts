@@ -278,6 +278,13 @@ describe('outbox, settings and users', () => {
     await post('/settings', form);
     expect(await getSettings(db.sql)).toMatchObject({ companyName: 'Relance Test SA', sendHour: 8, minimumBalanceCents: 1500, mailFrom: null, payLinkDays: 60 });
     expect((await recentAudit(db.sql, 1))[0]).toMatchObject({ action: 'settings.update', before: { sendHour: 9 }, after: { sendHour: 8 } });
+    // The legal identity the letters print: a SIRET and a VAT number are checked by name.
+    const identity = { companyLegalForm: 'SAS', companyCapital: '10 000 €', companySiret: '123 456 789 00017', companyRcs: 'Lyon', companyVat: 'fr 32 123456789' };
+    const wrong = await post('/settings', { ...form, ...identity, companySiret: '1234', companyVat: 'X' });
+    expect(wrong.body).toContain('SIRET: a SIRET of 14 digits');
+    expect(wrong.body).toContain('Intra-community VAT number: an intra-community VAT number such as FR12345678901');
+    await post('/settings', { ...form, ...identity });
+    expect(await getSettings(db.sql)).toMatchObject({ companyLegalForm: 'SAS', companyCapital: '10 000 €', companySiret: '12345678900017', companyRcs: 'Lyon', companyVat: 'FR32123456789' });
   });
 
   it('adds a finance user, and never leaves the site without an administrator', async () => {

@@ -102,6 +102,26 @@ it('renders the invoice copy from its data when the billing system sent no PDF',
   expect(row).toContain('data-testid="with-pdf">📎 facture PDF jointe');
 });
 
+it("prints the company's legal identity at the foot of the letter, of the invoice copy and of the e-mail", async () => {
+  await db.sql`update settings set company_legal_form = 'SAS', company_capital = '10 000 €', company_siret = '12345678900017', company_rcs = 'Lyon', company_vat = 'FR32123456789'`;
+  try {
+    const customer = await makeCustomer(db.sql);
+    const invoice = await makeInvoice(db.sql, customer, { number: 'F-LEGAL', dueDate: overdue });
+    await reminders.performReminder({ invoiceId: invoice.id, level: 1, actor: 'system', note: null, at: Date.now(), channel: 'letter' });
+    const byEmail = await makeInvoice(db.sql, customer, { number: 'F-LEGAL-2', dueDate: overdue });
+    await reminders.performReminder({ invoiceId: byEmail.id, level: 1, actor: 'system', note: null, at: Date.now(), channel: 'email' });
+    const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${invoice.id}`;
+    const [letter, copy] = await pdfPages((await documentById(db.sql, doc!.id))!.content);
+    const mentions = /SAS au capital de 10\s000\s€ · SIRET 123 456 789 00017 · RCS Lyon · TVA FR32123456789/;
+    expect(letter!.replace(/\s+/g, ' ')).toMatch(mentions);
+    expect(copy!.replace(/\s+/g, ' ')).toMatch(mentions);
+    const sent = [...resend.delivered.values()].at(-1)!.body as unknown as { html: string };
+    expect(sent.html).toMatch(mentions);
+  } finally {
+    await db.sql`update settings set company_legal_form = '', company_capital = '', company_siret = '', company_rcs = '', company_vat = ''`;
+  }
+});
+
 it('says in each text how many reminders went before and when, never more than were sent', async () => {
   const customer = await makeCustomer(db.sql);
   const invoice = await makeInvoice(db.sql, customer, { number: 'F-HISTORY', dueDate: overdue });

@@ -16,11 +16,19 @@ import { outcomeOnPage, type Flash } from './flash.js';
 import { settingsView } from './views/settings.js';
 import { ensureReviewSchedule } from '../../services/temporal/schedules.js';
 
+// A form posted without the legal identity (an older page) leaves it empty, as a blank field does.
+const absentIsEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? '', schema);
+
 const settingsForm = z.object({
   companyName: z.string().trim().min(1, 'required').max(200),
   companyAddress: z.string().trim().max(500),
   companyEmail: z.union([z.literal(''), z.email('an e-mail address')]),
   companyPhone: z.string().trim().max(40),
+  companyLegalForm: absentIsEmpty(z.string().trim().max(40, 'at most 40 characters')),
+  companyCapital: absentIsEmpty(z.string().trim().max(40, 'at most 40 characters')),
+  companySiret: absentIsEmpty(z.string().transform((v) => v.replace(/\s/g, '')).refine((v) => v === '' || /^\d{14}$/.test(v), 'a SIRET of 14 digits')),
+  companyRcs: absentIsEmpty(z.string().trim().max(60, 'at most 60 characters')),
+  companyVat: absentIsEmpty(z.string().transform((v) => v.replace(/\s/g, '').toUpperCase()).refine((v) => v === '' || /^[A-Z]{2}[0-9A-Z]{2,13}$/.test(v), 'an intra-community VAT number such as FR12345678901')),
   mailFrom: z.string().trim().max(200).transform((v) => v || null),
   timezone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/Paris'),
   sendHour: z.coerce.number().int('a whole hour').min(0).max(23),

@@ -34,6 +34,12 @@ export function settingsView({ s, sepa, stripeKeys, webhookUrl, draft, csrf, fla
         ${field('companyAddress', t.address, s.companyAddress)}
         ${field('companyEmail', t.email, s.companyEmail, html`type="email"`)}
         ${field('companyPhone', t.phone, s.companyPhone)}
+        ${field('companyLegalForm', t.companyLegalForm, s.companyLegalForm, html`maxlength="40" placeholder="SAS"`)}
+        ${field('companyCapital', t.companyCapital, s.companyCapital, html`maxlength="40" placeholder="10 000 €"`)}
+        ${field('companySiret', t.companySiret, s.companySiret, html`inputmode="numeric" placeholder="123 456 789 00012"`)}
+        ${field('companyRcs', t.companyRcs, s.companyRcs, html`maxlength="60" placeholder="Lyon"`)}
+        ${field('companyVat', t.companyVat, s.companyVat, html`placeholder="FR12345678901"`)}
+        <p class="muted">${t.legalMentionsHelp}</p>
         ${field('mailFrom', t.mailFrom, s.mailFrom, html`placeholder="Relance &lt;relances@example.com&gt;"`)}
         <h2>${t.schedule}</h2>
         ${field('timezone', t.timezone, s.timezone, html`required`)}
