@@ -104,8 +104,9 @@ h2 { font-size: 12pt; margin: 8mm 0 0; }
 table.schedule { margin-top: 3mm; font-size: 10pt; }
 tr.due td { color: #b91c1c; font-weight: bold; }
 tr.paid td { color: #555; }
-.stamp { position: absolute; top: 120mm; left: 20mm; transform: rotate(-18deg); border: 5px solid #b91c1c; color: #b91c1c;
-  font-size: 40pt; font-weight: bold; padding: 4mm 10mm; letter-spacing: 3px; opacity: .8; }
+/* Low on the copy's right, clear of the address window, the amounts and the legal line, and inside the margins. */
+.stamp { position: absolute; right: 4mm; bottom: 22mm; transform: rotate(-8deg); transform-origin: right bottom; border: 4px solid #b91c1c;
+  color: #b91c1c; font-size: 28pt; font-weight: bold; padding: 3mm 6mm; letter-spacing: 2px; opacity: .8; white-space: nowrap; }
 </style></head><body>
 {{#if withLetter}}<section>
 <div class="head"><div><div class="company">{{company.name}}</div>{{#each companyLines}}<div class="small">{{this}}</div>{{/each}}</div><div class="small">{{today}}</div></div>

@@ -14,7 +14,7 @@ import { ORIGIN, signIn } from '../helpers/admin-session.js';
 import { freshDatabase } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
-import { pdfPages } from '../helpers/pdf-text.js';
+import { pdfLayout, pdfPages } from '../helpers/pdf-text.js';
 import { startResendServer } from '../helpers/resend-server.js';
 import { Client } from '@temporalio/client';
 
@@ -120,6 +120,35 @@ it("prints the company's legal identity at the foot of the letter, of the invoic
   } finally {
     await db.sql`update settings set company_legal_form = '', company_capital = '', company_siret = '', company_rcs = '', company_vat = ''`;
   }
+});
+
+it("stamps the formal notice's copy inside the page, below its amounts, where nothing is written", async () => {
+  const customer = await makeCustomer(db.sql);
+  const invoice = await makeInvoice(db.sql, customer, { number: 'F-STAMP', dueDate: overdue, totalCents: 1_234_567 });
+  expect(await reminders.performReminder({ invoiceId: invoice.id, level: 4, actor: 'system', note: null, at: Date.now(), channel: 'letter' })).toMatchObject({ status: 'prepared' });
+  const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${invoice.id}`;
+  const [, copy] = await pdfLayout((await documentById(db.sql, doc!.id))!.content);
+  const stamp = copy!.items.filter((i) => i.size > 20);
+  expect(stamp.map((i) => i.str).join('').replace(/\s/g, '')).toBe('MISEENDEMEURE');
+  // On one line: every part starts on the first part's baseline (a stamp wrapped in two lines is not a stamp).
+  const [first] = stamp;
+  const along = { x: first!.to.x - first!.from.x, y: first!.to.y - first!.from.y };
+  const length = Math.hypot(along.x, along.y);
+  for (const part of stamp) {
+    const off = Math.abs((part.from.x - first!.from.x) * along.y - (part.from.y - first!.from.y) * along.x) / length;
+    expect(off, part.str).toBeLessThan(2);
+  }
+  const xs = stamp.flatMap((i) => [i.from.x, i.to.x]);
+  const ys = stamp.flatMap((i) => [i.from.y, i.to.y]);
+  const size = Math.max(...stamp.map((i) => i.size));
+  // Inside the printable page (A4, 20 mm margins), border and padding included (about half the font size).
+  const margin = (20 / 25.4) * 72;
+  expect(Math.min(...xs) - size / 2).toBeGreaterThan(margin - 1);
+  expect(Math.max(...xs) + size / 2).toBeLessThan(copy!.width - margin + 1);
+  // Below every amount of the copy, with room for its border.
+  const amounts = copy!.items.filter((i) => i.str.includes('€') && i.size <= 20);
+  expect(amounts.length).toBeGreaterThan(0);
+  expect(Math.max(...ys) + size * 1.2).toBeLessThan(Math.min(...amounts.map((i) => i.from.y)));
 });
 
 it('says in each text how many reminders went before and when, never more than were sent', async () => {
