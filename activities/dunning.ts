@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Sql } from '../db/client.js';
 import { settlePromise } from '../db/queries/disputes.js';
-import { insertEvent, type FollowUpEvent } from '../db/queries/events.js';
+import { insertEvent, insertLegacyEvent, type FollowUpEvent, type LegacyFollowUpEvent } from '../db/queries/events.js';
 import { loadDunningFacts } from '../db/queries/dunning-facts.js';
 import { recordOperatorStop, setInvoicePaused } from '../db/queries/invoices.js';
 import { NON_RETRYABLE } from '../workflows/errors.js';
@@ -36,8 +36,9 @@ export function createDunningActivities({ sql }: { sql: Sql }) {
       await settlePromise(sql, { ...input, actor: 'system' });
     },
 
-    async recordEvent(event: FollowUpEvent): Promise<void> {
-      await insertEvent(sql, event);
+    // An activity scheduled before the upgrade still carries its English message: it is kept as written.
+    async recordEvent(event: FollowUpEvent | LegacyFollowUpEvent): Promise<void> {
+      await ('message' in event ? insertLegacyEvent(sql, event) : insertEvent(sql, event));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { formatDate } from '../services/format.js';
 import { messages, type Lang } from './i18n.js';
 
-type Rule = [RegExp, (m: RegExpMatchArray, lang: Lang) => string];
+type Rule = [RegExp, (m: RegExpMatchArray) => string];
 
 const date = (iso: string, lang: Lang) => formatDate(iso, lang);
 
@@ -27,23 +27,20 @@ const FRENCH: Rule[] = [
   [/^a reason is required to pause dunning$/, () => 'un motif est nécessaire pour suspendre les relances'],
   [/^dunning is not running for this invoice$/, () => "aucun suivi n'est en cours pour cette facture"],
   [/^the workflow engine is unreachable: nothing was changed, try again in a few minutes$/, () => 'le moteur de workflows est injoignable : rien n\'a été changé, réessayez dans quelques minutes'],
-  [/^(\w+)(?:: next step on (\d{4}-\d{2}-\d{2}))?$/, (m, lang) => {
-    const skip = (messages(lang).skipReasons as Record<string, string | undefined>)[m[1]!];
-    if (!skip) return m[0];
-    return m[2] ? `${skip} ; prochaine étape le ${date(m[2], lang)}` : skip;
-  }],
 ];
+
+/** A run item's skip: the workflow's hold, and the next step's day when it waits for one. */
+const SKIP = /^(\w+)(?:: next step on (\d{4}-\d{2}-\d{2}))?$/;
 
 /** A reason in the reader's language. */
 export function reasonText(reason: string, lang: Lang): string {
-  if (lang !== 'fr') {
-    const skip = /^(\w+)(?:: next step on (\d{4}-\d{2}-\d{2}))?$/.exec(reason);
-    const said = skip && (messages('en').skipReasons as Record<string, string | undefined>)[skip[1]!];
-    return said ? (skip[2] ? `${said}; next step on ${date(skip[2], lang)}` : said) : reason;
-  }
+  const skip = SKIP.exec(reason);
+  const hold = skip && (messages(lang).skipReasons as Record<string, string | undefined>)[skip[1]!];
+  if (hold) return skip[2] ? `${hold}${lang === 'fr' ? ' ; prochaine étape le' : '; next step on'} ${date(skip[2], lang)}` : hold;
+  if (lang !== 'fr') return reason;
   for (const [pattern, say] of FRENCH) {
     const m = pattern.exec(reason);
-    if (m) return say(m, lang);
+    if (m) return say(m);
   }
   return reason;
 }

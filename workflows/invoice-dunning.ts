@@ -290,7 +290,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     state.next = null;
     publish();
     // A stop was recorded when the operator made it; a workflow started since ends without a word.
-    if (status !== 'stopped') await activities.recordEvent({ invoiceId, kind: `dunning_${status}`, params: {}, dedupeKey: `invoice-${invoiceId}-end-${status}`, occurredAt: Date.now() });
+    if (status !== 'stopped') await activities.recordEvent({ invoiceId, kind: `dunning_${status}` as const, params: {}, dedupeKey: `invoice-${invoiceId}-end-${status}`, occurredAt: Date.now() });
     // Updates still waiting get their answer before the workflow closes.
     for (const item of sendNowQueue) item.outcome = { status: 'skipped', level: item.request.level ?? state.level + 1, hold: status };
     await condition(allHandlersFinished);

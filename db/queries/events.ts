@@ -57,10 +57,24 @@ export type FollowUpEvent<K extends EventKind = EventKind> = {
   };
 }[K];
 
-export async function insertEvent(sql: ISql, e: FollowUpEvent): Promise<void> {
+/**
+ * An entry as a workflow scheduled it before entries had parameters: a recordEvent activity still
+ * in flight when the worker was upgraded carries its English text instead, kept as it was.
+ */
+export type LegacyFollowUpEvent = Omit<FollowUpEvent, 'kind' | 'params'> & { kind: string; message: string; params?: undefined };
+
+export function insertEvent(sql: ISql, e: FollowUpEvent): Promise<void> {
+  return insertEntry(sql, e, sql.json(e.params as never), '');
+}
+
+export function insertLegacyEvent(sql: ISql, e: LegacyFollowUpEvent): Promise<void> {
+  return insertEntry(sql, e, null, e.message);
+}
+
+async function insertEntry(sql: ISql, e: Omit<FollowUpEvent, 'params' | 'kind'> & { kind: string }, params: unknown, message: string): Promise<void> {
   await sql`
-    insert into follow_up_events (invoice_id, kind, level, params, actor, dedupe_key, occurred_at)
-    values (${e.invoiceId}, ${e.kind}, ${e.level ?? null}, ${sql.json(e.params as never)}, ${e.actor ?? 'system'}, ${e.dedupeKey ?? null},
+    insert into follow_up_events (invoice_id, kind, level, params, message, actor, dedupe_key, occurred_at)
+    values (${e.invoiceId}, ${e.kind}, ${e.level ?? null}, ${params as never}, ${message}, ${e.actor ?? 'system'}, ${e.dedupeKey ?? null},
             ${e.occurredAt === undefined ? sql`now()` : new Date(e.occurredAt)})
     on conflict (dedupe_key) do nothing`;
 }

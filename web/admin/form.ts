@@ -9,17 +9,18 @@ export type FormResult<T> = { ok: true; value: T } | { ok: false; message: strin
 export function parseForm<S extends z.ZodType>(schema: S, form: Record<string, unknown>, lang: Lang): FormResult<z.infer<S>> {
   const parsed = schema.safeParse(form);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const colon = lang === 'fr' ? ' : ' : ': ';
-  return {
-    ok: false,
-    message: parsed.error.issues.map((i) => `${fieldLabel(i.path.join('.') || 'form', lang)}${colon}${validationText(i.message, lang)}`).join(' · '),
-  };
+  return { ok: false, message: parsed.error.issues.map((i) => fieldProblem(i.path.join('.') || 'form', i.message, lang)).join(' · ') };
+}
+
+/** "Motif : obligatoire": a field by its label and what is wrong with it, in the reader's language. */
+function fieldProblem(field: string, message: string, lang: Lang): string {
+  return `${fieldLabel(field, lang)}${lang === 'fr' ? ' : ' : ': '}${validationText(message, lang)}`;
 }
 
 /** "Refusé: Motif : obligatoire": a refusal naming the field by its label, in the reader's language. */
 export function refusal(c: Context, field: string, text: string): string {
   const lang = langOf(c);
-  return `${messages(lang).refused}: ${fieldLabel(field, lang)}${lang === 'fr' ? ' : ' : ': '}${validationText(text, lang)}`;
+  return `${messages(lang).refused}: ${fieldProblem(field, text, lang)}`;
 }
 
 /** "1 250,50" or "1250.5" as cents; undefined when it is not an amount. */

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { userWithHashByEmail } from '../../db/queries/users.js';
 import { verifyUserPassword } from '../auth/passwords.js';
-import { closeSession, currentUser, openSession, sameToken, takeFlash } from '../auth/sessions.js';
+import { closeSession, currentUser, openSession, sameToken } from '../auth/sessions.js';
 import type { AdminDeps, AdminEnv } from './env.js';
 import { limitUploads } from '../body-limits.js';
 import { refuseNul } from '../refuse-nul.js';
@@ -59,16 +59,18 @@ export function createAdmin(deps: AdminDeps) {
   });
 
   app.use('*', async (c, next) => {
-    const user = await currentUser(c, deps.sql);
-    if (!user) {
+    // A full page shown by GET takes the outcome the redirect after an action kept for it.
+    const signedIn = await currentUser(c, deps.sql, c.req.method === 'GET' && c.req.header('hx-request') !== 'true');
+    if (!signedIn) {
       if (c.req.header('hx-request')) {
         c.header('HX-Redirect', '/login');
         return c.body(null, 401);
       }
       return SAFE_METHODS.has(c.req.method) ? c.redirect('/login') : c.text('Sign in first', 401);
     }
+    const { user, flash } = signedIn;
     c.set('user', user);
-    if (c.req.method === 'GET' && c.req.header('hx-request') !== 'true') c.set('flash', await takeFlash(c, deps.sql));
+    c.set('flash', flash);
     c.setRenderer((title, body, status) => {
       const lang = langOf(c);
       return c.html(layout({ title, lang, t: messages(lang), user, body }), status);

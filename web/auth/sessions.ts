@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Sql } from '../../db/client.js';
-import { deleteSession, insertSession, keepSessionFlash, sessionUser, takeSessionFlash } from '../../db/queries/sessions.js';
+import { clearSessionFlash, deleteSession, insertSession, keepSessionFlash, sessionUser } from '../../db/queries/sessions.js';
 import type { User } from '../../db/queries/users.js';
 
 export const SESSION_COOKIE = 'relance_session';
@@ -24,20 +24,21 @@ export async function openSession(c: Context, sql: Sql, user: User, secure: bool
   setCookie(c, SESSION_COOKIE, id, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: SESSION_DAYS * 86_400 });
 }
 
-export async function currentUser(c: Context, sql: Sql): Promise<SessionUser | undefined> {
+/** The signed-in user, with the outcome kept for this page when there is one (then taken: it shows once). */
+export async function currentUser(c: Context, sql: Sql, takesFlash: boolean): Promise<{ user: SessionUser; flash?: { ok: boolean; text: string } } | undefined> {
   const id = getCookie(c, SESSION_COOKIE);
-  return id ? sessionUser(sql, digest(id)) : undefined;
+  const found = id ? await sessionUser(sql, digest(id)) : undefined;
+  if (!found) return undefined;
+  const { flash, ...user } = found;
+  if (!flash || !takesFlash) return { user };
+  await clearSessionFlash(sql, digest(id!));
+  return { user, flash };
 }
 
 /** An outcome for the session's next page (after a redirect), shown once. */
 export async function keepFlash(c: Context, sql: Sql, flash: { ok: boolean; text: string }): Promise<void> {
   const id = getCookie(c, SESSION_COOKIE);
   if (id) await keepSessionFlash(sql, digest(id), flash);
-}
-
-export async function takeFlash(c: Context, sql: Sql): Promise<{ ok: boolean; text: string } | undefined> {
-  const id = getCookie(c, SESSION_COOKIE);
-  return id ? takeSessionFlash(sql, digest(id)) : undefined;
 }
 
 export async function closeSession(c: Context, sql: Sql): Promise<void> {
