@@ -23,15 +23,15 @@ export function createLetterPdfs({ sql, pdf }: { sql: Sql; pdf: PdfRenderer }) {
   return {
     invoiceCopyPdf,
 
-    /** The letter followed by the stamped invoice copy, as one PDF. */
+    /** The letter followed by the stamped invoice copy, as one PDF; a formal notice goes by registered letter and says so. */
     async letterPdf(invoiceId: number, template: StoredTemplate, isFinal: boolean, customer: Customer, fields: MergeFields) {
       const stamp = stampWord(isFinal, customer.language);
       if (await invoicePdfOf(sql, invoiceId)) {
-        const letter = await pdf.render(renderLetter(template, fields, { stamp, language: customer.language, part: 'letter' }));
+        const letter = await pdf.render(renderLetter(template, fields, { stamp, language: customer.language, part: 'letter', registered: isFinal }));
         return mergePdfs([letter, await invoiceCopyPdf(invoiceId, isFinal, customer, fields)]);
       }
       // Rendered from the invoice's data, letter and copy come out of Chromium in one pass.
-      const content = await pdf.render(renderLetter(template, fields, { stamp, language: customer.language }));
+      const content = await pdf.render(renderLetter(template, fields, { stamp, language: customer.language, registered: isFinal }));
       return { pdf: content, pages: await pageCount(content) };
     },
 

@@ -26,6 +26,9 @@ const FRENCH: Rule[] = [
   [/^level (\d+) was already performed \(current level (\d+)\)$/, (m) => `le niveau ${m[1]} a déjà été fait (niveau actuel ${m[2]})`],
   [/^a reason is required to pause dunning$/, () => 'un motif est nécessaire pour suspendre les relances'],
   [/^dunning is not running for this invoice$/, () => "aucun suivi n'est en cours pour cette facture"],
+  [/^the customer's policy charges no late interest nor indemnity$/, () => "la politique du client ne prévoit ni intérêts de retard ni indemnité forfaitaire"],
+  [/^nothing has accrued yet$/, () => "rien n'a encore couru"],
+  [/^invoice (\d+) has no due date$/, (m) => `la facture n° ${m[1]} n'a pas d'échéance`],
   [/^the workflow engine is unreachable: nothing was changed, try again in a few minutes$/, () => 'le moteur de workflows est injoignable : rien n\'a été changé, réessayez dans quelques minutes'],
 ];
 

@@ -1,3 +1,4 @@
+import { formatDate } from '../services/format.js';
 import { messages, type Lang } from './i18n.js';
 
 type Rule = [RegExp, (m: RegExpMatchArray) => string];
@@ -66,6 +67,20 @@ const FRENCH: Rule[] = [
   [/^letters, digits and (.+) only, (\d+) at most$/, (m) => `lettres, chiffres et ${m[1]} seulement, ${m[2]} au plus`],
   [/^a SIRET of 14 digits$/, () => 'un SIRET de 14 chiffres'],
   [/^an intra-community VAT number such as (\w+)$/, (m) => `un numéro de TVA intracommunautaire, par exemple ${m[1]}`],
+  // The invoice page's actions, refused by what the invoice is at that moment.
+  [/^one of the steps after level (\d+)$/, (m) => `une des étapes après le niveau ${m[1]}`],
+  [/^(.+) is the last step, nothing follows it; leave the date empty$/, (m) => `« ${m[1]} » est la dernière étape, rien ne la suit ; laissez la date vide`],
+  [/^a date after today, YYYY-MM-DD$/, () => "une date après aujourd'hui, AAAA-MM-JJ"],
+  [/^(.+) was already sent or is being sent$/, (m) => `« ${m[1]} » a déjà été envoyée ou part en ce moment`],
+  [/^today or later \((\d{4}-\d{2}-\d{2})\)$/, (m) => `aujourd'hui ou plus tard (${formatDate(m[1]!, 'fr')})`],
+  [/^a dispute is already open on this invoice$/, () => 'un litige est déjà ouvert sur cette facture'],
+  [/^no dispute is open on this invoice$/, () => "aucun litige n'est ouvert sur cette facture"],
+  [/^the invoice has no balance left$/, () => 'la facture est entièrement réglée'],
+  [/^at most the balance, ([\d.]+)$/, (m) => `au plus le reste dû, ${m[1]!.replace('.', ',')}`],
+  [/^a promise is already pending on this invoice$/, () => 'une promesse est déjà en attente sur cette facture'],
+  [/^no promise is pending$/, () => "aucune promesse n'est en attente"],
+  [/^no letter at this level$/, () => 'aucun courrier à ce niveau'],
+  [/^a tracking number of 8 to 20 letters and digits, such as (.+)$/, (m) => `un numéro de suivi de 8 à 20 lettres et chiffres, par exemple ${m[1]}`],
   [/^Invalid input.*$/, () => 'valeur invalide'],
 ];
 
@@ -83,7 +98,7 @@ export function validationText(message: string, lang: Lang): string {
 const LABELS: Record<string, string> = {
   reference: 'mandateReference', sequence: 'sequenceType', confirmation: 'confirmPassword', current: 'currentPassword',
   nextOn: 'nextDate', holder: 'accountHolder', paidOn: 'date', level: 'level', copyFrom: 'copyStepsFrom',
-  isFinal: 'final', kind: 'importKind', emails: 'email', selection: 'invoices',
+  isFinal: 'final', kind: 'importKind', emails: 'email', selection: 'invoices', promise: 'promiseToPay',
 };
 const CODES: Record<string, string> = { iban: 'IBAN', bic: 'BIC' };
 

@@ -37,11 +37,13 @@ export interface InvoiceLetter {
   filename: string;
   level: number;
   status: string;
+  /** The registered letter's tracking number, once typed in. */
+  trackingNumber: string | null;
 }
 
 export async function lettersOfInvoice(sql: ISql, invoiceId: number): Promise<InvoiceLetter[]> {
   return sql<InvoiceLetter[]>`
-    select d.id, d.filename, r.level, r.status from reminders r
+    select d.id, d.filename, r.level, r.status, r.tracking_number as "trackingNumber" from reminders r
     join reminders holder on holder.id = r.id or (r.statement_id is not null and holder.statement_id = r.statement_id)
     join documents d on d.reminder_id = holder.id
     where r.invoice_id = ${invoiceId} order by r.level`;

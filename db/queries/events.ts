@@ -16,6 +16,7 @@ export interface EventParams {
   reminder_failed: { step: string; reason: string; inStatement?: boolean };
   letter_prepared: { step: string; note?: string; statementOf?: number };
   letter_printed: { step: string };
+  tracking_recorded: { step: string; trackingNumber: string };
   reminder_manual: { step: string; note: string; nextOn?: string };
   payment_received: { amountCents: number; currency: string; method: PaymentMethod; paidOn: string; balanceCents: number };
   paused: { reason: string; wholeCustomer?: boolean; cause?: PauseCause };

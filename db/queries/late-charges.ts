@@ -7,18 +7,23 @@ import type { Installment } from '../../workflows/schedule/payment-terms.js';
 export interface ChargesPolicy {
   rule: InterestRule;
   indemnity: boolean;
+  /** The days a formal notice gives the customer to pay. */
+  noticeDays: number;
 }
+
+/** French practice, when a policy says nothing else: eight days to pay after a formal notice. */
+export const DEFAULT_NOTICE_DAYS = 8;
 
 export async function chargesPolicyOf(sql: ISql, policyId: number): Promise<ChargesPolicy> {
-  const [row] = await sql<{ kind: InterestRule['kind']; bp: number; indemnity: boolean }[]>`
-    select interest_rule as kind, interest_bp as bp, recovery_indemnity as indemnity from policies where id = ${policyId}`;
-  if (!row) return { rule: { kind: 'none' }, indemnity: false };
+  const [row] = await sql<{ kind: InterestRule['kind']; bp: number; indemnity: boolean; noticeDays: number }[]>`
+    select interest_rule as kind, interest_bp as bp, recovery_indemnity as indemnity, notice_days as "noticeDays" from policies where id = ${policyId}`;
+  if (!row) return { rule: { kind: 'none' }, indemnity: false, noticeDays: DEFAULT_NOTICE_DAYS };
   const rule: InterestRule = row.kind === 'fixed' ? { kind: 'fixed', rateBp: row.bp } : row.kind === 'reference' ? { kind: 'reference', plusBp: row.bp } : { kind: 'none' };
-  return { rule, indemnity: row.indemnity };
+  return { rule, indemnity: row.indemnity, noticeDays: row.noticeDays };
 }
 
-export async function saveChargesPolicy(sql: ISql, policyId: number, p: { kind: InterestRule['kind']; bp: number; indemnity: boolean }): Promise<void> {
-  await sql`update policies set interest_rule = ${p.kind}, interest_bp = ${p.bp}, recovery_indemnity = ${p.indemnity} where id = ${policyId}`;
+export async function saveChargesPolicy(sql: ISql, policyId: number, p: { kind: InterestRule['kind']; bp: number; indemnity: boolean; noticeDays: number }): Promise<void> {
+  await sql`update policies set interest_rule = ${p.kind}, interest_bp = ${p.bp}, recovery_indemnity = ${p.indemnity}, notice_days = ${p.noticeDays} where id = ${policyId}`;
 }
 
 export async function referenceRates(sql: ISql): Promise<ReferenceRate[]> {
@@ -36,6 +41,8 @@ export interface InvoiceCharges extends LateCharges {
   asOf: string;
   /** The policy charges nothing: no interest rule and no indemnity. */
   none: boolean;
+  /** The days the policy's formal notice gives to pay. */
+  noticeDays: number;
 }
 
 /** The late charges an invoice has accrued by `asOf` under its customer's policy. */
@@ -47,7 +54,7 @@ export async function lateChargesOf(sql: ISql, invoiceId: number, asOf: string):
     from invoices i join customers c on c.id = i.customer_id where i.id = ${invoiceId}`;
   if (!inv?.dueDate) return undefined;
   const [policy, rates, payments] = await Promise.all([
-    inv.policyId ? chargesPolicyOf(sql, inv.policyId) : { rule: { kind: 'none' } as InterestRule, indemnity: false },
+    inv.policyId ? chargesPolicyOf(sql, inv.policyId) : { rule: { kind: 'none' } as InterestRule, indemnity: false, noticeDays: DEFAULT_NOTICE_DAYS },
     referenceRates(sql),
     sql<{ paidOn: string; amountCents: number }[]>`select paid_on as "paidOn", amount_cents as "amountCents" from payments where invoice_id = ${invoiceId}`,
   ]);
@@ -56,7 +63,7 @@ export async function lateChargesOf(sql: ISql, invoiceId: number, asOf: string):
     // The 40 EUR indemnity is a euro amount, owed by businesses only.
     indemnity: policy.indemnity && inv.isBusiness && inv.currency === 'EUR',
   });
-  return { ...charges, invoiceId, currency: inv.currency, asOf, none: policy.rule.kind === 'none' && !policy.indemnity };
+  return { ...charges, invoiceId, currency: inv.currency, asOf, none: policy.rule.kind === 'none' && !policy.indemnity, noticeDays: policy.noticeDays };
 }
 
 export interface LateChargeNote {

@@ -198,3 +198,19 @@ export async function markLettersPrinted(sql: Sql, which: { runId: number } | { 
     return [...new Set(printed.map((r) => r.invoiceId))];
   });
 }
+
+/**
+ * Keeps the tracking number of a letter posted as registered mail on its reminder, and writes it on
+ * the timeline. Returns false when the invoice has no letter at that level.
+ */
+export async function recordTrackingNumber(sql: Sql, r: { invoiceId: number; level: number; trackingNumber: string; actor: string }): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const [row] = await tx<{ id: number; stepName: string }[]>`
+      update reminders set tracking_number = ${r.trackingNumber}
+      where invoice_id = ${r.invoiceId} and level = ${r.level} and channel = 'letter'
+      returning id, step_name as "stepName"`;
+    if (!row) return false;
+    await insertEvent(tx, { invoiceId: r.invoiceId, kind: 'tracking_recorded', level: r.level, params: { step: row.stepName, trackingNumber: r.trackingNumber }, actor: r.actor });
+    return true;
+  });
+}

@@ -7,6 +7,8 @@ export interface DefaultStep {
   isFinal: boolean;
   feeCents: number | null;
   email: Record<'fr' | 'en', { subject: string; body: string }>;
+  /** The same step worded as a posted letter: formal salutation, the enclosed copy, a signature block. */
+  letter: Record<'fr' | 'en', { subject: string; body: string }>;
 }
 
 const overdueList = {
@@ -49,6 +51,30 @@ const signature = {
   en: `<p>Kind regards,</p><p>Accounts receivable<br>{{company.name}}</p>`,
 };
 
+// A letter closes with the formal salutation and a signature block set to the right, where it is signed.
+const letterSignature = {
+  fr: `<p>Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.</p>
+<div class="signature">Le service comptabilité<br>{{company.name}}</div>`,
+  en: `<p>Yours faithfully,</p>
+<div class="signature">Accounts receivable<br>{{company.name}}</div>`,
+};
+
+// The statutory late charges (Code de commerce L441-10) as the late-charge module counts them today; nothing when the policy charges none.
+const charges = {
+  fr: `{{#if lateCharges.total}}<p>Conformément à l'article L441-10 du Code de commerce, s'y ajoutent de plein droit {{#if lateCharges.interest}}les pénalités de retard{{#if lateCharges.rate}} au taux annuel de {{lateCharges.rate}}{{/if}}, soit {{lateCharges.interest}} au {{today}}{{#if lateCharges.indemnity}}, et {{/if}}{{/if}}{{#if lateCharges.indemnity}}l'indemnité forfaitaire pour frais de recouvrement de {{lateCharges.indemnity}}{{/if}}.</p>{{/if}}`,
+  en: `{{#if lateCharges.total}}<p>Under article L441-10 of the French Commercial Code, the following are added by law: {{#if lateCharges.interest}}late-payment interest{{#if lateCharges.rate}} at the yearly rate of {{lateCharges.rate}}{{/if}}, {{lateCharges.interest}} as of {{today}}{{#if lateCharges.indemnity}}, and {{/if}}{{/if}}{{#if lateCharges.indemnity}}the fixed recovery indemnity of {{lateCharges.indemnity}}{{/if}}.</p>{{/if}}`,
+};
+
+// What the formal notice claims, by when, and what follows when the deadline passes.
+const demand = {
+  fr: (by: string) => `<p>En conséquence, nous vous mettons en demeure de nous régler la somme de <strong>{{totalClaimed}}</strong> ${by}.</p>
+<p>À défaut de règlement dans ce délai, nous saisirons sans autre préavis la juridiction compétente, par voie d'injonction de payer, afin d'obtenir le paiement des sommes dues ; les frais de la procédure resteraient à votre charge.</p>
+<p>La présente vaut mise en demeure au sens de l'article 1344 du Code civil.</p>`,
+  en: (by: string) => `<p>We therefore give you formal notice to pay us <strong>{{totalClaimed}}</strong> ${by}.</p>
+<p>Failing payment within this time, we will apply to the competent court without further notice, by way of an order for payment, to recover the sums due; the costs of the proceedings would be yours to bear.</p>
+<p>This letter constitutes formal notice to pay.</p>`,
+};
+
 export const DEFAULT_STEPS: DefaultStep[] = [
   {
     name: 'Relance 1',
@@ -76,6 +102,28 @@ ${claimDetail.en}
 <p>This may simply have been overlooked: we would be grateful if you could arrange payment on receipt of this message. If you have already paid, please disregard this reminder.</p>
 ${overdueList.en}
 ${signature.en}`,
+      },
+    },
+    letter: {
+      fr: {
+        subject: 'Facture n° {{invoice.number}} du {{invoice.issueDate}} : rappel d\'échéance',
+        body: `<p>Madame, Monsieur,</p>
+${thanks.fr}
+<p>Sauf erreur de notre part, notre facture n° <strong>{{invoice.number}}</strong> du {{invoice.issueDate}}, arrivée à échéance le {{invoice.dueDate}}, reste impayée pour un montant de <strong>{{amountDue}}</strong>. Vous en trouverez une copie ci-jointe.</p>
+${claimDetail.fr}
+<p>Il s'agit sans doute d'un simple oubli. Nous vous remercions de bien vouloir procéder à son règlement dès réception de ce courrier. Si votre paiement nous est parvenu entre-temps, nous vous prions de ne pas tenir compte de cette lettre.</p>
+${overdueList.fr}
+${letterSignature.fr}`,
+      },
+      en: {
+        subject: 'Invoice no. {{invoice.number}} of {{invoice.issueDate}}: payment reminder',
+        body: `<p>Dear Sir or Madam,</p>
+${thanks.en}
+<p>According to our records, our invoice no. <strong>{{invoice.number}}</strong> of {{invoice.issueDate}}, due on {{invoice.dueDate}}, remains unpaid for <strong>{{amountDue}}</strong>. A copy is enclosed.</p>
+${claimDetail.en}
+<p>This has probably been overlooked. We would be grateful if you could arrange payment on receipt of this letter. If your payment has reached us in the meantime, please disregard it.</p>
+${overdueList.en}
+${letterSignature.en}`,
       },
     },
   },
@@ -107,6 +155,28 @@ ${overdueList.en}
 ${signature.en}`,
       },
     },
+    letter: {
+      fr: {
+        subject: 'Deuxième relance : facture n° {{invoice.number}} du {{invoice.issueDate}}',
+        body: `<p>Madame, Monsieur,</p>
+${thanks.fr}
+<p>{{#if previousCount}}Malgré {{previousRemindersText}}, notre facture{{else}}Notre facture{{/if}} n° <strong>{{invoice.number}}</strong> du {{invoice.issueDate}}, échue depuis le {{invoice.dueDate}}, demeure impayée à ce jour pour un montant de <strong>{{amountDue}}</strong>, soit {{daysLate}} jours de retard. Vous en trouverez une copie ci-jointe.</p>
+${claimDetail.fr}
+<p>Nous vous remercions de bien vouloir régulariser cette situation dans les meilleurs délais ou, si un élément de cette facture appelle une remarque de votre part, de prendre contact avec notre service comptabilité.</p>
+${overdueList.fr}
+${letterSignature.fr}`,
+      },
+      en: {
+        subject: 'Second reminder: invoice no. {{invoice.number}} of {{invoice.issueDate}}',
+        body: `<p>Dear Sir or Madam,</p>
+${thanks.en}
+<p>{{#if previousCount}}Despite {{previousRemindersText}}, our invoice{{else}}Our invoice{{/if}} no. <strong>{{invoice.number}}</strong> of {{invoice.issueDate}}, due since {{invoice.dueDate}}, remains unpaid for <strong>{{amountDue}}</strong>, {{daysLate}} days overdue. A copy is enclosed.</p>
+${claimDetail.en}
+<p>Please settle it as soon as possible or, if anything on this invoice calls for a remark, contact our accounts department.</p>
+${overdueList.en}
+${letterSignature.en}`,
+      },
+    },
   },
   {
     name: 'Relance 3',
@@ -136,6 +206,28 @@ ${overdueList.en}
 ${signature.en}`,
       },
     },
+    letter: {
+      fr: {
+        subject: 'Dernier rappel avant mise en demeure : facture n° {{invoice.number}}',
+        body: `<p>Madame, Monsieur,</p>
+${thanks.fr}
+<p>{{#if previousCount}}Malgré {{previousRemindersText}}, notre facture{{else}}Notre facture{{/if}} n° <strong>{{invoice.number}}</strong> du {{invoice.issueDate}} reste impayée. Le montant de <strong>{{amountDue}}</strong> est dû depuis le {{invoice.dueDate}}, soit {{daysLate}} jours de retard. Vous en trouverez une copie ci-jointe.</p>
+${claimDetail.fr}
+<p>Sans règlement de votre part à bref délai, nous serons contraints de vous adresser une mise en demeure par lettre recommandée avec accusé de réception{{#if lateCharges.total}}, assortie des pénalités de retard et de l'indemnité forfaitaire pour frais de recouvrement prévues par l'article L441-10 du Code de commerce, soit {{lateCharges.total}} à ce jour{{/if}}.</p>
+${overdueList.fr}
+${letterSignature.fr}`,
+      },
+      en: {
+        subject: 'Final reminder before formal notice: invoice no. {{invoice.number}}',
+        body: `<p>Dear Sir or Madam,</p>
+${thanks.en}
+<p>{{#if previousCount}}Despite {{previousRemindersText}}, our invoice{{else}}Our invoice{{/if}} no. <strong>{{invoice.number}}</strong> of {{invoice.issueDate}} remains unpaid. The amount of <strong>{{amountDue}}</strong> has been due since {{invoice.dueDate}}, {{daysLate}} days ago. A copy is enclosed.</p>
+${claimDetail.en}
+<p>Without payment shortly, we will have to send you a formal notice by registered letter with acknowledgement of receipt{{#if lateCharges.total}}, with the late-payment interest and the fixed recovery indemnity provided for by article L441-10 of the French Commercial Code, {{lateCharges.total}} to date{{/if}}.</p>
+${overdueList.en}
+${letterSignature.en}`,
+      },
+    },
   },
   {
     name: 'Mise en demeure',
@@ -150,8 +242,8 @@ ${signature.en}`,
 ${thanks.fr}
 <p>{{#if previousCount}}Malgré {{previousRemindersText}}, la facture{{else}}La facture{{/if}} <strong>{{invoice.number}}</strong> du {{invoice.issueDate}}, échue le {{invoice.dueDate}}, demeure impayée pour un montant de <strong>{{amountDue}}</strong>.</p>
 ${claimDetail.fr}
-<p>Par la présente, nous vous mettons en demeure de régler cette somme sous huit jours à compter de la réception de ce courrier. À défaut, nous engagerons sans autre préavis une procédure de recouvrement judiciaire.</p>
-<p>Conformément à l'article L441-10 du Code de commerce, des pénalités de retard sont exigibles, ainsi qu'une indemnité forfaitaire pour frais de recouvrement de {{fee}}.</p>
+${charges.fr}
+${demand.fr('au plus tard le {{notice.deadline}}, soit sous {{notice.days}} jours')}
 ${overdueList.fr}
 ${signature.fr}`,
       },
@@ -161,10 +253,34 @@ ${signature.fr}`,
 ${thanks.en}
 <p>{{#if previousCount}}Despite {{previousRemindersText}}, invoice{{else}}Invoice{{/if}} <strong>{{invoice.number}}</strong> of {{invoice.issueDate}}, due on {{invoice.dueDate}}, remains unpaid for <strong>{{amountDue}}</strong>.</p>
 ${claimDetail.en}
-<p>We hereby give you formal notice to pay this amount within eight days of receipt of this letter. Failing that, we will start legal recovery proceedings without further notice.</p>
-<p>Late-payment interest is due by law, together with a fixed recovery indemnity of {{fee}}.</p>
+${charges.en}
+${demand.en('by {{notice.deadline}} at the latest, within {{notice.days}} days')}
 ${overdueList.en}
 ${signature.en}`,
+      },
+    },
+    letter: {
+      fr: {
+        subject: 'Mise en demeure de payer : facture n° {{invoice.number}} du {{invoice.issueDate}}',
+        body: `<p>Madame, Monsieur,</p>
+${thanks.fr}
+<p>{{#if previousCount}}Malgré {{previousRemindersText}}, notre facture{{else}}Notre facture{{/if}} n° <strong>{{invoice.number}}</strong> du {{invoice.issueDate}}, échue le {{invoice.dueDate}}, demeure impayée pour un montant de <strong>{{amountDue}}</strong>. Vous en trouverez une copie ci-jointe.</p>
+${claimDetail.fr}
+${charges.fr}
+${demand.fr('dans un délai de {{notice.days}} jours à compter de la réception de la présente lettre recommandée avec accusé de réception')}
+${overdueList.fr}
+${letterSignature.fr}`,
+      },
+      en: {
+        subject: 'Formal notice to pay: invoice no. {{invoice.number}} of {{invoice.issueDate}}',
+        body: `<p>Dear Sir or Madam,</p>
+${thanks.en}
+<p>{{#if previousCount}}Despite {{previousRemindersText}}, our invoice{{else}}Our invoice{{/if}} no. <strong>{{invoice.number}}</strong> of {{invoice.issueDate}}, due on {{invoice.dueDate}}, remains unpaid for <strong>{{amountDue}}</strong>. A copy is enclosed.</p>
+${claimDetail.en}
+${charges.en}
+${demand.en('within {{notice.days}} days of receipt of this registered letter with acknowledgement of receipt')}
+${overdueList.en}
+${letterSignature.en}`,
       },
     },
   },

@@ -20,6 +20,18 @@ export async function ensureDefaultPolicy(sql: Sql): Promise<void> {
         }
       }
     }
+    // A default step's letter still worded as its e-mail (copied before letters had their own
+    // wording) gets the letter's: nobody has written it yet.
+    for (const step of DEFAULT_STEPS) {
+      for (const language of ['fr', 'en'] as const) {
+        const letter = step.letter[language];
+        await tx`update templates l set subject = ${letter.subject}, body = ${letter.body}, updated_at = now()
+          from templates e join follow_up_steps s on s.id = e.step_id
+          where l.channel = 'letter' and l.language = ${language} and l.step_id = e.step_id
+            and e.channel = 'email' and e.language = ${language} and s.name = ${step.name}
+            and l.subject = e.subject and l.body = e.body`;
+      }
+    }
     const [existing] = await tx`select 1 from policies limit 1`;
     if (existing) return;
     const [policy] = await tx<{ id: number }[]>`
@@ -30,9 +42,8 @@ export async function ensureDefaultPolicy(sql: Sql): Promise<void> {
         values (${policy!.id}, ${i + 1}, ${step.name}, ${step.colour}, ${step.delayDays}, 'email', ${step.feeCents}, ${step.isFinal})
         returning id`;
       for (const language of ['fr', 'en'] as const) {
-        const t = step.email[language];
-        // The letter starts from the e-mail's wording; its tab is where it is worded as a letter.
         for (const channel of ['email', 'letter'] as const) {
+          const t = step[channel][language];
           await tx`insert into templates (step_id, channel, language, subject, body)
                    values (${row!.id}, ${channel}, ${language}, ${t.subject}, ${t.body})`;
         }

@@ -46,6 +46,9 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
     // The demo company's legal identity, so the letters and e-mails show the mentions the law asks for.
     await tx`update settings set company_legal_form = 'SAS', company_capital = '10 000 €', company_siret = '12345678900017',
       company_rcs = 'Lyon', company_vat = 'FR32123456789' where id = 1 and company_siret = ''`;
+    // Late charges as French terms of sale usually state them (ECB rate + 10 points, here fixed at
+    // 12.15 %, and the 40 € indemnity), so the formal notices show the amounts L441-10 allows.
+    await tx`update policies set interest_rule = 'fixed', interest_bp = 1215, recovery_indemnity = true where is_default and interest_rule = 'none'`;
     const customers: { id: number; ref: string }[] = [];
     const all = [...FR_NAMES.map((n) => [n, 'fr'] as const), ...EN_NAMES.map((n) => [n, 'en'] as const)];
     for (const [i, [name, language]] of all.entries()) {

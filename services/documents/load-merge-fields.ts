@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/client.js';
 import { customerById, type Customer } from '../../db/queries/customers.js';
 import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../../db/queries/invoices.js';
-import { lateChargesOf } from '../../db/queries/late-charges.js';
+import { DEFAULT_NOTICE_DAYS, lateChargesOf } from '../../db/queries/late-charges.js';
 import { getStripeKeys, payLinkSecret } from '../../db/queries/stripe.js';
 import { payLink } from '../pay-link.js';
 import { remindersBefore } from '../../db/queries/reminders.js';
@@ -37,6 +37,7 @@ export async function loadMergeFields(
     overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),
     returnReason: invoice.debitReturn?.reason,
     charges: charges && !charges.none ? charges : undefined,
+    noticeDays: charges?.noticeDays ?? DEFAULT_NOTICE_DAYS,
     previous: previous.map((p) => ({ stepName: p.stepName, sentOn: localDate(p.sentAt.getTime(), settings.timezone) })),
     payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'invoice', invoice.id, today) : '',
   });

@@ -1,6 +1,7 @@
 import type { CompanySettings } from '../../db/queries/settings.js';
 import type { Customer } from '../../db/queries/customers.js';
 import type { OverdueLine } from '../../db/queries/invoices.js';
+import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { daysLate } from '../../workflows/schedule/row-colour.js';
 import { amountsOwed, type InstallmentState, type InvoiceAmounts } from '../../workflows/schedule/amounts-owed.js';
 import { formatDate, formatMoney, formatRate, INSTALLMENT_STATE_NAMES } from '../format.js';
@@ -10,6 +11,8 @@ export interface MergeFields {
   today: string;
   company: {
     name: string; address: string; email: string; phone: string;
+    /** The town of the company's address, where its letters are dated from. */
+    city: string;
     legalForm: string; capital: string; siret: string; rcs: string; vat: string;
     /** « SAS au capital de 10 000 € · SIRET 123 456 789 00012 · RCS Lyon · TVA FR12345678901 »: what the law asks every letter to show. */
     legalMentions: string;
@@ -42,8 +45,12 @@ export interface MergeFields {
   payLink: string;
   /** The customer's language, for the words the layout adds around the template. */
   language: 'fr' | 'en';
-  /** Statutory late charges accrued today under the policy; empty strings when it charges none. */
+  /** Statutory late charges accrued today under the policy; each empty when it comes to nothing. */
   lateCharges: { interest: string; indemnity: string; total: string; rate: string };
+  /** What this reminder claims in all: the amount due and the late charges. */
+  totalClaimed: string;
+  /** The formal notice's deadline under the policy: the days given to pay, and the last day counted from today. */
+  notice: { days: number; deadline: string };
   /** The reminders this invoice already received, oldest first, so a text never claims more than were sent. */
   previousReminders: { name: string; date: string }[];
   previousCount: number;
@@ -84,9 +91,19 @@ export function legalMentions(s: Pick<CompanySettings, 'companyLegalForm' | 'com
   return [form, siret && `SIRET ${siret}`, s.companyRcs && `RCS ${s.companyRcs}`, s.companyVat && `${lang === 'fr' ? 'TVA' : 'VAT'} ${s.companyVat}`].filter(Boolean).join(' · ');
 }
 
+/** The town after the postal code of an address ("1 place Bellecour, 69002 Lyon" is Lyon), or empty. */
+export function cityOf(address: string): string {
+  const parts = address.split(/[\n,]/).map((p) => p.trim()).filter(Boolean).reverse();
+  for (const part of parts) {
+    const m = /^(?:[A-Z]{1,2}-)?\d{4,5}\s+(.+?)(?:\s+cedex(?:\s+\d+)?)?$/i.exec(part);
+    if (m) return m[1]!;
+  }
+  return '';
+}
+
 /** Sample values for the list of merge fields and for checking templates against it. */
 export const MERGE_FIELD_NAMES = [
-  'today', 'company.name', 'company.address', 'company.email', 'company.phone',
+  'today', 'company.name', 'company.address', 'company.email', 'company.phone', 'company.city',
   'company.legalForm', 'company.capital', 'company.siret', 'company.rcs', 'company.vat', 'company.legalMentions',
   'customer.name', 'customer.ref', 'customer.address',
   'invoice.number', 'invoice.issueDate', 'invoice.dueDate', 'invoice.total', 'invoice.balance', 'invoice.currency',
@@ -98,7 +115,7 @@ export const MERGE_FIELD_NAMES = [
   'overdueCount', 'totalOverdue', 'returnReason',
   'statementLines', 'statementLines.number', 'statementLines.dueDate', 'statementLines.balance', 'statementLines.daysLate', 'statementLines.levelName',
   'statementCount', 'statementTotal',
-  'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate', 'payLink',
+  'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate', 'totalClaimed', 'notice.days', 'notice.deadline', 'payLink',
   'previousReminders', 'previousReminders.name', 'previousReminders.date', 'previousCount', 'previousRemindersText',
 ] as const;
 
@@ -119,6 +136,8 @@ export function buildMergeFields(input: {
   today: string;
   returnReason?: string;
   charges?: { interestCents: number; indemnityCents: number; rateBp: number | null };
+  /** The days the policy's formal notice gives to pay. */
+  noticeDays: number;
   payLink?: string;
   previous?: PreviousReminder[];
   /** Payments since the previous reminder: their sum and the last one's day. */
@@ -133,10 +152,12 @@ export function buildMergeFields(input: {
   const states = INSTALLMENT_STATE_NAMES[lang === 'en' ? 'en' : 'fr'];
   // The list names every overdue invoice in the invoice's currency; other currencies are left out of the sum.
   const sameCurrency = input.overdue.filter((o) => o.currency === invoice.currency);
+  const charges = input.charges ?? { interestCents: 0, indemnityCents: 0, rateBp: null };
+  const ifAny = (cents: number) => (cents > 0 ? money(cents) : '');
   return {
     today: formatDate(input.today, lang),
     company: {
-      name: settings.companyName, address: settings.companyAddress, email: settings.companyEmail, phone: settings.companyPhone,
+      name: settings.companyName, address: settings.companyAddress, email: settings.companyEmail, phone: settings.companyPhone, city: cityOf(settings.companyAddress),
       legalForm: settings.companyLegalForm, capital: settings.companyCapital, siret: settings.companySiret, rcs: settings.companyRcs, vat: settings.companyVat,
       legalMentions: legalMentions(settings, lang === 'en' ? 'en' : 'fr'),
     },
@@ -180,14 +201,14 @@ export function buildMergeFields(input: {
     previousCount: input.previous?.length ?? 0,
     previousRemindersText: previousRemindersPhrase(input.previous ?? [], lang),
     language: lang === 'en' ? 'en' : 'fr',
-    lateCharges: input.charges
-      ? {
-          interest: money(input.charges.interestCents),
-          indemnity: money(input.charges.indemnityCents),
-          total: money(input.charges.interestCents + input.charges.indemnityCents),
-          rate: input.charges.rateBp === null ? '' : formatRate(input.charges.rateBp, lang),
-        }
-      : { interest: '', indemnity: '', total: '', rate: '' },
+    lateCharges: {
+      interest: ifAny(charges.interestCents),
+      indemnity: ifAny(charges.indemnityCents),
+      total: ifAny(charges.interestCents + charges.indemnityCents),
+      rate: charges.interestCents > 0 && charges.rateBp !== null ? formatRate(charges.rateBp, lang) : '',
+    },
+    totalClaimed: money(owed.claimedCents + charges.interestCents + charges.indemnityCents),
+    notice: { days: input.noticeDays, deadline: formatDate(addDays(input.today, input.noticeDays), lang) },
     statementLines: [],
     statementCount: 0,
     statementTotal: '',

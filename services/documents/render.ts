@@ -59,23 +59,30 @@ const EMAIL_LAYOUT = `<!doctype html>
 export function renderLetter(
   template: { subject: string; body: string },
   fields: MergeFields,
-  copy: { stamp: string; language: 'fr' | 'en'; part?: 'letter' | 'copy' },
+  copy: { stamp: string; language: 'fr' | 'en'; part?: 'letter' | 'copy'; registered?: boolean },
 ): string {
   const subject = compile(template.subject, false)(fields).replace(/\s+/g, ' ').trim();
   const body = new hb.SafeString(compile(template.body, true)(fields));
   const address = fields.customer.address.split('\n');
   const companyLines = [fields.company.address, [fields.company.email, fields.company.phone].filter(Boolean).join(' · ')].filter(Boolean);
-  return compile(LETTER_LAYOUT, true)({ ...fields, subject, body, address, companyLines, stamp: copy.stamp, labels: COPY_LABELS[copy.language], withLetter: copy.part !== 'copy', withCopy: copy.part !== 'letter' });
+  const labels = COPY_LABELS[copy.language];
+  const placeAndDate = fields.company.city ? labels.placeAndDate(fields.company.city, fields.today) : fields.today;
+  return compile(LETTER_LAYOUT, true)({
+    ...fields, subject, body, address, companyLines, placeAndDate, registered: copy.registered ?? false,
+    stamp: copy.stamp, labels, withLetter: copy.part !== 'copy', withCopy: copy.part !== 'letter',
+  });
 }
 
 const COPY_LABELS = {
   fr: {
     copyOf: 'Copie de la facture', issued: 'émise le', due: 'échéance', total: 'Montant TTC', balance: 'Reste dû', claimed: 'Dont réclamé par ce courrier', toCome: 'Dont à échoir',
     schedule: 'Échéancier', installment: 'Échéance', amount: 'Montant', paid: 'Réglé', open: 'Reste dû', state: 'État',
+    subject: 'Objet :', registered: 'Lettre recommandée avec accusé de réception', placeAndDate: (city: string, date: string) => `${city}, le ${date}`,
   },
   en: {
     copyOf: 'Copy of invoice', issued: 'issued', due: 'due', total: 'Total incl. tax', balance: 'Balance', claimed: 'Of which claimed by this letter', toCome: 'Of which not yet due',
     schedule: 'Payment schedule', installment: 'Due date', amount: 'Amount', paid: 'Paid', open: 'Outstanding', state: 'Status',
+    subject: 'Subject:', registered: 'Registered letter with acknowledgement of receipt', placeAndDate: (city: string, date: string) => `${city}, ${date}`,
   },
 };
 
@@ -86,16 +93,23 @@ export function stampWord(isFinal: boolean, language: 'fr' | 'en'): string {
 
 const LETTER_LAYOUT = `<!doctype html><html><head><meta charset="utf-8"><style>
 @page { size: A4; margin: 18mm 20mm; }
-body { font-family: Helvetica, Arial, sans-serif; font-size: 11pt; color: #111; margin: 0; }
-section { position: relative; height: 255mm; overflow: hidden; }
+body { font-family: Helvetica, Arial, sans-serif; font-size: 10.5pt; color: #111; margin: 0; }
+/* A page each; a long letter flows onto the next page rather than losing its end. The legal line sits at the foot. */
+section { position: relative; min-height: 255mm; padding-bottom: 6mm; box-sizing: border-box; }
 section + section { break-before: page; }
 .head { display: flex; justify-content: space-between; border-bottom: 2px solid #1e3a8a; padding-bottom: 8px; }
 .company { font-size: 14pt; font-weight: bold; color: #1e3a8a; }
 .small { font-size: 9pt; color: #444; }
 .legal { position: absolute; bottom: 0; left: 0; right: 0; border-top: 1px solid #ccc; padding-top: 2mm; font-size: 8pt; color: #444; text-align: center; }
-.to { margin: 28mm 0 14mm 95mm; line-height: 1.4; }
-.subject { font-weight: bold; margin: 10mm 0 6mm; }
-.body { line-height: 1.5; }
+.to { margin: 28mm 0 8mm 95mm; line-height: 1.4; }
+.place { text-align: right; margin: 0 0 4mm; }
+.registered { font-weight: bold; text-transform: uppercase; font-size: 10pt; margin: 0 0 3mm; }
+.subject { font-weight: bold; margin: 0 0 5mm; }
+.signature { margin: 5mm 0 0 95mm; line-height: 1.4; min-height: 20mm; }
+.body { line-height: 1.45; }
+.body p { margin: 0 0 2.5mm; }
+.body table { margin-top: 2mm; font-size: 9.5pt; }
+.body td, .body th { padding: 3px 4px; }
 h1 { font-size: 18pt; margin: 10mm 0 4mm; }
 table { border-collapse: collapse; width: 100%; margin-top: 10mm; }
 td, th { border-bottom: 1px solid #ccc; padding: 6px 4px; text-align: left; }
@@ -109,9 +123,11 @@ tr.paid td { color: #555; }
   color: #b91c1c; font-size: 28pt; font-weight: bold; padding: 3mm 6mm; letter-spacing: 2px; opacity: .8; white-space: nowrap; }
 </style></head><body>
 {{#if withLetter}}<section>
-<div class="head"><div><div class="company">{{company.name}}</div>{{#each companyLines}}<div class="small">{{this}}</div>{{/each}}</div><div class="small">{{today}}</div></div>
+<div class="head"><div><div class="company">{{company.name}}</div>{{#each companyLines}}<div class="small">{{this}}</div>{{/each}}</div></div>
 <div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
-<div class="subject">{{subject}}</div>
+<div class="place">{{placeAndDate}}</div>
+{{#if registered}}<div class="registered">{{labels.registered}}</div>{{/if}}
+{{#if subject}}<div class="subject">{{labels.subject}} {{subject}}</div>{{/if}}
 <div class="body">{{body}}</div>
 {{#if company.legalMentions}}<div class="legal">{{company.name}} · {{company.legalMentions}}</div>{{/if}}
 </section>{{/if}}

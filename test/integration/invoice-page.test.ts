@@ -110,7 +110,7 @@ it('shows the customer with its invoices and reminders, and pauses the whole cus
 
 it('records a reminder made by hand at a later level, and the workflow plans the next one on the chosen date', async () => {
   expect((await act('manual-reminder', { level: '2', note: '', nextOn: '' })).body).toContain('Note : obligatoire');
-  expect((await act('manual-reminder', { level: '2', note: 'Appel', nextOn: '2020-01-01' })).body).toContain('nextOn: a date after today');
+  expect((await act('manual-reminder', { level: '2', note: 'Appel', nextOn: '2020-01-01' })).body).toContain('Prochaine relance : une date après aujourd');
   const done = await act('manual-reminder', { level: '2', note: 'Appel à la comptable, promesse de virement', nextOn: '2099-07-01' });
   expect(done.body).toContain('Relance 2 faite à la main : Appel à la comptable, promesse de virement — prochaine relance le 1er juillet 2099');
   const handle = plain.workflow.getHandle(dunningWorkflowId(invoiceId));
@@ -119,10 +119,10 @@ it('records a reminder made by hand at a later level, and the workflow plans the
   expect(await db.sql`select level, channel, status, note, next_planned_on from reminders where invoice_id = ${invoiceId}`).toEqual([
     { level: 2, channel: 'manual', status: 'sent', note: 'Appel à la comptable, promesse de virement', next_planned_on: '2099-07-01' },
   ]);
-  expect((await act('manual-reminder', { level: '1', note: 'Encore', nextOn: '' })).body).toContain('level: one of the steps after level 2');
+  expect((await act('manual-reminder', { level: '1', note: 'Encore', nextOn: '' })).body).toContain('Niveau : une des étapes après le niveau 2');
   // Nothing follows the last step: a next date there would be silently ignored, so it is refused, by name.
   const final = await act('manual-reminder', { level: '4', note: 'Remise en main propre', nextOn: '2099-08-01' });
-  expect(final.body).toMatch(/nextOn: [^<]+ is the last step, nothing follows it; leave the date empty/);
+  expect(final.body).toMatch(/Prochaine relance : « [^<]+ » est la dernière étape, rien ne la suit ; laissez la date vide/);
   expect((await db.sql`select count(*)::int as n from reminders where invoice_id = ${invoiceId}`)[0]!.n).toBe(1);
 });
 
@@ -140,7 +140,7 @@ it('marks a dispute and records a promise to pay from the page, naming bad field
   const state = () => plain.workflow.getHandle(dunningWorkflowId(invoiceId)).query(stateQuery);
   expect((await act('dispute', { reason: '', owner: 'alice' })).body).toContain('Motif : obligatoire');
   expect((await act('dispute', { reason: 'Prix contesté', owner: 'alice' })).body).toContain('data-testid="dispute-open"');
-  expect((await act('dispute', { reason: 'Encore', owner: 'alice' })).body).toContain('reason: a dispute is already open on this invoice');
+  expect((await act('dispute', { reason: 'Encore', owner: 'alice' })).body).toContain('Motif : un litige est déjà ouvert sur cette facture');
   await vi.waitFor(async () => expect((await state()).hold).toBe('disputed'));
   const disputed = await (await app.request('/invoices?situation=disputed', { headers: { cookie: session.cookie } })).text();
   expect(disputed).toContain('data-invoice="F-PAGE"');
@@ -149,9 +149,9 @@ it('marks a dispute and records a promise to pay from the page, naming bad field
   await vi.waitFor(async () => expect((await state()).hold).toBeNull());
 
   const tooMuch = await act('promise', { amount: '600.00', promisedOn: '2099-07-01' });
-  expect(tooMuch.body).toContain('amount: at most the balance, 500.00');
+  expect(tooMuch.body).toContain('Montant : au plus le reste dû, 500,00');
   expect((await act('promise', { amount: 'abc', promisedOn: '2020-01-01' })).body).toContain('Montant : un montant supérieur à zéro');
-  expect((await act('promise', { amount: '200', promisedOn: '2020-01-01' })).body).toContain('promisedOn: today or later');
+  expect((await act('promise', { amount: '200', promisedOn: '2020-01-01' })).body).toContain('Payé au plus tard le : aujourd');
   expect(await db.sql`select 1 from payment_promises`).toHaveLength(0);
   expect((await act('promise', { amount: '200,00', promisedOn: '2099-07-01' })).body).toContain('data-testid="promise-pending"');
   await vi.waitFor(async () => expect((await state()).hold).toBe('promised'));

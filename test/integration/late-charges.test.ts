@@ -30,12 +30,13 @@ const post = (path: string, fields: Record<string, string>) => adminBrowser(app,
 const get = (path: string) => adminBrowser(app, admin).get(path);
 
 it("sets a policy's late charges and the reference rates, naming bad fields and changing nothing then", async () => {
-  const bad = await post(`/settings/policies/${policyId}/charges`, { interestRule: 'usury', interestRate: '250', indemnity: 'on' });
+  const bad = await post(`/settings/policies/${policyId}/charges`, { interestRule: 'usury', interestRate: '250', indemnity: 'on', noticeDays: '0' });
   expect(bad).toContain('Late-payment interest: none, fixed or reference');
   expect(bad).toContain('Yearly rate or points added (%): a yearly rate between 0 and 100');
-  expect(await chargesPolicyOf(db.sql, policyId)).toEqual({ rule: { kind: 'none' }, indemnity: false });
-  expect(await post(`/settings/policies/${policyId}/charges`, { interestRule: 'fixed', interestRate: '10,00', indemnity: 'on' })).toContain('Done.');
-  expect(await chargesPolicyOf(db.sql, policyId)).toEqual({ rule: { kind: 'fixed', rateBp: 1000 }, indemnity: true });
+  expect(bad).toContain('Days to pay after a formal notice: from 1 to 60 days');
+  expect(await chargesPolicyOf(db.sql, policyId)).toEqual({ rule: { kind: 'none' }, indemnity: false, noticeDays: 8 });
+  expect(await post(`/settings/policies/${policyId}/charges`, { interestRule: 'fixed', interestRate: '10,00', indemnity: 'on', noticeDays: '10' })).toContain('Done.');
+  expect(await chargesPolicyOf(db.sql, policyId)).toEqual({ rule: { kind: 'fixed', rateBp: 1000 }, indemnity: true, noticeDays: 10 });
 
   const before = await referenceRates(db.sql);
   expect(await post('/settings/reference-rates', { validFrom: '2026-03-01', rate: 'abc' })).toMatch(/From: the first day of a half-year.*Rate: a rate in percent/);
@@ -79,5 +80,5 @@ it('shows what a late invoice has accrued and issues a separate late-charge note
   expect(accrued).toContain(money(expected.interestCents));
   expect(accrued).toMatch(/recovery indemnity \(business customers\)<\/th><td class="num">€0\.00/);
   await makeInvoice(db.sql, customer, { number: 'F-LATE-FUTURE', dueDate: addDays(today, 10), totalCents: 100_000 });
-  expect(await post('/invoices/F-LATE-FUTURE/late-charges', {})).toContain('late charges: nothing has accrued yet');
+  expect(await post('/invoices/F-LATE-FUTURE/late-charges', {})).toContain('Refused: nothing has accrued yet');
 });

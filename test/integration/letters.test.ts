@@ -8,10 +8,11 @@ import { upsertInvoice } from '../../db/queries/invoices.js';
 import { recordPayment } from '../../db/queries/payments.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
-import { formatDate } from '../../services/format.js';
+import { formatDate, formatMoney } from '../../services/format.js';
+import { lateCharges } from '../../workflows/schedule/late-charges.js';
 import { testApp } from '../helpers/stack.js';
-import { ORIGIN, signIn } from '../helpers/admin-session.js';
-import { freshDatabase } from '../helpers/database.js';
+import { adminBrowser, ORIGIN, signIn } from '../helpers/admin-session.js';
+import { freshDatabase, timelineTexts } from '../helpers/database.js';
 import { makeCustomer, makeInvoice } from '../helpers/fixtures.js';
 import { testPdfRenderer } from '../helpers/pdf.js';
 import { pdfLayout, pdfPages } from '../helpers/pdf-text.js';
@@ -195,4 +196,80 @@ it('claims the installments due, not the whole invoice, and shows each installme
   expect(copy).toMatch(/Acompte.*2\s816,27\s€.*0,00\s€.*2\s816,27\s€.*Échue/s);
   expect(copy).toMatch(/Solde.*8\s904,63\s€.*0,00\s€.*8\s904,63\s€.*À échoir/s);
   expect(copy).toMatch(/Dont réclamé par ce courrier\s*2\s816,27\s€/);
+});
+
+it('posts the formal notice as a registered letter: the amount with its late charges, the deadline, what follows, dated from the company\'s town', async () => {
+  const today = localDate(Date.now(), 'Europe/Paris');
+  await db.sql`update settings set company_address = '1 place Bellecour, 69002 Lyon'`;
+  await db.sql`update policies set interest_rule = 'fixed', interest_bp = 1215, recovery_indemnity = true, notice_days = 10 where is_default`;
+  try {
+    const customer = await makeCustomer(db.sql);
+    const invoice = await makeInvoice(db.sql, customer, { number: 'F-NOTICE', dueDate: overdue, totalCents: 250_000 });
+    expect(await reminders.performReminder({ invoiceId: invoice.id, level: 4, actor: 'system', note: null, at: Date.now(), channel: 'letter' })).toMatchObject({ status: 'prepared' });
+    const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${invoice.id}`;
+    const content = (await documentById(db.sql, doc!.id))!.content;
+    const [letter] = (await pdfPages(content)).map((p) => p.replace(/\s+/g, ' '));
+    const money = (cents: number) => formatMoney(cents, 'EUR', 'fr').replace(/\s+/g, ' ');
+    const charges = lateCharges({ dueDate: overdue, totalCents: 250_000, payments: [], asOf: today, rule: { kind: 'fixed', rateBp: 1215 }, referenceRates: [], indemnity: true });
+    expect(charges.interestCents).toBeGreaterThan(0);
+    expect(letter).toContain(`Lyon, le ${formatDate(today, 'fr')}`);
+    expect(letter).toContain('LETTRE RECOMMANDÉE AVEC ACCUSÉ DE RÉCEPTION');
+    expect(letter).toContain('Objet : Mise en demeure de payer : facture n° F-NOTICE');
+    expect(letter).toContain(`pour un montant de ${money(250_000)}`);
+    expect(letter).toContain(`les pénalités de retard au taux annuel de 12,15 %, soit ${money(charges.interestCents)}`);
+    expect(letter).toContain(`l'indemnité forfaitaire pour frais de recouvrement de ${money(4_000)}`);
+    expect(letter).toContain(`la somme de ${money(250_000 + charges.interestCents + 4_000)} dans un délai de 10 jours à compter de la réception`);
+    expect(letter).toContain("injonction de payer");
+    expect(letter).toContain('article 1344 du Code civil');
+    expect(letter).toContain(`F-NOTICE ${formatDate(overdue, 'fr')}`.replace(/\s+/g, ' '));
+
+    // Laid out as a French letter: address in the window, then place and date, the registered mention, the subject, the text, the signature on the right.
+    const [page] = await pdfLayout(content);
+    const top = (text: string) => page!.items.find((i) => i.str.includes(text))!;
+    const order = ['Atelier Dupont SARL', 'Lyon, le', 'LETTRE RECOMMANDÉE', 'Objet :', 'Madame, Monsieur,'].map((s) => top(s).from.y);
+    expect(order).toEqual([...order].sort((a, b) => b - a));
+    expect(top('Le service comptabilité').from.x).toBeGreaterThan(page!.width / 2);
+
+    // The e-mail of the same step gives the last day to pay.
+    const byEmail = await makeInvoice(db.sql, customer, { number: 'F-NOTICE-2', dueDate: overdue });
+    await reminders.performReminder({ invoiceId: byEmail.id, level: 4, actor: 'system', note: null, at: Date.now(), channel: 'email' });
+    const html = ([...resend.delivered.values()].at(-1)!.body as unknown as { html: string }).html;
+    expect(html).toContain(`au plus tard le ${formatDate(addDays(today, 10), 'fr')}, soit sous 10 jours`);
+  } finally {
+    await db.sql`update policies set interest_rule = 'none', recovery_indemnity = false, notice_days = 8 where is_default`;
+    await db.sql`update settings set company_address = ''`;
+  }
+});
+
+it('words every default letter as a letter, not as the e-mail', async () => {
+  const customer = await makeCustomer(db.sql);
+  for (const level of [1, 2, 3]) {
+    const invoice = await makeInvoice(db.sql, customer, { number: `F-WORDED-${level}`, dueDate: overdue });
+    await reminders.performReminder({ invoiceId: invoice.id, level, actor: 'system', note: null, at: Date.now(), channel: 'letter' });
+    const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${invoice.id}`;
+    const [letter] = (await pdfPages((await documentById(db.sql, doc!.id))!.content)).map((p) => p.replace(/\s+/g, ' '));
+    expect(letter).toContain('Madame, Monsieur,');
+    expect(letter).toMatch(/Vous en trouverez une copie ci- ?jointe/);
+    expect(letter).not.toContain('ce message');
+    expect(letter).not.toContain('RECOMMANDÉE AVEC');
+  }
+});
+
+it('keeps the registered letter number typed on the invoice page, refusing one that is not a number', async () => {
+  const session = await signIn(app, db.sql);
+  const customer = await makeCustomer(db.sql);
+  const invoice = await makeInvoice(db.sql, customer, { number: 'F-TRACKED', dueDate: overdue });
+  await reminders.performReminder({ invoiceId: invoice.id, level: 4, actor: 'system', note: null, at: Date.now(), channel: 'letter' });
+  const browser = adminBrowser(app, session);
+  const page = await browser.get('/invoices/F-TRACKED');
+  expect(page).toContain('data-testid="tracking-number"');
+  const refused = await browser.post('/invoices/F-TRACKED/tracking', { level: '4', trackingNumber: 'n° ?' });
+  expect(refused).toContain('Refused: Registered letter number: a tracking number of 8 to 20 letters and digits');
+  expect(await browser.post('/invoices/F-TRACKED/tracking', { level: '2', trackingNumber: '1A12345678901' })).toContain('Refused: Level: no letter at this level');
+  expect((await db.sql`select tracking_number from reminders where invoice_id = ${invoice.id}`)[0]!.tracking_number).toBeNull();
+  const recorded = await browser.post('/invoices/F-TRACKED/tracking', { level: '4', trackingNumber: '1a 123 456 7890 1' });
+  expect(recorded).toContain('Mise en demeure: sent by registered letter with acknowledgement of receipt, no. 1A12345678901');
+  expect(await timelineTexts(db.sql, 'tracking_recorded', invoice.id, 'fr')).toEqual(['Mise en demeure : envoyée en recommandé avec accusé de réception, n° 1A12345678901']);
+  expect(recorded).toContain('value="1A12345678901"');
+  expect((await db.sql`select tracking_number from reminders where invoice_id = ${invoice.id}`)[0]!.tracking_number).toBe('1A12345678901');
 });

@@ -5,7 +5,7 @@ import { buildMergeFields } from '../../services/documents/merge-fields.js';
 import { renderEmail } from '../../services/documents/render.js';
 
 it('accepts every default template', () => {
-  for (const step of DEFAULT_STEPS) for (const t of Object.values(step.email)) expect(checkTemplate(t.subject).concat(checkTemplate(t.body))).toEqual([]);
+  for (const step of DEFAULT_STEPS) for (const t of [...Object.values(step.email), ...Object.values(step.letter)]) expect(checkTemplate(t.subject).concat(checkTemplate(t.body))).toEqual([]);
 });
 
 it.each([
@@ -43,7 +43,7 @@ it('prints nothing from an object prototype even for a template stored without t
     settings: { companyName: 'Ma Société', companyAddress: '', companyEmail: '', companyPhone: '', companyLegalForm: '', companyCapital: '', companySiret: '', companyRcs: '', companyVat: '', mailFrom: null, timezone: 'Europe/Paris', sendHour: 9, country: 'FR', dueSoonDays: 7, minimumBalanceCents: 0, reviewHour: 7, payLinkDays: 90 },
     customer: { id: 1, ref: 'C-1', name: 'Client', emails: [], addressLine1: '', addressLine2: '', postalCode: '', city: '', country: 'FR', language: 'fr', paused: false, pauseReason: null, dunningExcluded: false, policyId: null, isBusiness: true },
     invoice: { number: 'F-1', issueDate: '2026-01-01', dueDate: '2026-02-01', currency: 'EUR', totalCents: 100, paidCents: 0, installments: [] },
-    level: 1, stepName: 'Relance 1', feeCents: null, overdue: [], today: '2026-03-01',
+    level: 1, stepName: 'Relance 1', feeCents: null, overdue: [], today: '2026-03-01', noticeDays: 8,
   });
   const email = renderEmail({ subject: '[{{customer.constructor.name}}]', body: '<p>[{{#with customer}}{{constructor}}{{__proto__}}{{/with}}]</p>' }, fields);
   expect(email.subject).toBe('[]');

@@ -7,6 +7,9 @@ export type { Flash };
 
 const MAX_FLASH = 2000;
 
+/** What an action did; a refusal names the field at fault, worded in the reader's language at the edge. */
+export type Outcome = { ok: true; text?: string } | { ok: false; field?: string; text: string } | { flash: Flash };
+
 export type Shown = { redirect: Response } | { redirect?: undefined; flash?: Flash; status: 200 | 422 };
 
 /**

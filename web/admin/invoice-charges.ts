@@ -8,7 +8,7 @@ import type { WebDeps } from '../deps.js';
 import type { AdminEnv } from './env.js';
 
 /** Issues today's note through the worker (Chromium renders it); the same day twice gives the same note. */
-export async function issueLateChargeNote(deps: WebDeps, inv: InvoiceSummary, today: string, actor: string): Promise<{ ok: boolean; text?: string }> {
+export async function issueLateChargeNote(deps: WebDeps, inv: InvoiceSummary, today: string, actor: string): Promise<{ ok: true } | { ok: false; text: string }> {
   try {
     await deps.temporal.workflow.execute(lateChargeNote, {
       workflowId: lateChargeNoteWorkflowId(inv.id, today), taskQueue: deps.taskQueue, args: [{ invoiceId: inv.id, asOf: today, actor }],
@@ -16,7 +16,7 @@ export async function issueLateChargeNote(deps: WebDeps, inv: InvoiceSummary, to
     return { ok: true };
   } catch (err) {
     // The workflow failed because its activity refused: the reason is the activity's own message.
-    if (err instanceof WorkflowFailedError) return { ok: false, text: `late charges: ${(err.cause?.cause as Error | undefined)?.message ?? err.cause?.message ?? err.message}` };
+    if (err instanceof WorkflowFailedError) return { ok: false, text: (err.cause?.cause as Error | undefined)?.message ?? err.cause?.message ?? err.message };
     throw err;
   }
 }

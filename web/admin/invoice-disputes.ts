@@ -7,6 +7,7 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { centsOf, reasonText } from './form.js';
+import type { Outcome } from './flash.js';
 
 export const DISPUTE_ACTIONS = ['dispute', 'close-dispute', 'promise', 'withdraw-promise'] as const;
 export type DisputeAction = (typeof DISPUTE_ACTIONS)[number];
@@ -38,8 +39,8 @@ export const disputeForms = {
 type Forms = { [K in keyof typeof disputeForms]: z.infer<(typeof disputeForms)[K]> };
 
 /** A change of dispute or promise is written, then the workflow told; a refusal names the field. */
-async function written(deps: WebDeps, inv: InvoiceSummary, result: ActionOutcome): Promise<{ ok: boolean; text?: string }> {
-  if (!result.ok) return { ok: false, text: `${result.field}: ${result.message}` };
+async function written(deps: WebDeps, inv: InvoiceSummary, result: ActionOutcome): Promise<Outcome> {
+  if (!result.ok) return { ok: false, field: result.field, text: result.message };
   await wakeWorkflows(deps, [inv.id]);
   return { ok: true };
 }
@@ -53,7 +54,7 @@ export const disputeActions = {
   },
   async promise(deps: WebDeps, inv: InvoiceSummary, form: Forms['promise'], actor: string) {
     const today = localDate(Date.now(), (await getSettings(deps.sql)).timezone);
-    if (form.promisedOn < today) return { ok: false, text: `promisedOn: today or later (${today})` };
+    if (form.promisedOn < today) return { ok: false as const, field: 'promisedOn', text: `today or later (${today})` };
     return written(deps, inv, await recordPromise(deps.sql, { invoiceId: inv.id, amountCents: form.amount, promisedOn: form.promisedOn, actor }));
   },
   async withdrawPromise(deps: WebDeps, inv: InvoiceSummary, _form: Forms['withdrawPromise'], actor: string) {

@@ -4,6 +4,7 @@ import { insertEvent } from '../../db/queries/events.js';
 import { invoiceByNumber, liftOperatorStop, type InvoiceSummary } from '../../db/queries/invoices.js';
 import { loadDunningFacts } from '../../db/queries/dunning-facts.js';
 import { MANUAL_PAYMENT_METHODS } from '../../db/queries/payments.js';
+import { recordTrackingNumber } from '../../db/queries/reminders.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { startOrWakeDunning } from '../../services/temporal/dunning-client.js';
 import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
@@ -15,14 +16,14 @@ import { reasonText } from '../reason-texts.js';
 import { askWorkflow, recordManualReminderAndWake, recordPaymentAndWake } from '../invoice-actions.js';
 import type { AdminEnv } from './env.js';
 import { followUpPage } from './follow-up.js';
-import { parseForm, pauseForm } from './form.js';
+import { parseForm, pauseForm, refusal } from './form.js';
 import { issueLateChargeNote } from './invoice-charges.js';
 import { disputeActions, disputeForms } from './invoice-disputes.js';
 import { invoicePage, sendNowFlash } from './invoice-page.js';
-import type { Flash } from './flash.js';
+import type { Outcome } from './flash.js';
 
 type User = { email: string; id: number };
-type Outcome = { ok: boolean; text?: string } | { flash: Flash };
+
 type Perform<S extends z.ZodType> = (deps: WebDeps, inv: InvoiceSummary, form: z.infer<S>, user: User, t: Messages, lang: Lang) => Promise<Outcome>;
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -43,6 +44,12 @@ const forms = {
     nextOn: optional(z.string().refine(isIsoDate, 'a date YYYY-MM-DD')),
   }),
   note: z.object({ note: z.string().trim().min(1, 'required').max(1000, 'at most 1000 characters') }),
+  tracking: z.object({
+    level: z.coerce.number().int('a step level').min(1, 'a step level'),
+    // Printed as "1A 123 456 7890 1" on La Poste's slip: spaces and dashes are the reader's, not the number's.
+    trackingNumber: z.string().transform((v) => v.replace(/[\s-]/g, '').toUpperCase())
+      .pipe(z.string().regex(/^[0-9A-Z]{8,20}$/, 'a tracking number of 8 to 20 letters and digits, such as 1A 123 456 7890 1')),
+  }),
   payment: z.object({
     amount: z.string().regex(/^\d{1,12}([.,]\d{1,2})?$/, 'a positive amount such as 1250.00'),
     paidOn: z.string().refine(isIsoDate, 'a date YYYY-MM-DD'),
@@ -61,9 +68,11 @@ function invoiceAction<S extends z.ZodType>(deps: WebDeps, schema: S, perform: P
     const inv = await invoiceByNumber(deps.sql, c.req.param('number')!);
     if (!inv) return invoicePage(c, deps);
     const form = parseForm(schema, await c.req.parseBody(), langOf(c));
-    const outcome = form.ok ? await perform(deps, inv, form.value, c.get('user'), t, lang) : { ok: false, text: form.message };
+    if (!form.ok) return invoicePage(c, deps, { ok: false, text: `${t.refused}: ${form.message}` });
+    const outcome = await perform(deps, inv, form.value, c.get('user'), t, lang);
     if ('flash' in outcome) return invoicePage(c, deps, outcome.flash);
-    return invoicePage(c, deps, outcome.ok ? { ok: true, text: outcome.text || t.done } : { ok: false, text: `${t.refused}: ${reasonText(outcome.text ?? '', lang)}` });
+    if (outcome.ok) return invoicePage(c, deps, { ok: true, text: outcome.text || t.done });
+    return invoicePage(c, deps, { ok: false, text: outcome.field ? refusal(c, outcome.field, outcome.text) : `${t.refused}: ${reasonText(outcome.text, lang)}` });
   };
 }
 
@@ -96,13 +105,13 @@ const manualReminder: Perform<typeof forms.manualReminder> = async (deps, inv, f
   const steps = loaded?.steps ?? [];
   const lastLevel = loaded?.facts.progress.level ?? 0;
   const step = steps.find((s) => s.level === form.level);
-  if (!step || step.level <= lastLevel) return { ok: false, text: `level: one of the steps after level ${lastLevel}` };
+  if (!step || step.level <= lastLevel) return { ok: false, field: 'level', text: `one of the steps after level ${lastLevel}` };
   const nextOn = form.nextOn ?? null;
   // After the last step nothing is planned: a next date would be silently ignored, so it is refused.
-  if (nextOn !== null && step.level === steps.at(-1)!.level) return { ok: false, text: `nextOn: ${step.name} is the last step, nothing follows it; leave the date empty` };
-  if (nextOn !== null && nextOn <= localDate(Date.now(), settings.timezone)) return { ok: false, text: 'nextOn: a date after today, YYYY-MM-DD' };
+  if (nextOn !== null && step.level === steps.at(-1)!.level) return { ok: false, field: 'nextOn', text: `${step.name} is the last step, nothing follows it; leave the date empty` };
+  if (nextOn !== null && nextOn <= localDate(Date.now(), settings.timezone)) return { ok: false, field: 'nextOn', text: 'a date after today, YYYY-MM-DD' };
   const recorded = await recordManualReminderAndWake(deps, { invoiceId: inv.id, step, note: form.note, nextPlannedOn: nextOn, actor: user.email });
-  return recorded ? { ok: true } : { ok: false, text: `level: ${step.name} was already sent or is being sent` };
+  return recorded ? { ok: true } : { ok: false, field: 'level', text: `${step.name} was already sent or is being sent` };
 };
 
 const addNote: Perform<typeof forms.note> = async (deps, inv, form, user) => {
@@ -110,9 +119,14 @@ const addNote: Perform<typeof forms.note> = async (deps, inv, form, user) => {
   return { ok: true };
 };
 
+const recordTracking: Perform<typeof forms.tracking> = async (deps, inv, form, user) =>
+  (await recordTrackingNumber(deps.sql, { invoiceId: inv.id, level: form.level, trackingNumber: form.trackingNumber, actor: user.email }))
+    ? { ok: true }
+    : { ok: false, field: 'level', text: 'no letter at this level' };
+
 const recordPayment: Perform<typeof forms.payment> = async (deps, inv, form, user) => {
   const amountCents = Math.round(Number(form.amount.replace(',', '.')) * 100);
-  if (amountCents <= 0) return { ok: false, text: 'amount: must be above zero' };
+  if (amountCents <= 0) return { ok: false, field: 'amount', text: 'must be above zero' };
   await recordPaymentAndWake(deps, {
     invoiceId: inv.id, amountCents, currency: inv.currency, paidOn: form.paidOn, method: form.method, source: 'manual', externalId: null, actor: user.email,
   });
@@ -135,6 +149,7 @@ export function invoiceRoutes(deps: WebDeps) {
     .post('/:number/manual-reminder', invoiceAction(deps, forms.manualReminder, manualReminder))
     .post('/:number/notes', invoiceAction(deps, forms.note, addNote))
     .post('/:number/payments', invoiceAction(deps, forms.payment, recordPayment))
+    .post('/:number/tracking', invoiceAction(deps, forms.tracking, recordTracking))
     .post('/:number/late-charges', invoiceAction(deps, forms.none, lateCharges))
     .post('/:number/dispute', dispute('dispute'))
     .post('/:number/close-dispute', dispute('closeDispute'))

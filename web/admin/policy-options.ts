@@ -24,6 +24,7 @@ const chargesForm = z.object({
   interestRule: z.enum(['none', 'fixed', 'reference'], 'none, fixed or reference'),
   interestRate: percent('a yearly rate between 0 and 100, such as 10 or 12,15'),
   indemnity: z.preprocess((v) => v === 'on', z.boolean()),
+  noticeDays: z.coerce.number().int('from 1 to 60 days').min(1, 'from 1 to 60 days').max(60, 'from 1 to 60 days'),
 });
 
 const rateForm = z.object({
@@ -56,7 +57,7 @@ export async function savePolicyChargesAction(c: Context<AdminEnv>, deps: WebDep
   const parsed = parseForm(chargesForm, await c.req.parseBody(), langOf(c));
   if (!parsed.ok) return { ok: false, text: `${t.refused}: ${parsed.message}` };
   const before = await chargesPolicyOf(deps.sql, policyId);
-  const after = { kind: parsed.value.interestRule, bp: parsed.value.interestRate, indemnity: parsed.value.indemnity };
+  const after = { kind: parsed.value.interestRule, bp: parsed.value.interestRate, indemnity: parsed.value.indemnity, noticeDays: parsed.value.noticeDays };
   await saveChargesPolicy(deps.sql, policyId, after);
   await writeAudit(deps.sql, { userId: c.get('user').id, action: 'policy.charges', entity: `policy:${policyId}`, before, after });
   return { ok: true, text: t.done };

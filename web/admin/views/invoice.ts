@@ -103,7 +103,10 @@ export function invoiceView(m: InvoiceModel) {
             (e) => html`<tr><td class="nowrap">${formatInstant(e.occurredAt, lang, timezone)}</td><td>${eventText(e, lang)}</td><td class="muted">${e.actor}</td></tr>`,
           )}</tbody></table>`}
           ${letters.length
-            ? html`<p>${t.letter}: ${letters.map((l) => html`${letterLinks({ id: l.id, filename: l.filename, toPrint: l.status === 'prepared' }, csrf, t)} `)}</p>`
+            ? html`<h3>${t.letter}</h3><table data-testid="letters"><tbody>${letters.map(
+                (l) => html`<tr><td>${letterLinks({ id: l.id, filename: l.filename, toPrint: l.status === 'prepared' }, csrf, t)}</td>
+                  <td>${action('tracking', t.recordTracking, html`<input type="hidden" name="level" value="${l.level}"><input name="trackingNumber" value="${l.trackingNumber ?? ''}" placeholder="1A 123 456 7890 1" aria-label="${t.trackingNumber}" required maxlength="30" data-testid="tracking-number">`)}</td></tr>`,
+              )}</tbody></table>`
             : ''}
           ${action('notes', t.addNote, html`<input name="note" placeholder="${t.note}" required maxlength="1000">`)}
         </section>

@@ -110,8 +110,8 @@ export function policySendingCard(policyId: number, options: SendingOptions, csr
   </form>`;
 }
 
-/** The late-charges card of a policy page: the interest rule and the recovery indemnity. */
-export function policyChargesCard(policyId: number, { rule, indemnity }: ChargesPolicy, csrf: string, t: Messages) {
+/** The late-charges card of a policy page: the interest rule, the recovery indemnity and the formal notice's deadline. */
+export function policyChargesCard(policyId: number, { rule, indemnity, noticeDays }: ChargesPolicy, csrf: string, t: Messages) {
   const bp = rule.kind === 'fixed' ? rule.rateBp : rule.kind === 'reference' ? rule.plusBp : 1000;
   const option = (value: string, label: string) => html`<option value="${value}" ${rule.kind === value ? 'selected' : ''}>${label}</option>`;
   return html`<form method="post" action="${sitePath`/settings/policies/${policyId}/charges`}" class="card form-grid" id="charges">
@@ -121,6 +121,8 @@ export function policyChargesCard(policyId: number, { rule, indemnity }: Charges
     <label>${t.interestRule}<select name="interestRule">${option('none', t.interestNone)}${option('fixed', t.interestFixed)}${option('reference', t.interestReference)}</select></label>
     <label>${t.interestRate}<input name="interestRate" value="${(bp / 100).toFixed(2)}" inputmode="decimal" class="narrow"></label>
     <label class="inline"><input type="checkbox" name="indemnity" ${indemnity ? 'checked' : ''}> ${t.recoveryIndemnity}</label>
+    <label>${t.noticeDays}<input type="number" name="noticeDays" value="${noticeDays}" min="1" max="60" required class="narrow"></label>
+    <p class="muted">${t.noticeDaysHelp}</p>
     <div><button type="submit">${t.save}</button></div>
   </form>`;
 }
