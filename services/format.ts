@@ -34,6 +34,18 @@ export function formatRate(bp: number, language: string): string {
   return formatter(`rate:${locale}`, () => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 })).format(bp / 10_000);
 }
 
+/** A VAT rate in basis points as an invoice prints it: "20 %", "5,5 %". */
+export function formatVatRate(bp: number, language: string): string {
+  const locale = LOCALES[language] ?? 'fr-FR';
+  return formatter(`vat:${locale}`, () => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 })).format(bp / 10_000);
+}
+
+/** A quantity in thousandths of a unit: "1,5", "12". */
+export function formatQuantity(milli: number, language: string): string {
+  const locale = LOCALES[language] ?? 'fr-FR';
+  return formatter(`quantity:${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 3 })).format(milli / 1000);
+}
+
 /** How an installment stands, in the reader's words: on the invoice page and on the letter's invoice copy. */
 export const INSTALLMENT_STATE_NAMES: Record<'fr' | 'en', Record<InstallmentState, string>> = {
   fr: { paid: 'Payée', due: 'Échue', to_come: 'À échoir' },

@@ -3,6 +3,9 @@ import { messages, type Lang } from './i18n.js';
 
 type Rule = [RegExp, (m: RegExpMatchArray) => string];
 
+/** "125050" cents as « 1 250,50 »: the import's amounts are written without a currency. */
+const euros = (cents: string) => new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2 }).format(Number(cents) / 100);
+
 /** The messages of the admin's form rules (and of the IBAN, BIC and ICS checks), in French. */
 const FRENCH: Rule[] = [
   [/^required$/, () => 'obligatoire'],
@@ -67,6 +70,15 @@ const FRENCH: Rule[] = [
   [/^letters, digits and (.+) only, (\d+) at most$/, (m) => `lettres, chiffres et ${m[1]} seulement, ${m[2]} au plus`],
   [/^a SIRET of 14 digits$/, () => 'un SIRET de 14 chiffres'],
   [/^an intra-community VAT number such as (\w+)$/, (m) => `un numéro de TVA intracommunautaire, par exemple ${m[1]}`],
+  // Invoice lines, from the API or the import's line columns.
+  [/^must be a number$/, () => 'doit être un nombre'],
+  [/^must be a whole number of cents$/, () => 'doit être un nombre entier de centimes'],
+  [/^three decimals at most$/, () => 'trois décimales au plus'],
+  [/^two decimals at most$/, () => 'deux décimales au plus'],
+  [/^from 0 to 100$/, () => 'de 0 à 100'],
+  [/^at most (\d+) lines$/, (m) => `${m[1]} lignes au plus`],
+  [/^the lines make (-?\d+) cents including VAT, not (\d+)$/, (m) => `les lignes font ${euros(m[1]!)} TTC, et non ${euros(m[2]!)}`],
+  [/^differs from line (\d+), the invoice's first line$/, (m) => `diffère de la ligne ${m[1]}, la première de cette facture`],
   // The invoice page's actions, refused by what the invoice is at that moment.
   [/^one of the steps after level (\d+)$/, (m) => `une des étapes après le niveau ${m[1]}`],
   [/^(.+) is the last step, nothing follows it; leave the date empty$/, (m) => `« ${m[1]} » est la dernière étape, rien ne la suit ; laissez la date vide`],

@@ -4,7 +4,9 @@ import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
 import type { PendingPromise } from '../../workflows/schedule/promise.js';
 import type { CatchUp } from '../../workflows/schedule/plan.js';
 import { amountsOwed, type InvoiceAmounts } from '../../workflows/schedule/amounts-owed.js';
+import type { InvoiceLine } from '../../workflows/schedule/invoice-lines.js';
 import { insertEvent, type PauseCause } from './events.js';
+import { replaceInvoiceLines } from './invoice-lines.js';
 
 export type InvoiceStatus = 'open' | 'paid' | 'cancelled';
 
@@ -17,9 +19,11 @@ export interface InvoiceWrite {
   totalCents: number;
   status: 'open' | 'cancelled';
   installments: Installment[];
+  /** The invoice's lines, replacing those stored; left as they are when not given. */
+  lines?: readonly InvoiceLine[];
 }
 
-/** Inserts or updates an invoice and replaces its installments; call inside a transaction. */
+/** Inserts or updates an invoice and replaces its installments (and its lines, when given); call inside a transaction. */
 export async function upsertInvoice(sql: ISql, inv: InvoiceWrite): Promise<{ id: number; created: boolean; stopped: boolean }> {
   const [row] = await sql<{ id: number; created: boolean; stopped: boolean }[]>`
     insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents, status)
@@ -37,6 +41,7 @@ export async function upsertInvoice(sql: ISql, inv: InvoiceWrite): Promise<{ id:
       inv.installments.map((i) => ({ invoice_id: id, seq: i.seq, due_date: i.dueDate, amount_cents: i.amountCents, label: i.label })),
     )}`;
   }
+  if (inv.lines) await replaceInvoiceLines(sql, id, inv.lines);
   return row!;
 }
 

@@ -3,6 +3,7 @@ import { upsertCustomer } from '../queries/customers.js';
 import { upsertInvoice } from '../queries/invoices.js';
 import { applyPayment } from '../queries/payments.js';
 import { addDays, type IsoDate } from '../../workflows/schedule/calendar-date.js';
+import { invoiceTotals } from '../../workflows/schedule/invoice-lines.js';
 import { planInstallments } from '../../workflows/schedule/payment-terms.js';
 
 const FR_NAMES = [
@@ -15,6 +16,11 @@ const FR_NAMES = [
 const EN_NAMES = [
   'Harbour Logistics Ltd', 'Greenfield Farms', 'Northwind Traders', 'Baker & Sons', 'Riverside Clinic', 'Oak Street Dental',
   'Blue Fin Seafood', 'Kestrel Engineering', 'Maple Leaf Consulting', 'Thames Print Works', 'Summit Outdoor Gear', 'Lighthouse Media',
+];
+const CATALOGUE: [string, number][] = [
+  ['Prestation de conseil (jour)', 2000], ['Maintenance annuelle du parc', 2000], ['Formation sur site (jour)', 2000],
+  ['Développement sur mesure (heure)', 2000], ['Licence logicielle (utilisateur, un an)', 2000], ['Transport et livraison (palette)', 2000],
+  ['Travaux de rénovation (m²)', 1000], ['Repas de séminaire (couvert)', 1000], ['Ouvrages et documentation', 550],
 ];
 const CITIES = [['75011', 'Paris'], ['69003', 'Lyon'], ['13001', 'Marseille'], ['33000', 'Bordeaux'], ['59000', 'Lille'], ['44000', 'Nantes'], ['67000', 'Strasbourg']];
 
@@ -66,7 +72,12 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
       const customer = r.pick(customers);
       const dueOffset = r.int(-90, 30);
       const dueDate = addDays(today, dueOffset);
-      const totalCents = r.int(150, 25_000) * 100 + r.pick([0, 0, 50, 90]);
+      // One to three lines from the catalogue, mostly at 20 % VAT: the total is what they make.
+      const lines = Array.from({ length: r.int(1, 3) }, () => {
+        const [label, vatRateBp] = r.pick(CATALOGUE);
+        return { label, quantityMilli: r.pick([500, 1000, 1000, 1500, 2000, 3000, 5000, 10_000]), unitPriceCents: r.int(20, 1_500) * 100 + r.pick([0, 0, 50, 90]), vatRateBp };
+      });
+      const totalCents = invoiceTotals(lines).totalCents;
       const withSchedule = r.next() < 0.1;
       const issueDate = addDays(dueDate, -r.pick([30, 45, 60]));
       const installments = withSchedule
@@ -80,7 +91,7 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
         customerId: customer.id,
         issueDate,
         dueDate: withSchedule ? installments.at(-1)!.dueDate : dueDate,
-        currency: 'EUR', totalCents, status: 'open', installments,
+        currency: 'EUR', totalCents, status: 'open', installments, lines,
       });
       const roll = r.next();
       const paidCents = roll < 0.25 ? totalCents : roll < 0.35 ? Math.round(totalCents * 0.4) : 0;

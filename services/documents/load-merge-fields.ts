@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/client.js';
 import { customerById, type Customer } from '../../db/queries/customers.js';
 import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../../db/queries/invoices.js';
+import { linesOf } from '../../db/queries/invoice-lines.js';
 import { DEFAULT_NOTICE_DAYS, lateChargesOf } from '../../db/queries/late-charges.js';
 import { getStripeKeys, payLinkSecret } from '../../db/queries/stripe.js';
 import { payLink } from '../pay-link.js';
@@ -20,12 +21,13 @@ export async function loadMergeFields(
   },
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
-  const [stored, charges, stripe, previous, received] = await Promise.all([
+  const [stored, charges, stripe, previous, received, lines] = await Promise.all([
     customerById(sql, invoice.customerId).then((c) => c!),
     lateChargesOf(sql, invoice.id, today),
     getStripeKeys(sql),
     remindersBefore(sql, invoice.id, input.level),
     paidSinceReminder(sql, invoice.id, input.level),
+    linesOf(sql, invoice.id),
   ]);
   const customer = input.language ? { ...stored, language: input.language } : stored;
   const fields = buildMergeFields({
@@ -38,6 +40,7 @@ export async function loadMergeFields(
     returnReason: invoice.debitReturn?.reason,
     charges: charges && !charges.none ? charges : undefined,
     noticeDays: charges?.noticeDays ?? DEFAULT_NOTICE_DAYS,
+    lines,
     previous: previous.map((p) => ({ stepName: p.stepName, sentOn: localDate(p.sentAt.getTime(), settings.timezone) })),
     payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'invoice', invoice.id, today) : '',
   });

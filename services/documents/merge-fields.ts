@@ -4,7 +4,8 @@ import type { OverdueLine } from '../../db/queries/invoices.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { daysLate } from '../../workflows/schedule/row-colour.js';
 import { amountsOwed, type InstallmentState, type InvoiceAmounts } from '../../workflows/schedule/amounts-owed.js';
-import { formatDate, formatMoney, formatRate, INSTALLMENT_STATE_NAMES } from '../format.js';
+import { invoiceTotals, type InvoiceLine } from '../../workflows/schedule/invoice-lines.js';
+import { formatDate, formatMoney, formatQuantity, formatRate, formatVatRate, INSTALLMENT_STATE_NAMES } from '../format.js';
 
 /** Everything a reminder template may use; amounts and dates come formatted in the customer's language. */
 export interface MergeFields {
@@ -19,6 +20,11 @@ export interface MergeFields {
   };
   customer: { name: string; ref: string; address: string };
   invoice: { number: string; issueDate: string; dueDate: string; total: string; balance: string; currency: string };
+  /** The invoice's lines with their net amounts, for its copy; empty when the billing system sent only the total. */
+  invoiceLines: { label: string; quantity: string; unitPrice: string; vatRate: string; net: string }[];
+  /** The total before tax and the VAT of each rate, when the invoice has lines; else empty. */
+  invoiceNet: string;
+  invoiceVat: { rate: string; base: string; amount: string }[];
   /** What this reminder claims: the installments due (all of a simple invoice), not what is still to come. */
   amountDue: string;
   /** The part of the balance not yet due ("à échoir"); empty when nothing is. */
@@ -107,6 +113,8 @@ export const MERGE_FIELD_NAMES = [
   'company.legalForm', 'company.capital', 'company.siret', 'company.rcs', 'company.vat', 'company.legalMentions',
   'customer.name', 'customer.ref', 'customer.address',
   'invoice.number', 'invoice.issueDate', 'invoice.dueDate', 'invoice.total', 'invoice.balance', 'invoice.currency',
+  'invoiceLines', 'invoiceLines.label', 'invoiceLines.quantity', 'invoiceLines.unitPrice', 'invoiceLines.vatRate', 'invoiceLines.net',
+  'invoiceNet', 'invoiceVat', 'invoiceVat.rate', 'invoiceVat.base', 'invoiceVat.amount',
   'amountDue', 'amountToCome', 'daysLate',
   'installments', 'installments.label', 'installments.dueDate', 'installments.amount', 'installments.paid', 'installments.open', 'installments.state', 'installments.stateName',
   'claimedInstallments', 'claimedInstallments.label', 'claimedInstallments.dueDate', 'claimedInstallments.open',
@@ -138,6 +146,8 @@ export function buildMergeFields(input: {
   charges?: { interestCents: number; indemnityCents: number; rateBp: number | null };
   /** The days the policy's formal notice gives to pay. */
   noticeDays: number;
+  /** The invoice's lines, when the billing system sent them. */
+  lines?: readonly InvoiceLine[];
   payLink?: string;
   previous?: PreviousReminder[];
   /** Payments since the previous reminder: their sum and the last one's day. */
@@ -154,6 +164,7 @@ export function buildMergeFields(input: {
   const sameCurrency = input.overdue.filter((o) => o.currency === invoice.currency);
   const charges = input.charges ?? { interestCents: 0, indemnityCents: 0, rateBp: null };
   const ifAny = (cents: number) => (cents > 0 ? money(cents) : '');
+  const totals = input.lines?.length ? invoiceTotals(input.lines) : null;
   return {
     today: formatDate(input.today, lang),
     company: {
@@ -176,6 +187,11 @@ export function buildMergeFields(input: {
       balance: money(owed.balanceCents),
       currency: invoice.currency,
     },
+    invoiceLines: (totals?.lines ?? []).map((l) => ({
+      label: l.label, quantity: formatQuantity(l.quantityMilli, lang), unitPrice: money(l.unitPriceCents), vatRate: formatVatRate(l.vatRateBp, lang), net: money(l.netCents),
+    })),
+    invoiceNet: totals ? money(totals.netCents) : '',
+    invoiceVat: (totals?.vat ?? []).map((v) => ({ rate: formatVatRate(v.rateBp, lang), base: money(v.baseCents), amount: money(v.vatCents) })),
     amountDue: money(owed.claimedCents),
     amountToCome: owed.toComeCents > 0 ? money(owed.toComeCents) : '',
     installments: schedule.map((i) => ({

@@ -77,11 +77,13 @@ const COPY_LABELS = {
   fr: {
     copyOf: 'Copie de la facture', issued: 'émise le', due: 'échéance', total: 'Montant TTC', balance: 'Reste dû', claimed: 'Dont réclamé par ce courrier', toCome: 'Dont à échoir',
     schedule: 'Échéancier', installment: 'Échéance', amount: 'Montant', paid: 'Réglé', open: 'Reste dû', state: 'État',
+    designation: 'Désignation', quantity: 'Qté', unitPrice: 'Prix unitaire HT', vat: 'TVA', net: 'Montant HT', totalNet: 'Total HT', vatOn: 'sur',
     subject: 'Objet :', registered: 'Lettre recommandée avec accusé de réception', placeAndDate: (city: string, date: string) => `${city}, le ${date}`,
   },
   en: {
     copyOf: 'Copy of invoice', issued: 'issued', due: 'due', total: 'Total incl. tax', balance: 'Balance', claimed: 'Of which claimed by this letter', toCome: 'Of which not yet due',
     schedule: 'Payment schedule', installment: 'Due date', amount: 'Amount', paid: 'Paid', open: 'Outstanding', state: 'Status',
+    designation: 'Description', quantity: 'Qty', unitPrice: 'Unit price excl. tax', vat: 'VAT', net: 'Amount excl. tax', totalNet: 'Total excl. tax', vatOn: 'on',
     subject: 'Subject:', registered: 'Registered letter with acknowledgement of receipt', placeAndDate: (city: string, date: string) => `${city}, ${date}`,
   },
 };
@@ -116,6 +118,8 @@ td, th { border-bottom: 1px solid #ccc; padding: 6px 4px; text-align: left; }
 td.num, th.num { text-align: right; }
 h2 { font-size: 12pt; margin: 8mm 0 0; }
 table.schedule { margin-top: 3mm; font-size: 10pt; }
+table.lines { margin-top: 8mm; font-size: 9.5pt; }
+table.lines + table { margin-top: 4mm; }
 tr.due td { color: #b91c1c; font-weight: bold; }
 tr.paid td { color: #555; }
 /* Low on the copy's right, clear of the address window, the amounts and the legal line, and inside the margins. */
@@ -136,8 +140,13 @@ tr.paid td { color: #555; }
 <div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
 <h1>{{labels.copyOf}} {{invoice.number}}</h1>
 <div>{{labels.issued}} {{invoice.issueDate}} · {{labels.due}} {{invoice.dueDate}}</div>
+{{#if invoiceLines.length}}<table class="lines"><tr><th>{{labels.designation}}</th><th class="num">{{labels.quantity}}</th><th class="num">{{labels.unitPrice}}</th><th class="num">{{labels.vat}}</th><th class="num">{{labels.net}}</th></tr>
+{{#each invoiceLines}}<tr><td>{{label}}</td><td class="num">{{quantity}}</td><td class="num">{{unitPrice}}</td><td class="num">{{vatRate}}</td><td class="num">{{net}}</td></tr>
+{{/each}}</table>{{/if}}
 <table>
-<tr><th>{{labels.total}}</th><td class="num">{{invoice.total}}</td></tr>
+{{#if invoiceNet}}<tr><th>{{labels.totalNet}}</th><td class="num">{{invoiceNet}}</td></tr>
+{{#each invoiceVat}}<tr><th>{{../labels.vat}} {{rate}} {{../labels.vatOn}} {{base}}</th><td class="num">{{amount}}</td></tr>
+{{/each}}{{/if}}<tr><th>{{labels.total}}</th><td class="num">{{invoice.total}}</td></tr>
 {{#if amountToCome}}<tr><th>{{labels.balance}}</th><td class="num">{{invoice.balance}}</td></tr>
 <tr><th>{{labels.claimed}}</th><td class="num"><strong>{{amountDue}}</strong></td></tr>
 <tr><th>{{labels.toCome}}</th><td class="num">{{amountToCome}}</td></tr>

@@ -95,7 +95,7 @@ it('refuses a file with bad rows, listing each by line and column, and writes no
   const columns = await upload('invoices', 'number;client;total\nF-1;C-1;10\n');
   expect(errorsOf(columns.body)).toEqual([
     '1 customer_ref: missing column', '1 issue_date: missing column', '1 due_date: missing column',
-    '1 client: unknown column; expected number, customer_ref, issue_date, due_date, total, currency, status, sent_at',
+    '1 client: unknown column; expected number, customer_ref, issue_date, due_date, total, currency, status, sent_at, line_label, line_quantity, line_unit_price, line_vat_rate',
   ]);
 });
 
@@ -205,4 +205,27 @@ it('shows starts that failed, or that a restart cut short, as stopped with what 
   const cutPage = await pageOf(cut.path);
   expect(cutPage).toContain('data-testid="import-failed">Starts cut short by a restart of the web server');
   expect(cutPage).not.toContain('hx-trigger="every 1s"');
+});
+
+it("imports an invoice's lines, one row per line with the invoice's columns repeated, and refuses lines that do not make its total", async () => {
+  await db.sql`insert into customers (ref, name) values ('C-LINES', 'Atelier Lignes')`;
+  const header = 'number;customer_ref;issue_date;due_date;total;line_label;line_quantity;line_unit_price;line_vat_rate\n';
+  const bad = await upload('invoices', `${header}F-L1;C-LINES;2026-10-01;2099-10-31;100;Conseil;1;100;20\nF-L1;C-2;2026-10-01;2099-10-31;100;Conseil;1;100;20\nF-L2;C-LINES;2026-10-01;2099-10-31;120;Conseil;abc;100;120\n`, 'bad-lines.csv', 'fr');
+  expect(errorsOf(bad.body).sort()).toEqual([
+    '2 total: les lignes font 240,00 TTC, et non 100,00',
+    '3 customer_ref: diffère de la ligne 2, la première de cette facture',
+    '4 line_quantity: doit être un nombre',
+    '4 line_vat_rate: de 0 à 100',
+  ]);
+  expect((await db.sql`select count(*)::int as n from invoices where number in ('F-L1', 'F-L2')`)[0]!.n).toBe(0);
+
+  const checked = await upload('invoices', `${header}F-L0;C-LINES;2026-10-01;2099-10-31;1 233,87;Prestation de conseil (jour);1,5;650,33;20\nF-L0;C-LINES;2026-10-01;2099-10-31;1 233,87;Ouvrages et documentation;3;19,99;5,5\n`);
+  expect((await apply(checked.location!)).status).toBe(303);
+  expect(await db.sql`select l.position, l.label, l.quantity_milli, l.unit_price_cents, l.vat_rate_bp from invoice_lines l join invoices i on i.id = l.invoice_id where i.number = 'F-L0' order by position`).toEqual([
+    { position: 1, label: 'Prestation de conseil (jour)', quantity_milli: 1500, unit_price_cents: 65_033, vat_rate_bp: 2000 },
+    { position: 2, label: 'Ouvrages et documentation', quantity_milli: 3000, unit_price_cents: 1_999, vat_rate_bp: 550 },
+  ]);
+  const page = await (await app.request('/invoices/F-L0', { headers: headers('fr') })).text();
+  expect(page).toContain('data-testid="invoice-lines"');
+  expect(page).toMatch(/TVA 5,5\s%\ssur 59,97\s€<\/th><td class="num">3,30\s€/);
 });

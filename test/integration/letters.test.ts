@@ -273,3 +273,35 @@ it('keeps the registered letter number typed on the invoice page, refusing one t
   expect(recorded).toContain('value="1A12345678901"');
   expect((await db.sql`select tracking_number from reminders where invoice_id = ${invoice.id}`)[0]!.tracking_number).toBe('1A12345678901');
 });
+
+it("shows the invoice's lines and the VAT of each rate on its copy, from lines the API refuses unless they make the total", async () => {
+  await makeCustomer(db.sql, { ref: 'C-LINES' });
+  const put = (body: object) =>
+    app.request('/api/v1/invoices/F-LINES', { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const lines = [
+    { label: 'Prestation de conseil (jour)', quantity: 1.5, unitPriceCents: 65_033, vatRate: 20 },
+    { label: 'Ouvrages et documentation', quantity: 3, unitPriceCents: 1_999, vatRate: 5.5 },
+  ];
+  const invoice = { customerRef: 'C-LINES', issueDate: overdue, dueDate: overdue, currency: 'EUR' };
+  const refused = await put({ ...invoice, totalCents: 123_456, lines: [...lines, { label: '', quantity: 0, unitPriceCents: 1.5, vatRate: 120 }] });
+  expect(refused.status).toBe(422);
+  const fields = ((await refused.json()) as { problems: { field: string }[] }).problems.map((p) => p.field);
+  expect(fields).toEqual(expect.arrayContaining(['lines[2].label', 'lines[2].quantity', 'lines[2].unitPriceCents', 'lines[2].vatRate']));
+  const mismatch = await put({ ...invoice, totalCents: 123_456, lines });
+  expect(await mismatch.json()).toMatchObject({ problems: [{ field: 'lines', message: 'the lines make 123387 cents including VAT, not 123456' }] });
+  expect((await db.sql`select count(*)::int as n from invoices where number = 'F-LINES'`)[0]!.n).toBe(0);
+
+  expect((await put({ ...invoice, totalCents: 123_387, lines })).status).toBe(201);
+  const [{ id }] = await db.sql<[{ id: number }]>`select id from invoices where number = 'F-LINES'`;
+  await reminders.performReminder({ invoiceId: id, level: 1, actor: 'system', note: null, at: Date.now(), channel: 'letter' });
+  const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${id}`;
+  const [, copy] = (await pdfPages((await documentById(db.sql, doc!.id))!.content)).map((p) => p.replace(/\s+/g, ' '));
+  const money = (cents: number) => formatMoney(cents, 'EUR', 'fr').replace(/\s+/g, ' ');
+  // 1,5 × 650,33 = 975,50 and 3 × 19,99 = 59,97, so 1 035,47 HT; VAT 195,10 at 20 % and 3,30 at 5,5 %: 1 233,87 TTC.
+  expect(copy).toContain(`Prestation de conseil (jour) 1,5 ${money(65_033)} 20 % ${money(97_550)}`);
+  expect(copy).toContain(`Ouvrages et documentation 3 ${money(1_999)} 5,5 % ${money(5_997)}`);
+  expect(copy).toContain(`Total HT ${money(103_547)}`);
+  expect(copy).toContain(`TVA 20 % sur ${money(97_550)} ${money(19_510)}`);
+  expect(copy).toContain(`TVA 5,5 % sur ${money(5_997)} ${money(330)}`);
+  expect(copy).toContain(`Montant TTC ${money(123_387)}`);
+});

@@ -16,7 +16,7 @@ it.each([
   ['{{lookup invoice "number"}}', 1, 'unknown helper "lookup"'],
   ['{{> header}}', 1, 'partials and decorators are not allowed'],
   ['{{{customer.name}}}', 1, 'triple braces print without escaping: use {{ }}'],
-  ['{{#each invoice}}{{/each}}', 1, '{{#each}} goes through a list: installments, claimedInstallments, overdueInvoices, statementLines, previousReminders'],
+  ['{{#each invoice}}{{/each}}', 1, '{{#each}} goes through a list: invoiceLines, invoiceVat, installments, claimedInstallments, overdueInvoices, statementLines, previousReminders'],
   ['{{#with invoice}}{{numbr}}{{/with}}', 1, 'unknown merge field "numbr"'],
   ['{{@index}}', 1, '@index is only known inside {{#each}}'],
 ])('refuses %j at line %i', (source, line, reason) => {

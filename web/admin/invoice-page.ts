@@ -18,6 +18,8 @@ import { messageView } from './views/message.js';
 import { invoiceView } from './views/invoice.js';
 import { disputesAndPromisesOf } from '../../db/queries/disputes.js';
 import { lateChargesOf, notesOfInvoice } from '../../db/queries/late-charges.js';
+import { linesOf } from '../../db/queries/invoice-lines.js';
+import { invoiceTotals } from '../../workflows/schedule/invoice-lines.js';
 import { outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
 
@@ -44,10 +46,12 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   // invoice with no workflow yet keeps its forecast: the repair pass starts one within minutes.
   const workflowDown = live !== null && live !== 'unavailable' && live.runStatus !== 'RUNNING';
   const forecast = open && loaded && !workflowDown ? forecastSteps(loaded.facts, Date.now()) : [];
-  const [disputes, charges, notes] = await Promise.all([disputesAndPromisesOf(deps.sql, inv.id), lateChargesOf(deps.sql, inv.id, today), notesOfInvoice(deps.sql, inv.id)]);
+  const [disputes, charges, notes, lines] = await Promise.all([
+    disputesAndPromisesOf(deps.sql, inv.id), lateChargesOf(deps.sql, inv.id, today), notesOfInvoice(deps.sql, inv.id), linesOf(deps.sql, inv.id),
+  ]);
   const view = invoiceView({
     inv, today, open, forecast, owed: loaded ? amountsOwed(loaded.invoice, today) : null, withInstallments: Boolean(loaded?.invoice.installments.length),
-    payments, timeline, live, letters, disputes, charges, notes,
+    payments, timeline, live, letters, disputes, charges, notes, totals: lines.length ? invoiceTotals(lines) : null,
     timezone: settings.timezone, csrf: c.get('user').csrfToken, userName: c.get('user').name, flash: shown.flash, lang, t,
   });
   return c.render(inv.number, view, shown.status);

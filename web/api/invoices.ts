@@ -6,6 +6,7 @@ import { recordDocumentSent, timelineOf } from '../../db/queries/events.js';
 import { eventText } from '../timeline-texts.js';
 import { installmentsOf, invoiceByNumber, upsertInvoice } from '../../db/queries/invoices.js';
 import { saveInvoicePdf } from '../../db/queries/invoice-files.js';
+import { linesOf } from '../../db/queries/invoice-lines.js';
 import { remindersOf } from '../../db/queries/reminders.js';
 import { pageCount } from '../../services/pdf/merge.js';
 import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
@@ -15,7 +16,7 @@ import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../../services/temporal/dunning-state.js';
 import { askWorkflow } from '../invoice-actions.js';
 import { invalid, notFound } from './problems.js';
-import { invoiceBody, numberParam, pauseBody, sendNowBody } from './schemas.js';
+import { invoiceBody, numberParam, pauseBody, sendNowBody, toInvoiceLines } from './schemas.js';
 import { validationHook } from './validation.js';
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
@@ -78,7 +79,7 @@ export function invoiceRoutes(deps: WebDeps) {
       const { id, created, stopped } = await deps.sql.begin(async (tx) => {
         const written = await upsertInvoice(tx, {
           number, customerId: customer.id, issueDate: b.issueDate, dueDate: terms.dueDate, currency: b.currency,
-          totalCents: b.totalCents, status: b.status, installments: terms.installments,
+          totalCents: b.totalCents, status: b.status, installments: terms.installments, lines: toInvoiceLines(b.lines ?? []),
         });
         if (b.sentAt) await recordDocumentSent(tx, written.id, b.sentAt, 'api');
         return written;
@@ -93,14 +94,16 @@ export function invoiceRoutes(deps: WebDeps) {
     .openapi(get, async (c) => {
       const inv = await invoiceByNumber(deps.sql, c.req.valid('param').number);
       if (!inv) return notFound(c, 'Invoice');
-      const [installments, reminders, timeline, workflow] = await Promise.all([
+      const [installments, lines, reminders, timeline, workflow] = await Promise.all([
         installmentsOf(deps.sql, inv.id),
+        linesOf(deps.sql, inv.id),
         remindersOf(deps.sql, inv.id),
         timelineOf(deps.sql, inv.id),
         liveDunningState(deps, inv.id),
       ]);
       return c.json({
         invoice: { ...inv, balanceCents: inv.totalCents - inv.paidCents }, installments, reminders,
+        lines: lines.map((l) => ({ label: l.label, quantity: l.quantityMilli / 1000, unitPriceCents: l.unitPriceCents, vatRate: l.vatRateBp / 100 })),
         timeline: timeline.map((e) => ({ ...e, message: eventText(e, 'en') })), workflow,
       }, 200);
     })

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
 import { PAYMENT_METHODS } from '../../db/queries/payments.js';
+import { invoiceTotals, type InvoiceLine } from '../../workflows/schedule/invoice-lines.js';
 
 export const isoDate = z
   .string()
@@ -64,6 +65,23 @@ const dueRule = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('days_end_of_month'), days: z.number().int().min(0).max(365) }),
 ]);
 
+// Decimals as a person types them: a quantity to the thousandth, a VAT rate to the hundredth of a percent.
+const decimals = (places: number) => (n: number) => Math.abs(Math.round(n * 10 ** places) - n * 10 ** places) < 1e-6;
+
+const invoiceLine = z
+  .object({
+    label: z.string().trim().min(1, 'is required').max(300, 'is longer than 300 characters'),
+    quantity: z.number({ error: 'must be a number' }).positive('must be above zero').max(1e9, 'is too large').refine(decimals(3), 'three decimals at most'),
+    unitPriceCents: cents('unitPriceCents').min(-9e12, 'is too large').max(9e12, 'is too large').openapi({ description: 'Before tax; negative for a discount' }),
+    vatRate: z.number({ error: 'must be a number' }).min(0, 'from 0 to 100').max(100, 'from 0 to 100').refine(decimals(2), 'two decimals at most').openapi({ example: 20 }),
+  })
+  .strict();
+
+/** The lines of a request as stored: quantities in thousandths, rates in basis points. */
+export function toInvoiceLines(lines: readonly z.infer<typeof invoiceLine>[]): InvoiceLine[] {
+  return lines.map((l) => ({ label: l.label, quantityMilli: Math.round(l.quantity * 1000), unitPriceCents: l.unitPriceCents, vatRateBp: Math.round(l.vatRate * 100) }));
+}
+
 export const invoiceBody = z
   .object({
     customerRef: refParam.shape.ref,
@@ -84,6 +102,8 @@ export const invoiceBody = z
       .max(60)
       .optional()
       .openapi({ description: 'A payment schedule, each line due relative to the line above; must total 100 %' }),
+    lines: z.array(invoiceLine).max(500, 'at most 500 lines').optional()
+      .openapi({ description: "What was sold: the copy of the invoice shows them with the VAT of each rate; together they must make totalCents" }),
     status: z.enum(['open', 'cancelled']).default('open'),
     sentAt: isoDate.optional().openapi({ description: 'The day the invoice itself was sent to the customer: a "document sent" entry on its timeline' }),
   })
@@ -92,6 +112,11 @@ export const invoiceBody = z
     const given = [v.dueDate, v.dueRule, v.installments].filter((x) => x !== undefined).length;
     if (given !== 1) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'give exactly one of dueDate, dueRule or installments' });
     if (v.dueDate && v.dueDate < v.issueDate) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'is before issueDate' });
+    if (v.lines?.length) {
+      // The copy must never contradict the total the customer owes.
+      const made = invoiceTotals(toInvoiceLines(v.lines)).totalCents;
+      if (made !== v.totalCents) ctx.addIssue({ code: 'custom', path: ['lines'], message: `the lines make ${made} cents including VAT, not ${v.totalCents}` });
+    }
   })
   .openapi('Invoice');
 

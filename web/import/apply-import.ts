@@ -4,6 +4,7 @@ import { saveMandate } from '../../db/queries/mandates.js';
 import { claimImport, importCancelledBy, noteWorkflowsDone, noteWorkflowsFailure, pauseUnstartedInvoices, setWorkflowsTotal, type ImportRecord } from '../../db/queries/imports.js';
 import { stopRequestedCheck } from '../../services/stop-requested.js';
 import { upsertInvoice } from '../../db/queries/invoices.js';
+import { toInvoiceLines } from '../api/schemas.js';
 import { recordDocumentSent } from '../../db/queries/events.js';
 import { applyPayment } from '../../db/queries/payments.js';
 import type { WebDeps } from '../deps.js';
@@ -67,6 +68,8 @@ async function writeRows(tx: TransactionSql, record: ImportRecord, parsed: Parse
         const { id, stopped } = await upsertInvoice(tx, {
           number: i.number, customerId: customers.get(i.customerRef)!, issueDate: i.issueDate, dueDate: i.dueDate ?? null,
           currency: i.currency, totalCents: i.totalCents, status: i.status, installments: [],
+          // A file without line columns leaves the lines the billing system sent by the API.
+          lines: i.lines ? toInvoiceLines(i.lines) : undefined,
         });
         if (i.sentAt) await recordDocumentSent(tx, id, i.sentAt, actor);
         // An operator's stop holds until a person lifts it on the invoice's page.

@@ -17,7 +17,11 @@ export const COLUMNS: Record<ImportKind, { required: string[]; optional: string[
     optional: ['emails', 'address_line1', 'address_line2', 'postal_code', 'city', 'country', 'language',
       'iban', 'bic', 'account_holder', 'bank_name', 'mandate_reference', 'mandate_signed_on', 'mandate_signed_place', 'sequence'],
   },
-  invoices: { required: ['number', 'customer_ref', 'issue_date', 'due_date', 'total'], optional: ['currency', 'status', 'sent_at'] },
+  // An invoice with lines takes one row per line, its own columns repeated on each.
+  invoices: {
+    required: ['number', 'customer_ref', 'issue_date', 'due_date', 'total'],
+    optional: ['currency', 'status', 'sent_at', 'line_label', 'line_quantity', 'line_unit_price', 'line_vat_rate'],
+  },
   payments: { required: ['invoice_number', 'amount', 'paid_on'], optional: ['currency', 'method', 'external_id'] },
 };
 
@@ -36,6 +40,8 @@ const COLUMN_OF: Record<string, string> = {
   'address.postalCode': 'postal_code', 'address.city': 'city', 'address.country': 'country',
   holder: 'account_holder', bankName: 'bank_name', reference: 'mandate_reference', signedOn: 'mandate_signed_on', signedPlace: 'mandate_signed_place',
 };
+const LINE_COLUMNS = ['line_label', 'line_quantity', 'line_unit_price', 'line_vat_rate'];
+const LINE_COLUMN_OF: Record<string, string> = { label: 'line_label', quantity: 'line_quantity', unitPriceCents: 'line_unit_price', vatRate: 'line_vat_rate' };
 const MANDATE_COLUMNS = ['iban', 'bic', 'account_holder', 'bank_name', 'mandate_reference', 'mandate_signed_on', 'mandate_signed_place', 'sequence'];
 
 const customerRow = z.object({ ref: refParam.shape.ref }).and(customerBody);
@@ -78,22 +84,49 @@ export function checkCsv(kind: ImportKind, content: string): { ok: true; parsed:
   const errors: RowError[] = [];
   const rows: { line: number; value: unknown }[] = [];
   const firstLineOf = new Map<string, number>();
-  table.rows.forEach((r, i) => {
-    const line = i + 2;
-    const result = toRow(kind, r);
+  const grouped: (LineRow & { lines?: LineRow[] })[] = kind === 'invoices' && LINE_COLUMNS.some((c) => table.header.includes(c))
+    ? invoiceGroups(table.rows, errors)
+    : table.rows.map((record, i) => ({ line: i + 2, record }));
+  for (const { line, record, lines } of grouped) {
+    const result = toRow(kind, record, lines);
     if ('errors' in result) {
-      errors.push(...result.errors.map((e) => ({ line, ...e })));
-      return;
+      errors.push(...result.errors.map((e) => ({ ...e, line: e.line ?? line })));
+      continue;
     }
     rows.push({ line, value: result.value });
     const [keyColumn, key] = keyOf(kind, result.value);
-    if (key === null) return;
+    if (key === null) continue;
     const first = firstLineOf.get(key);
     if (first) errors.push({ line, field: keyColumn, message: `repeats line ${first}` });
     else firstLineOf.set(key, line);
-  });
+  }
   if (errors.length) return { ok: false, errors };
   return { ok: true, parsed: { kind, rows } as ParsedRows };
+}
+
+type LineRow = { line: number; record: Record<string, string> };
+
+/** The rows of one invoice with lines: its first row's columns, which each further row must repeat as they are. */
+function invoiceGroups(records: Record<string, string>[], errors: RowError[]): (LineRow & { lines: LineRow[] })[] {
+  const groups = new Map<string, LineRow & { lines: LineRow[] }>();
+  records.forEach((record, i) => {
+    const line = i + 2;
+    const group = groups.get(record.number ?? '');
+    if (!group) {
+      groups.set(record.number ?? '', { line, record, lines: [{ line, record }] });
+      return;
+    }
+    const differing = Object.keys(record).filter((c) => !LINE_COLUMNS.includes(c) && (record[c] ?? '') !== (group.record[c] ?? ''));
+    errors.push(...differing.map((field) => ({ line, field, message: `differs from line ${group.line}, the invoice's first line` })));
+    group.lines.push({ line, record });
+  });
+  return [...groups.values()];
+}
+
+/** "1,5", "-10.00", "20": a decimal as a spreadsheet writes it; NaN when it is not one. */
+function decimalOf(text: string): number {
+  const clean = text.replace(/[\s\u202f\u00a0]/g, '').replace(',', '.');
+  return /^-?\d+(\.\d+)?$/.test(clean) ? Number(clean) : Number.NaN;
 }
 
 function keyOf(kind: ImportKind, v: unknown): [string, string | null] {
@@ -102,7 +135,7 @@ function keyOf(kind: ImportKind, v: unknown): [string, string | null] {
   return ['external_id', (v as PaymentRow).externalId];
 }
 
-function toRow(kind: ImportKind, r: Record<string, string>): { value: unknown } | { errors: Omit<RowError, 'line'>[] } {
+function toRow(kind: ImportKind, r: Record<string, string>, lineRows: LineRow[] = []): { value: unknown } | { errors: (Omit<RowError, 'line'> & { line?: number })[] } {
   const v = (name: string) => r[name] ?? '';
   const amountErrors: Omit<RowError, 'line'>[] = [];
   const cents = (column: string) => {
@@ -127,6 +160,10 @@ function toRow(kind: ImportKind, r: Record<string, string>): { value: unknown } 
         ? invoiceRow.safeParse({
             number: v('number'), customerRef: v('customer_ref'), issueDate: v('issue_date'), dueDate: v('due_date'),
             currency: v('currency') || 'EUR', totalCents: cents('total'), status: v('status') || 'open', sentAt: v('sent_at') || undefined,
+            lines: lineRows.some((l) => LINE_COLUMNS.some((c) => l.record[c])) ? lineRows.map(({ record: l }) => ({
+              label: l.line_label ?? '', quantity: decimalOf(l.line_quantity ?? ''),
+              unitPriceCents: Math.round(decimalOf(l.line_unit_price ?? '') * 100_000) / 1000, vatRate: decimalOf(l.line_vat_rate ?? ''),
+            })) : undefined,
           })
         : paymentRow.safeParse({
             invoiceNumber: v('invoice_number'), amountCents: cents('amount'), currency: v('currency') || 'EUR',
@@ -135,8 +172,12 @@ function toRow(kind: ImportKind, r: Record<string, string>): { value: unknown } 
   const errors = [
     ...amountErrors,
     ...[...(result.error?.issues ?? []), ...(mandate?.error?.issues ?? [])].map((i) => {
+      // A line's problem is on that line's row, under its column; the lines' sum is the total's.
+      if (i.path[0] === 'lines' && typeof i.path[1] === 'number') {
+        return { line: lineRows[i.path[1]]?.line, field: LINE_COLUMN_OF[String(i.path[2])] ?? 'line_label', message: i.message };
+      }
       const path = i.path.join('.');
-      return { field: COLUMN_OF[path] ?? (path || 'row'), message: i.message };
+      return { field: path === 'lines' ? 'total' : COLUMN_OF[path] ?? (path || 'row'), message: i.message };
     }),
   ];
   if (errors.length) return { errors };

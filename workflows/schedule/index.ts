@@ -8,3 +8,4 @@ export * from './row-colour.js';
 export * from './dunnable.js';
 export * from './promise.js';
 export * from './amounts-owed.js';
+export * from './invoice-lines.js';

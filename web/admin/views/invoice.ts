@@ -5,10 +5,11 @@ import type { timelineOf } from '../../../db/queries/events.js';
 import type { InvoiceSummary } from '../../../db/queries/invoices.js';
 import type { InvoiceCharges, LateChargeNote } from '../../../db/queries/late-charges.js';
 import { MANUAL_PAYMENT_METHODS, type paymentsOf } from '../../../db/queries/payments.js';
-import { formatDate, formatInstant, formatMoney, formatRate, INSTALLMENT_STATE_NAMES } from '../../../services/format.js';
+import { formatDate, formatInstant, formatMoney, formatQuantity, formatRate, formatVatRate, INSTALLMENT_STATE_NAMES } from '../../../services/format.js';
 import type { liveDunningState } from '../../../services/temporal/dunning-state.js';
 import type { AmountsOwed } from '../../../workflows/schedule/amounts-owed.js';
 import { addDays } from '../../../workflows/schedule/calendar-date.js';
+import type { InvoiceTotals } from '../../../workflows/schedule/invoice-lines.js';
 import type { forecast } from '../../../workflows/schedule/next-action.js';
 import type { Lang, Messages } from '../../i18n.js';
 import { reasonText } from '../../reason-texts.js';
@@ -37,6 +38,8 @@ export type InvoiceModel = {
   disputes: DisputesAndPromises;
   charges: InvoiceCharges | undefined;
   notes: LateChargeNote[];
+  /** The invoice's lines and VAT, when the billing system sent them. */
+  totals: InvoiceTotals | null;
   timezone: string;
   csrf: string;
   userName: string;
@@ -47,7 +50,7 @@ export type InvoiceModel = {
 
 /** An invoice's page: details, schedule, payments, timeline, forecast and its live workflow. */
 export function invoiceView(m: InvoiceModel) {
-  const { inv, today, open, forecast, owed, withInstallments, payments, timeline, live, letters, disputes, charges, notes, timezone, csrf, userName, flash, lang, t } = m;
+  const { inv, today, open, forecast, owed, withInstallments, payments, timeline, live, letters, disputes, charges, notes, totals, timezone, csrf, userName, flash, lang, t } = m;
   const money = (cents: number) => formatMoney(cents, inv.currency, lang);
   // Per installment, what a reminder sent today would call paid, due and to come.
   const installments = withInstallments && owed ? owed.installments : [];
@@ -96,6 +99,7 @@ export function invoiceView(m: InvoiceModel) {
             : ''}
         </section>
       </div>
+      ${totals ? linesCard(totals, money, lang, t) : ''}
       <div class="grid2">${disputeCard(inv, disputes, { csrf, today, lang, t, userName })}${lateChargesCard(inv, charges, notes, { csrf, today, lang, t })}</div>
       <div class="grid2">
         <section class="card"><h2>${t.timeline}</h2>
@@ -126,6 +130,17 @@ export function invoiceView(m: InvoiceModel) {
             : ''}
         </section>
       </div>`;
+}
+
+/** What the invoice sold, line by line, with the VAT of each rate and the totals. */
+function linesCard(totals: InvoiceTotals, money: (cents: number) => string, lang: Lang, t: Messages) {
+  return html`<section class="card"><h2>${t.invoiceLines}</h2><table data-testid="invoice-lines">
+    <thead><tr><th>${t.lineLabel}</th><th class="num">${t.lineQuantity}</th><th class="num">${t.lineUnitPrice}</th><th class="num">${t.lineVatRate}</th><th class="num">${t.lineNet}</th></tr></thead>
+    <tbody>${totals.lines.map((l) => html`<tr><td>${l.label}</td><td class="num">${formatQuantity(l.quantityMilli, lang)}</td><td class="num">${money(l.unitPriceCents)}</td><td class="num">${formatVatRate(l.vatRateBp, lang)}</td><td class="num">${money(l.netCents)}</td></tr>`)}</tbody>
+    <tfoot><tr><th colspan="4">${t.totalNet}</th><td class="num">${money(totals.netCents)}</td></tr>
+      ${totals.vat.map((v) => html`<tr><th colspan="4">${t.lineVatRate} ${formatVatRate(v.rateBp, lang)} ${t.vatOn} ${money(v.baseCents)}</th><td class="num">${money(v.vatCents)}</td></tr>`)}
+      <tr><th colspan="4">${t.totalWithVat}</th><td class="num"><strong>${money(totals.totalCents)}</strong></td></tr></tfoot>
+  </table></section>`;
 }
 
 /** The dispute and promise card of the invoice page: what is open, the forms, and the history. */
