@@ -64,12 +64,22 @@ const FRENCH: Rule[] = [
   [/^at most (\d+) addresses$/, (m) => `${m[1]} adresses au plus`],
   [/^must be a two-letter ISO country code$/, () => 'un code pays ISO à deux lettres'],
   [/^must be a three-letter ISO currency code( such as EUR)?$/, (m) => `un code devise ISO à trois lettres${m[1] ? ', par exemple EUR' : ''}`],
-  [/^give exactly one of dueDate, dueRule or installments$/, () => "donnez une seule des valeurs suivantes : dueDate, dueRule ou installments"],
+  [/^give one of dueDate, dueRule, installments or paymentTerms, not several$/, () => 'donnez une seule des valeurs suivantes : dueDate, dueRule, installments ou paymentTerms'],
+  [/^give a dueDate, a dueRule, installments or paymentTerms: the customer has no default payment terms$/, () => "donnez une échéance ou des conditions de paiement : le client n'a pas de conditions par défaut"],
+  [/^no payment terms "(.+)" in the settings$/, (m) => `aucunes conditions de paiement « ${m[1]} » dans les paramètres`],
   [/^is before issueDate$/, () => "est avant la date d'émission"],
   [/^must be (fr or en|email or letter)$/, (m) => (m[1] === 'fr or en' ? 'fr ou en' : 'email ou letter')],
   [/^letters, digits and (.+) only, (\d+) at most$/, (m) => `lettres, chiffres et ${m[1]} seulement, ${m[2]} au plus`],
   [/^a SIRET of 14 digits$/, () => 'un SIRET de 14 chiffres'],
   [/^an intra-community VAT number such as (\w+)$/, (m) => `un numéro de TVA intracommunautaire, par exemple ${m[1]}`],
+  // Payment terms, from the settings' form.
+  [/^row (\d+): (.+)$/, (m) => `ligne ${m[1]} : ${validationText(m[2]!, 'fr')}`],
+  [/^one due date or a schedule$/, () => 'une échéance ou un échéancier'],
+  [/^at order, days, or days end of month$/, () => 'à la commande, jours nets ou jours fin de mois'],
+  [/^a percentage above 0 and at most 100, such as 30 or 8,33$/, () => "un pourcentage au-dessus de 0 et jusqu'à 100, par exemple 30 ou 8,33"],
+  [/^already the name of other terms$/, () => "déjà le nom d'autres conditions"],
+  [/^at least one installment is required$/, () => 'au moins une échéance'],
+  [/^must total exactly 100 % of the invoice \(percent lines make ([\d.]+) %.*\)$/, (m) => `doit faire exactement 100 % de la facture (les pourcentages font ${m[1]!.replace('.', ',')} %)`],
   // Invoice lines, from the API or the import's line columns.
   [/^must be a number$/, () => 'doit être un nombre'],
   [/^must be a whole number of cents$/, () => 'doit être un nombre entier de centimes'],
@@ -110,7 +120,7 @@ export function validationText(message: string, lang: Lang): string {
 const LABELS: Record<string, string> = {
   reference: 'mandateReference', sequence: 'sequenceType', confirmation: 'confirmPassword', current: 'currentPassword',
   nextOn: 'nextDate', holder: 'accountHolder', paidOn: 'date', level: 'level', copyFrom: 'copyStepsFrom',
-  isFinal: 'final', kind: 'importKind', emails: 'email', selection: 'invoices', promise: 'promiseToPay',
+  isFinal: 'final', kind: 'importKind', emails: 'email', selection: 'invoices', promise: 'promiseToPay', shape: 'termsShape',
 };
 const CODES: Record<string, string> = { iban: 'IBAN', bic: 'BIC' };
 

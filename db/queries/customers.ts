@@ -23,6 +23,8 @@ export interface Customer extends CustomerInput {
   policyId: number | null;
   /** The 40 EUR recovery indemnity is owed by businesses only. */
   isBusiness: boolean;
+  /** The payment terms of an invoice that comes without a due date; null when it must bring one. */
+  paymentTermsId: number | null;
 }
 
 export async function upsertCustomer(sql: ISql, c: CustomerInput): Promise<{ id: number; created: boolean }> {
@@ -39,7 +41,7 @@ export async function upsertCustomer(sql: ISql, c: CustomerInput): Promise<{ id:
 const columns = (sql: ISql) => sql`
   id, ref, name, emails, address_line1 as "addressLine1", address_line2 as "addressLine2", postal_code as "postalCode",
   city, country, language, paused, pause_reason as "pauseReason", dunning_excluded as "dunningExcluded",
-  policy_id as "policyId", is_business as "isBusiness"`;
+  policy_id as "policyId", is_business as "isBusiness", payment_terms_id as "paymentTermsId"`;
 
 export async function customerByRef(sql: ISql, ref: string): Promise<Customer | undefined> {
   const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where ref = ${ref}`;

@@ -21,14 +21,16 @@ export interface InvoiceWrite {
   installments: Installment[];
   /** The invoice's lines, replacing those stored; left as they are when not given. */
   lines?: readonly InvoiceLine[];
+  /** The named terms its due date or installments were computed from. */
+  paymentTermsId?: number | null;
 }
 
 /** Inserts or updates an invoice and replaces its installments (and its lines, when given); call inside a transaction. */
 export async function upsertInvoice(sql: ISql, inv: InvoiceWrite): Promise<{ id: number; created: boolean; stopped: boolean }> {
   const [row] = await sql<{ id: number; created: boolean; stopped: boolean }[]>`
-    insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents, status)
-    values (${inv.number}, ${inv.customerId}, ${inv.issueDate}, ${inv.dueDate}, ${inv.currency}, ${inv.totalCents}, ${inv.status})
-    on conflict (number) do update set customer_id = excluded.customer_id, issue_date = excluded.issue_date,
+    insert into invoices (number, customer_id, issue_date, due_date, currency, total_cents, status, payment_terms_id)
+    values (${inv.number}, ${inv.customerId}, ${inv.issueDate}, ${inv.dueDate}, ${inv.currency}, ${inv.totalCents}, ${inv.status}, ${inv.paymentTermsId ?? null})
+    on conflict (number) do update set customer_id = excluded.customer_id, issue_date = excluded.issue_date, payment_terms_id = excluded.payment_terms_id,
       due_date = excluded.due_date, currency = excluded.currency, total_cents = excluded.total_cents,
       status = case when excluded.status = 'cancelled' then 'cancelled'
                     when invoices.paid_cents >= excluded.total_cents then 'paid' else 'open' end,
@@ -191,13 +193,16 @@ export interface InvoiceSummary {
   pauseReason: string | null;
   /** When an operator stopped its dunning in Temporal; null unless stopped. */
   stoppedAt: Date | null;
+  /** The named terms its due date was computed from, if any. */
+  paymentTermsName: string | null;
 }
 
 export async function invoiceByNumber(sql: ISql, number: string): Promise<InvoiceSummary | undefined> {
   const [row] = await sql<InvoiceSummary[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", c.name as "customerName", i.issue_date as "issueDate",
            i.due_date as "dueDate", i.currency, i.total_cents as "totalCents", i.paid_cents as "paidCents",
-           i.status, i.paused, i.pause_reason as "pauseReason", i.stopped_at as "stoppedAt"
+           i.status, i.paused, i.pause_reason as "pauseReason", i.stopped_at as "stoppedAt",
+           (select name from payment_terms t where t.id = i.payment_terms_id) as "paymentTermsName"
     from invoices i join customers c on c.id = i.customer_id where i.number = ${number}`;
   return row;
 }

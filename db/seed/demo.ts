@@ -4,7 +4,8 @@ import { upsertInvoice } from '../queries/invoices.js';
 import { applyPayment } from '../queries/payments.js';
 import { addDays, type IsoDate } from '../../workflows/schedule/calendar-date.js';
 import { invoiceTotals } from '../../workflows/schedule/invoice-lines.js';
-import { planInstallments } from '../../workflows/schedule/payment-terms.js';
+import { scheduleOf } from '../../workflows/schedule/payment-terms.js';
+import { paymentTermsByNames, setCustomerPaymentTerms } from '../queries/payment-terms.js';
 
 const FR_NAMES = [
   'Boulangerie Martin', 'Atelier Dupont', 'Transports Lefèvre', 'Menuiserie Girard', 'Cabinet Moreau', 'Garage Fontaine',
@@ -17,6 +18,7 @@ const EN_NAMES = [
   'Harbour Logistics Ltd', 'Greenfield Farms', 'Northwind Traders', 'Baker & Sons', 'Riverside Clinic', 'Oak Street Dental',
   'Blue Fin Seafood', 'Kestrel Engineering', 'Maple Leaf Consulting', 'Thames Print Works', 'Summit Outdoor Gear', 'Lighthouse Media',
 ];
+const DEPOSIT_TERMS = '30 % à la commande, solde à 30 jours fin de mois';
 const CATALOGUE: [string, number][] = [
   ['Prestation de conseil (jour)', 2000], ['Maintenance annuelle du parc', 2000], ['Formation sur site (jour)', 2000],
   ['Développement sur mesure (heure)', 2000], ['Licence logicielle (utilisateur, un an)', 2000], ['Transport et livraison (palette)', 2000],
@@ -55,6 +57,9 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
     // Late charges as French terms of sale usually state them (ECB rate + 10 points, here fixed at
     // 12.15 %, and the 40 € indemnity), so the formal notices show the amounts L441-10 allows.
     await tx`update policies set interest_rule = 'fixed', interest_bp = 1215, recovery_indemnity = true where is_default and interest_rule = 'none'`;
+    // The payment terms migration 0038 seeds: a deposit and the balance, and 45 days end of month as some customers' default.
+    const terms = await paymentTermsByNames(tx, [DEPOSIT_TERMS, '45 jours fin de mois']);
+    const deposit = terms.get(DEPOSIT_TERMS)!;
     const customers: { id: number; ref: string }[] = [];
     const all = [...FR_NAMES.map((n) => [n, 'fr'] as const), ...EN_NAMES.map((n) => [n, 'en'] as const)];
     for (const [i, [name, language]] of all.entries()) {
@@ -66,6 +71,7 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
         addressLine1: `${r.int(1, 120)} ${language === 'fr' ? 'rue de la République' : 'High Street'}`,
         addressLine2: '', postalCode, city, country: 'FR',
       });
+      if (i % 4 === 3) await setCustomerPaymentTerms(tx, id, terms.get('45 jours fin de mois')!.id);
       customers.push({ id, ref });
     }
     for (let n = 1; n <= counts.invoices; n++) {
@@ -80,18 +86,13 @@ export async function loadDemoData(sql: Sql, today: IsoDate, counts = { invoices
       const totalCents = invoiceTotals(lines).totalCents;
       const withSchedule = r.next() < 0.1;
       const issueDate = addDays(dueDate, -r.pick([30, 45, 60]));
-      const installments = withSchedule
-        ? planInstallments(issueDate, totalCents, [
-            { percent: 30, rule: { kind: 'at_order' }, label: 'Acompte à la commande' },
-            { percent: 70, rule: { kind: 'days_end_of_month', days: 30 }, label: 'Solde à 30 jours fin de mois' },
-          ])
-        : [];
+      const installments = withSchedule ? scheduleOf(issueDate, totalCents, deposit.rule).installments : [];
       const { id } = await upsertInvoice(tx, {
         number: `F-2026-${String(n).padStart(4, '0')}`,
         customerId: customer.id,
         issueDate,
         dueDate: withSchedule ? installments.at(-1)!.dueDate : dueDate,
-        currency: 'EUR', totalCents, status: 'open', installments, lines,
+        currency: 'EUR', totalCents, status: 'open', installments, lines, paymentTermsId: withSchedule ? deposit.id : null,
       });
       const roll = r.next();
       const paidCents = roll < 0.25 ? totalCents : roll < 0.35 ? Math.round(totalCents * 0.4) : 0;

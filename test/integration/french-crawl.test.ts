@@ -41,7 +41,9 @@ function readable(page: string): string {
     .replace(/<(\w+)[^>]*\slang="(?!fr")[^"]*"[^>]*>[\s\S]*?<\/\1>/g, ' ')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
-  return `${text} ${attributes.join(' ')}`;
+  // E-mail addresses are the customers' and the company's (the demo's end in ".example").
+  const noAddress = (s: string) => s.replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, ' ');
+  return noAddress(`${text} ${attributes.join(' ')}`);
 }
 
 // Downloads, the sandboxed e-mail bodies the customer reads (in their own language), sign-out and the language switch.

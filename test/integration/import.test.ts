@@ -94,8 +94,8 @@ it('refuses a file with bad rows, listing each by line and column, and writes no
 
   const columns = await upload('invoices', 'number;client;total\nF-1;C-1;10\n');
   expect(errorsOf(columns.body)).toEqual([
-    '1 customer_ref: missing column', '1 issue_date: missing column', '1 due_date: missing column',
-    '1 client: unknown column; expected number, customer_ref, issue_date, due_date, total, currency, status, sent_at, line_label, line_quantity, line_unit_price, line_vat_rate',
+    '1 customer_ref: missing column', '1 issue_date: missing column',
+    '1 client: unknown column; expected number, customer_ref, issue_date, total, due_date, payment_terms, currency, status, sent_at, line_label, line_quantity, line_unit_price, line_vat_rate',
   ]);
 });
 
@@ -228,4 +228,15 @@ it("imports an invoice's lines, one row per line with the invoice's columns repe
   const page = await (await app.request('/invoices/F-L0', { headers: headers('fr') })).text();
   expect(page).toContain('data-testid="invoice-lines"');
   expect(page).toMatch(/TVA 5,5\s%\ssur 59,97\s€<\/th><td class="num">3,30\s€/);
+});
+
+it('imports invoices without a due date through the payment terms they name, refusing terms the settings do not have', async () => {
+  const unknown = await upload('invoices', 'number;customer_ref;issue_date;total;payment_terms\nF-PT1;C-LINES;2026-11-10;100;Comptant\n');
+  expect(errorsOf((await apply(unknown.location!)).body)).toEqual(['2 payment_terms: no payment terms "Comptant" in the settings']);
+  const checked = await upload('invoices', 'number;customer_ref;issue_date;total;payment_terms\nF-PT1;C-LINES;2026-11-10;1 000;30 % à la commande, solde à 30 jours fin de mois\nF-PT2;C-LINES;2026-11-10;100;45 jours fin de mois\n');
+  expect((await apply(checked.location!)).status).toBe(303);
+  expect(await db.sql`select number, due_date as "dueDate", (select count(*)::int from installments s where s.invoice_id = i.id) as installments from invoices i where number like 'F-PT%' order by number`).toEqual([
+    { number: 'F-PT1', dueDate: '2026-12-31', installments: 2 },
+    { number: 'F-PT2', dueDate: '2026-12-31', installments: 0 },
+  ]);
 });

@@ -18,6 +18,7 @@ import { parseForm, pauseForm, refusal } from './form.js';
 import type { AdminEnv } from './env.js';
 import { messageView } from './views/message.js';
 import { outcomeOnPage, type Flash } from './flash.js';
+import { listPaymentTerms, setCustomerPaymentTerms } from '../../db/queries/payment-terms.js';
 import { sitePath } from './paths.js';
 
 /** A customer's page: contact, invoices with balances, and every reminder across them (source 003). */
@@ -28,7 +29,7 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
   if (!customer) return c.render(t.notFound, messageView(t.notFound), 404);
   const shown = await outcomeOnPage(c, deps.sql, flash, sitePath`/customers/${customer.ref}`);
   if (shown.redirect) return shown.redirect;
-  const [invoices, reminders, settings, policies, mandate, stripeLink, stripeKeys, statements] = await Promise.all([
+  const [invoices, reminders, settings, policies, mandate, stripeLink, stripeKeys, statements, paymentTerms] = await Promise.all([
     invoicesOfCustomer(deps.sql, customer.id),
     remindersOfCustomer(deps.sql, customer.id),
     getSettings(deps.sql),
@@ -37,9 +38,10 @@ export async function customerPage(c: Context<AdminEnv>, deps: WebDeps, flash?: 
     stripeLinkOf(deps.sql, customer.id),
     getStripeKeys(deps.sql),
     statementsOfCustomer(deps.sql, customer.id),
+    listPaymentTerms(deps.sql),
   ]);
   const view = customerView({
-    customer, invoices, reminders, policies, mandate, stripeLink, stripeConfigured: Boolean(stripeKeys.secretKey), statements, mandateDraft,
+    customer, invoices, reminders, policies, paymentTerms, mandate, stripeLink, stripeConfigured: Boolean(stripeKeys.secretKey), statements, mandateDraft,
     isAdmin: c.get('user').role === 'admin', timezone: settings.timezone, csrf: c.get('user').csrfToken, flash: shown.flash, lang, t,
   });
   return c.render(customer.name, view, shown.status);
@@ -93,6 +95,19 @@ export async function customerPolicyAction(c: Context<AdminEnv>, deps: WebDeps) 
     before: { policyId: customer.policyId, excluded: customer.dunningExcluded, isBusiness: customer.isBusiness }, after,
   });
   await wakeWorkflows(deps, await openInvoiceIdsOfCustomer(deps.sql, customer.id), 'steps');
+  return customerPage(c, deps, { ok: true, text: t.done });
+}
+
+/** The terms that compute the due date of the customer's invoices that come without one. */
+export async function customerPaymentTermsAction(c: Context<AdminEnv>, deps: WebDeps) {
+  const t = messages(langOf(c));
+  const customer = await customerByRef(deps.sql, c.req.param('ref')!);
+  if (!customer) return customerPage(c, deps);
+  const form = await c.req.parseBody();
+  const termsId = form.paymentTerms ? Number(form.paymentTerms) : null;
+  if (termsId !== null && !(await listPaymentTerms(deps.sql)).some((p) => p.id === termsId)) return customerPage(c, deps, { ok: false, text: refusal(c, 'paymentTerms', 'not found') });
+  await setCustomerPaymentTerms(deps.sql, customer.id, termsId);
+  await writeAudit(deps.sql, { userId: c.get('user').id, action: 'customer.payment_terms', entity: `customer:${customer.ref}`, before: { paymentTermsId: customer.paymentTermsId }, after: { paymentTermsId: termsId } });
   return customerPage(c, deps, { ok: true, text: t.done });
 }
 

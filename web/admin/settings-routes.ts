@@ -7,6 +7,7 @@ import {
   addStepAction, createPolicyAction, deletePolicyAction, deleteStepAction, makeDefaultPolicyAction, moveStepAction, policiesPage, policyPage, renamePolicyAction,
   updateStepAction,
 } from './policies-page.js';
+import { addPaymentTermsAction, deletePaymentTermsAction, paymentTermsPage } from './payment-terms-page.js';
 import { savePolicyChargesAction, savePolicySendingAction, saveReferenceRateAction } from './policy-options.js';
 import { saveSepaSettings, saveSettings, settingsPage } from './settings-page.js';
 import { saveStripeSettings, testStripeConnection } from './stripe-settings.js';
@@ -28,6 +29,9 @@ export function settingsRoutes(deps: WebDeps, editor: EditorDeps) {
     .post('/users/:id{[0-9]{1,15}}/delete', deleteUserAction(deps))
     .post('/users/:id{[0-9]{1,15}}/password', (c) => resetUserPassword(c, deps))
     .get('/audit', (c) => auditPage(c, deps))
+    .get('/payment-terms', (c) => paymentTermsPage(c, deps))
+    .post('/payment-terms', (c) => addPaymentTermsAction(c, deps))
+    .post('/payment-terms/:id{[0-9]{1,15}}/delete', (c) => deletePaymentTermsAction(c, deps))
     .get('/policies', (c) => policiesPage(c, deps))
     .post('/policies', (c) => createPolicyAction(c, deps))
     .get('/policies/:id{[0-9]{1,15}}', (c) => policyPage(c, deps))

@@ -10,7 +10,8 @@ import { linesOf } from '../../db/queries/invoice-lines.js';
 import { remindersOf } from '../../db/queries/reminders.js';
 import { pageCount } from '../../services/pdf/merge.js';
 import { pauseUpdate, resumeUpdate, sendNowUpdate } from '../../workflows/messages.js';
-import { applyDueRule, planInstallments, PaymentTermsError, type Installment } from '../../workflows/schedule/payment-terms.js';
+import { PaymentTermsError } from '../../workflows/schedule/payment-terms.js';
+import { invoiceSchedule, termsFor } from './invoice-schedule.js';
 import { dunningWorkflowId, startOrWakeDunningSoon } from '../../services/temporal/dunning-client.js';
 import type { WebDeps } from '../deps.js';
 import { liveDunningState } from '../../services/temporal/dunning-state.js';
@@ -54,14 +55,6 @@ const sendNow = createRoute({
   responses: { 200: ok('What was done'), 404: { description: 'No such invoice' }, 409: { description: 'Refused by the workflow' } },
 });
 
-function schedule(b: z.infer<typeof invoiceBody>): { dueDate: string | null; installments: Installment[] } {
-  if (b.installments) {
-    const installments = planInstallments(b.issueDate, b.totalCents, b.installments);
-    return { dueDate: installments.at(-1)!.dueDate, installments };
-  }
-  return { dueDate: b.dueDate ?? applyDueRule(b.issueDate, b.dueRule!), installments: [] };
-}
-
 export function invoiceRoutes(deps: WebDeps) {
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(put, async (c) => {
@@ -71,7 +64,7 @@ export function invoiceRoutes(deps: WebDeps) {
       if (!customer) return invalid(c, [{ field: 'customerRef', message: `no customer "${b.customerRef}": create it first with PUT /customers/{ref}` }]);
       let terms;
       try {
-        terms = schedule(b);
+        terms = invoiceSchedule(b, (await termsFor(deps.sql, [{ body: b, customer }]))[0]);
       } catch (err) {
         if (err instanceof PaymentTermsError) return invalid(c, [{ field: err.field, message: err.message }]);
         throw err;
@@ -79,7 +72,7 @@ export function invoiceRoutes(deps: WebDeps) {
       const { id, created, stopped } = await deps.sql.begin(async (tx) => {
         const written = await upsertInvoice(tx, {
           number, customerId: customer.id, issueDate: b.issueDate, dueDate: terms.dueDate, currency: b.currency,
-          totalCents: b.totalCents, status: b.status, installments: terms.installments, lines: toInvoiceLines(b.lines ?? []),
+          totalCents: b.totalCents, status: b.status, installments: terms.installments, lines: toInvoiceLines(b.lines ?? []), paymentTermsId: terms.paymentTermsId,
         });
         if (b.sentAt) await recordDocumentSent(tx, written.id, b.sentAt, 'api');
         return written;

@@ -102,6 +102,8 @@ export const invoiceBody = z
       .max(60)
       .optional()
       .openapi({ description: 'A payment schedule, each line due relative to the line above; must total 100 %' }),
+    paymentTerms: z.string().trim().min(1, 'is required').max(120, 'is longer than 120 characters').optional()
+      .openapi({ description: "Named payment terms from the settings (\"45 jours fin de mois\"): they compute the due date or the installments. Without dueDate, dueRule, installments or paymentTerms, the customer's default terms apply" }),
     lines: z.array(invoiceLine).max(500, 'at most 500 lines').optional()
       .openapi({ description: "What was sold: the copy of the invoice shows them with the VAT of each rate; together they must make totalCents" }),
     status: z.enum(['open', 'cancelled']).default('open'),
@@ -109,8 +111,8 @@ export const invoiceBody = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    const given = [v.dueDate, v.dueRule, v.installments].filter((x) => x !== undefined).length;
-    if (given !== 1) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'give exactly one of dueDate, dueRule or installments' });
+    const given = [v.dueDate, v.dueRule, v.installments, v.paymentTerms].filter((x) => x !== undefined).length;
+    if (given > 1) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'give one of dueDate, dueRule, installments or paymentTerms, not several' });
     if (v.dueDate && v.dueDate < v.issueDate) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'is before issueDate' });
     if (v.lines?.length) {
       // The copy must never contradict the total the customer owes.
@@ -119,6 +121,8 @@ export const invoiceBody = z
     }
   })
   .openapi('Invoice');
+
+export type InvoiceBody = z.infer<typeof invoiceBody>;
 
 export const paymentBody = z
   .object({

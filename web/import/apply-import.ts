@@ -5,6 +5,8 @@ import { claimImport, importCancelledBy, noteWorkflowsDone, noteWorkflowsFailure
 import { stopRequestedCheck } from '../../services/stop-requested.js';
 import { upsertInvoice } from '../../db/queries/invoices.js';
 import { toInvoiceLines } from '../api/schemas.js';
+import { invoiceSchedule, termsFor, type InvoiceSchedule } from '../api/invoice-schedule.js';
+import { PaymentTermsError } from '../../workflows/schedule/payment-terms.js';
 import { recordDocumentSent } from '../../db/queries/events.js';
 import { applyPayment } from '../../db/queries/payments.js';
 import type { WebDeps } from '../deps.js';
@@ -60,14 +62,27 @@ async function writeRows(tx: TransactionSql, record: ImportRecord, parsed: Parse
     }
     case 'invoices': {
       const refs = [...new Set(parsed.rows.map((r) => r.value.customerRef))];
-      const customers = new Map((await tx<{ id: number; ref: string }[]>`select id, ref from customers where ref = any(${refs}::text[])`).map((c) => [c.ref, c.id]));
+      const customers = new Map((await tx<{ id: number; ref: string; paymentTermsId: number | null }[]>`
+        select id, ref, payment_terms_id as "paymentTermsId" from customers where ref = any(${refs}::text[])`).map((c) => [c.ref, c]));
       const missing = parsed.rows.filter((r) => !customers.has(r.value.customerRef));
       if (missing.length) throw new RowsRefused(missing.map((r) => ({ line: r.line, field: 'customer_ref', message: `no customer "${r.value.customerRef}": import the customers first` })));
+      const terms = await termsFor(tx, parsed.rows.map((r) => ({ body: r.value, customer: customers.get(r.value.customerRef)! })));
+      const schedules = parsed.rows.map((r, n) => {
+        try {
+          return invoiceSchedule(r.value, terms[n]);
+        } catch (err) {
+          if (!(err instanceof PaymentTermsError)) throw err;
+          return { line: r.line, field: err.field === 'dueDate' ? 'due_date' : 'payment_terms', message: err.message };
+        }
+      });
+      const refused = schedules.filter((s): s is RowError => 'line' in s);
+      if (refused.length) throw new RowsRefused(refused);
       const touched: InvoiceRef[] = [];
-      for (const { value: i } of parsed.rows) {
+      for (const [n, { value: i }] of parsed.rows.entries()) {
+        const schedule = schedules[n] as InvoiceSchedule;
         const { id, stopped } = await upsertInvoice(tx, {
-          number: i.number, customerId: customers.get(i.customerRef)!, issueDate: i.issueDate, dueDate: i.dueDate ?? null,
-          currency: i.currency, totalCents: i.totalCents, status: i.status, installments: [],
+          number: i.number, customerId: customers.get(i.customerRef)!.id, issueDate: i.issueDate, dueDate: schedule.dueDate,
+          currency: i.currency, totalCents: i.totalCents, status: i.status, installments: schedule.installments, paymentTermsId: schedule.paymentTermsId,
           // A file without line columns leaves the lines the billing system sent by the API.
           lines: i.lines ? toInvoiceLines(i.lines) : undefined,
         });

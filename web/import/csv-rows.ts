@@ -19,8 +19,9 @@ export const COLUMNS: Record<ImportKind, { required: string[]; optional: string[
   },
   // An invoice with lines takes one row per line, its own columns repeated on each.
   invoices: {
-    required: ['number', 'customer_ref', 'issue_date', 'due_date', 'total'],
-    optional: ['currency', 'status', 'sent_at', 'line_label', 'line_quantity', 'line_unit_price', 'line_vat_rate'],
+    // Without a due date, the named payment terms compute it, or else the customer's default terms.
+    required: ['number', 'customer_ref', 'issue_date', 'total'],
+    optional: ['due_date', 'payment_terms', 'currency', 'status', 'sent_at', 'line_label', 'line_quantity', 'line_unit_price', 'line_vat_rate'],
   },
   payments: { required: ['invoice_number', 'amount', 'paid_on'], optional: ['currency', 'method', 'external_id'] },
 };
@@ -35,7 +36,7 @@ export type ParsedRows =
 
 // Errors name the file's columns, not the API's fields.
 const COLUMN_OF: Record<string, string> = {
-  customerRef: 'customer_ref', issueDate: 'issue_date', dueDate: 'due_date', sentAt: 'sent_at', totalCents: 'total', invoiceNumber: 'invoice_number',
+  customerRef: 'customer_ref', issueDate: 'issue_date', dueDate: 'due_date', paymentTerms: 'payment_terms', sentAt: 'sent_at', totalCents: 'total', invoiceNumber: 'invoice_number',
   amountCents: 'amount', paidOn: 'paid_on', externalId: 'external_id', 'address.line1': 'address_line1', 'address.line2': 'address_line2',
   'address.postalCode': 'postal_code', 'address.city': 'city', 'address.country': 'country',
   holder: 'account_holder', bankName: 'bank_name', reference: 'mandate_reference', signedOn: 'mandate_signed_on', signedPlace: 'mandate_signed_place',
@@ -158,7 +159,7 @@ function toRow(kind: ImportKind, r: Record<string, string>, lineRows: LineRow[] 
         })
       : kind === 'invoices'
         ? invoiceRow.safeParse({
-            number: v('number'), customerRef: v('customer_ref'), issueDate: v('issue_date'), dueDate: v('due_date'),
+            number: v('number'), customerRef: v('customer_ref'), issueDate: v('issue_date'), dueDate: v('due_date') || undefined, paymentTerms: v('payment_terms') || undefined,
             currency: v('currency') || 'EUR', totalCents: cents('total'), status: v('status') || 'open', sentAt: v('sent_at') || undefined,
             lines: lineRows.some((l) => LINE_COLUMNS.some((c) => l.record[c])) ? lineRows.map(({ record: l }) => ({
               label: l.line_label ?? '', quantity: decimalOf(l.line_quantity ?? ''),

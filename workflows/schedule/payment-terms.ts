@@ -86,3 +86,17 @@ export function planInstallments(issueDate: IsoDate, totalCents: number, terms: 
     return { seq: i + 1, dueDate: reference, amountCents: amounts[i]!, label: t.label ?? '' };
   });
 }
+
+/** Named payment terms: one due date from a rule, or a schedule of installments. */
+export type PaymentTermsRule = { kind: 'due'; rule: DueRule } | { kind: 'installments'; installments: InstallmentTerm[] };
+
+/**
+ * What an invoice's terms make of it: its due date (the last installment's, with a schedule) and
+ * its installments. The one place a due date is computed from terms, for the API, the import and
+ * the settings' preview.
+ */
+export function scheduleOf(issueDate: IsoDate, totalCents: number, terms: PaymentTermsRule): { dueDate: IsoDate; installments: Installment[] } {
+  if (terms.kind === 'due') return { dueDate: applyDueRule(issueDate, terms.rule), installments: [] };
+  const installments = planInstallments(issueDate, totalCents, terms.installments);
+  return { dueDate: installments.at(-1)!.dueDate, installments };
+}

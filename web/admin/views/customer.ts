@@ -18,6 +18,7 @@ export type CustomerModel = {
   invoices: Awaited<ReturnType<typeof invoicesOfCustomer>>;
   reminders: Awaited<ReturnType<typeof remindersOfCustomer>>;
   policies: Awaited<ReturnType<typeof listPolicies>>;
+  paymentTerms: { id: number; name: string }[];
   mandate?: Mandate;
   stripeLink?: StripeLink;
   stripeConfigured: boolean;
@@ -34,7 +35,7 @@ export type CustomerModel = {
 
 /** A customer's page: contact, invoices with balances, and every reminder across them (source 003). */
 export function customerView(m: CustomerModel) {
-  const { customer, invoices, reminders, policies, mandate, stripeLink, stripeConfigured, statements, mandateDraft, isAdmin, timezone, csrf, flash, lang, t } = m;
+  const { customer, invoices, reminders, policies, paymentTerms, mandate, stripeLink, stripeConfigured, statements, mandateDraft, isAdmin, timezone, csrf, flash, lang, t } = m;
   const policyName = policies.find((p) => (customer.policyId === null ? p.isDefault : p.id === customer.policyId))?.name ?? '';
   return html`<h1>${customer.name} <span class="badge">${customer.ref}</span>${customer.paused ? html` <span class="badge">${t.paused}</span>` : ''}</h1>
       ${flashOf(flash)}
@@ -61,6 +62,16 @@ export function customerView(m: CustomerModel) {
                 <button type="submit">${t.save}</button>
               </form>`
             : html`<p>${policyName}${customer.dunningExcluded ? html` · <strong>${t.excluded}</strong>` : ''}${customer.isBusiness ? html` · ${t.businessCustomer}` : ''}</p>`}
+          <h2 class="spaced">${t.defaultPaymentTerms}</h2>
+          ${isAdmin
+            ? html`<form method="post" action="${sitePath`/customers/${customer.ref}/payment-terms`}" class="action">
+                <input type="hidden" name="_csrf" value="${csrf}">
+                <select name="paymentTerms" aria-label="${t.defaultPaymentTerms}" data-testid="customer-terms"><option value="">${t.noDefaultTerms}</option>${paymentTerms.map(
+                  (p) => html`<option value="${p.id}" ${p.id === customer.paymentTermsId ? 'selected' : ''}>${p.name}</option>`,
+                )}</select>
+                <button type="submit">${t.save}</button>
+              </form>`
+            : html`<p>${paymentTerms.find((p) => p.id === customer.paymentTermsId)?.name ?? t.noDefaultTerms}</p>`}
         </section>
         <section class="card"><h2>${t.invoices}</h2>
           <table><thead><tr><th>${t.invoice}</th><th>${t.dueDate}</th><th class="num">${t.balance}</th><th>${t.status}</th><th>${t.level}</th><th></th></tr></thead>

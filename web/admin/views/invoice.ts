@@ -67,7 +67,8 @@ export function invoiceView(m: InvoiceModel) {
         <div class="card"><h2>${t.amount}</h2><div class="kpi">${money(inv.totalCents)}</div></div>
         <div class="card"><h2>${t.balance}</h2><div class="kpi ${open ? 'red' : ''}" data-testid="balance">${money(inv.totalCents - inv.paidCents)}</div>
           ${open && owed && owed.toComeCents > 0 ? html`<div class="muted" data-testid="balance-split">${t.balanceSplit.replace('{due}', money(owed.dueCents)).replace('{toCome}', money(owed.toComeCents))}</div>` : ''}</div>
-        <div class="card"><h2>${t.dueDate}</h2><div class="kpi">${inv.dueDate ? formatDate(inv.dueDate, lang) : ''}</div></div>
+        <div class="card"><h2>${t.dueDate}</h2><div class="kpi">${inv.dueDate ? formatDate(inv.dueDate, lang) : ''}</div>
+          ${inv.paymentTermsName ? html`<div class="muted" data-testid="payment-terms">${inv.paymentTermsName}</div>` : ''}</div>
       </div>
       <div class="grid2">
         <section class="card"><h2>${t.forecast}</h2>
