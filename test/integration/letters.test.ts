@@ -305,3 +305,49 @@ it("shows the invoice's lines and the VAT of each rate on its copy, from lines t
   expect(copy).toContain(`TVA 5,5 % sur ${money(5_997)} ${money(330)}`);
   expect(copy).toContain(`Montant TTC ${money(123_387)}`);
 });
+
+it('lays out every default letter and its copy inside the page, in French and in English, with no text over another', async () => {
+  await db.sql`update settings set company_address = '1 place Bellecour, 69002 Lyon', company_legal_form = 'SAS', company_capital = '10 000 €', company_siret = '12345678900017', company_rcs = 'Lyon'`;
+  await db.sql`update policies set interest_rule = 'fixed', interest_bp = 1215, recovery_indemnity = true where is_default`;
+  try {
+    const margin = { x: (20 / 25.4) * 72, y: (18 / 25.4) * 72 };
+    for (const language of ['fr', 'en'] as const) {
+      const customer = await makeCustomer(db.sql, { language, name: language === 'fr' ? 'Atelier Dupont SARL' : 'Harbour Supplies Ltd' });
+      for (const level of [1, 2, 3, 4]) {
+        const { id } = await upsertInvoice(db.sql, {
+          number: `F-LAYOUT-${language}-${level}`, customerId: customer, issueDate: addDays(overdue, -30), dueDate: overdue, currency: 'EUR', totalCents: 123_387, status: 'open', installments: [],
+          lines: [
+            { label: 'Prestation de conseil (jour)', quantityMilli: 1500, unitPriceCents: 65_033, vatRateBp: 2000 },
+            { label: 'Ouvrages et documentation', quantityMilli: 3000, unitPriceCents: 1_999, vatRateBp: 550 },
+          ],
+        });
+        await reminders.performReminder({ invoiceId: id, level, actor: 'system', note: null, at: Date.now(), channel: 'letter' });
+        const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${id}`;
+        const pages = await pdfLayout((await documentById(db.sql, doc!.id))!.content);
+        expect(pages.length, `${language} ${level}`).toBe(2);
+        for (const [n, page] of pages.entries()) {
+          const where = `${language}, level ${level}, page ${n + 1}`;
+          const text = page.items.filter((i) => i.size <= 20);
+          for (const i of text) {
+            expect(Math.min(i.from.x, i.to.x), `${where}: ${i.str}`).toBeGreaterThan(margin.x - 1);
+            expect(Math.max(i.from.x, i.to.x), `${where}: ${i.str}`).toBeLessThan(page.width - margin.x + 1);
+            expect(i.from.y, `${where}: ${i.str}`).toBeGreaterThan(margin.y - 1);
+            expect(i.from.y + 0.75 * i.size, `${where}: ${i.str}`).toBeLessThan(page.height - margin.y + 1);
+          }
+          // Two pieces of text overlap when their boxes cross by more than a point both ways.
+          const box = (i: (typeof text)[number]) => ({ left: Math.min(i.from.x, i.to.x), right: Math.max(i.from.x, i.to.x), bottom: i.from.y - 0.2 * i.size, top: i.from.y + 0.75 * i.size });
+          for (const [k, a] of text.entries()) {
+            for (const b of text.slice(k + 1)) {
+              const [p, q] = [box(a), box(b)];
+              const crossing = Math.min(p.right, q.right) - Math.max(p.left, q.left) > 1 && Math.min(p.top, q.top) - Math.max(p.bottom, q.bottom) > 1;
+              expect(crossing, `${where}: "${a.str}" over "${b.str}"`).toBe(false);
+            }
+          }
+        }
+      }
+    }
+  } finally {
+    await db.sql`update policies set interest_rule = 'none', recovery_indemnity = false where is_default`;
+    await db.sql`update settings set company_address = '', company_legal_form = '', company_capital = '', company_siret = '', company_rcs = ''`;
+  }
+});
