@@ -1,8 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { addDays } from '../workflows/schedule/calendar-date.js';
 
-/** What a pay link opens: one invoice's checkout, or a customer's list of open invoices (statements). */
-export type PayTarget = 'invoice' | 'customer';
+/** What a signed link opens: one invoice's checkout, a customer's list of open invoices (statements), or the customer's portal. */
+export type PayTarget = 'invoice' | 'customer' | 'portal';
+
+const PATHS: Record<PayTarget, string> = { invoice: '/pay/invoice', customer: '/pay/customer', portal: '/portal' };
 
 function signatureOf(secret: string, target: PayTarget, id: number, issuedOn: string): string {
   return createHmac('sha256', secret).update(`pay:${target}:${id}:${issuedOn}`).digest('base64url').slice(0, 32);
@@ -13,7 +15,7 @@ function signatureOf(secret: string, target: PayTarget, id: number, issuedOn: st
  * another day: the day it was made travels in it, signed (`20261129.<signature>`).
  */
 export function payLink(publicUrl: string, secret: string, target: PayTarget, id: number, issuedOn: string): string {
-  return `${publicUrl}/pay/${target}/${id}/${issuedOn.replaceAll('-', '')}.${signatureOf(secret, target, id, issuedOn)}`;
+  return `${publicUrl}${PATHS[target]}/${id}/${issuedOn.replaceAll('-', '')}.${signatureOf(secret, target, id, issuedOn)}`;
 }
 
 export type PayTokenCheck = { valid: false } | { valid: true; expired: boolean };

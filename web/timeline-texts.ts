@@ -43,7 +43,7 @@ function texts(lang: Lang): Texts {
           ? `Prélèvement SEPA de ${money(p.amountCents)} demandé à Stripe (${p.paymentIntentId})`
           : `Prélèvement SEPA de ${money(p.amountCents)} envoyé à la banque pour le ${date(p.collectionDate!)} (${p.sequence})`,
       sepa_collection_rejected: (p) => `Prélèvement SEPA ${p.viaStripe ? 'par Stripe ' : ''}rejeté : ${p.reason}`,
-      dispute_opened: (p) => `Litige : ${p.reason} (suivi par ${p.owner}) ; les relances attendent`,
+      dispute_opened: (p) => `Litige : ${p.reason} (${p.owner ? `suivi par ${p.owner}` : t.unassigned}) ; les relances attendent`,
       dispute_closed: (p) => `Litige clos : ${p.resolution} ; les relances reprennent`,
       promise_recorded: (p) => `Promesse de payer ${money(p.amountCents, p.currency)} au plus tard le ${date(p.promisedOn)} ; les relances attendent jusque-là`,
       promise_kept: (p) => `La promesse de payer ${money(p.amountCents, p.currency)} au ${date(p.promisedOn)} a été tenue`,
@@ -83,7 +83,7 @@ function texts(lang: Lang): Texts {
         ? `SEPA direct debit of ${money(p.amountCents)} requested from Stripe (${p.paymentIntentId})`
         : `SEPA direct debit of ${money(p.amountCents)} sent to the bank for ${date(p.collectionDate!)} (${p.sequence})`,
     sepa_collection_rejected: (p) => `SEPA direct debit ${p.viaStripe ? 'through Stripe ' : ''}rejected: ${p.reason}`,
-    dispute_opened: (p) => `Disputed: ${p.reason} (handled by ${p.owner}); dunning waits`,
+    dispute_opened: (p) => `Disputed: ${p.reason} (${p.owner ? `handled by ${p.owner}` : t.unassigned}); dunning waits`,
     dispute_closed: (p) => `Dispute closed: ${p.resolution}; dunning resumes`,
     promise_recorded: (p) => `Promise to pay ${money(p.amountCents, p.currency)} by ${date(p.promisedOn)}; dunning waits until then`,
     promise_kept: (p) => `The promise to pay ${money(p.amountCents, p.currency)} by ${date(p.promisedOn)} was kept`,

@@ -101,3 +101,18 @@ export async function settlePromise(
     return true;
   });
 }
+
+export interface DisputeToHandle {
+  invoiceNumber: string;
+  customerName: string;
+  reason: string;
+  openedAt: Date;
+}
+
+/** Disputes nobody owns yet (a customer opened them from its page), oldest first: finance's to handle. */
+export async function disputesToHandle(sql: Sql): Promise<DisputeToHandle[]> {
+  return sql<DisputeToHandle[]>`
+    select i.number as "invoiceNumber", c.name as "customerName", d.reason, d.opened_at as "openedAt"
+    from disputes d join invoices i on i.id = d.invoice_id join customers c on c.id = i.customer_id
+    where d.closed_at is null and d.owner = '' order by d.opened_at limit 50`;
+}

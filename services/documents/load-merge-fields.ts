@@ -43,6 +43,7 @@ export async function loadMergeFields(
     lines,
     previous: previous.map((p) => ({ stepName: p.stepName, sentOn: localDate(p.sentAt.getTime(), settings.timezone) })),
     payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'invoice', invoice.id, today) : '',
+    portalLink: input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'portal', customer.id, today) : '',
   });
   return { fields, customer };
 }

@@ -49,6 +49,8 @@ export interface MergeFields {
   statementTotal: string;
   /** A link to pay online (Stripe Checkout), or empty when Stripe is not configured. */
   payLink: string;
+  /** The customer's own page (open invoices, pay, promise a date, dispute), signed; empty without a public address. */
+  portalLink: string;
   /** The customer's language, for the words the layout adds around the template. */
   language: 'fr' | 'en';
   /** Statutory late charges accrued today under the policy; each empty when it comes to nothing. */
@@ -123,7 +125,7 @@ export const MERGE_FIELD_NAMES = [
   'overdueCount', 'totalOverdue', 'returnReason',
   'statementLines', 'statementLines.number', 'statementLines.dueDate', 'statementLines.balance', 'statementLines.daysLate', 'statementLines.levelName',
   'statementCount', 'statementTotal',
-  'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate', 'totalClaimed', 'notice.days', 'notice.deadline', 'payLink',
+  'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate', 'totalClaimed', 'notice.days', 'notice.deadline', 'payLink', 'portalLink',
   'previousReminders', 'previousReminders.name', 'previousReminders.date', 'previousCount', 'previousRemindersText',
 ] as const;
 
@@ -149,6 +151,7 @@ export function buildMergeFields(input: {
   /** The invoice's lines, when the billing system sent them. */
   lines?: readonly InvoiceLine[];
   payLink?: string;
+  portalLink?: string;
   previous?: PreviousReminder[];
   /** Payments since the previous reminder: their sum and the last one's day. */
   received?: { amountCents: number; lastOn: string } | null;
@@ -213,6 +216,7 @@ export function buildMergeFields(input: {
     totalOverdue: money(sameCurrency.reduce((s, o) => s + o.balanceCents, 0)),
     returnReason: input.returnReason ?? '',
     payLink: input.payLink ?? '',
+    portalLink: input.portalLink ?? '',
     previousReminders: (input.previous ?? []).map((p) => ({ name: p.stepName, date: formatDate(p.sentOn, lang) })),
     previousCount: input.previous?.length ?? 0,
     previousRemindersText: previousRemindersPhrase(input.previous ?? [], lang),

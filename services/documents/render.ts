@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { LRUCache } from 'lru-cache';
 import type { MergeFields } from './merge-fields.js';
+import { qrCodeSvg } from './qr-code.js';
 
 // A private instance: no helper or partial registered elsewhere can leak into reminders. Its `log`
 // helper would let a template's author write lines into our logs, and `lookup` reach fields by
@@ -35,11 +36,17 @@ export function renderEmail(template: { subject: string; body: string }, fields:
   const body = compile(template.body, true)(fields);
   const footer = [fields.company.name, fields.company.address, fields.company.email, fields.company.phone].filter(Boolean).join(' · ');
   const pay = fields.payLink ? { url: fields.payLink, label: PAY_LABEL[fields.language] } : null;
-  return { subject, html: compile(EMAIL_LAYOUT, true)({ ...fields, footer, pay, body: new hb.SafeString(body) }) };
+  const portal = fields.portalLink ? { url: fields.portalLink, ...PORTAL_WORDS[fields.language] } : null;
+  return { subject, html: compile(EMAIL_LAYOUT, true)({ ...fields, footer, pay, portal, body: new hb.SafeString(body) }) };
 }
 
-// Every e-mail with a pay link shows it as a button, whatever its template says.
+// Every e-mail with a pay link shows it as a button, whatever its template says; and every reminder
+// the customer's own page, where it can pay, promise a date or dispute without writing to us.
 const PAY_LABEL = { fr: 'Payer en ligne', en: 'Pay online' };
+const PORTAL_WORDS = {
+  fr: { label: 'Votre espace client', lead: 'Payez, indiquez une date de paiement ou contestez une facture en ligne :' },
+  en: { label: 'Your customer page', lead: 'Pay, tell us when you will pay, or dispute an invoice online:' },
+};
 
 const EMAIL_LAYOUT = `<!doctype html>
 <html><head><meta charset="utf-8"><title>{{invoice.number}}</title></head>
@@ -48,6 +55,7 @@ const EMAIL_LAYOUT = `<!doctype html>
 <tr><td style="padding:20px 28px;border-bottom:3px solid #1e3a8a;font-size:18px;font-weight:bold">{{company.name}}</td></tr>
 <tr><td style="padding:24px 28px;font-size:14px;line-height:1.55">{{body}}</td></tr>
 {{#if pay}}<tr><td style="padding:0 28px 24px"><a href="{{pay.url}}" style="display:inline-block;background:#1e3a8a;color:#ffffff;padding:10px 18px;border-radius:5px;text-decoration:none;font-weight:bold">{{pay.label}}</a></td></tr>{{/if}}
+{{#if portal}}<tr><td style="padding:0 28px 20px;font-size:13px;color:#374151">{{portal.lead}} <a href="{{portal.url}}" style="color:#1e3a8a;font-weight:bold">{{portal.label}}</a></td></tr>{{/if}}
 <tr><td style="padding:16px 28px;border-top:1px solid #e5e7eb;font-size:12px;color:#6b7280">{{footer}}{{#if company.legalMentions}}<br>{{company.legalMentions}}{{/if}}</td></tr>
 </table></body></html>`;
 
@@ -67,8 +75,9 @@ export function renderLetter(
   const companyLines = [fields.company.address, [fields.company.email, fields.company.phone].filter(Boolean).join(' · ')].filter(Boolean);
   const labels = COPY_LABELS[copy.language];
   const placeAndDate = fields.company.city ? labels.placeAndDate(fields.company.city, fields.today) : fields.today;
+  const portal = fields.portalLink ? { qr: new hb.SafeString(qrCodeSvg(fields.portalLink, 16)), url: fields.portalLink, ...PORTAL_WORDS[copy.language] } : null;
   return compile(LETTER_LAYOUT, true)({
-    ...fields, subject, body, address, companyLines, placeAndDate, registered: copy.registered ?? false,
+    ...fields, subject, body, address, companyLines, placeAndDate, registered: copy.registered ?? false, portal,
     stamp: copy.stamp, labels, withLetter: copy.part !== 'copy', withCopy: copy.part !== 'letter',
   });
 }
@@ -108,9 +117,12 @@ section + section { break-before: page; }
 .registered { font-weight: bold; text-transform: uppercase; font-size: 10pt; margin: 0 0 3mm; }
 .subject { font-weight: bold; margin: 0 0 5mm; }
 .signature { margin: 5mm 0 0 95mm; line-height: 1.4; min-height: 20mm; }
+section.with-portal { padding-bottom: 24mm; }
+.portal { position: absolute; bottom: 6mm; left: 0; right: 0; display: flex; gap: 4mm; align-items: center; font-size: 9pt; color: #333; }
+.portal .url { font-family: monospace; font-size: 7.5pt; word-break: break-all; }
 .body { line-height: 1.45; }
 .body p { margin: 0 0 2.5mm; }
-.body table { margin-top: 2mm; font-size: 9.5pt; }
+.body table { margin: 2mm 0 4mm; font-size: 9.5pt; }
 .body td, .body th { padding: 3px 4px; }
 h1 { font-size: 18pt; margin: 10mm 0 4mm; }
 table { border-collapse: collapse; width: 100%; margin-top: 10mm; }
@@ -126,13 +138,14 @@ tr.paid td { color: #555; }
 .stamp { position: absolute; right: 4mm; bottom: 22mm; transform: rotate(-8deg); transform-origin: right bottom; border: 4px solid #b91c1c;
   color: #b91c1c; font-size: 28pt; font-weight: bold; padding: 3mm 6mm; letter-spacing: 2px; opacity: .8; white-space: nowrap; }
 </style></head><body>
-{{#if withLetter}}<section>
+{{#if withLetter}}<section{{#if portal}} class="with-portal"{{/if}}>
 <div class="head"><div><div class="company">{{company.name}}</div>{{#each companyLines}}<div class="small">{{this}}</div>{{/each}}</div></div>
 <div class="to">{{#each address}}{{this}}<br>{{/each}}</div>
 <div class="place">{{placeAndDate}}</div>
 {{#if registered}}<div class="registered">{{labels.registered}}</div>{{/if}}
 {{#if subject}}<div class="subject">{{labels.subject}} {{subject}}</div>{{/if}}
 <div class="body">{{body}}</div>
+{{#if portal}}<div class="portal">{{portal.qr}}<div><strong>{{portal.label}}</strong><br>{{portal.lead}}<br><span class="url">{{portal.url}}</span></div></div>{{/if}}
 {{#if company.legalMentions}}<div class="legal">{{company.name}} · {{company.legalMentions}}</div>{{/if}}
 </section>{{/if}}
 {{#if withCopy}}<section>

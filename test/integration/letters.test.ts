@@ -324,7 +324,9 @@ it('lays out every default letter and its copy inside the page, in French and in
         await reminders.performReminder({ invoiceId: id, level, actor: 'system', note: null, at: Date.now(), channel: 'letter' });
         const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${id}`;
         const pages = await pdfLayout((await documentById(db.sql, doc!.id))!.content);
-        expect(pages.length, `${language} ${level}`).toBe(2);
+        // A letter listing many overdue invoices flows onto a next page; the copy always comes last, on its own page.
+        expect(pages.at(-1)!.items.map((i) => i.str).join(' '), `${language} ${level}`).toContain(language === 'fr' ? 'Copie de la facture' : 'Copy of invoice');
+        expect(pages.slice(0, -1).every((p) => !p.items.some((i) => i.str.includes(language === 'fr' ? 'Copie de la facture' : 'Copy of invoice'))), `${language} ${level}`).toBe(true);
         for (const [n, page] of pages.entries()) {
           const where = `${language}, level ${level}, page ${n + 1}`;
           const text = page.items.filter((i) => i.size <= 20);
@@ -350,4 +352,19 @@ it('lays out every default letter and its copy inside the page, in French and in
     await db.sql`update policies set interest_rule = 'none', recovery_indemnity = false where is_default`;
     await db.sql`update settings set company_address = '', company_legal_form = '', company_capital = '', company_siret = '', company_rcs = ''`;
   }
+});
+
+it("gives every reminder the customer's own page: a link in the e-mail, a QR code and the address on the letter", async () => {
+  const customer = await makeCustomer(db.sql);
+  const byEmail = await makeInvoice(db.sql, customer, { number: 'F-PORTAL-MAIL', dueDate: overdue });
+  await reminders.performReminder({ invoiceId: byEmail.id, level: 1, actor: 'system', note: null, at: Date.now(), channel: 'email' });
+  const html = ([...resend.delivered.values()].at(-1)!.body as unknown as { html: string }).html;
+  expect(html).toMatch(new RegExp(`Payez, indiquez une date de paiement ou contestez une facture en ligne : <a href="${ORIGIN}/portal/${customer}/\\d{8}\\.[\\w-]{32}"[^>]*>Votre espace client</a>`));
+
+  const byPost = await makeInvoice(db.sql, customer, { number: 'F-PORTAL-POST', dueDate: overdue });
+  await reminders.performReminder({ invoiceId: byPost.id, level: 1, actor: 'system', note: null, at: Date.now(), channel: 'letter' });
+  const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${byPost.id}`;
+  const content = (await documentById(db.sql, doc!.id))!.content;
+  const [letter] = (await pdfPages(content)).map((p) => p.replace(/\s+/g, ''));
+  expect(letter).toMatch(new RegExp(`Votreespaceclient.*${ORIGIN.replace(/[/.]/g, '\\$&')}/portal/${customer}/\\d{8}\\.[\\w-]{32}`));
 });

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { dashboardFigures, latestReminders } from '../../db/queries/dashboard.js';
 import { getSettings } from '../../db/queries/settings.js';
+import { disputesToHandle } from '../../db/queries/disputes.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { langOf, messages } from '../i18n.js';
@@ -13,13 +14,14 @@ export async function dashboardPage(c: Context<AdminEnv>, deps: WebDeps) {
   const t = messages(lang);
   const settings = await getSettings(deps.sql);
   const today = localDate(Date.now(), settings.timezone);
-  const [figures, sent, failed, running] = await Promise.all([
+  const [figures, sent, failed, running, toHandle] = await Promise.all([
     dashboardFigures(deps.sql, today),
     latestReminders(deps.sql, 'sent'),
     latestReminders(deps.sql, 'failed'),
     runningDunningCount(deps),
+    disputesToHandle(deps.sql),
   ]);
-  return c.render(t.dashboard, dashboardView({ figures, sent, failed, running, timezone: settings.timezone, lang, t }));
+  return c.render(t.dashboard, dashboardView({ figures, sent, failed, running, toHandle, timezone: settings.timezone, lang, t }));
 }
 
 /** Invoice workflows running now, or null when the engine does not answer within its deadline. */

@@ -19,6 +19,7 @@ import { invoiceView } from './views/invoice.js';
 import { disputesAndPromisesOf } from '../../db/queries/disputes.js';
 import { lateChargesOf, notesOfInvoice } from '../../db/queries/late-charges.js';
 import { linesOf } from '../../db/queries/invoice-lines.js';
+import { CUSTOMER_ACTOR } from '../../db/queries/portal.js';
 import { invoiceTotals } from '../../workflows/schedule/invoice-lines.js';
 import { outcomeOnPage, type Flash } from './flash.js';
 import { sitePath } from './paths.js';
@@ -51,7 +52,7 @@ export async function invoicePage(c: Context<AdminEnv>, deps: WebDeps, flash?: F
   ]);
   const view = invoiceView({
     inv, today, open, forecast, owed: loaded ? amountsOwed(loaded.invoice, today) : null, withInstallments: Boolean(loaded?.invoice.installments.length),
-    payments, timeline, live, letters, disputes, charges, notes, totals: lines.length ? invoiceTotals(lines) : null,
+    payments, timeline: timeline.map((e) => (e.actor === CUSTOMER_ACTOR ? { ...e, actor: t.theCustomer } : e)), live, letters, disputes, charges, notes, totals: lines.length ? invoiceTotals(lines) : null,
     timezone: settings.timezone, csrf: c.get('user').csrfToken, userName: c.get('user').name, flash: shown.flash, lang, t,
   });
   return c.render(inv.number, view, shown.status);

@@ -1,14 +1,13 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { formatDate, formatMoney } from '../../services/format.js';
-import { checkPayToken, payLink, type PayTarget } from '../../services/pay-link.js';
-import { localDate } from '../../workflows/schedule/zoned-time.js';
+import { payLink, type PayTarget } from '../../services/pay-link.js';
+import { customerFacingPage, openSigned } from './signed-page.js';
 import { configuredStripe } from '../../services/stripe/stripe-client.js';
 import { stripeErrorMessage } from '../../services/stripe/stripe-errors.js';
 import { customerById, invoicesOfCustomer } from '../../db/queries/customers.js';
 import { invoiceFacts } from '../../db/queries/invoices.js';
-import { getSettings } from '../../db/queries/settings.js';
-import { payLinkSecret, stripeLinkOf } from '../../db/queries/stripe.js';
+import { stripeLinkOf } from '../../db/queries/stripe.js';
 import type { WebDeps } from '../deps.js';
 
 const WORDS = {
@@ -16,26 +15,18 @@ const WORDS = {
     title: 'Paiement en ligne', paid: (n: string) => `La facture ${n} est réglée : merci.`, unavailable: "Le paiement en ligne n'est pas disponible : merci de régler par virement.",
     failed: 'Le paiement en ligne est momentanément indisponible', thanks: 'Merci : votre paiement est en cours de confirmation.', open: 'Vos factures à régler', pay: 'Payer', none: 'Aucune facture à régler : merci.',
     invoice: 'Facture', due: 'Échéance', balance: 'Reste dû',
-    expired: 'Ce lien de paiement a expiré.', contact: (who: string) => `Pour régler ou recevoir un nouveau lien, contactez ${who}.`,
   },
   en: {
     title: 'Online payment', paid: (n: string) => `Invoice ${n} is paid: thank you.`, unavailable: 'Online payment is not available: please pay by bank transfer.',
     failed: 'Online payment is unavailable for the moment', thanks: 'Thank you: your payment is being confirmed.', open: 'Your invoices to pay', pay: 'Pay', none: 'Nothing left to pay: thank you.',
     invoice: 'Invoice', due: 'Due date', balance: 'Balance',
-    expired: 'This payment link has expired.', contact: (who: string) => `To pay or to get a new link, please contact ${who}.`,
   },
 };
 type Words = (typeof WORDS)['fr'];
 
 async function page(c: Context, deps: WebDeps, language: string, content: (w: Words) => unknown, status: 200 | 404 | 410 | 502 = 200) {
   const w = WORDS[language === 'en' ? 'en' : 'fr'];
-  const { companyName } = await getSettings(deps.sql);
-  return c.html(
-    html`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>${w.title} · ${companyName}</title><link rel="stylesheet" href="/static/app.css"></head>
-      <body><main class="pay"><h1>${companyName}</h1><section class="card">${content(w)}</section></main></body></html>`,
-    status,
-  );
+  return customerFacingPage(c, deps, language, w.title, html`<section class="card">${content(w)}</section>`, status);
 }
 
 /**
@@ -45,23 +36,8 @@ async function page(c: Context, deps: WebDeps, language: string, content: (w: Wo
 export function createPayRoutes(deps: WebDeps) {
   const app = new Hono();
 
-  /**
-   * The record a link opens, when its signature is ours; past its validity (a setting) the customer
-   * gets a page saying whom to contact instead.
-   */
-  async function opened<T>(c: Context, target: PayTarget, load: (id: number) => Promise<T | undefined>, languageOf: (record: T) => string) {
-    const id = Number(c.req.param('id'));
-    const [secret, settings] = await Promise.all([payLinkSecret(deps.sql), getSettings(deps.sql)]);
-    const today = localDate(Date.now(), settings.timezone);
-    const check = checkPayToken(secret, target, id, c.req.param('token')!, today, settings.payLinkDays);
-    const record = check.valid ? await load(id) : undefined;
-    if (record === undefined || !check.valid) return { refused: c.notFound() };
-    if (check.expired) {
-      const who = [settings.companyName, settings.companyEmail, settings.companyPhone].filter(Boolean).join(' · ');
-      return { refused: await page(c, deps, languageOf(record), (w) => html`<p class="error">${w.expired}</p><p>${w.contact(who)}</p>`, 410) };
-    }
-    return { record, secret, today };
-  }
+  const opened = <T>(c: Context, target: PayTarget, load: (id: number) => Promise<T | undefined>, languageOf: (record: T) => string) =>
+    openSigned(c, deps, target, load, languageOf);
 
   app.get('/done', (c) => page(c, deps, c.req.query('lang') ?? 'fr', (w) => html`<p class="notice">${w.thanks}</p>`));
 

@@ -1,5 +1,7 @@
 import { html } from 'hono/html';
 import type { dashboardFigures, ReminderLine } from '../../../db/queries/dashboard.js';
+import type { DisputeToHandle } from '../../../db/queries/disputes.js';
+import { sitePath } from '../paths.js';
 import { formatInstant, formatMoney } from '../../../services/format.js';
 import type { Lang, Messages } from '../../i18n.js';
 import { reasonText } from '../../reason-texts.js';
@@ -11,13 +13,15 @@ export type DashboardModel = {
   failed: ReminderLine[];
   /** Invoice workflows running, null when the engine did not answer in time. */
   running: number | null;
+  /** Disputes customers opened from their page, nobody owns yet. */
+  toHandle: DisputeToHandle[];
   timezone: string;
   lang: Lang;
   t: Messages;
 };
 
 /** What is owed and how late, what went out, what failed, and what nothing chases. */
-export function dashboardView({ figures, sent, failed, running, timezone, lang, t }: DashboardModel) {
+export function dashboardView({ figures, sent, failed, running, toHandle, timezone, lang, t }: DashboardModel) {
   // Open invoices, not stopped, beyond the running workflows: left without one (the repair pass starts them).
   const unchased = running === null ? null : Math.max(0, figures.openCount - figures.stoppedCount - running);
   const overdue = figures.overdueByCurrency.length
@@ -33,6 +37,11 @@ export function dashboardView({ figures, sent, failed, running, timezone, lang, 
           <div class="muted">${figures.stoppedCount ? html`<a href="/invoices?situation=stopped">${t.stoppedCount(figures.stoppedCount)}</a>` : ''}
             ${unchased === null ? t.workflowCountUnavailable : unchased ? t.withoutWorkflowCount(unchased) : ''}</div></div>
       </div>
+      ${toHandle.length
+        ? html`<section class="card notice" data-testid="to-handle"><h2>${t.toHandle(toHandle.length)}</h2><table><tbody>${toHandle.map(
+            (d) => html`<tr><td><a href="${sitePath`/invoices/${d.invoiceNumber}`}">${d.invoiceNumber}</a></td><td>${d.customerName}</td><td>${d.reason}</td><td class="muted nowrap">${formatInstant(d.openedAt, lang, timezone)}</td></tr>`,
+          )}</tbody></table></section>`
+        : ''}
       <div class="grid2">
         <section class="card"><h2>${t.aging} (${figures.agingCurrency})</h2>${agingChart(figures.aging, figures.agingCurrency, lang, t)}</section>
         <section class="card"><h2>${t.byLevel}</h2>

@@ -155,7 +155,7 @@ function disputeCard(inv: InvoiceSummary, { disputes, promises }: DisputesAndPro
   const chasing = inv.status === 'open' && inv.totalCents > inv.paidCents;
   return html`<section class="card" id="disputes"><h2>${t.disputesAndPromises}</h2>
     ${openNow
-      ? html`<p class="notice" data-testid="dispute-open"><strong>${t.disputed}</strong>: ${openNow.reason} · ${t.owner}: ${openNow.owner}</p>
+      ? html`<p class="notice" data-testid="dispute-open"><strong>${t.disputed}</strong>: ${openNow.reason} · ${t.owner}: ${openNow.owner || t.unassigned}</p>
           ${form('close-dispute', html`<input name="resolution" placeholder="${t.resolution}" required maxlength="500">`, t.closeDispute)}`
       : chasing
         ? form('dispute', html`<input name="reason" placeholder="${t.reason}" required maxlength="500"><input name="owner" value="${p.userName}" aria-label="${t.owner}" required maxlength="200">`, t.markDisputed)
