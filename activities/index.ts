@@ -7,6 +7,7 @@ import { createLateChargeActivities } from './late-charge-notes.js';
 import { createStatementActivities } from './statements.js';
 import { createReviewActivities } from './review-passes.js';
 import { createRepairActivities } from './dunning-repair.js';
+import { createSnapshotActivities } from './collection-snapshots.js';
 import type { Mailer } from '../services/mail/mailer.js';
 import type { PdfRenderer } from '../services/pdf/pdf-renderer.js';
 import { createReminderActivities } from './reminders.js';
@@ -37,5 +38,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createStatementActivities(deps),
     ...createReviewActivities(deps),
     ...createRepairActivities(deps),
+    ...createSnapshotActivities(deps),
   };
 }

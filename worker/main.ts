@@ -11,7 +11,7 @@ import { createLogger } from '../platform/logger.js';
 import { createWorker } from './create-worker.js';
 import { connectWorker } from '../platform/temporal-connection.js';
 import { getSettings } from '../db/queries/settings.js';
-import { ensureRepairSchedule, ensureReviewSchedule, REPAIR_SCHEDULE_ID, REVIEW_SCHEDULE_ID } from '../services/temporal/schedules.js';
+import { ensureRepairSchedule, ensureReviewSchedule, ensureSnapshotSchedule, REPAIR_SCHEDULE_ID, REVIEW_SCHEDULE_ID, SNAPSHOT_SCHEDULE_ID } from '../services/temporal/schedules.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -51,6 +51,9 @@ async function main(): Promise<void> {
   ensureRepairSchedule(client, config.temporal.taskQueue)
     .then(() => log.info({ scheduleId: REPAIR_SCHEDULE_ID }, 'repair pass scheduled'))
     .catch((err) => log.error({ err }, 'could not schedule the repair pass'));
+  ensureSnapshotSchedule(client, config.temporal.taskQueue, await getSettings(sql))
+    .then(() => log.info({ scheduleId: SNAPSHOT_SCHEDULE_ID }, 'daily collection snapshot scheduled'))
+    .catch((err) => log.error({ err }, 'could not schedule the collection snapshot'));
   await running;
   await pdf.close();
   await connection.close();

@@ -5,3 +5,4 @@ export { lateChargeNote } from './late-charge-note.js';
 export { customerStatement } from './customer-statement.js';
 export { dailyReviewPass } from './daily-review-pass.js';
 export { dunningRepairPass } from './dunning-repair-pass.js';
+export { collectionSnapshot } from './collection-snapshot.js';

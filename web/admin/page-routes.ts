@@ -9,6 +9,7 @@ import { dropOwnTemplate, previewAction, saveTemplateAction, servePreview, TEMPL
 import { myTemplatesPage } from './my-templates-page.js';
 import { outboxMessageHtml, outboxPage } from './outbox-page.js';
 import { reminderLogCsv, reminderLogPage } from './reminder-log-page.js';
+import { analyticsCsv, analyticsPage } from './analytics-page.js';
 import { approveReviewAction, holdReviewItemAction, reviewPage } from './review-page.js';
 
 const DAY = '{[0-9]{4}-[0-9]{2}-[0-9]{2}}';
@@ -35,13 +36,15 @@ export const documentRoutes = (deps: WebDeps) =>
     .post(`/documents/:id${ID}/printed`, (c) => markDocumentPrinted(c, deps))
     .get(`/late-charge-notes/:id${ID}`, (c) => lateChargeNoteFile(c, deps));
 
-/** What was sent: the outbox of e-mails and the reminder log. */
+/** What was sent: the outbox of e-mails, the reminder log, and what it brought in (analytics). */
 export const sentRoutes = (deps: WebDeps) =>
   new Hono<AdminEnv>()
     .get('/outbox', (c) => outboxPage(c, deps))
     .get(`/outbox/:id${ID}/html`, (c) => outboxMessageHtml(c, deps))
     .get('/reminders', (c) => reminderLogPage(c, deps))
-    .get('/reminders.csv', (c) => reminderLogCsv(c, deps));
+    .get('/reminders.csv', (c) => reminderLogCsv(c, deps))
+    .get('/analytics', (c) => analyticsPage(c, deps))
+    .get('/analytics/:file{(months|reminders|customers)\\.csv}', (c) => analyticsCsv(c, deps));
 
 /** A user's own templates, and the previews every template editor renders. */
 export const templateRoutes = (editor: EditorDeps) =>

@@ -14,7 +14,7 @@ import { centsOf, parseForm } from './form.js';
 import type { AdminEnv } from './env.js';
 import { outcomeOnPage, type Flash } from './flash.js';
 import { settingsView } from './views/settings.js';
-import { ensureReviewSchedule } from '../../services/temporal/schedules.js';
+import { ensureReviewSchedule, ensureSnapshotSchedule } from '../../services/temporal/schedules.js';
 
 // A form posted without the legal identity (an older page) leaves it empty, as a blank field does.
 const absentIsEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? '', schema);
@@ -81,6 +81,10 @@ export async function saveSettings(c: Context<AdminEnv>, deps: WebDeps) {
   if (before.timezone !== after.timezone || before.reviewHour !== after.reviewHour) {
     // The settings are saved either way; a schedule the cluster refused is said, not hidden.
     scheduleProblem = await ensureReviewSchedule(deps.temporal, deps.taskQueue, after).then(() => '', (err: Error) => err.message);
+  }
+  if (before.timezone !== after.timezone) {
+    // The analytics' day ends at the company's midnight too.
+    scheduleProblem ||= await ensureSnapshotSchedule(deps.temporal, deps.taskQueue, after).then(() => '', (err: Error) => err.message);
   }
   // The clock, the calendar and the threshold decide every workflow's next step.
   if (before.timezone !== after.timezone || before.sendHour !== after.sendHour || before.country !== after.country || before.minimumBalanceCents !== after.minimumBalanceCents) {

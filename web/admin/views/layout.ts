@@ -21,7 +21,7 @@ export function layout(p: { title: string; lang: Lang; t: Messages; user?: Sessi
   <header class="top">
     <a class="brand" href="/">Relance</a>
     ${p.user
-      ? html`<nav><a href="/">${p.t.dashboard}</a><a href="/invoices">${p.t.followUp}</a><a href="/review">${p.t.review}</a><a href="/runs">${p.t.bulkRuns}</a><a href="/reminders">${p.t.reminderLog}</a><a href="/sepa">SEPA</a><a href="/outbox">${p.t.outbox}</a><a href="/import">${p.t.import}</a>
+      ? html`<nav><a href="/">${p.t.dashboard}</a><a href="/invoices">${p.t.followUp}</a><a href="/review">${p.t.review}</a><a href="/runs">${p.t.bulkRuns}</a><a href="/reminders">${p.t.reminderLog}</a><a href="/analytics">${p.t.analytics}</a><a href="/sepa">SEPA</a><a href="/outbox">${p.t.outbox}</a><a href="/import">${p.t.import}</a>
           ${p.user.role === 'admin'
             ? html`<a href="/settings/policies">${p.t.steps}</a><a href="/settings/payment-terms">${p.t.paymentTerms}</a><a href="/settings">${p.t.settings}</a><a href="/settings/users">${p.t.users}</a><a href="/settings/audit">${p.t.audit}</a>`
             : ''}</nav>

@@ -45,13 +45,13 @@ export function paymentTermsView({ terms, today, exampleCents, csrf, flash, lang
       <h2>${t.addPaymentTerms}</h2>
       <label>${t.name}<input name="name" required maxlength="120" placeholder="45 jours fin de mois"></label>
       <fieldset><legend><label class="inline"><input type="radio" name="shape" value="due" checked> ${t.termsSingle}</label></legend>
-        <label class="inline">${t.days}<input type="number" name="days" min="0" max="365" value="30" class="narrow"></label> ${kindSelect('dueRule')}
+        <label class="inline">${t.termsDays}<input type="number" name="days" min="0" max="365" value="30" class="narrow"></label> ${kindSelect('dueRule')}
       </fieldset>
       <fieldset><legend><label class="inline"><input type="radio" name="shape" value="installments"> ${t.termsSchedule}</label></legend>
         <p class="muted">${t.termsScheduleHelp}</p>
-        <table><thead><tr><th>%</th><th>${t.days}</th><th>${t.dueRule}</th><th>${t.label}</th></tr></thead><tbody>
+        <table><thead><tr><th>%</th><th>${t.termsDays}</th><th>${t.dueRule}</th><th>${t.label}</th></tr></thead><tbody>
         ${Array.from({ length: TERMS_ROWS }, (_, n) => n + 1).map(
-          (i) => html`<tr><td><input name="percent${i}" inputmode="decimal" class="narrow" aria-label="% ${i}"></td><td><input type="number" name="days${i}" min="0" max="365" class="narrow" aria-label="${t.days} ${i}"></td>
+          (i) => html`<tr><td><input name="percent${i}" inputmode="decimal" class="narrow" aria-label="% ${i}"></td><td><input type="number" name="days${i}" min="0" max="365" class="narrow" aria-label="${t.termsDays} ${i}"></td>
             <td>${kindSelect(`dueRule${i}`, i === 1 ? 'at_order' : 'days_end_of_month')}</td><td><input name="label${i}" maxlength="100" aria-label="${t.label} ${i}"></td></tr>`,
         )}</tbody></table>
       </fieldset>
