@@ -3,6 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stepsOfPolicy } from '../../db/queries/steps.js';
+import { payLinkSecret } from '../../db/queries/stripe.js';
+import { payLink } from '../../services/pay-link.js';
 import { createUser } from '../../db/queries/users.js';
 import { hashPassword } from '../../web/auth/passwords.js';
 import { dunningWorkflowId, startOrWakeDunning } from '../../services/temporal/dunning-client.js';
@@ -305,5 +307,37 @@ it('acts on the very invoice it shows, whatever its number holds: 2026/123 end t
   expect(customer[0]!.paused).toBe(false);
   const paid = await db.sql<{ number: string; paid: number }[]>`select number, paid_cents::int as paid from invoices where customer_id = ${victim} order by number`;
   expect(paid).toEqual([{ number: '../customers/C-SLASH', paid: 0 }, { number: '2026/123', paid: 12_050 }]);
+  expect(dialogs).toEqual([]);
+});
+
+it("a customer opens its page from the link, promises a date for one invoice and disputes another, without an account", async () => {
+  const customer = await makeCustomer(db.sql, { ref: 'C-E2E-PORTAL', name: 'Client Portail SARL' });
+  await makeInvoice(db.sql, customer, { number: 'F-E2E-P1', dueDate: addDays(today, -20), totalCents: 42_000 });
+  await makeInvoice(db.sql, customer, { number: 'F-E2E-P2', dueDate: addDays(today, -10), totalCents: 13_000 });
+  const link = payLink(base, await payLinkSecret(db.sql), 'portal', customer, today);
+  const visitor = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  try {
+    await visitor.goto(link);
+    await visitor.waitForSelector('h2:text("Vos factures à régler")');
+    const first = visitor.locator('tr[data-invoice="F-E2E-P1"] + tr');
+    await first.locator('summary:text("Je paierai le…")').click();
+    await first.locator('input[name=promisedOn]').fill(addDays(today, 12));
+    await first.locator('button:text("Enregistrer ma promesse de paiement")').click();
+    await visitor.waitForSelector('text=Merci : votre promesse de paiement est enregistrée');
+    expect(await visitor.locator('tr[data-invoice="F-E2E-P1"] + tr [data-testid=promised]').innerText()).toContain('420,00');
+
+    const second = visitor.locator('tr[data-invoice="F-E2E-P2"] + tr');
+    await second.locator('summary:text("Je conteste cette facture")').click();
+    await second.locator('select[name=reason]').selectOption('already_paid');
+    await second.locator('textarea[name=message]').fill('Réglé par chèque le 3.');
+    await second.locator('button:text("Envoyer ma contestation")').click();
+    await visitor.waitForSelector('text=Votre contestation est enregistrée');
+    expect(await visitor.locator('tr[data-invoice="F-E2E-P2"] + tr [data-testid=disputed]').count()).toBe(1);
+    await visitor.screenshot({ path: `${ARTIFACTS}/e2e-portal.png`, fullPage: true });
+  } finally {
+    await visitor.close();
+  }
+  expect(await db.sql`select p.amount_cents, p.recorded_by from payment_promises p join invoices i on i.id = p.invoice_id where i.number = 'F-E2E-P1'`).toEqual([{ amount_cents: 42_000, recorded_by: 'customer' }]);
+  expect(await db.sql`select d.reason, d.opened_by from disputes d join invoices i on i.id = d.invoice_id where i.number = 'F-E2E-P2'`).toEqual([{ reason: 'Facture déjà réglée — Réglé par chèque le 3.', opened_by: 'customer' }]);
   expect(dialogs).toEqual([]);
 });
