@@ -38,7 +38,10 @@ export async function startWebProcess(opts: { databaseUrl: string; temporalAddre
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
       body: new URLSearchParams({ email: 'bench@relance.test', password }),
     });
-    return { base, cookie: login.headers.get('set-cookie')!.split(';')[0]!, stop: () => stopChild(web) };
+    // The session's cookie, whichever order the answer sets its cookies in (a device cookie comes too).
+    const session = login.headers.getSetCookie().find((c) => c.startsWith('relance_session='));
+    if (!session) throw new Error(`signing in to the web process failed (${login.status})`);
+    return { base, cookie: session.split(';')[0]!, stop: () => stopChild(web) };
   } catch (err) {
     await stopChild(web);
     throw err;

@@ -1,5 +1,5 @@
-// `npm run bench [-- --only workflows|follow-up|letters|bulk-run|sepa-file|soak] [--invoices N] [--follow-up-invoices N] [--letters N] [--run-invoices N]
-// [--sepa-transactions N] [--soak-invoices N] [--soak-payments N]`: measures on this machine and writes BENCHMARKS.md; a section
+// `npm run bench [-- --only workflows|follow-up|letters|bulk-run|sepa-file|analytics|soak] [--invoices N] [--follow-up-invoices N] [--letters N] [--run-invoices N]
+// [--sepa-transactions N] [--analytics-invoices N] [--soak-invoices N] [--soak-payments N]`: measures on this machine and writes BENCHMARKS.md; a section
 // not run keeps its last figures. The soak (load drill, `npm run soak`) runs only when asked for: it takes long.
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { ensureTemporalCli } from '../scripts/temporal-binaries.js';
 import { startDevServer } from '../scripts/temporal-dev-server.js';
 import { freePort } from '../test/helpers/ports.js';
 import { childEnvironment } from '../platform/config.js';
+import { benchAnalytics } from './analytics.js';
 import { benchFollowUp } from './follow-up.js';
 import { removeOnExit, runCommand, stopOnInterrupt } from './interruptible.js';
 import { benchBulkRun } from './bulk-run.js';
@@ -30,9 +31,10 @@ const { values: args } = parseArgs({
     'sepa-transactions': { type: 'string', default: '100000' },
     'soak-invoices': { type: 'string', default: '50000' },
     'soak-payments': { type: 'string', default: '2000' },
+    'analytics-invoices': { type: 'string', default: '200000' },
   },
 });
-const SECTIONS = ['workflows', 'follow-up', 'letters', 'bulk-run', 'sepa-file', 'soak'] as const;
+const SECTIONS = ['workflows', 'follow-up', 'letters', 'bulk-run', 'sepa-file', 'analytics', 'soak'] as const;
 if (args.only && !SECTIONS.includes(args.only as never)) throw new Error(`--only: one of ${SECTIONS.join(', ')}`);
 const runs = (section: (typeof SECTIONS)[number]) => (section === 'soak' ? args.only === 'soak' : !args.only || args.only === section);
 
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     if (runs('sepa-file')) keep(await benchSepaFile({ transactions: Number(args['sepa-transactions']), dir }));
     if (runs('soak')) keep(await benchSoak({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args['soak-invoices']), payments: Number(args['soak-payments']) }));
     if (runs('follow-up')) keep(await benchFollowUp({ adminUrl: pg.url, temporalAddress: server.address, invoices: Number(args['follow-up-invoices']) }));
+    if (runs('analytics')) keep(await benchAnalytics({ adminUrl: pg.url, temporalAddress: server.address, invoices: Number(args['analytics-invoices']) }));
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
     const report = `# Benchmarks
 

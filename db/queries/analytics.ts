@@ -1,4 +1,4 @@
-import type { ISql } from '../client.js';
+import type { ISql, TransactionSql } from '../client.js';
 import type { CollectionSnapshot } from '../../workflows/schedule/collection-figures.js';
 
 /**
@@ -56,23 +56,32 @@ export interface LevelEffect {
 }
 
 /**
- * Which reminder works: for the reminders sent since `from`, per level and channel, how many
- * invoices were paid in full within 7, 15 and 30 days of it, and what came in within 30 days.
+ * Which reminder works, recomputed with the night's snapshot: for the reminders sent since `from`,
+ * per level and channel, how many invoices were paid in full within 7, 15 and 30 days of it, and
+ * what came in within 30 days.
  */
-export async function reminderEffects(sql: ISql, from: Date, timezone: string): Promise<LevelEffect[]> {
-  return sql<LevelEffect[]>`
-    select r.level, max(r.step_name) as "stepName", r.channel, i.currency, count(*)::int as sent,
-           count(*) filter (where full_on <= sent_on + 7)::int as "paidWithin7",
-           count(*) filter (where full_on <= sent_on + 15)::int as "paidWithin15",
-           count(*) filter (where full_on <= sent_on + 30)::int as "paidWithin30",
-           coalesce(sum(collected), 0)::bigint as "collected30Cents"
+export async function refreshReminderEffects(sql: TransactionSql, from: Date, timezone: string): Promise<void> {
+  await sql`delete from reminder_effects`;
+  await sql`
+    insert into reminder_effects (level, step_name, channel, currency, sent, paid_within_7, paid_within_15, paid_within_30, collected_30_cents)
+    select r.level, max(r.step_name), r.channel, i.currency, count(*),
+           count(*) filter (where full_on <= sent_on + 7), count(*) filter (where full_on <= sent_on + 15), count(*) filter (where full_on <= sent_on + 30),
+           coalesce(sum(collected), 0)
     from (
-      select r.*, (r.sent_at at time zone ${timezone})::date as sent_on from reminders r where r.status = 'sent' and r.sent_at >= ${from}
+      select r.invoice_id, r.level, r.step_name, r.channel, (r.sent_at at time zone ${timezone})::date as sent_on
+      from reminders r where r.status = 'sent' and r.sent_at >= ${from}
     ) r
     join invoices i on i.id = r.invoice_id
     left join lateral (select max(p.paid_on) as full_on from payments p where p.invoice_id = i.id and i.status = 'paid') f on true
     left join lateral (select sum(p.amount_cents) as collected from payments p where p.invoice_id = r.invoice_id and p.paid_on between r.sent_on and r.sent_on + 30) c on true
-    group by r.level, r.channel, i.currency order by r.level, r.channel, i.currency`;
+    group by r.level, r.channel, i.currency`;
+}
+
+export async function reminderEffects(sql: ISql): Promise<LevelEffect[]> {
+  return sql<LevelEffect[]>`
+    select level, step_name as "stepName", channel, currency, sent, paid_within_7 as "paidWithin7", paid_within_15 as "paidWithin15",
+           paid_within_30 as "paidWithin30", collected_30_cents as "collected30Cents"
+    from reminder_effects order by level, channel, currency`;
 }
 
 export interface CustomerBehaviour {
@@ -87,18 +96,30 @@ export interface CustomerBehaviour {
   currency: string;
 }
 
-/** Per customer: how late it pays on average, the promises it kept and broke, its disputes; the most overdue first. */
-export async function customerBehaviours(sql: ISql, today: string, limit = 100): Promise<CustomerBehaviour[]> {
+/** Per customer, recomputed with the night's snapshot: how late it pays on average, the promises it kept and broke, its disputes. */
+export async function refreshCustomerHabits(sql: TransactionSql, today: string): Promise<void> {
+  await sql`delete from customer_habits`;
+  await sql`
+    insert into customer_habits (customer_id, paid_invoices, average_days_late, promises_kept, promises_broken, disputes, overdue_cents, currency)
+    select i.customer_id,
+           count(*) filter (where i.status = 'paid'),
+           round(avg(greatest(f.full_on - i.due_date, 0)) filter (where i.status = 'paid' and i.due_date is not null), 1),
+           coalesce(max(pr.kept), 0), coalesce(max(pr.broken), 0), coalesce(max(d.disputes), 0),
+           coalesce(sum(i.total_cents - i.paid_cents) filter (where i.status = 'open' and i.due_date < ${today}), 0),
+           coalesce(max(i.currency), 'EUR')
+    from invoices i
+    left join lateral (select max(p.paid_on) as full_on from payments p where p.invoice_id = i.id and i.status = 'paid') f on true
+    left join (select x.customer_id, count(*) filter (where p.outcome = 'kept') as kept, count(*) filter (where p.outcome = 'broken') as broken
+               from payment_promises p join invoices x on x.id = p.invoice_id group by x.customer_id) pr on pr.customer_id = i.customer_id
+    left join (select x.customer_id, count(*) as disputes from disputes d join invoices x on x.id = d.invoice_id group by x.customer_id) d on d.customer_id = i.customer_id
+    group by i.customer_id`;
+}
+
+/** The customers' habits, the most overdue first. */
+export async function customerBehaviours(sql: ISql, limit = 100): Promise<CustomerBehaviour[]> {
   return sql<CustomerBehaviour[]>`
-    select c.ref, c.name,
-           count(*) filter (where i.status = 'paid')::int as "paidInvoices",
-           round(avg(greatest(f.full_on - i.due_date, 0)) filter (where i.status = 'paid' and i.due_date is not null), 1)::float as "averageDaysLate",
-           (select count(*)::int from payment_promises p join invoices x on x.id = p.invoice_id where x.customer_id = c.id and p.outcome = 'kept') as "promisesKept",
-           (select count(*)::int from payment_promises p join invoices x on x.id = p.invoice_id where x.customer_id = c.id and p.outcome = 'broken') as "promisesBroken",
-           (select count(*)::int from disputes d join invoices x on x.id = d.invoice_id where x.customer_id = c.id) as disputes,
-           coalesce(sum(i.total_cents - i.paid_cents) filter (where i.status = 'open' and i.due_date < ${today}), 0)::bigint as "overdueCents",
-           coalesce(max(i.currency), 'EUR') as currency
-    from customers c join invoices i on i.customer_id = c.id
-    left join lateral (select max(p.paid_on) as full_on from payments p where p.invoice_id = i.id) f on true
-    group by c.id order by "overdueCents" desc, c.name limit ${limit}`;
+    select c.ref, c.name, h.paid_invoices as "paidInvoices", h.average_days_late as "averageDaysLate", h.promises_kept as "promisesKept",
+           h.promises_broken as "promisesBroken", h.disputes, h.overdue_cents as "overdueCents", h.currency
+    from customer_habits h join customers c on c.id = h.customer_id
+    order by h.overdue_cents desc, c.name limit ${limit}`;
 }

@@ -23,8 +23,8 @@ async function load(deps: WebDeps) {
   const currency = await mainCurrency(deps.sql);
   const [snapshots, effects, customers] = await Promise.all([
     snapshotsSince(deps.sql, addDays(today, -365), currency),
-    reminderEffects(deps.sql, new Date(`${addDays(today, -365)}T00:00:00Z`), settings.timezone),
-    customerBehaviours(deps.sql, today),
+    reminderEffects(deps.sql),
+    customerBehaviours(deps.sql),
   ]);
   return { currency, snapshots, effects, customers };
 }
