@@ -30,3 +30,23 @@ export function checkPayToken(secret: string, target: PayTarget, id: number, tok
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { valid: false };
   return { valid: true, expired: today > addDays(issuedOn, validDays) };
 }
+
+// 64 bits of signature: short enough to type from a letter, far too many to guess (and each link is limited per hour).
+const shortSignature = (secret: string, customerId: number, issuedOn: string) =>
+  createHmac('sha256', secret).update(`portal-short:${customerId}:${issuedOn}`).digest('hex').slice(0, 16);
+
+/** The customer page's address as a letter prints it under its QR code: `/p/1234-20261202-3f9a…`, opening the signed link of that day. */
+export function shortPortalLink(publicUrl: string, secret: string, customerId: number, issuedOn: string): string {
+  return `${publicUrl}/p/${customerId}-${issuedOn.replaceAll('-', '')}-${shortSignature(secret, customerId, issuedOn)}`;
+}
+
+/** The customer and day a short address was made for, when its signature is ours. */
+export function checkShortPortalCode(secret: string, code: string): { customerId: number; issuedOn: string } | undefined {
+  const match = /^(\d{1,15})-(\d{4})(\d{2})(\d{2})-([0-9a-f]{16})$/.exec(code.toLowerCase());
+  if (!match) return undefined;
+  const customerId = Number(match[1]);
+  const issuedOn = `${match[2]}-${match[3]}-${match[4]}`;
+  const expected = Buffer.from(shortSignature(secret, customerId, issuedOn));
+  const given = Buffer.from(match[5]!);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? { customerId, issuedOn } : undefined;
+}

@@ -10,7 +10,7 @@ import { createApi } from './api/index.js';
 import { createResendWebhooks } from './webhooks/resend.js';
 import { createStripeWebhooks } from './webhooks/stripe.js';
 import { createPayRoutes } from './pay/pay-routes.js';
-import { createPortalRoutes } from './pay/portal-routes.js';
+import { createPortalRoutes, createShortPortalRoutes } from './pay/portal-routes.js';
 import type { WebDeps } from './deps.js';
 import type { PreviewStore } from './admin/preview-store.js';
 import { isUnreadableBody, limitBodies } from './body-limits.js';
@@ -53,6 +53,7 @@ export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unkno
   app.route('/webhooks', createStripeWebhooks(deps));
   app.route('/pay', createPayRoutes(deps));
   app.route('/portal', createPortalRoutes(deps));
+  app.route('/p', createShortPortalRoutes(deps));
   app.route('/', createAdmin(deps));
   app.notFound((c) => (answersJson(c) ? c.json({ error: 'not_found', message: `No route ${c.req.method} ${c.req.path}` }, 404) : errorPage(c, 404)));
   app.onError((err, c) => {

@@ -4,7 +4,7 @@ import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../../db/querie
 import { linesOf } from '../../db/queries/invoice-lines.js';
 import { DEFAULT_NOTICE_DAYS, lateChargesOf } from '../../db/queries/late-charges.js';
 import { getStripeKeys, payLinkSecret } from '../../db/queries/stripe.js';
-import { payLink } from '../pay-link.js';
+import { payLink, shortPortalLink } from '../pay-link.js';
 import { remindersBefore } from '../../db/queries/reminders.js';
 import { paidSinceReminder } from '../../db/queries/payments.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
@@ -44,6 +44,7 @@ export async function loadMergeFields(
     previous: previous.map((p) => ({ stepName: p.stepName, sentOn: localDate(p.sentAt.getTime(), settings.timezone) })),
     payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'invoice', invoice.id, today) : '',
     portalLink: input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'portal', customer.id, today) : '',
+    portalShortLink: input.publicUrl ? shortPortalLink(input.publicUrl, await payLinkSecret(sql), customer.id, today) : '',
   });
   return { fields, customer };
 }

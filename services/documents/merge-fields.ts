@@ -51,6 +51,8 @@ export interface MergeFields {
   payLink: string;
   /** The customer's own page (open invoices, pay, promise a date, dispute), signed; empty without a public address. */
   portalLink: string;
+  /** The same page's short address, for a letter's reader to type. */
+  portalShortLink: string;
   /** The customer's language, for the words the layout adds around the template. */
   language: 'fr' | 'en';
   /** Statutory late charges accrued today under the policy; each empty when it comes to nothing. */
@@ -125,7 +127,7 @@ export const MERGE_FIELD_NAMES = [
   'overdueCount', 'totalOverdue', 'returnReason',
   'statementLines', 'statementLines.number', 'statementLines.dueDate', 'statementLines.balance', 'statementLines.daysLate', 'statementLines.levelName',
   'statementCount', 'statementTotal',
-  'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate', 'totalClaimed', 'notice.days', 'notice.deadline', 'payLink', 'portalLink',
+  'lateCharges.interest', 'lateCharges.indemnity', 'lateCharges.total', 'lateCharges.rate', 'totalClaimed', 'notice.days', 'notice.deadline', 'payLink', 'portalLink', 'portalShortLink',
   'previousReminders', 'previousReminders.name', 'previousReminders.date', 'previousCount', 'previousRemindersText',
 ] as const;
 
@@ -152,6 +154,7 @@ export function buildMergeFields(input: {
   lines?: readonly InvoiceLine[];
   payLink?: string;
   portalLink?: string;
+  portalShortLink?: string;
   previous?: PreviousReminder[];
   /** Payments since the previous reminder: their sum and the last one's day. */
   received?: { amountCents: number; lastOn: string } | null;
@@ -217,6 +220,7 @@ export function buildMergeFields(input: {
     returnReason: input.returnReason ?? '',
     payLink: input.payLink ?? '',
     portalLink: input.portalLink ?? '',
+    portalShortLink: input.portalShortLink ?? '',
     previousReminders: (input.previous ?? []).map((p) => ({ name: p.stepName, date: formatDate(p.sentOn, lang) })),
     previousCount: input.previous?.length ?? 0,
     previousRemindersText: previousRemindersPhrase(input.previous ?? [], lang),

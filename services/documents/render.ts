@@ -75,7 +75,9 @@ export function renderLetter(
   const companyLines = [fields.company.address, [fields.company.email, fields.company.phone].filter(Boolean).join(' · ')].filter(Boolean);
   const labels = COPY_LABELS[copy.language];
   const placeAndDate = fields.company.city ? labels.placeAndDate(fields.company.city, fields.today) : fields.today;
-  const portal = fields.portalLink ? { qr: new hb.SafeString(qrCodeSvg(fields.portalLink, 16)), url: fields.portalLink, ...PORTAL_WORDS[copy.language] } : null;
+  // The short address: a smaller QR code, and one a reader can type.
+  const portalAddress = fields.portalShortLink || fields.portalLink;
+  const portal = portalAddress ? { qr: new hb.SafeString(qrCodeSvg(portalAddress, 16)), url: portalAddress, ...PORTAL_WORDS[copy.language] } : null;
   return compile(LETTER_LAYOUT, true)({
     ...fields, subject, body, address, companyLines, placeAndDate, registered: copy.registered ?? false, portal,
     stamp: copy.stamp, labels, withLetter: copy.part !== 'copy', withCopy: copy.part !== 'letter',

@@ -366,5 +366,10 @@ it("gives every reminder the customer's own page: a link in the e-mail, a QR cod
   const [doc] = await db.sql<{ id: number }[]>`select d.id from documents d join reminders r on r.id = d.reminder_id where r.invoice_id = ${byPost.id}`;
   const content = (await documentById(db.sql, doc!.id))!.content;
   const [letter] = (await pdfPages(content)).map((p) => p.replace(/\s+/g, ''));
-  expect(letter).toMatch(new RegExp(`Votreespaceclient.*${ORIGIN.replace(/[/.]/g, '\\$&')}/portal/${customer}/\\d{8}\\.[\\w-]{32}`));
+  // The short address, one a reader can type: it opens the same signed page.
+  const short = new RegExp(`Votreespaceclient.*(${ORIGIN.replace(/[/.]/g, '\\$&')}/p/${customer}-\\d{8}-[0-9a-f]{16})`).exec(letter!);
+  expect(short).not.toBeNull();
+  const opened = await app.request(new URL(short![1]!).pathname);
+  expect(opened.status).toBe(303);
+  expect(opened.headers.get('location')).toMatch(new RegExp(`^${ORIGIN}/portal/${customer}/\\d{8}\\.[\\w-]{32}$`));
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { saveInvoicePdf } from '../../db/queries/invoice-files.js';
 import { payLinkSecret } from '../../db/queries/stripe.js';
 import { formatMoney } from '../../services/format.js';
-import { payLink } from '../../services/pay-link.js';
+import { payLink, shortPortalLink } from '../../services/pay-link.js';
 import { creditorReference } from '../../services/sepa/creditor-reference.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
@@ -80,6 +80,11 @@ it('refuses a forged, altered, borrowed or expired link without saying what exis
   expect(borrowed.body).toBe(unknown.body);
   // An invoice's pay link does not open a portal, nor a portal link a checkout.
   expect((await get(new URL(payLink(ORIGIN, secret, 'invoice', mine, today)).pathname.replace('/pay/invoice', '/portal'))).status).toBe(404);
+  // A letter's short address, altered, opens nothing.
+  const short = new URL(shortPortalLink(ORIGIN, secret, mine, today)).pathname;
+  expect((await app.request(short)).status).toBe(303);
+  expect((await app.request(short.replace(/.$/, (ch) => (ch === '0' ? '1' : '0')))).status).toBe(404);
+  expect((await app.request(short.replace(`/p/${mine}-`, `/p/${other}-`))).status).toBe(404);
   const expired = await get(portalOf(mine, addDays(today, -400)));
   expect(expired.status).toBe(410);
   expect(expired.body).toContain('Ce lien de paiement a expiré.');

@@ -6,9 +6,9 @@ import { openDispute, recordPromise } from '../../db/queries/disputes.js';
 import { invoicePdfOf } from '../../db/queries/invoice-files.js';
 import { CUSTOMER_ACTOR, portalActionsSince, portalInvoicesOf } from '../../db/queries/portal.js';
 import { getSepaCreditor } from '../../db/queries/settings.js';
-import { getStripeKeys } from '../../db/queries/stripe.js';
+import { getStripeKeys, payLinkSecret } from '../../db/queries/stripe.js';
 import { formatDate, formatMoney } from '../../services/format.js';
-import { payLink } from '../../services/pay-link.js';
+import { checkShortPortalCode, payLink } from '../../services/pay-link.js';
 import { creditorReference } from '../../services/sepa/creditor-reference.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
@@ -172,4 +172,14 @@ export function createPortalRoutes(deps: WebDeps) {
     return c.body(pdf as Uint8Array<ArrayBuffer>);
   });
   return app;
+}
+
+/** A letter's short address (`/p/…`): its signature checked, the customer is sent on to the signed page of that day. */
+export function createShortPortalRoutes(deps: WebDeps) {
+  return new Hono().get('/:code{[0-9A-Fa-f-]{1,60}}', async (c) => {
+    const secret = await payLinkSecret(deps.sql);
+    const opened = checkShortPortalCode(secret, c.req.param('code'));
+    if (!opened) return c.notFound();
+    return c.redirect(payLink(deps.publicUrl, secret, 'portal', opened.customerId, opened.issuedOn), 303);
+  });
 }
