@@ -72,6 +72,9 @@ const FRENCH: Rule[] = [
   [/^letters, digits and (.+) only, (\d+) at most$/, (m) => `lettres, chiffres et ${m[1]} seulement, ${m[2]} au plus`],
   [/^a SIRET of 14 digits$/, () => 'un SIRET de 14 chiffres'],
   [/^an intra-community VAT number such as (\w+)$/, (m) => `un numéro de TVA intracommunautaire, par exemple ${m[1]}`],
+  // The customer's page.
+  [/^at most (\d+) at once$/, (m) => `${m[1]} au plus à la fois`],
+  [/^one currency at a time$/, () => 'une seule devise à la fois'],
   // Payment terms, from the settings' form.
   [/^row (\d+): (.+)$/, (m) => `ligne ${m[1]} : ${validationText(m[2]!, 'fr')}`],
   [/^one due date or a schedule$/, () => 'une échéance ou un échéancier'],

@@ -83,7 +83,8 @@ export type StripeOutcome =
   | { kind: 'payment_succeeded'; paymentIntentId: string; amountCents: number; currency: string; paidOn: string }
   | { kind: 'payment_failed'; paymentIntentId: string; reason: string }
   | { kind: 'mandate'; setupIntentId: string; mandateId: string }
-  | { kind: 'checkout_paid'; invoiceId: number; externalId: string; amountCents: number; currency: string; paidOn: string };
+  /** A pay link's or the customer page's checkout: one invoice, or several each with its part. */
+  | { kind: 'checkout_paid'; parts: { invoiceId: number; amountCents: number }[]; externalId: string; currency: string; paidOn: string };
 
 /**
  * Applies one Stripe event once: the event id is claimed in the same transaction as its effect,
@@ -103,11 +104,14 @@ export async function applyStripeEvent(
       return { duplicate: false, invoiceIds: [] };
     }
     if (outcome.kind === 'checkout_paid') {
-      await applyPayment(tx, {
-        invoiceId: outcome.invoiceId, amountCents: outcome.amountCents, currency: outcome.currency, paidOn: outcome.paidOn,
-        method: 'stripe', source: 'stripe_webhook', externalId: outcome.externalId, actor: 'stripe',
-      });
-      return { duplicate: false, invoiceIds: [outcome.invoiceId] };
+      const several = outcome.parts.length > 1;
+      for (const part of outcome.parts) {
+        await applyPayment(tx, {
+          invoiceId: part.invoiceId, amountCents: part.amountCents, currency: outcome.currency, paidOn: outcome.paidOn,
+          method: 'stripe', source: 'stripe_webhook', externalId: several ? `${outcome.externalId}:${part.invoiceId}` : outcome.externalId, actor: 'stripe',
+        });
+      }
+      return { duplicate: false, invoiceIds: outcome.parts.map((p) => p.invoiceId) };
     }
     const [item] = await tx<{ runId: number; invoiceId: number }[]>`
       update sepa_run_items set outcome = ${outcome.kind === 'payment_succeeded' ? 'collected' : 'rejected'},

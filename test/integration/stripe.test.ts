@@ -200,3 +200,36 @@ it('puts a pay link in every reminder once Stripe is configured; paying through 
   expect(await stack.client.workflow.getHandle(dunningWorkflowId(invoice.id)).result()).toMatchObject({ status: 'paid' });
   expect(await (await app.request(link!.slice(ORIGIN.length))).text()).toContain('La facture F-PAYLINK est réglée');
 });
+
+it("pays several invoices from the customer's page in one checkout, each recorded with its own part", async () => {
+  const customer = await makeCustomer(db.sql, { ref: 'C-SEVERAL', emails: ['ap@several.example'] });
+  const stranger = await makeCustomer(db.sql, { ref: 'C-STRANGER' });
+  const first = await makeInvoice(db.sql, customer, { number: 'F-SEV-1', dueDate: addDays(today, -20), totalCents: 30_000 });
+  const second = await makeInvoice(db.sql, customer, { number: 'F-SEV-2', dueDate: addDays(today, -5), totalCents: 12_500 });
+  const foreign = await makeInvoice(db.sql, stranger, { number: 'F-SEV-X', dueDate: addDays(today, -5), totalCents: 1_000 });
+  const portal = new URL(payLink(ORIGIN, await payLinkSecret(db.sql), 'portal', customer, today)).pathname;
+  const page = await (await app.request(portal)).text();
+  expect(page).toContain('Payer en ligne les factures cochées');
+  expect(page).toContain(`name="invoices" value="${first.id}" form="pay-selection"`);
+  const pay = (ids: number[]) => {
+    const body = new URLSearchParams(ids.map((id) => ['invoices', String(id)]));
+    return app.request(`${portal}/pay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+  };
+  const refused = await pay([first.id, foreign.id]);
+  expect(refused.status).toBe(422);
+  expect(await refused.text()).not.toContain('F-SEV-X');
+  const checkout = await pay([first.id, second.id]);
+  expect(checkout.status).toBe(303);
+  expect(checkout.headers.get('location')).toMatch(/^https:\/\/checkout\.stripe\.com\//);
+
+  const completed = {
+    id: 'evt_checkout_several', type: 'checkout.session.completed',
+    data: { object: { id: 'cs_test_several', object: 'checkout.session', payment_status: 'paid', amount_total: 42_500, currency: 'eur', payment_intent: 'pi_several', metadata: { relance_invoices: `${first.id}:30000,${second.id}:12500` } } },
+  };
+  expect((await deliver(completed)).body).toEqual({ ok: true, duplicate: false });
+  expect(await db.sql`select invoice_id as "invoiceId", amount_cents as "amountCents", external_id as "externalId" from payments where external_id like 'pi_several%' order by invoice_id`).toEqual([
+    { invoiceId: first.id, amountCents: 30_000, externalId: `pi_several:${first.id}` },
+    { invoiceId: second.id, amountCents: 12_500, externalId: `pi_several:${second.id}` },
+  ]);
+  expect(await db.sql`select status from invoices where id in (${first.id}, ${second.id})`).toEqual([{ status: 'paid' }, { status: 'paid' }]);
+});

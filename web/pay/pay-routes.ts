@@ -3,11 +3,10 @@ import { html } from 'hono/html';
 import { formatDate, formatMoney } from '../../services/format.js';
 import { payLink, type PayTarget } from '../../services/pay-link.js';
 import { customerFacingPage, openSigned } from './signed-page.js';
-import { configuredStripe } from '../../services/stripe/stripe-client.js';
+import { createCheckout } from './checkout.js';
 import { stripeErrorMessage } from '../../services/stripe/stripe-errors.js';
 import { customerById, invoicesOfCustomer } from '../../db/queries/customers.js';
 import { invoiceFacts } from '../../db/queries/invoices.js';
-import { stripeLinkOf } from '../../db/queries/stripe.js';
 import type { WebDeps } from '../deps.js';
 
 const WORDS = {
@@ -50,22 +49,11 @@ export function createPayRoutes(deps: WebDeps) {
     const { invoice, customer } = opening.record;
     const balance = invoice.totalCents - invoice.paidCents;
     if (invoice.status !== 'open' || balance <= 0) return page(c, deps, customer.language, (w) => html`<p class="notice">${w.paid(invoice.number)}</p>`);
-    const stripe = await configuredStripe(deps.sql, deps.stripe);
-    if (!stripe) return page(c, deps, customer.language, (w) => html`<p>${w.unavailable}</p>`);
-    const link = await stripeLinkOf(deps.sql, customer.id);
     try {
-      const session = await stripe.checkout.sessions.create({
-        mode: 'payment',
-        line_items: [{ quantity: 1, price_data: { currency: invoice.currency.toLowerCase(), unit_amount: balance, product_data: { name: `${WORDS[customer.language === 'en' ? 'en' : 'fr'].invoice} ${invoice.number}` } } }],
-        ...(link ? { customer: link.stripeCustomerId } : customer.emails[0] ? { customer_email: customer.emails[0] } : {}),
-        client_reference_id: String(invoice.id),
-        metadata: { relance_invoice_id: String(invoice.id), relance_invoice: invoice.number },
-        payment_intent_data: { metadata: { relance_invoice_id: String(invoice.id), relance_invoice: invoice.number } },
-        locale: customer.language === 'en' ? 'en' : 'fr',
-        success_url: `${deps.publicUrl}/pay/done?lang=${customer.language}`,
-        cancel_url: c.req.url,
+      const url = await createCheckout(deps, customer, [{ id: invoice.id, number: invoice.number, currency: invoice.currency, balanceCents: balance }], {
+        success: `${deps.publicUrl}/pay/done?lang=${customer.language}`, cancel: c.req.url,
       });
-      return c.redirect(session.url!, 303);
+      return url ? c.redirect(url, 303) : page(c, deps, customer.language, (w) => html`<p>${w.unavailable}</p>`);
     } catch (err) {
       return page(c, deps, customer.language, (w) => html`<p class="error">${w.failed}: ${stripeErrorMessage(err)}</p>`, 502);
     }

@@ -16,6 +16,8 @@ import { centsOf } from '../admin/form.js';
 import type { WebDeps } from '../deps.js';
 import { validationText } from '../validation-texts.js';
 import { customerFacingPage, openSigned } from './signed-page.js';
+import { createCheckout, MAX_INVOICES_PER_CHECKOUT } from './checkout.js';
+import { stripeErrorMessage } from '../../services/stripe/stripe-errors.js';
 
 /** Why a customer disputes an invoice: the choices its page offers. */
 export const DISPUTE_REASONS = ['not_received', 'wrong_amount', 'defective', 'already_paid', 'other'] as const;
@@ -28,6 +30,7 @@ const WORDS = {
   fr: {
     title: 'Votre espace client', intro: 'Vos factures à régler', none: 'Aucune facture à régler : merci.',
     invoice: 'Facture', issued: 'Émise le', due: 'Échéance', balance: 'Reste dû', pay: 'Payer en ligne', pdf: 'PDF de la facture',
+    select: 'Choisir', paySelection: 'Payer en ligne les factures cochées', payFailed: 'Le paiement en ligne est momentanément indisponible',
     disputed: 'Contestée : notre service comptabilité revient vers vous ; aucune relance d’ici là.',
     promised: (amount: string, date: string) => `Vous avez promis de régler ${amount} au plus tard le ${date} : aucune relance d’ici là.`,
     promise: 'Je paierai le…', amount: 'Montant', date: 'Date', promiseButton: 'Enregistrer ma promesse de paiement',
@@ -36,11 +39,12 @@ const WORDS = {
     transfer: 'Payer par virement', holder: 'Bénéficiaire', reference: 'Référence à indiquer', referenceHelp: 'Indiquez la référence de la facture réglée dans le libellé du virement.',
     done: { promise: 'Merci : votre promesse de paiement est enregistrée. Nous ne vous relancerons pas d’ici là.', dispute: 'Votre contestation est enregistrée : notre service comptabilité vous répondra. Les relances de cette facture sont suspendues.' },
     refused: 'Refusé', tooMany: 'Trop de demandes en peu de temps : réessayez dans une heure, ou contactez-nous.',
-    fields: { invoice: 'Facture', amount: 'Montant', promisedOn: 'Date', reason: 'Motif', message: 'Votre message' } as Record<string, string>,
+    fields: { invoice: 'Facture', invoices: 'Factures', amount: 'Montant', promisedOn: 'Date', reason: 'Motif', message: 'Votre message' } as Record<string, string>,
   },
   en: {
     title: 'Your customer page', intro: 'Your invoices to pay', none: 'Nothing left to pay: thank you.',
     invoice: 'Invoice', issued: 'Issued', due: 'Due date', balance: 'Balance', pay: 'Pay online', pdf: 'Invoice PDF',
+    select: 'Choose', paySelection: 'Pay the ticked invoices online', payFailed: 'Online payment is unavailable for the moment',
     disputed: 'Disputed: our accounts department will get back to you; no reminder until then.',
     promised: (amount: string, date: string) => `You promised to pay ${amount} by ${date}: no reminder until then.`,
     promise: 'I will pay on…', amount: 'Amount', date: 'Date', promiseButton: 'Record my promise to pay',
@@ -49,7 +53,7 @@ const WORDS = {
     transfer: 'Pay by bank transfer', holder: 'Beneficiary', reference: 'Reference to give', referenceHelp: "Give the paid invoice's reference in the transfer's details.",
     done: { promise: 'Thank you: your promise to pay is recorded. We will not remind you until then.', dispute: 'Your dispute is recorded: our accounts department will answer. Reminders of this invoice are on hold.' },
     refused: 'Refused', tooMany: 'Too many requests in a short time: try again in an hour, or contact us.',
-    fields: { invoice: 'Invoice', amount: 'Amount', promisedOn: 'Date', reason: 'Reason', message: 'Your message' } as Record<string, string>,
+    fields: { invoice: 'Invoice', invoices: 'Invoices', amount: 'Amount', promisedOn: 'Date', reason: 'Reason', message: 'Your message' } as Record<string, string>,
   },
 };
 
@@ -81,22 +85,24 @@ export function createPortalRoutes(deps: WebDeps) {
   const opened = (c: Context) => openSigned<Customer>(c, deps, 'portal', (id) => customerById(deps.sql, id), (customer) => customer.language);
   const wordsOf = (customer: Customer) => WORDS[customer.language === 'en' ? 'en' : 'fr'];
 
-  async function portalPage(c: Context, customer: Customer, secret: string, today: string, shown: { done?: 'promise' | 'dispute'; problems?: Problem[] } = {}, status: 200 | 422 | 429 = 200) {
+  async function portalPage(c: Context, customer: Customer, secret: string, today: string, shown: { done?: 'promise' | 'dispute'; problems?: Problem[] } = {}, status: 200 | 422 | 429 | 502 = 200) {
     const w = wordsOf(customer);
     const lang = customer.language;
     const [invoices, stripe, bank] = await Promise.all([portalInvoicesOf(deps.sql, customer.id), getStripeKeys(deps.sql), getSepaCreditor(deps.sql)]);
     const here = c.req.path.replace(/\/(promise|dispute)$/, '');
     const money = (cents: number, currency: string) => formatMoney(cents, currency, lang);
+    // Several invoices to pay online: they can be paid in one checkout.
+    const several = Boolean(stripe.secretKey) && invoices.length > 1;
     const problems = shown.problems?.length
       ? html`<p class="error" role="alert">${w.refused}: ${shown.problems.map((p) => `${w.fields[p.field] ?? p.field}${lang === 'fr' ? ' : ' : ': '}${validationText(p.message, lang)}`).join(' · ')}</p>`
       : '';
     const body = html`${shown.done ? html`<p class="notice" role="status">${w.done[shown.done]}</p>` : ''}${problems}
       <section class="card"><h2>${w.intro}</h2>
-      ${invoices.length === 0 ? html`<p class="notice">${w.none}</p>` : html`<table data-testid="portal-invoices"><thead><tr><th>${w.invoice}</th><th>${w.issued}</th><th>${w.due}</th><th class="num">${w.balance}</th><th></th></tr></thead><tbody>
-        ${invoices.map((i) => html`<tr data-invoice="${i.number}"><td>${i.number}</td><td>${formatDate(i.issueDate, lang)}</td><td>${i.dueDate ? formatDate(i.dueDate, lang) : ''}</td>
+      ${invoices.length === 0 ? html`<p class="notice">${w.none}</p>` : html`<table data-testid="portal-invoices"><thead><tr>${several ? html`<th>${w.select}</th>` : ''}<th>${w.invoice}</th><th>${w.issued}</th><th>${w.due}</th><th class="num">${w.balance}</th><th></th></tr></thead><tbody>
+        ${invoices.map((i) => html`<tr data-invoice="${i.number}">${several ? html`<td><input type="checkbox" name="invoices" value="${i.id}" form="pay-selection" aria-label="${w.select} ${i.number}" checked></td>` : ''}<td>${i.number}</td><td>${formatDate(i.issueDate, lang)}</td><td>${i.dueDate ? formatDate(i.dueDate, lang) : ''}</td>
           <td class="num">${money(i.balanceCents, i.currency)}</td>
           <td>${stripe.secretKey ? html`<a class="button primary" href="${payLink(deps.publicUrl, secret, 'invoice', i.id, today)}">${w.pay}</a> ` : ''}${i.hasPdf ? html`<a href="${here}/invoices/${i.id}/pdf">${w.pdf}</a>` : ''}</td></tr>
-          <tr><td colspan="5">
+          <tr><td colspan="${several ? 6 : 5}">
             ${i.disputed ? html`<p class="notice" data-testid="disputed">${w.disputed}</p>` : ''}
             ${i.promise ? html`<p class="notice" data-testid="promised">${w.promised(money(i.promise.amountCents, i.currency), formatDate(i.promise.promisedOn, lang))}</p>` : ''}
             ${i.disputed || i.promise ? '' : html`<details><summary>${w.promise}</summary>
@@ -111,6 +117,7 @@ export function createPortalRoutes(deps: WebDeps) {
                 <button type="submit">${w.disputeButton}</button></form></details>`}
           </td></tr>`)}
       </tbody></table>`}
+      ${several ? html`<form method="post" action="${here}/pay" id="pay-selection" class="action"><button type="submit" class="primary">${w.paySelection}</button></form>` : ''}
       </section>
       ${bank.iban && invoices.length
         ? html`<section class="card" data-testid="transfer"><h2>${w.transfer}</h2>
@@ -147,6 +154,26 @@ export function createPortalRoutes(deps: WebDeps) {
     if ('refused' in opening) return opening.refused;
     const done = c.req.query('done');
     return portalPage(c, opening.record, opening.secret, opening.today, { done: done === 'promise' || done === 'dispute' ? done : undefined });
+  });
+
+  app.post(`${base}/pay`, async (c) => {
+    const opening = await opened(c);
+    if ('refused' in opening) return opening.refused;
+    const { record: customer, secret, today } = opening;
+    const chosen = new Set([(await c.req.parseBody({ all: true })).invoices ?? []].flat().map(Number));
+    const invoices = (await portalInvoicesOf(deps.sql, customer.id)).filter((i) => chosen.has(i.id));
+    const problem = invoices.length === 0 || invoices.length !== chosen.size ? 'not found'
+      : invoices.length > MAX_INVOICES_PER_CHECKOUT ? `at most ${MAX_INVOICES_PER_CHECKOUT} at once`
+      : new Set(invoices.map((i) => i.currency)).size > 1 ? 'one currency at a time' : undefined;
+    if (problem) return portalPage(c, customer, secret, today, { problems: [{ field: 'invoices', message: problem }] }, 422);
+    const back = `${deps.publicUrl}${c.req.path.replace(/\/pay$/, '')}`;
+    try {
+      const url = await createCheckout(deps, customer, invoices, { success: `${deps.publicUrl}/pay/done?lang=${customer.language}`, cancel: back });
+      if (url) return c.redirect(url, 303);
+    } catch (err) {
+      return portalPage(c, customer, secret, today, { problems: [{ field: 'invoices', message: `${wordsOf(customer).payFailed}: ${stripeErrorMessage(err)}` }] }, 502);
+    }
+    return portalPage(c, customer, secret, today, { problems: [{ field: 'invoices', message: wordsOf(customer).payFailed }] }, 422);
   });
 
   app.post(`${base}/promise`, action(promiseForm, async (_customer, form, today) => {

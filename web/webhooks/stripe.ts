@@ -5,6 +5,7 @@ import { applyStripeEvent, getStripeKeys, type StripeOutcome } from '../../db/qu
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
 import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
+import { checkoutParts } from '../pay/checkout.js';
 
 /** What an event means for Relance; undefined for the events it only acknowledges. */
 function outcomeOf(event: Stripe.Event, timezone: string): StripeOutcome | undefined {
@@ -24,13 +25,10 @@ function outcomeOf(event: Stripe.Event, timezone: string): StripeOutcome | undef
     case 'checkout.session.async_payment_succeeded': {
       // A pay link's checkout: paid now (card), or later for the slower methods (the second event).
       const session = event.data.object;
-      const invoiceId = Number(session.metadata?.relance_invoice_id);
-      if (session.payment_status !== 'paid' || !invoiceId) return undefined;
+      const parts = checkoutParts(session.metadata, session.amount_total ?? 0);
+      if (session.payment_status !== 'paid' || parts.length === 0) return undefined;
       const intent = typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
-      return {
-        kind: 'checkout_paid', invoiceId, externalId: intent ?? session.id, amountCents: session.amount_total ?? 0,
-        currency: (session.currency ?? 'eur').toUpperCase(), paidOn: localDate(event.created * 1000, timezone),
-      };
+      return { kind: 'checkout_paid', parts, externalId: intent ?? session.id, currency: (session.currency ?? 'eur').toUpperCase(), paidOn: localDate(event.created * 1000, timezone) };
     }
     case 'setup_intent.succeeded': {
       const { id, mandate } = event.data.object;
