@@ -47,6 +47,16 @@ export async function openDispute(sql: Sql, d: { invoiceId: number; reason: stri
   });
 }
 
+/** Gives the open dispute its owner (a customer's has none yet); its timeline says who handles it now. */
+export async function assignDispute(sql: Sql, d: { invoiceId: number; owner: string; actor: string }): Promise<{ ok: true } | Refusal> {
+  return sql.begin(async (tx) => {
+    const [assigned] = await tx`update disputes set owner = ${d.owner} where invoice_id = ${d.invoiceId} and closed_at is null returning id`;
+    if (!assigned) return { ok: false as const, field: 'owner', message: 'no dispute is open on this invoice' };
+    await insertEvent(tx, { invoiceId: d.invoiceId, kind: 'dispute_assigned', actor: d.actor, params: { owner: d.owner } });
+    return { ok: true as const };
+  });
+}
+
 export async function closeDispute(sql: Sql, d: { invoiceId: number; resolution: string; actor: string }): Promise<{ ok: true } | Refusal> {
   return sql.begin(async (tx) => {
     const [closed] = await tx`update disputes set closed_at = now(), closed_by = ${d.actor}, resolution = ${d.resolution}

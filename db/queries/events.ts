@@ -32,6 +32,7 @@ export interface EventParams {
   sepa_collection_sent: { amountCents: number; collectionDate?: string; sequence?: string; paymentIntentId?: string };
   sepa_collection_rejected: { reason: string; viaStripe?: boolean };
   dispute_opened: { reason: string; owner: string };
+  dispute_assigned: { owner: string };
   dispute_closed: { resolution: string };
   promise_recorded: { amountCents: number; currency: string; promisedOn: string };
   promise_kept: { amountCents: number; currency: string; promisedOn: string };

@@ -136,6 +136,15 @@ it("records a customer's dispute: dunning holds, the dashboard lists it to handl
   const dashboard = await (await app.request('/', { headers: { cookie: `${admin.cookie}; relance_lang=fr` } })).text();
   expect(dashboard).toContain('data-testid="to-handle"');
   expect(dashboard).toMatch(/F-P-DISPUTE<\/a><\/td><td>Contestataire SARL<\/td><td>Montant erroné — La remise de 10 % manque\.<\/td>/);
+  // Finance takes it on from the invoice page: it leaves the dashboard's list, the timeline says who handles it.
+  const taken = await app.request('/invoices/F-P-DISPUTE/take-dispute', {
+    method: 'POST',
+    headers: { cookie: `${admin.cookie}; relance_lang=fr`, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: admin.csrf, owner: 'Fanny' }).toString(),
+  });
+  expect(taken.status).toBe(303);
+  expect(await timelineTexts(db.sql, 'dispute_assigned', invoice.id, 'fr')).toEqual(['Litige suivi désormais par Fanny']);
+  expect(await (await app.request('/', { headers: { cookie: `${admin.cookie}; relance_lang=fr` } })).text()).not.toContain('F-P-DISPUTE');
 });
 
 it("limits what one customer's link can do in an hour", async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { closeDispute, openDispute, recordPromise, settlePromise } from '../../db/queries/disputes.js';
+import { assignDispute, closeDispute, openDispute, recordPromise, settlePromise } from '../../db/queries/disputes.js';
 import type { InvoiceSummary } from '../../db/queries/invoices.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { isIsoDate } from '../../workflows/schedule/calendar-date.js';
@@ -9,7 +9,7 @@ import { wakeWorkflows } from '../../services/temporal/wake-workflows.js';
 import { centsOf, reasonText } from './form.js';
 import type { Outcome } from './flash.js';
 
-export const DISPUTE_ACTIONS = ['dispute', 'close-dispute', 'promise', 'withdraw-promise'] as const;
+export const DISPUTE_ACTIONS = ['dispute', 'take-dispute', 'close-dispute', 'promise', 'withdraw-promise'] as const;
 export type DisputeAction = (typeof DISPUTE_ACTIONS)[number];
 
 /**
@@ -24,6 +24,7 @@ export const disputeForms = {
     reason: reasonText,
     owner: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
   }),
+  takeDispute: z.object({ owner: z.string().trim().min(1, 'required').max(200, 'at most 200 characters') }),
   closeDispute: z.object({ resolution: reasonText }),
   promise: z.object({
     amount: z.string().transform((v, ctx) => {
@@ -48,6 +49,9 @@ async function written(deps: WebDeps, inv: InvoiceSummary, result: ActionOutcome
 export const disputeActions = {
   async dispute(deps: WebDeps, inv: InvoiceSummary, form: Forms['dispute'], actor: string) {
     return written(deps, inv, await openDispute(deps.sql, { invoiceId: inv.id, ...form, actor }));
+  },
+  async takeDispute(deps: WebDeps, inv: InvoiceSummary, form: Forms['takeDispute'], actor: string) {
+    return written(deps, inv, await assignDispute(deps.sql, { invoiceId: inv.id, owner: form.owner, actor }));
   },
   async closeDispute(deps: WebDeps, inv: InvoiceSummary, form: Forms['closeDispute'], actor: string) {
     return written(deps, inv, await closeDispute(deps.sql, { invoiceId: inv.id, resolution: form.resolution, actor }));

@@ -152,6 +152,7 @@ export function invoiceRoutes(deps: WebDeps) {
     .post('/:number/tracking', invoiceAction(deps, forms.tracking, recordTracking))
     .post('/:number/late-charges', invoiceAction(deps, forms.none, lateCharges))
     .post('/:number/dispute', dispute('dispute'))
+    .post('/:number/take-dispute', dispute('takeDispute'))
     .post('/:number/close-dispute', dispute('closeDispute'))
     .post('/:number/promise', dispute('promise'))
     .post('/:number/withdraw-promise', dispute('withdrawPromise'));

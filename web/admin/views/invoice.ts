@@ -156,6 +156,7 @@ function disputeCard(inv: InvoiceSummary, { disputes, promises }: DisputesAndPro
   return html`<section class="card" id="disputes"><h2>${t.disputesAndPromises}</h2>
     ${openNow
       ? html`<p class="notice" data-testid="dispute-open"><strong>${t.disputed}</strong>: ${openNow.reason} · ${t.owner}: ${openNow.owner || t.unassigned}</p>
+          ${openNow.owner ? '' : form('take-dispute', html`<input name="owner" value="${p.userName}" aria-label="${t.owner}" required maxlength="200">`, t.takeDispute)}
           ${form('close-dispute', html`<input name="resolution" placeholder="${t.resolution}" required maxlength="500">`, t.closeDispute)}`
       : chasing
         ? form('dispute', html`<input name="reason" placeholder="${t.reason}" required maxlength="500"><input name="owner" value="${p.userName}" aria-label="${t.owner}" required maxlength="200">`, t.markDisputed)
