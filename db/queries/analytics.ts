@@ -36,6 +36,13 @@ export async function daysWithoutSnapshot(sql: ISql, today: string, span: number
   return rows.map((r) => r.day);
 }
 
+/** The currency most was owed in on the last snapshot; EUR before any. */
+export async function mainSnapshotCurrency(sql: ISql): Promise<string> {
+  const [row] = await sql<{ currency: string }[]>`
+    select currency from collection_snapshots where day = (select max(day) from collection_snapshots) order by receivable_cents desc limit 1`;
+  return row?.currency ?? 'EUR';
+}
+
 export async function snapshotsSince(sql: ISql, from: string, currency: string): Promise<CollectionSnapshot[]> {
   return sql<CollectionSnapshot[]>`
     select day, currency, receivable_cents as "receivableCents", overdue_cents as "overdueCents", sales_90_cents as "sales90Cents", aging

@@ -13,9 +13,10 @@ export async function listPaymentTerms(sql: ISql): Promise<(PaymentTerms & { cus
     from payment_terms t order by t.name`;
 }
 
-export async function paymentTermsById(sql: ISql, id: number): Promise<PaymentTerms | undefined> {
-  const [row] = await sql<PaymentTerms[]>`select id, name, rule from payment_terms where id = ${id}`;
-  return row;
+/** Terms by id, for the customers' defaults of a batch of invoices. */
+export async function paymentTermsByIds(sql: ISql, ids: readonly number[]): Promise<Map<number, PaymentTerms>> {
+  const rows = await sql<PaymentTerms[]>`select id, name, rule from payment_terms where id = any(${ids as number[]}::bigint[])`;
+  return new Map(rows.map((t) => [t.id, t]));
 }
 
 /** Terms by their exact names, as an import or the API gives them. */

@@ -21,13 +21,15 @@ export async function loadMergeFields(
   },
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
-  const [stored, charges, stripe, previous, received, lines] = await Promise.all([
+  const [stored, charges, stripe, previous, received, lines, secret] = await Promise.all([
     customerById(sql, invoice.customerId).then((c) => c!),
     lateChargesOf(sql, invoice.id, today),
     getStripeKeys(sql),
     remindersBefore(sql, invoice.id, input.level),
     paidSinceReminder(sql, invoice.id, input.level),
     linesOf(sql, invoice.id),
+    // One secret signs the reminder's pay link and its customer page's links.
+    input.publicUrl ? payLinkSecret(sql) : '',
   ]);
   const customer = input.language ? { ...stored, language: input.language } : stored;
   const fields = buildMergeFields({
@@ -42,9 +44,9 @@ export async function loadMergeFields(
     noticeDays: charges?.noticeDays ?? DEFAULT_NOTICE_DAYS,
     lines,
     previous: previous.map((p) => ({ stepName: p.stepName, sentOn: localDate(p.sentAt.getTime(), settings.timezone) })),
-    payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'invoice', invoice.id, today) : '',
-    portalLink: input.publicUrl ? payLink(input.publicUrl, await payLinkSecret(sql), 'portal', customer.id, today) : '',
-    portalShortLink: input.publicUrl ? shortPortalLink(input.publicUrl, await payLinkSecret(sql), customer.id, today) : '',
+    payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, secret, 'invoice', invoice.id, today) : '',
+    portalLink: input.publicUrl ? payLink(input.publicUrl, secret, 'portal', customer.id, today) : '',
+    portalShortLink: input.publicUrl ? shortPortalLink(input.publicUrl, secret, customer.id, today) : '',
   });
   return { fields, customer };
 }

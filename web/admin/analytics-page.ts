@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
-import { customerBehaviours, reminderEffects, snapshotsSince } from '../../db/queries/analytics.js';
+import { customerBehaviours, mainSnapshotCurrency, reminderEffects, snapshotsSince } from '../../db/queries/analytics.js';
 import { AGING_BUCKETS, dsoOf, monthEnds } from '../../workflows/schedule/collection-figures.js';
 import { getSettings } from '../../db/queries/settings.js';
-import type { ISql } from '../../db/client.js';
 import { addDays } from '../../workflows/schedule/calendar-date.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { WebDeps } from '../deps.js';
@@ -11,47 +10,36 @@ import type { AdminEnv } from './env.js';
 import { csvStyleOf, csvWriter, spreadsheetSafe } from './spreadsheet-csv.js';
 import { analyticsView } from './views/analytics.js';
 
-/** The currency most is owed in: the one the charts are drawn in. */
-async function mainCurrency(sql: ISql): Promise<string> {
-  const [row] = await sql<{ currency: string }[]>`select currency from invoices where status <> 'cancelled' group by currency order by sum(total_cents) desc limit 1`;
-  return row?.currency ?? 'EUR';
-}
-
-async function load(deps: WebDeps) {
+/** The last twelve months' snapshots, in the currency most was owed in on the last one (the charts draw one currency). */
+async function yearOfSnapshots(deps: WebDeps) {
   const settings = await getSettings(deps.sql);
-  const today = localDate(Date.now(), settings.timezone);
-  const currency = await mainCurrency(deps.sql);
-  const [snapshots, effects, customers] = await Promise.all([
-    snapshotsSince(deps.sql, addDays(today, -365), currency),
-    reminderEffects(deps.sql),
-    customerBehaviours(deps.sql),
-  ]);
-  return { currency, snapshots, effects, customers };
+  const currency = await mainSnapshotCurrency(deps.sql);
+  return { currency, snapshots: await snapshotsSince(deps.sql, addDays(localDate(Date.now(), settings.timezone), -365), currency) };
 }
 
 export async function analyticsPage(c: Context<AdminEnv>, deps: WebDeps) {
   const lang = langOf(c);
   const t = messages(lang);
-  return c.render(t.analytics, analyticsView({ ...(await load(deps)), lang, t }));
+  const [year, effects, customers] = await Promise.all([yearOfSnapshots(deps), reminderEffects(deps.sql), customerBehaviours(deps.sql)]);
+  return c.render(t.analytics, analyticsView({ ...year, effects, customers, lang, t }));
 }
 
 /** Each table of the page as CSV, in the style the reader asks for (a French spreadsheet's by default in French). */
 export async function analyticsCsv(c: Context<AdminEnv>, deps: WebDeps) {
   const table = c.req.param('file')?.replace(/\.csv$/, '');
-  const data = await load(deps);
   const style = csvStyleOf(c);
   const w = csvWriter(style);
   const decimal = (n: number | null) => (n === null ? '' : style === 'fr' ? String(n).replace('.', ',') : String(n));
   let body: string;
   if (table === 'months') {
     body = w.header([['month_end', 'Fin de mois'], ['dso_days', 'DSO (jours)'], ['receivable', 'Encours'], ['overdue', 'Échu'], ...AGING_BUCKETS.map((b) => [`aging_${b}`, b === 'not_due' ? 'Non échu' : `${b} jours`] as const)])
-      + w.rows(monthEnds(data.snapshots).map((m) => [w.date(m.day), decimal(dsoOf(m)), w.amount(m.receivableCents), w.amount(m.overdueCents), ...AGING_BUCKETS.map((b) => w.amount(m.aging[b]))]));
+      + w.rows(monthEnds((await yearOfSnapshots(deps)).snapshots).map((m) => [w.date(m.day), decimal(dsoOf(m)), w.amount(m.receivableCents), w.amount(m.overdueCents), ...AGING_BUCKETS.map((b) => w.amount(m.aging[b]))]));
   } else if (table === 'reminders') {
     body = w.header([['level', 'Niveau'], ['step', 'Étape'], ['channel', 'Canal'], ['currency', 'Devise'], ['sent', 'Envoyées'], ['paid_7', 'Réglées sous 7 j'], ['paid_15', 'Réglées sous 15 j'], ['paid_30', 'Réglées sous 30 j'], ['collected_30', 'Encaissé sous 30 j']])
-      + w.rows(data.effects.map((e) => [e.level, spreadsheetSafe(e.stepName), w.word(e.channel, { email: 'E-mail', letter: 'Courrier' }), e.currency, e.sent, e.paidWithin7, e.paidWithin15, e.paidWithin30, w.amount(e.collected30Cents)]));
+      + w.rows((await reminderEffects(deps.sql)).map((e) => [e.level, spreadsheetSafe(e.stepName), w.word(e.channel, { email: 'E-mail', letter: 'Courrier' }), e.currency, e.sent, e.paidWithin7, e.paidWithin15, e.paidWithin30, w.amount(e.collected30Cents)]));
   } else if (table === 'customers') {
     body = w.header([['customer_ref', 'Référence client'], ['customer', 'Client'], ['overdue', 'Échu'], ['average_days_late', 'Retard moyen (jours)'], ['paid_invoices', 'Factures réglées'], ['promises_kept', 'Promesses tenues'], ['promises_broken', 'Promesses non tenues'], ['disputes', 'Litiges']])
-      + w.rows(data.customers.map((x) => [spreadsheetSafe(x.ref), spreadsheetSafe(x.name), w.amount(x.overdueCents), decimal(x.averageDaysLate), x.paidInvoices, x.promisesKept, x.promisesBroken, x.disputes]));
+      + w.rows((await customerBehaviours(deps.sql)).map((x) => [spreadsheetSafe(x.ref), spreadsheetSafe(x.name), w.amount(x.overdueCents), decimal(x.averageDaysLate), x.paidInvoices, x.promisesKept, x.promisesBroken, x.disputes]));
   } else {
     return c.notFound();
   }

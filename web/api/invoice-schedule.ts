@@ -1,6 +1,6 @@
 import type { ISql } from '../../db/client.js';
 import type { Customer } from '../../db/queries/customers.js';
-import { paymentTermsById, paymentTermsByNames, type PaymentTerms } from '../../db/queries/payment-terms.js';
+import { paymentTermsByIds, paymentTermsByNames, type PaymentTerms } from '../../db/queries/payment-terms.js';
 import { PaymentTermsError, scheduleOf, type Installment } from '../../workflows/schedule/payment-terms.js';
 import type { InvoiceBody } from './schemas.js';
 
@@ -24,8 +24,7 @@ export function invoiceSchedule(b: InvoiceBody, terms: PaymentTerms | undefined)
 /** The named terms each invoice refers to, or its customer's default when it gives no due date at all. */
 export async function termsFor(sql: ISql, invoices: readonly { body: InvoiceBody; customer: Pick<Customer, 'paymentTermsId'> }[]): Promise<(PaymentTerms | undefined)[]> {
   const byName = await paymentTermsByNames(sql, [...new Set(invoices.flatMap((i) => (i.body.paymentTerms ? [i.body.paymentTerms] : [])))]);
-  const defaults = new Map<number, PaymentTerms | undefined>();
-  for (const id of new Set(invoices.flatMap((i) => (i.customer.paymentTermsId !== null ? [i.customer.paymentTermsId] : [])))) defaults.set(id, await paymentTermsById(sql, id));
+  const defaults = await paymentTermsByIds(sql, [...new Set(invoices.flatMap((i) => (i.customer.paymentTermsId !== null ? [i.customer.paymentTermsId] : [])))]);
   return invoices.map(({ body: b, customer }) => {
     if (b.paymentTerms) return byName.get(b.paymentTerms);
     if (b.dueDate || b.dueRule || b.installments || customer.paymentTermsId === null) return undefined;

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { formatDate, formatMoney } from '../../services/format.js';
-import { payLink, type PayTarget } from '../../services/pay-link.js';
+import { payLink } from '../../services/pay-link.js';
 import { customerFacingPage, openSigned } from './signed-page.js';
 import { createCheckout } from './checkout.js';
 import { stripeErrorMessage } from '../../services/stripe/stripe-errors.js';
@@ -35,13 +35,10 @@ async function page(c: Context, deps: WebDeps, language: string, content: (w: Wo
 export function createPayRoutes(deps: WebDeps) {
   const app = new Hono();
 
-  const opened = <T>(c: Context, target: PayTarget, load: (id: number) => Promise<T | undefined>, languageOf: (record: T) => string) =>
-    openSigned(c, deps, target, load, languageOf);
-
   app.get('/done', (c) => page(c, deps, c.req.query('lang') ?? 'fr', (w) => html`<p class="notice">${w.thanks}</p>`));
 
   app.get('/invoice/:id{[0-9]{1,15}}/:token', async (c) => {
-    const opening = await opened(c, 'invoice', async (id) => {
+    const opening = await openSigned(c, deps, 'invoice', async (id) => {
       const invoice = await invoiceFacts(deps.sql, id);
       return invoice && { invoice, customer: (await customerById(deps.sql, invoice.customerId))! };
     }, (r) => r.customer.language);
@@ -60,7 +57,7 @@ export function createPayRoutes(deps: WebDeps) {
   });
 
   app.get('/customer/:id{[0-9]{1,15}}/:token', async (c) => {
-    const opening = await opened(c, 'customer', (id) => customerById(deps.sql, id), (r) => r.language);
+    const opening = await openSigned(c, deps, 'customer', (id) => customerById(deps.sql, id), (r) => r.language);
     if ('refused' in opening) return opening.refused;
     const { record: customer, secret, today } = opening;
     const open = (await invoicesOfCustomer(deps.sql, customer.id)).filter((i) => i.status === 'open' && i.totalCents > i.paidCents).reverse();

@@ -41,8 +41,9 @@ export function analyticsView({ currency, snapshots, effects, customers, lang, t
       <table data-testid="months"><thead><tr><th>${t.monthEnd}</th><th class="num">${t.dso}</th><th class="num">${t.receivable}</th><th class="num">${t.amountOverdue}</th><th>${t.aging}</th></tr></thead><tbody>
       ${months.map((m) => {
         const total = AGING_BUCKETS.reduce((sum, b) => sum + m.aging[b], 0);
+        const days = dsoOf(m);
         let x = 0;
-        return html`<tr><td>${day(m.day)}</td><td class="num">${dsoOf(m) === null ? '' : t.daysValue(Math.round(dsoOf(m)!))}</td><td class="num">${money(m.receivableCents)}</td><td class="num">${money(m.overdueCents)}</td>
+        return html`<tr><td>${day(m.day)}</td><td class="num">${days === null ? '' : t.daysValue(Math.round(days))}</td><td class="num">${money(m.receivableCents)}</td><td class="num">${money(m.overdueCents)}</td>
           <td><svg role="img" aria-label="${t.aging}" viewBox="0 0 200 14" width="200" height="14">${AGING_BUCKETS.map((b) => {
             const w = (m.aging[b] / maxAging) * 200;
             const bar = html`<rect x="${x}" y="0" width="${w}" height="14" fill="${AGING_COLOURS[b]}"><title>${b === 'not_due' ? t.notDue : `${b} ${t.days}`} · ${money(m.aging[b])} (${percent(m.aging[b], total)})</title></rect>`;
