@@ -24,7 +24,7 @@ export async function benchLetters(opts: { letters: number; chromiumPath: string
     await eachConcurrently(Array.from({ length: opts.letters }, (_, i) => i), async (i) => {
       const fields = buildMergeFields({
         settings,
-        customer: { id: i, ref: `C-${i}`, name: `Client ${i} SARL`, emails: [], addressLine1: `${i} rue des Lilas`, addressLine2: '', postalCode: '69003', city: 'Lyon', country: 'FR', language: 'fr', paused: false, pauseReason: null, dunningExcluded: false, policyId: null, isBusiness: true, paymentTermsId: null },
+        customer: { id: i, ref: `C-${i}`, name: `Client ${i} SARL`, emails: [], addressLine1: `${i} rue des Lilas`, addressLine2: '', postalCode: '69003', city: 'Lyon', country: 'FR', language: 'fr', paused: false, pauseReason: null, dunningExcluded: false, policyId: null, isBusiness: true, paymentTermsId: null, siren: null, siret: null, vatNumber: null },
         invoice: { number: `F-${String(i).padStart(6, '0')}`, issueDate: '2026-09-01', dueDate: '2026-10-01', currency: 'EUR', totalCents: 120_000 + i, paidCents: 0, installments: [] },
         level: 2, stepName: step.name, feeCents: null, overdue: [], today: '2026-11-24', noticeDays: 8,
       });

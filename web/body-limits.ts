@@ -11,11 +11,15 @@ export const BODY_LIMITS = {
   invoicePdf: 10 * MB,
   // The CSV file's 20 MB, plus the form's boundaries and its other fields.
   csvImport: 20 * MB + 64 * KB,
+  // Up to 50 MB of Factur-X PDFs in one batch, each 10 MB at most.
+  facturXImport: 50 * MB + 64 * KB,
 } as const;
 
 const UPLOADS: { method: string; path: RegExp; limit: number }[] = [
   { method: 'PUT', path: /^\/api\/v1\/invoices\/[^/]+\/pdf$/, limit: BODY_LIMITS.invoicePdf },
   { method: 'POST', path: /^\/import$/, limit: BODY_LIMITS.csvImport },
+  { method: 'POST', path: /^\/api\/v1\/invoices\/factur-x$/, limit: BODY_LIMITS.invoicePdf },
+  { method: 'POST', path: /^\/import\/factur-x$/, limit: BODY_LIMITS.facturXImport },
 ];
 
 const human = (bytes: number) => (bytes >= MB ? `${Math.floor(bytes / MB)} MB` : `${bytes / KB} kB`);

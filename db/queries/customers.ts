@@ -25,6 +25,10 @@ export interface Customer extends CustomerInput {
   isBusiness: boolean;
   /** The payment terms of an invoice that comes without a due date; null when it must bring one. */
   paymentTermsId: number | null;
+  /** The legal identity its e-invoices give, which finds the customer again on the next one. */
+  siren: string | null;
+  siret: string | null;
+  vatNumber: string | null;
 }
 
 export async function upsertCustomer(sql: ISql, c: CustomerInput): Promise<{ id: number; created: boolean }> {
@@ -41,7 +45,7 @@ export async function upsertCustomer(sql: ISql, c: CustomerInput): Promise<{ id:
 const columns = (sql: ISql) => sql`
   id, ref, name, emails, address_line1 as "addressLine1", address_line2 as "addressLine2", postal_code as "postalCode",
   city, country, language, paused, pause_reason as "pauseReason", dunning_excluded as "dunningExcluded",
-  policy_id as "policyId", is_business as "isBusiness", payment_terms_id as "paymentTermsId"`;
+  policy_id as "policyId", is_business as "isBusiness", payment_terms_id as "paymentTermsId", siren, siret, vat_number as "vatNumber"`;
 
 export async function customerByRef(sql: ISql, ref: string): Promise<Customer | undefined> {
   const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where ref = ${ref}`;
@@ -101,4 +105,52 @@ export async function remindersOfCustomer(sql: ISql, customerId: number): Promis
            r.status, coalesce(r.sent_at, r.created_at) as at, r.next_planned_on as "nextPlannedOn", d.id as "documentId"
     from reminders r join invoices i on i.id = r.invoice_id left join documents d on d.reminder_id = r.id
     where i.customer_id = ${customerId} order by coalesce(r.sent_at, r.created_at) desc, r.id desc`;
+}
+
+/** A buyer as an e-invoice names it: its legal identifiers, and only the contact details the invoice gives. */
+export interface InvoiceBuyer {
+  ref: string;
+  name: string;
+  siren: string | null;
+  siret: string | null;
+  vatNumber: string | null;
+  emails: string[];
+  address: { line1: string; line2: string; postalCode: string; city: string; country: string } | null;
+  language: 'fr' | 'en';
+}
+
+export interface KnownBuyer {
+  id: number;
+  ref: string;
+  siren: string | null;
+  vatNumber: string | null;
+  paymentTermsId: number | null;
+}
+
+/** The customers an e-invoice's buyers may be: the same SIREN, the same VAT number, or the same reference. */
+export async function customersMatching(sql: ISql, keys: { sirens: string[]; vatNumbers: string[]; refs: string[] }): Promise<KnownBuyer[]> {
+  return sql<KnownBuyer[]>`
+    select id, ref, siren, vat_number as "vatNumber", payment_terms_id as "paymentTermsId" from customers
+    where siren = any(${keys.sirens}::text[]) or vat_number = any(${keys.vatNumbers}::text[]) or ref = any(${keys.refs}::text[])`;
+}
+
+/**
+ * Creates the buyer or brings it up to date from the invoice: what the invoice gives replaces what
+ * was known, what it leaves out is kept, and its e-mail joins the addresses finance already has.
+ */
+export async function saveInvoiceBuyer(sql: ISql, b: InvoiceBuyer): Promise<number> {
+  const a = b.address;
+  const [row] = await sql<{ id: number }[]>`
+    insert into customers (ref, name, emails, address_line1, address_line2, postal_code, city, country, language, siren, siret, vat_number)
+    values (${b.ref}, ${b.name}, ${b.emails}, ${a?.line1 ?? ''}, ${a?.line2 ?? ''}, ${a?.postalCode ?? ''}, ${a?.city ?? ''}, ${a?.country ?? 'FR'},
+            ${b.language}, ${b.siren}, ${b.siret}, ${b.vatNumber})
+    on conflict (ref) do update set name = excluded.name,
+      emails = array(select distinct e from unnest(customers.emails || excluded.emails) e),
+      address_line1 = ${a ? sql`excluded.address_line1` : sql`customers.address_line1`}, address_line2 = ${a ? sql`excluded.address_line2` : sql`customers.address_line2`},
+      postal_code = ${a ? sql`excluded.postal_code` : sql`customers.postal_code`}, city = ${a ? sql`excluded.city` : sql`customers.city`},
+      country = ${a ? sql`excluded.country` : sql`customers.country`},
+      siren = coalesce(excluded.siren, customers.siren), siret = coalesce(excluded.siret, customers.siret),
+      vat_number = coalesce(excluded.vat_number, customers.vat_number), updated_at = now()
+    returning id`;
+  return row!.id;
 }

@@ -1,7 +1,9 @@
 import type { ISql, Sql } from '../client.js';
 import { pauseInvoices } from './invoices.js';
 
-export type ImportKind = 'customers' | 'invoices' | 'payments';
+export type CsvImportKind = 'customers' | 'invoices' | 'payments';
+/** A CSV file of one kind, or a batch of Factur-X invoices (their PDFs in `import_documents`). */
+export type ImportKind = CsvImportKind | 'factur-x';
 
 export interface ImportRecord {
   id: number;
@@ -88,4 +90,15 @@ export async function recentImports(sql: ISql, limit = 20): Promise<Omit<ImportR
            workflows_total as "workflowsTotal", workflows_done as "workflowsDone", workflows_pending as "workflowsPending",
            cancelled_by as "cancelledBy", workflows_failure as "workflowsFailure", workflows_noted_at as "workflowsNotedAt"
     from imports order by id desc limit ${limit}`;
+}
+
+/** The PDFs of a Factur-X batch, kept in the order they were dropped until the batch is applied. */
+export async function insertImportDocuments(sql: ISql, importId: number, files: readonly { filename: string; content: Uint8Array }[]): Promise<void> {
+  for (const [position, f] of files.entries()) {
+    await sql`insert into import_documents (import_id, position, filename, content) values (${importId}, ${position}, ${f.filename}, ${Buffer.from(f.content)})`;
+  }
+}
+
+export async function importDocuments(sql: ISql, importId: number): Promise<{ filename: string; content: Uint8Array }[]> {
+  return sql<{ filename: string; content: Uint8Array }[]>`select filename, content from import_documents where import_id = ${importId} order by position`;
 }

@@ -9,7 +9,8 @@ export interface Mandate {
   holder: string;
   bankName: string;
   reference: string;
-  signedOn: string;
+  /** Null when the mandate came on an invoice, which does not carry its signature date: no collection uses it until it is given. */
+  signedOn: string | null;
   signedPlace: string;
   sequence: Sequence;
 }

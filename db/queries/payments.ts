@@ -5,7 +5,7 @@ import { insertEvent } from './events.js';
 export const PAYMENT_METHODS = ['transfer', 'card', 'sepa_debit', 'stripe', 'cheque', 'credit_note', 'other'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 /** What a person records by hand: a Stripe payment only ever comes from Stripe. */
-export type PaymentSource = 'api' | 'csv' | 'manual' | 'stripe_webhook' | 'sepa_run';
+export type PaymentSource = 'api' | 'csv' | 'manual' | 'stripe_webhook' | 'sepa_run' | 'factur-x';
 
 export const MANUAL_PAYMENT_METHODS = PAYMENT_METHODS.filter((m): m is Exclude<PaymentMethod, 'stripe'> => m !== 'stripe');
 

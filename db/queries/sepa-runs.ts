@@ -37,7 +37,7 @@ export async function sepaCandidates(sql: ISql, collectionDate: string, onlyInvo
     select i.id as "invoiceId", i.number, c.name as "customerName", i.issue_date as "issueDate", i.due_date as "dueDate",
            i.total_cents as "totalCents", i.paid_cents as "paidCents", ${installmentsJson(sql)} as installments,
            m.sequence, m.reference, m.holder, nullif(m.bic, '') as bic, ${channelOf(sql)} as channel
-    from invoices i join customers c on c.id = i.customer_id join mandates m on m.customer_id = c.id
+    from invoices i join customers c on c.id = i.customer_id join mandates m on m.customer_id = c.id and m.signed_on is not null
     where i.status = 'open' and i.total_cents > i.paid_cents and i.currency = 'EUR'
       ${onlyInvoiceIds ? sql`and i.id = any(${onlyInvoiceIds}::bigint[])` : sql``}
       and not exists (select 1 from sepa_run_items s where s.invoice_id = i.id and s.outcome = 'pending')

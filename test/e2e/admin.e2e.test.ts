@@ -17,6 +17,7 @@ import { freePort } from '../helpers/ports.js';
 import { pdfPages } from '../helpers/pdf-text.js';
 import { firstFileOfZip, validateAgainstXsd } from '../helpers/sepa-xml.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { facturXPdf } from '../helpers/factur-x.js';
 
 // The real server, worker, Temporal and Postgres, driven by Debian's Chromium.
 const ARTIFACTS = 'test-artifacts';
@@ -339,5 +340,31 @@ it("a customer opens its page from the link, promises a date for one invoice and
   }
   expect(await db.sql`select p.amount_cents, p.recorded_by from payment_promises p join invoices i on i.id = p.invoice_id where i.number = 'F-E2E-P1'`).toEqual([{ amount_cents: 42_000, recorded_by: 'customer' }]);
   expect(await db.sql`select d.reason, d.opened_by from disputes d join invoices i on i.id = d.invoice_id where i.number = 'F-E2E-P2'`).toEqual([{ reason: 'Facture déjà réglée — Réglé par chèque le 3.', opened_by: 'customer' }]);
+  expect(dialogs).toEqual([]);
+});
+
+it('drops two Factur-X invoices on the import page, checks the preview, confirms, and finds each invoice with its lines and its PDF', async () => {
+  const buyer = { name: 'Menuiserie Roux', vat: 'FR40303265045', email: 'compta@roux.example', street: '4 quai Perrache', postalCode: '69002', city: 'Lyon' };
+  const lines = [{ name: 'Pose de parquet', quantity: 12.5, price: 48, vatRate: 10 }, { name: 'Déplacement', quantity: 1, price: 60, vatRate: 20 }];
+  const files = await Promise.all([['FX-E2E-1', 'EN16931'], ['FX-E2E-2', 'BASIC']].map(async ([number, profile]) => ({
+    name: `${number}.pdf`, mimeType: 'application/pdf',
+    buffer: Buffer.from(await facturXPdf(profile as 'EN16931' | 'BASIC', { number: number!, issueDate: addDays(today, -40), dueDate: addDays(today, -10), buyer, lines })),
+  })));
+  await signInAs('fanny@relance.test');
+  await page.goto(`${base}/import`);
+  await page.setInputFiles('[data-testid=factur-x-form] input[type=file]', files);
+  await page.click('[data-testid=factur-x-form] button[type=submit]');
+  const preview = page.locator('[data-testid=factur-x-preview]');
+  await preview.waitFor();
+  expect(await preview.locator('tbody tr').count()).toBe(2);
+  expect(await preview.innerText()).toContain('Menuiserie Roux');
+  await page.screenshot({ path: `${ARTIFACTS}/e2e-factur-x-preview.png`, fullPage: true });
+  await page.click('form[action$="/apply"] button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#progress progress')?.getAttribute('value') === '2');
+  await page.goto(`${base}/invoices/FX-E2E-1`);
+  // 12.5 × 48.00 at 10 % and 60.00 at 20 %: 660.00 + 72.00 of VAT.
+  expect(await page.locator('body').innerText()).toContain('Pose de parquet');
+  expect(await db.sql`select i.total_cents, (select pages from invoice_files f where f.invoice_id = i.id) as pages from invoices i where i.number like 'FX-E2E-%' order by i.number`)
+    .toEqual([{ total_cents: 73_200, pages: 1 }, { total_cents: 73_200, pages: 1 }]);
   expect(dialogs).toEqual([]);
 });

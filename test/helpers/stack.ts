@@ -6,7 +6,7 @@ import type { WorkerOptions } from '@temporalio/worker';
 import { createOutboxMailer } from '../../services/mail/outbox-mailer.js';
 import { createApp } from '../../web/app.js';
 import { createWorker } from '../../worker/create-worker.js';
-import { ORIGIN } from './admin-session.js';
+import { ORIGIN, signIn } from './admin-session.js';
 import { freshDatabase } from './database.js';
 import { testPdfRenderer } from './pdf.js';
 import { timeSkippingEnvironment, workflowBundle } from './temporal.js';
@@ -21,6 +21,13 @@ export function testApp(sql: Sql, temporal: Client, taskQueue: string, extra: Pa
   return createApp({
     sql, publicUrl: ORIGIN, trustProxy: 0, temporal, taskQueue, apiToken: API_TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default', stripe: testStripeConnect(), ...extra,
   });
+}
+
+/** The web app on a time-skipping Temporal and a fresh database, with a finance user signed in; no worker. */
+export async function signedInApp(taskQueue: string) {
+  const [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
+  const app = testApp(db.sql, env.client, taskQueue);
+  return { env, db, app, session: await signIn(app, db.sql), stop: async () => Promise.all([db.drop(), env.teardown()]) };
 }
 
 /**

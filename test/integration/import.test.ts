@@ -1,28 +1,16 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, expect, it, vi } from 'vitest';
 import { dunningWorkflowId } from '../../services/temporal/dunning-client.js';
-import { testApp } from '../helpers/stack.js';
+import { signedInApp } from '../helpers/stack.js';
 import { importById } from '../../db/queries/imports.js';
 import { checkCsv } from '../../web/import/csv-rows.js';
 import { startImportedWorkflows, writeImport } from '../../web/import/apply-import.js';
-import { ORIGIN, signIn } from '../helpers/admin-session.js';
-import { freshDatabase, timelineTexts } from '../helpers/database.js';
-import { timeSkippingEnvironment } from '../helpers/temporal.js';
+import { ORIGIN } from '../helpers/admin-session.js';
+import { timelineTexts } from '../helpers/database.js';
 
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let app: ReturnType<typeof testApp>;
-let session: { cookie: string; csrf: string };
-
-beforeAll(async () => {
-  [env, db] = await Promise.all([timeSkippingEnvironment(), freshDatabase()]);
-  app = testApp(db.sql, env.client, 'import');
-  session = await signIn(app, db.sql);
-});
-afterAll(async () => {
-  await db?.drop();
-  await env?.teardown();
-});
+// One database, one time-skipping Temporal and a signed-in finance user for the whole file.
+const bed = await signedInApp('import');
+const { env, db, app, session } = bed;
+afterAll(() => bed.stop());
 
 const headers = (lang = 'en') => ({ cookie: `${session.cookie}; relance_lang=${lang}`, origin: ORIGIN });
 
@@ -164,7 +152,7 @@ async function writtenImport(csv: string) {
   const checked = await upload('invoices', csv);
   const id = Number(checked.location!.split('/').at(-1));
   const record = (await importById(db.sql, id))!;
-  const rows = checkCsv(record.kind, record.content);
+  const rows = checkCsv('invoices', record.content);
   if (!rows.ok) throw new Error('the file was refused');
   const written = await writeImport(db.sql, record, rows.parsed, 'test');
   if (!written.ok) throw new Error('the rows were refused');

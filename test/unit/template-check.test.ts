@@ -41,7 +41,7 @@ it.each([
 it('prints nothing from an object prototype even for a template stored without the check', () => {
   const fields = buildMergeFields({
     settings: { companyName: 'Ma Société', companyAddress: '', companyEmail: '', companyPhone: '', companyLegalForm: '', companyCapital: '', companySiret: '', companyRcs: '', companyVat: '', mailFrom: null, timezone: 'Europe/Paris', sendHour: 9, country: 'FR', dueSoonDays: 7, minimumBalanceCents: 0, reviewHour: 7, payLinkDays: 90 },
-    customer: { id: 1, ref: 'C-1', name: 'Client', emails: [], addressLine1: '', addressLine2: '', postalCode: '', city: '', country: 'FR', language: 'fr', paused: false, pauseReason: null, dunningExcluded: false, policyId: null, isBusiness: true, paymentTermsId: null },
+    customer: { id: 1, ref: 'C-1', name: 'Client', emails: [], addressLine1: '', addressLine2: '', postalCode: '', city: '', country: 'FR', language: 'fr', paused: false, pauseReason: null, dunningExcluded: false, policyId: null, isBusiness: true, paymentTermsId: null, siren: null, siret: null, vatNumber: null },
     invoice: { number: 'F-1', issueDate: '2026-01-01', dueDate: '2026-02-01', currency: 'EUR', totalCents: 100, paidCents: 0, installments: [] },
     level: 1, stepName: 'Relance 1', feeCents: null, overdue: [], today: '2026-03-01', noticeDays: 8,
   });

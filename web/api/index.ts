@@ -5,6 +5,7 @@ import { limitUploads } from '../body-limits.js';
 import { refuseNul } from '../refuse-nul.js';
 import { customerRoutes } from './customers.js';
 import { invoiceRoutes } from './invoices.js';
+import { facturXRoutes } from './factur-x.js';
 import { paymentRoutes } from './payments.js';
 
 /** The REST API for the billing system, under a bearer token; its OpenAPI document is public. */
@@ -21,6 +22,7 @@ export function createApi(deps: WebDeps) {
   // (GET, this exact path) is public, and nothing else is let through by the look of its path.
   api.use('/*', bearerAuth({ token: deps.apiToken }), limitUploads, refuseNul);
   api.route('/', customerRoutes(deps));
+  api.route('/', facturXRoutes(deps));
   api.route('/', invoiceRoutes(deps));
   api.route('/', paymentRoutes(deps));
   api.all('*', (c) => c.json({ error: 'not_found', message: `No API route for ${c.req.method} ${c.req.path}` }, 404));

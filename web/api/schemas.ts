@@ -17,7 +17,7 @@ const cents = (what: string) => z.number({ error: `${what} must be a number of c
  */
 const ROUTE_WORDS = new Set([
   'openapi.json', 'api', 'v1', 'invoices', 'customers', 'payments', 'dunning', 'pause', 'resume', 'send-now', 'pdf', 'mandate', 'stripe', 'policy',
-  'manual-reminder', 'notes', 'dispute', 'take-dispute', 'close-dispute', 'promise', 'withdraw-promise', 'late-charges', 'tracking', 'runs', 'documents', 'settings', 'login', 'logout',
+  'manual-reminder', 'factur-x', 'notes', 'dispute', 'take-dispute', 'close-dispute', 'promise', 'withdraw-promise', 'late-charges', 'tracking', 'runs', 'documents', 'settings', 'login', 'logout',
 ]);
 
 /** Why an identifier that travels in URLs is refused, or undefined when it is fine. */

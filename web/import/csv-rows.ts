@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import type { ImportKind } from '../../db/queries/imports.js';
+import type { CsvImportKind } from '../../db/queries/imports.js';
 import { centsOf } from '../admin/form.js';
 import { customerBody, invoiceBody, numberParam, paymentBody, refParam } from '../api/schemas.js';
 import { mandateForm } from '../sepa/bank-fields.js';
@@ -11,7 +11,7 @@ export interface RowError {
   message: string;
 }
 
-export const COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
+export const COLUMNS: Record<CsvImportKind, { required: string[]; optional: string[] }> = {
   customers: {
     required: ['ref', 'name'],
     optional: ['emails', 'address_line1', 'address_line2', 'postal_code', 'city', 'country', 'language',
@@ -66,7 +66,7 @@ function records(content: string): { header: string[]; rows: Record<string, stri
  * Every row of the file checked against the same rules as the API. Lines count as a spreadsheet
  * shows them (the header is line 1), so a finance user finds the row at once.
  */
-export function checkCsv(kind: ImportKind, content: string): { ok: true; parsed: ParsedRows } | { ok: false; errors: RowError[] } {
+export function checkCsv(kind: CsvImportKind, content: string): { ok: true; parsed: ParsedRows } | { ok: false; errors: RowError[] } {
   let table: ReturnType<typeof records>;
   try {
     table = records(content);
@@ -130,13 +130,13 @@ function decimalOf(text: string): number {
   return /^-?\d+(\.\d+)?$/.test(clean) ? Number(clean) : Number.NaN;
 }
 
-function keyOf(kind: ImportKind, v: unknown): [string, string | null] {
+function keyOf(kind: CsvImportKind, v: unknown): [string, string | null] {
   if (kind === 'customers') return ['ref', (v as CustomerRow).ref];
   if (kind === 'invoices') return ['number', (v as InvoiceRow).number];
   return ['external_id', (v as PaymentRow).externalId];
 }
 
-function toRow(kind: ImportKind, r: Record<string, string>, lineRows: LineRow[] = []): { value: unknown } | { errors: (Omit<RowError, 'line'> & { line?: number })[] } {
+function toRow(kind: CsvImportKind, r: Record<string, string>, lineRows: LineRow[] = []): { value: unknown } | { errors: (Omit<RowError, 'line'> & { line?: number })[] } {
   const v = (name: string) => r[name] ?? '';
   const amountErrors: Omit<RowError, 'line'>[] = [];
   const cents = (column: string) => {

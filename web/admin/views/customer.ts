@@ -43,6 +43,9 @@ export function customerView(m: CustomerModel) {
         <section class="card"><h2>${t.contact}</h2>
           <p>${[customer.addressLine1, customer.addressLine2, `${customer.postalCode} ${customer.city}`.trim(), customer.country].filter(Boolean).map((l) => html`${l}<br>`)}</p>
           <p>${customer.emails.length ? customer.emails.join(', ') : html`<span class="failed">⚠ ${t.noEmail}</span>`}</p>
+          ${customer.siret || customer.siren || customer.vatNumber
+            ? html`<p class="muted" data-testid="legal-identity">${[customer.siret ? `SIRET ${customer.siret}` : customer.siren ? `SIREN ${customer.siren}` : '', customer.vatNumber ? `${t.vatNumber} ${customer.vatNumber}` : ''].filter(Boolean).join(' · ')}</p>`
+            : ''}
           <p class="muted">${t.language}: ${customer.language}</p>
           ${customer.paused && customer.pauseReason ? html`<p class="muted">${t.reason}: ${customer.pauseReason}</p>` : ''}
           <form method="post" action="${sitePath`/customers/${customer.ref}/${customer.paused ? 'resume' : 'pause'}`}" class="action">
@@ -85,6 +88,7 @@ export function customerView(m: CustomerModel) {
       <form method="post" action="${sitePath`/customers/${customer.ref}/mandate`}" class="card form-grid" id="mandate">
         <input type="hidden" name="_csrf" value="${csrf}">
         <h2>${t.mandate}</h2>
+        ${mandate && !mandate.signedOn ? html`<p class="warning" role="status" data-testid="mandate-unsigned">${t.mandateUnsigned}</p>` : ''}
         ${mandateField('iban', 'IBAN', mandate?.iban, mandateDraft, html`required`)}
         ${mandateField('bic', 'BIC', mandate?.bic, mandateDraft)}
         ${mandateField('holder', t.accountHolder, mandate?.holder ?? customer.name, mandateDraft, html`required maxlength="70"`)}

@@ -1,24 +1,25 @@
 import { html } from 'hono/html';
-import type { ImportKind, ImportRecord, recentImports } from '../../../db/queries/imports.js';
+import type { CsvImportKind, ImportRecord, recentImports } from '../../../db/queries/imports.js';
 import type { Lang, Messages } from '../../i18n.js';
 import { validationText } from '../../validation-texts.js';
 import { COLUMNS, type RowError } from '../../import/csv-rows.js';
+import type { FileProblem } from '../../import/factur-x-import.js';
 import type { Flash } from '../env.js';
 import { flashOf } from './flash.js';
 import { sitePath } from '../paths.js';
 
-export const KINDS: ImportKind[] = ['customers', 'invoices', 'payments'];
+export const KINDS: CsvImportKind[] = ['customers', 'invoices', 'payments'];
 const SHOWN_ERRORS = 200;
 // Progress is noted every 50 starts: this long without a note, the loop that starts them is gone.
 const CUT_SHORT_AFTER_MS = 60_000;
 
 type StartsState = 'running' | 'stopping' | 'stopped' | 'failed' | 'cut_short' | 'finished';
 
-export type ImportModel = { recent: Awaited<ReturnType<typeof recentImports>>; errors: RowError[]; csrf: string; flash?: Flash; lang: Lang; t: Messages };
+export type ImportModel = { recent: Awaited<ReturnType<typeof recentImports>>; errors: RowError[]; fileProblems: FileProblem[]; csrf: string; flash?: Flash; lang: Lang; t: Messages };
 
-/** A file to check and import, the columns each kind takes, and the recent imports. */
-export function importView({ recent, errors, csrf, flash, lang, t }: ImportModel) {
-  return html`<h1>${t.import}</h1>${flashOf(flash)}${errorTable(errors, lang, t)}
+/** A file to check and import, the columns each kind takes, Factur-X invoices to drop, and the recent imports. */
+export function importView({ recent, errors, fileProblems, csrf, flash, lang, t }: ImportModel) {
+  return html`<h1>${t.import}</h1>${flashOf(flash)}${errorTable(errors, lang, t)}${fileProblemTable(fileProblems, lang, t)}
       <form method="post" action="/import" enctype="multipart/form-data" class="card form-grid">
         <input type="hidden" name="_csrf" value="${csrf}">
         <h2>${t.importFile}</h2>
@@ -27,6 +28,13 @@ export function importView({ recent, errors, csrf, flash, lang, t }: ImportModel
         <div><button type="submit" class="primary">${t.check}</button></div>
         <p class="muted">${t.importHelp}</p>
         ${KINDS.map((k) => html`<p><strong>${t.importKinds[k]}</strong>: <code>${COLUMNS[k].required.join(';')}</code> <span class="muted">+ <code>${COLUMNS[k].optional.join(', ')}</code></span></p>`)}
+      </form>
+      <form method="post" action="/import/factur-x" enctype="multipart/form-data" class="card form-grid" data-testid="factur-x-form">
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <h2>${t.importFacturX}</h2>
+        <label>${t.facturXFiles}<input type="file" name="files" accept=".pdf,application/pdf" multiple required></label>
+        <div><button type="submit" class="primary">${t.check}</button></div>
+        <p class="muted">${t.facturXHelp}</p>
       </form>
       ${recent.length ? html`<section class="card"><h2>${t.recentImports}</h2><table><tbody>${recent.map(
         (r) => html`<tr><td><a href="${sitePath`/import/${r.id}`}">#${r.id}</a></td><td>${t.importKinds[r.kind]}</td><td>${r.filename}</td><td class="num">${r.rowCount}</td>
@@ -50,6 +58,15 @@ export function importRecordView({ record, rows, errors, csrf, now, flash, lang,
         <div class="scroll"><table><thead><tr><th>${t.line}</th>${columns.map((col) => html`<th>${col}</th>`)}</tr></thead>
         <tbody>${rows.map((r) => html`<tr><td class="num">${r.line}</td>${Object.values(flatten(r.value)).map((v) => html`<td>${v}</td>`)}</tr>`)}</tbody></table></div>
       </section>`;
+}
+
+/** The problems of a Factur-X batch, each named by its file, its business term and why. */
+export function fileProblemTable(problems: FileProblem[], lang: Lang, t: Messages) {
+  if (problems.length === 0) return '';
+  return html`<section class="card" data-testid="import-errors"><h2 class="failed">${t.facturXRefused(problems.length)}</h2>
+    <table><thead><tr><th>${t.file}</th><th>${t.field}</th><th>${t.problem}</th></tr></thead><tbody>${problems.slice(0, SHOWN_ERRORS).map(
+      (p) => html`<tr><td>${p.file}</td><td><code>${p.field}</code></td><td>${validationText(p.message, lang)}</td></tr>`,
+    )}</tbody></table></section>`;
 }
 
 function errorTable(errors: RowError[], lang: Lang, t: Messages) {
