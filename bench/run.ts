@@ -1,4 +1,4 @@
-// `npm run bench [-- --only workflows|follow-up|letters|bulk-run|sepa-file|analytics|soak] [--invoices N] [--follow-up-invoices N] [--letters N] [--run-invoices N]
+// `npm run bench [-- --only workflows|follow-up|letters|bulk-run|engine-floor|sepa-file|analytics|soak] [--invoices N] [--follow-up-invoices N] [--letters N] [--run-invoices N] [--floor-sizes 3000,10000]
 // [--sepa-transactions N] [--analytics-invoices N] [--soak-invoices N] [--soak-payments N]`: measures on this machine and writes BENCHMARKS.md; a section
 // not run keeps its last figures. The soak (load drill, `npm run soak`) runs only when asked for: it takes long.
 import { existsSync } from 'node:fs';
@@ -20,6 +20,8 @@ import { benchLetters } from './letters.js';
 import { benchSepaFile } from './sepa-file.js';
 import { benchSoak } from './soak.js';
 import { benchWorkflows } from './workflows.js';
+import { benchEngineFloor } from './engine-floor.js';
+import { buildWorkflowBundle } from '../worker/build-bundle.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,9 +34,10 @@ const { values: args } = parseArgs({
     'soak-invoices': { type: 'string', default: '50000' },
     'soak-payments': { type: 'string', default: '2000' },
     'analytics-invoices': { type: 'string', default: '200000' },
+    'floor-sizes': { type: 'string', default: '3000,10000' },
   },
 });
-const SECTIONS = ['workflows', 'follow-up', 'letters', 'bulk-run', 'sepa-file', 'analytics', 'soak'] as const;
+const SECTIONS = ['workflows', 'follow-up', 'letters', 'bulk-run', 'engine-floor', 'sepa-file', 'analytics', 'soak'] as const;
 if (args.only && !SECTIONS.includes(args.only as never)) throw new Error(`--only: one of ${SECTIONS.join(', ')}`);
 const runs = (section: (typeof SECTIONS)[number]) => (section === 'soak' ? args.only === 'soak' : !args.only || args.only === section);
 
@@ -50,7 +53,8 @@ async function main(): Promise<void> {
   await mkdir(resolve('.data'), { recursive: true });
   const dir = await mkdtemp(join(resolve('.data'), 'bench-'));
   removeOnExit(dir);
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort() });
+  // pg_stat_statements counts the statements each reminder costs (the engine-floor section).
+  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), settings: { shared_preload_libraries: 'pg_stat_statements' } });
   stopOnInterrupt(() => pg.stop());
   const cli = await ensureTemporalCli({ toolsDir: resolve('.tools'), env: childEnvironment({}), log: console.log });
   const server = await startDevServer({
@@ -61,9 +65,13 @@ async function main(): Promise<void> {
   try {
     const client = new Client({ connection: server.connection });
     const keep = (section: string) => sections.set(section.split('\n', 1)[0]!, `${section}\nMeasured on ${new Date().toISOString().slice(0, 10)}.\n`);
-    if (runs('workflows')) keep(await benchWorkflows({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args.invoices) }));
+    const bundle = await buildWorkflowBundle(join(dir, 'workflow-bundle.js'));
+    if (runs('workflows')) keep(await benchWorkflows({ adminUrl: pg.url, temporalAddress: server.address, client, bundle, invoices: Number(args.invoices) }));
     if (runs('letters')) keep(await benchLetters({ letters: Number(args.letters), chromiumPath: '/usr/bin/chromium' }));
-    if (runs('bulk-run')) keep(await benchBulkRun({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args['run-invoices']) }));
+    if (runs('bulk-run')) keep(await benchBulkRun({ adminUrl: pg.url, temporalAddress: server.address, client, bundle, invoices: Number(args['run-invoices']) }));
+    if (runs('engine-floor')) {
+      keep(await benchEngineFloor({ adminUrl: pg.url, temporalAddress: server.address, client, dir, bundle, sizes: args['floor-sizes'].split(',').map(Number) }));
+    }
     if (runs('sepa-file')) keep(await benchSepaFile({ transactions: Number(args['sepa-transactions']), dir }));
     if (runs('soak')) keep(await benchSoak({ adminUrl: pg.url, temporalAddress: server.address, client, dir, invoices: Number(args['soak-invoices']), payments: Number(args['soak-payments']) }));
     if (runs('follow-up')) keep(await benchFollowUp({ adminUrl: pg.url, temporalAddress: server.address, invoices: Number(args['follow-up-invoices']) }));

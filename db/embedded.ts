@@ -40,6 +40,8 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   database?: string;
   onLog?: (line: string) => void;
+  /** More `-c name=value` settings (the benchmarks load `pg_stat_statements` to count statements). */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedDatabase> {
   const dir = resolve(options.dataDir);
   const isRoot = userInfo().uid === 0;
@@ -60,7 +62,10 @@ export async function startEmbeddedPostgres(options: {
     password,
     persistent: true,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog,
     onError: (e: unknown) => onLog(String(e)),
   });

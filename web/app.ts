@@ -16,11 +16,13 @@ import type { PreviewStore } from './admin/preview-store.js';
 import { isUnreadableBody, limitBodies } from './body-limits.js';
 import { refuseNul } from './refuse-nul.js';
 import { answersJson, errorPage } from './error-pages.js';
+import { SignalCourier } from '../services/temporal/signal-courier.js';
 
 const htmxFile = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
 const staticDir = fileURLToPath(new URL('./static/', import.meta.url));
 
-export function createApp(deps: WebDeps & { publicUrl: string; log?: (err: unknown) => void; resendWebhookSecret?: string; previews?: PreviewStore }) {
+export function createApp(given: WebDeps & { publicUrl: string; log?: (err: unknown) => void; resendWebhookSecret?: string; previews?: PreviewStore }) {
+  const deps = { ...given, signals: given.signals ?? new SignalCourier() };
   const app = new Hono();
   app.use(
     '*',

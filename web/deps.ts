@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { StripeConnect } from '../services/stripe/stripe-client.js';
 import type { Sql } from '../db/client.js';
+import type { SignalCourier } from '../services/temporal/signal-courier.js';
 
 export interface WebDeps {
   sql: Sql;
@@ -14,4 +15,6 @@ export interface WebDeps {
   publicUrl: string;
   /** Reverse proxies in front of the web server (TRUST_PROXY): 0 trusts no X-Forwarded-For. */
   trustProxy: number;
+  /** Delivers the signals an answer need not wait for (the API's payments); the app makes one when none is given. */
+  signals?: SignalCourier;
 }

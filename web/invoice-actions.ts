@@ -26,16 +26,22 @@ export async function askWorkflow<T>(deps: WebDeps, invoiceId: number, call: (ha
   }
 }
 
-/** Records a payment, then wakes the workflow, which ends the dunning once the balance is paid. */
-export async function recordPaymentAndWake(deps: WebDeps, payment: PaymentInput): Promise<PaymentResult> {
+/**
+ * Records a payment, then wakes the workflow, which ends the dunning once the balance is paid. With
+ * `answerFirst` (the API, which billing systems call in bursts) the signal goes once the answer is
+ * on its way, through the app's courier; a person on a page waits for it, to see the outcome at once.
+ */
+export async function recordPaymentAndWake(deps: WebDeps, payment: PaymentInput, options: { answerFirst?: boolean } = {}): Promise<PaymentResult> {
   const result = await recordPayment(deps.sql, payment);
   if (!result.duplicate) {
     // The payment is safe in the database; a workflow that is not running has nothing to wake.
     // One the engine cannot reach in time reads the payment before it sends anything, and the
     // repair pass wakes it to end.
-    await withinDeadline(deps.temporal, () =>
+    const wake = () => withinDeadline(deps.temporal, () =>
       deps.temporal.workflow.getHandle(dunningWorkflowId(payment.invoiceId)).signal(paymentRecordedSignal, { paymentId: result.paymentId }),
     ).catch(() => undefined);
+    if (options.answerFirst && deps.signals) deps.signals.send(wake);
+    else await wake();
   }
   return result;
 }

@@ -6,6 +6,7 @@ import { createLogger } from '../platform/logger.js';
 import { connectClient } from '../platform/temporal-connection.js';
 import { createStripeConnect } from '../services/stripe/stripe-client.js';
 import { createApp } from './app.js';
+import { SignalCourier } from '../services/temporal/signal-courier.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 
 async function main(): Promise<void> {
@@ -17,8 +18,9 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const firstAdmin = await ensureFirstAdmin(sql, config.firstAdmin);
   if (firstAdmin?.password) log.warn(`first admin created: ${firstAdmin.email} / ${firstAdmin.password} (shown once)`);
+  const signals = new SignalCourier();
   const app = createApp({
-    sql, temporal, publicUrl: config.web.publicUrl, trustProxy: config.web.trustProxy, taskQueue: config.temporal.taskQueue, apiToken: config.apiToken,
+    sql, temporal, signals, publicUrl: config.web.publicUrl, trustProxy: config.web.trustProxy, taskQueue: config.temporal.taskQueue, apiToken: config.apiToken,
     temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace, resendWebhookSecret: config.mail.resendWebhookSecret,
     stripe: createStripeConnect(config.stripe.apiUrl),
     log: (err) => log.error({ err }, 'request failed'),
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     server.close();
+    // The payments already answered tell their workflows before the process goes (the repair pass covers the rest).
+    await signals.drained(5_000);
     await connection.close();
     await sql.end({ timeout: 5 });
     process.exit(0);

@@ -1,9 +1,26 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { emailTaskQueue } from '../workflows/ids.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * The workflow poller's tuning (the engine-floor benchmark runs its trivial workflow under the same).
+ * A workflow started eagerly gets its first task straight back from the start call, but only while
+ * the worker has a free slot: with SDK's default of 40, most starts of a big backlog fall back to the
+ * task queue, which costs the server three more writes and a history read each.
+ */
+export const WORKFLOW_TASK_TUNING = { maxConcurrentWorkflowTaskExecutions: 200 } satisfies Partial<WorkerOptions>;
+
+/**
+ * The SDK's own chatter (bundler statistics, poller states) only when something is wrong. The
+ * core's "workflow task took over 5 seconds" warnings are expected on a busy two-core machine
+ * (a first start loads hundreds of workflows at once): only its errors are printed.
+ */
+export function installQuietRuntime(): void {
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' }, forward: {} } } });
+}
 
 /** The two pollers of one worker process, run and stopped together. */
 export interface RelanceWorker {
@@ -34,10 +51,7 @@ export async function createWorker(options: {
       taskQueue: options.taskQueue,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
       activities,
-      // A workflow started eagerly gets its first task straight back from the start call, but only
-      // while the worker has a free slot: with SDK's default of 40, most starts of a big backlog fall
-      // back to the task queue, which costs the server three more writes and a history read each.
-      maxConcurrentWorkflowTaskExecutions: 200,
+      ...WORKFLOW_TASK_TUNING,
       ...options.tuning,
     }),
     Worker.create({

@@ -1,5 +1,4 @@
 import { Client } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { repairDunningWorkflows } from '../activities/dunning-repair.js';
 import { resumeUnstartedRuns } from '../services/temporal/run-client.js';
 import { loadConfig } from '../platform/config.js';
@@ -8,7 +7,7 @@ import { createMailer } from '../services/mail/create-mailer.js';
 import { createPdfRenderer } from '../services/pdf/pdf-renderer.js';
 import { createStripeConnect } from '../services/stripe/stripe-client.js';
 import { createLogger } from '../platform/logger.js';
-import { createWorker } from './create-worker.js';
+import { createWorker, installQuietRuntime } from './create-worker.js';
 import { connectWorker } from '../platform/temporal-connection.js';
 import { getSettings } from '../db/queries/settings.js';
 import { ensureRepairSchedule, ensureReviewSchedule, ensureSnapshotSchedule, REPAIR_SCHEDULE_ID, REVIEW_SCHEDULE_ID, SNAPSHOT_SCHEDULE_ID } from '../services/temporal/schedules.js';
@@ -16,10 +15,7 @@ import { ensureRepairSchedule, ensureReviewSchedule, ensureSnapshotSchedule, REP
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel, 'worker');
-  // The SDK's own chatter (bundler statistics, poller states) only when something is wrong. The
-  // core's "workflow task took over 5 seconds" warnings are expected on a busy two-core machine
-  // (a first start loads hundreds of workflows at once): only its errors are printed.
-  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'WARN' }, forward: {} } } });
+  installQuietRuntime();
   if (!config.database.url) throw new Error('DATABASE_URL is required to run the worker on its own (npm start sets it for you)');
   const sql = createSql(config.database.url);
   const connection = await connectWorker(config.temporal);

@@ -27,7 +27,7 @@ export function paymentRoutes(deps: WebDeps) {
     const r = await recordPaymentAndWake(deps, {
       invoiceId: inv.id, amountCents: b.amountCents, currency: b.currency, paidOn: b.paidOn, method: b.method,
       source: 'api', externalId: b.externalId, actor: 'api',
-    });
+    }, { answerFirst: true });
     return c.json(r, r.duplicate ? 200 : 201);
   });
 }
