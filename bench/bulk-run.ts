@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import type { Client } from '@temporalio/client';
 import { createBulkRun } from '../db/queries/bulk-runs.js';
 import { startResendServer } from '../test/helpers/resend-server.js';
 import { childEnvironment } from '../platform/config.js';
@@ -8,15 +7,10 @@ import { bulkRunWorkflowId } from '../workflows/ids.js';
 import { benchDatabase } from './database.js';
 import { stopChild } from './processes.js';
 import { statementCounter } from './statements.js';
+import type { PlanningOptions } from './workflows.js';
 
-export interface BulkRunOptions {
-  adminUrl: string;
-  temporalAddress: string;
-  client: Client;
-  bundle: string;
-  invoices: number;
-  prefix: string;
-}
+/** The same as a planning measurement's: the bench's database and server, the bundle, how many, under which prefix. */
+export type BulkRunOptions = PlanningOptions;
 
 export interface BulkRunFigures {
   seconds: number;
