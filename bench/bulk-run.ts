@@ -7,6 +7,7 @@ import { bulkRunWorkflowId } from '../workflows/ids.js';
 import { benchDatabase } from './database.js';
 import { stopChild } from './processes.js';
 import { statementCounter } from './statements.js';
+import { terminateRunning } from './terminate.js';
 import type { PlanningOptions } from './workflows.js';
 
 /** The same as a planning measurement's: the bench's database and server, the bundle, how many, under which prefix. */
@@ -70,6 +71,7 @@ export async function measureBulkRun(opts: BulkRunOptions): Promise<BulkRunFigur
       };
     } finally {
       await stopChild(worker);
+      await terminateRunning(opts.client, `InvoiceNumber STARTS_WITH "${prefix}B-"`);
     }
   } finally {
     await resend.close();

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { childEnvironment } from '../platform/config.js';
 import { measureBulkRun, type BulkRunFigures } from './bulk-run.js';
-import { stopChild } from './processes.js';
 import { measurePlanning } from './workflows.js';
+import { terminateRunning } from './terminate.js';
 
 const floorWorkflows = fileURLToPath(new URL('./floor/workflows.ts', import.meta.url));
 
@@ -23,25 +23,38 @@ async function measureFloor(opts: { temporalAddress: string; client: Client; bun
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor/worker.ts', String(opts.count), opts.prefix], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: childEnvironment({ TEMPORAL_ADDRESS: opts.temporalAddress, WORKFLOW_BUNDLE: opts.bundle, LOG_LEVEL: 'warn' }),
+    env: childEnvironment({ TEMPORAL_ADDRESS: opts.temporalAddress, WORKFLOW_BUNDLE: opts.bundle, LOG_LEVEL: 'warn', API_TOKEN: 'b'.repeat(32) }),
+  });
+  const exited = once(child, 'exit');
+  void exited.then(() => {
+    if (child.exitCode) console.error(`the floor's worker exited with ${child.exitCode}`);
   });
   try {
     const ours = `InvoiceNumber STARTS_WITH "${opts.prefix}-" AND DunningStatus = "scheduled" AND NextStepAt IS NOT NULL`;
     for (let planned = 0; planned < opts.count; ) {
       await new Promise((r) => setTimeout(r, 1000));
+      if (child.exitCode !== null) throw new Error(`the floor's worker stopped (exit code ${child.exitCode})`);
       planned = (await opts.client.workflow.count(ours)).count;
       console.log(`floor: planned ${planned}/${opts.count}`);
       if ((Date.now() - started) / 1000 > 1800) throw new Error('gave up after 30 minutes');
     }
     const planSeconds = (Date.now() - started) / 1000;
-    const lines = createInterface({ input: child.stdout! });
     child.stdin!.write('go\n');
-    const [line] = (await once(lines, 'line')) as [string];
-    const { updateSeconds } = JSON.parse(line) as { updateSeconds: number };
-    await once(child, 'exit');
+    // The SDK may print on the same output: the answer is the line that starts with it.
+    let updateSeconds: number | undefined;
+    for await (const line of createInterface({ input: child.stdout! })) {
+      if (line.startsWith('{"updateSeconds"')) {
+        updateSeconds = (JSON.parse(line) as { updateSeconds: number }).updateSeconds;
+        break;
+      }
+    }
+    if (updateSeconds === undefined) throw new Error("the floor's worker ended without its figure");
     return { planSeconds, updatesPerSecond: opts.count / updateSeconds };
   } finally {
-    await stopChild(child);
+    // Its workflows wait on: stopped at once rather than drained, then ended.
+    child.kill('SIGKILL');
+    await exited;
+    await terminateRunning(opts.client, `InvoiceNumber STARTS_WITH "${opts.prefix}-"`);
   }
 }
 

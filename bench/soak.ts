@@ -79,8 +79,8 @@ dashboard, search, an invoice page, the review), each sending its next request w
 | --- | --- | --- |
 | workflows started and planned by the worker as it comes up | ${sleepingSeconds.toFixed(0)} s | — |
 | payments accepted / refused | ${payments - refused} / ${refused} in ${burstSeconds.toFixed(1)} s | all, within the minute |
-| payment API latency p50 / p95 / max | ${ms(percentile(apiLatencies, 50))} / ${ms(percentile(apiLatencies, 95))} / ${ms(Math.max(...apiLatencies))} | — |
-| every paid invoice's workflow ended | ${(burstSeconds + endedSeconds).toFixed(0)} s after the burst began | — |
+| payment API latency p50 / p95 / max (the answer once the payment is committed; the workflow is told right after) | ${ms(percentile(apiLatencies, 50))} / ${ms(percentile(apiLatencies, 95))} / ${ms(Math.max(...apiLatencies))} | p95 under 300 ms (issue 21) |
+| every paid invoice's workflow ended | ${(burstSeconds + endedSeconds).toFixed(0)} s after the burst began | all |
 | admin pages from the burst until every paid workflow ended: served, p50 / p95 | ${adminLatencies.length}, ${ms(percentile(adminLatencies, 50))} / ${ms(percentile(adminLatencies, 95))} | responsive |
 | worker peak memory (VmHWM) | ${peak.toFixed(0)} MB | — |
 `;

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { benchDatabase, seedOpenInvoices } from './database.js';
 import { peakRssMb, startWorkerProcess, stopChild } from './processes.js';
+import { terminateRunning } from './terminate.js';
 
 export interface PlanningOptions {
   adminUrl: string;
@@ -39,6 +40,7 @@ export async function measurePlanning(opts: PlanningOptions): Promise<{ startSec
       return { startSeconds, planSeconds: (Date.now() - started) / 1000, peakMb: await peakRssMb(worker.pid!) };
     } finally {
       await stopChild(worker);
+      await terminateRunning(opts.client, `InvoiceNumber STARTS_WITH "${prefix}F-"`);
     }
   } finally {
     await drop();

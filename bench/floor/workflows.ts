@@ -9,6 +9,8 @@ export const floorSendUpdate = defineUpdate<string>('floorSend');
  * The invoice workflow's shape with none of Relance's work, the engine's own cost: a local activity
  * that returns at once (the invoice's load), one search-attribute upsert (its plan published), then
  * a wait that an update ends (a bulk run's ask), the update running one more such local activity.
+ * Then it waits again, as an invoice's workflow does after a reminder (and because the dev server
+ * can lose the result of an update whose workflow completes in the same task).
  */
 export async function engineFloor(): Promise<void> {
   let asked = false;
@@ -24,4 +26,5 @@ export async function engineFloor(): Promise<void> {
     { key: nextStepAtKey, value: new Date(workflowInfo().startTime.getTime() + 30 * 86_400_000) },
   ]);
   await condition(() => asked);
+  await condition(() => false);
 }
