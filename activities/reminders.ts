@@ -1,12 +1,14 @@
 import type { Sql } from '../db/client.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { insertEvent } from '../db/queries/events.js';
+import { loadDunningFacts } from '../db/queries/dunning-facts.js';
 import { dunnableFacts, invoiceFacts, recordLastLevel, type InvoiceFactsRow } from '../db/queries/invoices.js';
 import { claimReminder, lastSentReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent, type ReminderClaim } from '../db/queries/reminders.js';
 import { getSettings, type CompanySettings } from '../db/queries/settings.js';
 import { stepsOfPolicy, type FollowUpStep } from '../db/queries/steps.js';
 import { specialTemplateFor, templateFor, type Channel } from '../db/queries/templates.js';
 import type { ReminderOutcome } from '../workflows/messages.js';
+import type { DunningFacts } from '../workflows/schedule/next-action.js';
 import { dunningHold, isFinalHold } from '../workflows/schedule/dunnable.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { EmailRejectedError, type Mailer } from '../services/mail/mailer.js';
@@ -51,12 +53,14 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
   const { letterPdf, invoiceCopyPdf } = createLetterPdfs({ sql, pdf });
   /**
    * The texts of a reminder: its step's (the user's own version first), or after a returned direct
-   * debit the dedicated ones. A letter without its own text uses the e-mail's.
+   * debit the dedicated ones. A letter without its own text uses the e-mail's; an e-mail alone
+   * reads no letter text.
    */
-  async function textsOf(stepId: number, debitReturned: boolean, language: string, sender: { userId?: number; actor: string }) {
-    const find = (channel: Channel) => (debitReturned ? specialTemplateFor(sql, 'debit_returned', channel, language) : templateFor(sql, stepId, channel, language, sender));
+  async function textsOf(c: Claimed, language: string) {
+    const sender = { userId: c.input.userId, actor: c.input.actor };
+    const find = (channel: Channel) => (c.inv.debitReturn !== null ? specialTemplateFor(sql, 'debit_returned', channel, language) : templateFor(sql, c.step.id, channel, language, sender));
     const email = await find('email');
-    return { email, letter: (await find('letter')) ?? email };
+    return { email, letter: c.channel === 'email' ? undefined : (await find('letter')) ?? email };
   }
 
 
@@ -78,7 +82,8 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     }
     if (performedByRun === undefined && input.notDue) return { status: 'skipped', level, hold: 'not_due', ...input.notDue };
     if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
-    const step = inv.policyId ? (await stepsOfPolicy(sql, inv.policyId)).find((s) => s.level === level) : undefined;
+    const steps = inv.policyId ? await stepsOfPolicy(sql, inv.policyId) : [];
+    const step = steps.find((s) => s.level === level);
     if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
     const today = localDate(input.at, settings.timezone);
     const hold = dunningHold(dunnableFacts(inv, settings.minimumBalanceCents), today);
@@ -93,13 +98,13 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     });
     if (slot.status === 'sent') return { status: 'sent', level, reminderId: slot.id, sentOn: localDate(slot.sentAt!.getTime(), settings.timezone) };
     if (slot.status === 'prepared') return { status: 'prepared', level, reminderId: slot.id };
-    return { input, level, inv, settings, step, channel, attachPdf, today, slot };
+    return { input, level, inv, settings, steps, step, channel, attachPdf, today, slot };
   }
 
   /** The merge fields, the recipient and the texts of a claimed reminder. */
   async function render(c: Claimed): Promise<Rendered> {
     const { fields, customer } = await loadMergeFields(sql, { invoice: c.inv, settings: c.settings, level: c.level, step: c.step, today: c.today, publicUrl });
-    const texts = await textsOf(c.step.id, c.inv.debitReturn !== null, customer.language, { userId: c.input.userId, actor: c.input.actor });
+    const texts = await textsOf(c, customer.language);
     return { fields, customer, texts };
   }
 
@@ -160,17 +165,33 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     });
   }
 
+  /**
+   * Performs one level for one invoice, at most once: claims the (invoice, level) slot after
+   * re-checking payment and holds, renders, delivers with the slot's idempotency key (or keeps
+   * the letter for printing), and records the outcome.
+   */
+  async function perform(input: PerformReminderInput): Promise<{ outcome: ReminderOutcome; claimed?: Claimed }> {
+    const claimed = await claim(input);
+    if ('status' in claimed) return { outcome: claimed };
+    const rendered = await render(claimed);
+    return { outcome: await record(claimed, rendered.customer.emails, await deliver(claimed, rendered)), claimed };
+  }
+
   return {
-    /**
-     * Performs one level for one invoice, at most once: claims the (invoice, level) slot after
-     * re-checking payment and holds, renders, delivers with the slot's idempotency key (or keeps
-     * the letter for printing), and records the outcome.
-     */
     async performReminder(input: PerformReminderInput): Promise<ReminderOutcome> {
-      const claimed = await claim(input);
-      if ('status' in claimed) return claimed;
-      const rendered = await render(claimed);
-      return record(claimed, rendered.customer.emails, await deliver(claimed, rendered));
+      return (await perform(input)).outcome;
+    },
+
+    /**
+     * The same, then the invoice's dunning facts as they stand after it: the workflow's next turn
+     * starts from them instead of reading them again. The settings and steps the claim read a
+     * moment ago are not read twice.
+     */
+    async performReminderThenFacts(input: PerformReminderInput): Promise<{ outcome: ReminderOutcome; facts: DunningFacts | null }> {
+      const { outcome, claimed } = await perform(input);
+      const known = claimed ? { settings: claimed.settings, policySteps: new Map([[claimed.inv.policyId!, claimed.steps]]) } : {};
+      const loaded = (await loadDunningFacts(sql, [input.invoiceId], known)).get(input.invoiceId);
+      return { outcome, facts: loaded?.facts ?? null };
     },
   };
 }
@@ -180,6 +201,7 @@ interface Claimed {
   level: number;
   inv: InvoiceFactsRow;
   settings: CompanySettings;
+  steps: FollowUpStep[];
   step: FollowUpStep;
   channel: FollowUpStep['channel'];
   attachPdf: boolean;

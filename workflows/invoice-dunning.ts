@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
+import type { PerformReminderInput } from '../activities/reminders.js';
 import { emailTaskQueue } from './ids.js';
 import {
   invoiceChangedSignal,
@@ -84,11 +85,16 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     blockedReason: input.blockedReason ?? null,
   };
   let woken = false;
+  // Counts every message that woke the workflow: facts read before the latest one may be stale.
+  let wakes = 0;
+  // The facts the latest reminder's activity read right after recording it, with the wakes seen then.
+  let factsAfterReminder: { facts: DunningFacts; wakes: number } | undefined;
   // Bumped each time the state is published, so an update can answer with the state it caused.
   let version = 0;
   const sendNowQueue: { request: SendNowRequest; outcome?: ReminderOutcome }[] = [];
   const wake = () => {
     woken = true;
+    wakes++;
   };
   const wakeAndSettle = async () => {
     const seen = version;
@@ -146,8 +152,11 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
   try {
     for (;;) {
       woken = false;
+      // Right after a reminder, with no message since, its activity's facts are the database's.
+      const carried = factsAfterReminder?.wakes === wakes ? factsAfterReminder.facts : undefined;
+      factsAfterReminder = undefined;
       // Histories recorded before the local read keep replaying with the regular activity.
-      const facts = patched('load-facts-locally') ? await localReads.loadDunningFacts(invoiceId) : await activities.loadDunningFacts(invoiceId);
+      const facts = carried ?? (patched('load-facts-locally') ? await localReads.loadDunningFacts(invoiceId) : await activities.loadDunningFacts(invoiceId));
       const action = nextAction(facts, Date.now());
       if (action.kind === 'settle_promise') {
         // Kept or broken: written down once, then dunning goes on from where it was.
@@ -203,7 +212,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       return;
     }
     if (deliverable && action.kind === 'send') {
-      const outcome = await emailQueueActivities.performReminder({ invoiceId, level: action.step.level, actor: 'system', note: null, at: Date.now() });
+      const outcome = await performReminder(emailQueueActivities, { invoiceId, level: action.step.level, actor: 'system', note: null, at: Date.now() });
       if (outcome.status === 'failed') state.blockedReason = outcome.reason;
       return;
     }
@@ -264,11 +273,20 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     // The run's guards are judged by the activity, which first gives a retried ask its first answer.
     const dueStep = request.onlyIfDue && request.level === undefined ? dueStepOf(action) : undefined;
     const notDue = dueStep === null ? { notDue: action.kind === 'wait' ? { dueOn: action.step.sendDate } : {} } : {};
-    return (request.sendInline ? localActivities : emailQueueActivities).performReminder({
+    return performReminder(request.sendInline ? localActivities : emailQueueActivities, {
       invoiceId, level: dueStep?.level ?? level, actor: request.actor, note: request.note ?? null, at: Date.now(),
       channel: request.channel, attachPdf: request.attachPdf, runId: request.runId, nextPlannedOn: request.nextPlannedOn, userId: request.userId,
       ...notDue, ...(request.oncePerDay ? { oncePerDay: true } : {}),
     });
+  }
+
+  /** Performs a reminder; histories recorded before the activity answered with its facts replay without them. */
+  async function performReminder(via: typeof activities, reminder: PerformReminderInput): Promise<ReminderOutcome> {
+    if (!patched('facts-after-reminder')) return via.performReminder(reminder);
+    const seen = wakes;
+    const { outcome, facts } = await via.performReminderThenFacts(reminder);
+    if (facts) factsAfterReminder = { facts, wakes: seen };
+    return outcome;
   }
 
   async function waitForMessage(timeoutMs?: number): Promise<void> {

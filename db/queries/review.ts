@@ -69,6 +69,7 @@ export async function holdPassItem(sql: Sql, passDate: IsoDate, item: PassItem, 
 
 /** The levels finance approved for each invoice, and those it held back; the workflow gates on them. */
 export async function approvalsOf(sql: ISql, invoiceIds: readonly number[]): Promise<Map<number, { approved: number[]; held: number[] }>> {
+  if (invoiceIds.length === 0) return new Map();
   const rows = await sql<{ invoiceId: number; level: number; held: boolean }[]>`
     select ri.invoice_id as "invoiceId", ri.level, ri.held from review_items ri join review_passes rp on rp.id = ri.pass_id
     where ri.invoice_id = any(${invoiceIds as number[]}) and (rp.status = 'approved' or ri.held)`;

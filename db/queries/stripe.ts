@@ -19,6 +19,15 @@ export async function getStripeKeys(sql: ISql): Promise<StripeKeys> {
 /** The secret pay links are signed with. */
 export const payLinkSecret = (sql: ISql) => startupSecret(sql, 'pay_link_secret');
 
+/** What a reminder's links need, in one read: whether Stripe takes card payments, and the links' secret. */
+export async function payLinkKeys(sql: ISql): Promise<{ stripeConfigured: boolean; secret: string }> {
+  const [row] = await sql<{ stripeConfigured: boolean; secret: string | null }[]>`
+    select stripe_secret_key is not null and stripe_secret_key <> '' as "stripeConfigured", pay_link_secret as secret from settings where id = 1`;
+  // The same refusal as the secret's own read: links signed with nothing would open for anyone.
+  if (!row?.secret) return { stripeConfigured: row?.stripeConfigured ?? false, secret: await payLinkSecret(sql) };
+  return { stripeConfigured: row.stripeConfigured, secret: row.secret };
+}
+
 export async function saveStripeKeys(sql: ISql, k: StripeKeys): Promise<void> {
   await sql`update settings set stripe_secret_key = ${k.secretKey}, stripe_publishable_key = ${k.publishableKey},
     stripe_webhook_secret = ${k.webhookSecret}, updated_at = now() where id = 1`;

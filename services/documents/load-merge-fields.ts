@@ -3,7 +3,7 @@ import { customerById, type Customer } from '../../db/queries/customers.js';
 import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../../db/queries/invoices.js';
 import { linesOf } from '../../db/queries/invoice-lines.js';
 import { DEFAULT_NOTICE_DAYS, lateChargesOf } from '../../db/queries/late-charges.js';
-import { getStripeKeys, payLinkSecret } from '../../db/queries/stripe.js';
+import { payLinkKeys } from '../../db/queries/stripe.js';
 import { payLink, shortPortalLink } from '../pay-link.js';
 import { remindersBefore } from '../../db/queries/reminders.js';
 import { paidSinceReminder } from '../../db/queries/payments.js';
@@ -21,16 +21,16 @@ export async function loadMergeFields(
   },
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
-  const [stored, charges, stripe, previous, received, lines, secret] = await Promise.all([
+  const [stored, charges, previous, received, lines, links] = await Promise.all([
     customerById(sql, invoice.customerId).then((c) => c!),
     lateChargesOf(sql, invoice.id, today),
-    getStripeKeys(sql),
     remindersBefore(sql, invoice.id, input.level),
     paidSinceReminder(sql, invoice.id, input.level),
     linesOf(sql, invoice.id),
     // One secret signs the reminder's pay link and its customer page's links.
-    input.publicUrl ? payLinkSecret(sql) : '',
+    input.publicUrl ? payLinkKeys(sql) : { stripeConfigured: false, secret: '' },
   ]);
+  const { secret } = links;
   const customer = input.language ? { ...stored, language: input.language } : stored;
   const fields = buildMergeFields({
     settings, customer, today, level: input.level,
@@ -44,7 +44,7 @@ export async function loadMergeFields(
     noticeDays: charges?.noticeDays ?? DEFAULT_NOTICE_DAYS,
     lines,
     previous: previous.map((p) => ({ stepName: p.stepName, sentOn: localDate(p.sentAt.getTime(), settings.timezone) })),
-    payLink: stripe.secretKey && input.publicUrl ? payLink(input.publicUrl, secret, 'invoice', invoice.id, today) : '',
+    payLink: links.stripeConfigured && input.publicUrl ? payLink(input.publicUrl, secret, 'invoice', invoice.id, today) : '',
     portalLink: input.publicUrl ? payLink(input.publicUrl, secret, 'portal', customer.id, today) : '',
     portalShortLink: input.publicUrl ? shortPortalLink(input.publicUrl, secret, customer.id, today) : '',
   });
