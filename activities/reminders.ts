@@ -1,14 +1,17 @@
 import type { Sql } from '../db/client.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { insertEvent } from '../db/queries/events.js';
-import { loadDunningFacts } from '../db/queries/dunning-facts.js';
+import { ApplicationFailure } from '@temporalio/activity';
+import { loadDunningFacts, type LoadedFacts } from '../db/queries/dunning-facts.js';
 import { dunnableFacts, invoiceFacts, recordLastLevel, type InvoiceFactsRow } from '../db/queries/invoices.js';
 import { claimReminder, lastSentReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent, type ReminderClaim } from '../db/queries/reminders.js';
 import { getSettings, type CompanySettings } from '../db/queries/settings.js';
 import { stepsOfPolicy, type FollowUpStep } from '../db/queries/steps.js';
 import { specialTemplateFor, templateFor, type Channel } from '../db/queries/templates.js';
-import type { ReminderOutcome } from '../workflows/messages.js';
-import type { DunningFacts } from '../workflows/schedule/next-action.js';
+import type { ReminderOutcome, SendNowRequest } from '../workflows/messages.js';
+import { nextAction, type DunningFacts } from '../workflows/schedule/next-action.js';
+import { askedReminder } from '../workflows/asked-reminder.js';
+import { NON_RETRYABLE } from '../workflows/errors.js';
 import { dunningHold, isFinalHold } from '../workflows/schedule/dunnable.js';
 import { localDate } from '../workflows/schedule/zoned-time.js';
 import { EmailRejectedError, type Mailer } from '../services/mail/mailer.js';
@@ -69,20 +72,21 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    * nothing is to be sent (a hold, no such step, the slot already sent or prepared), else what the
    * next stages need.
    */
-  async function claim(input: PerformReminderInput): Promise<ReminderOutcome | Claimed> {
+  async function claim(input: PerformReminderInput, known?: LoadedFacts): Promise<ReminderOutcome | Claimed> {
     const { invoiceId } = input;
     // A run asks again when its first ask was lost with a crashed worker, possibly after the
     // reminder went out: it gets the level it already performed, never the next one.
     const performedByRun = input.runId !== undefined ? await levelOfRun(sql, invoiceId, input.runId) : undefined;
     const level = performedByRun ?? input.level;
-    const [inv, settings] = await Promise.all([invoiceFacts(sql, invoiceId), getSettings(sql)]);
+    // Read a moment ago in the same activity when it judged an ask: the re-check before the claim is that read.
+    const [inv, settings] = known ? [known.invoice, known.settings] : await Promise.all([invoiceFacts(sql, invoiceId), getSettings(sql)]);
     if (performedByRun === undefined && input.oncePerDay) {
       const last = await lastSentReminder(sql, invoiceId);
       if (last && localDate(last.sentAt.getTime(), settings.timezone) === localDate(input.at, settings.timezone)) return { status: 'skipped', level, hold: 'reminded_today' };
     }
     if (performedByRun === undefined && input.notDue) return { status: 'skipped', level, hold: 'not_due', ...input.notDue };
     if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
-    const steps = inv.policyId ? await stepsOfPolicy(sql, inv.policyId) : [];
+    const steps = known ? known.steps : inv.policyId ? await stepsOfPolicy(sql, inv.policyId) : [];
     const step = steps.find((s) => s.level === level);
     if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
     const today = localDate(input.at, settings.timezone);
@@ -170,11 +174,23 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    * re-checking payment and holds, renders, delivers with the slot's idempotency key (or keeps
    * the letter for printing), and records the outcome.
    */
-  async function perform(input: PerformReminderInput): Promise<{ outcome: ReminderOutcome; claimed?: Claimed }> {
-    const claimed = await claim(input);
+  async function perform(input: PerformReminderInput, known?: LoadedFacts): Promise<{ outcome: ReminderOutcome; claimed?: Claimed }> {
+    const claimed = await claim(input, known);
     if ('status' in claimed) return { outcome: claimed };
     const rendered = await render(claimed);
     return { outcome: await record(claimed, rendered.customer.emails, await deliver(claimed, rendered)), claimed };
+  }
+
+  async function loadFacts(invoiceId: number): Promise<LoadedFacts> {
+    const loaded = (await loadDunningFacts(sql, [invoiceId])).get(invoiceId);
+    if (!loaded) throw ApplicationFailure.nonRetryable(`Invoice ${invoiceId} does not exist`, NON_RETRYABLE.notFound);
+    return loaded;
+  }
+
+  /** The facts after a reminder, without reading again the settings and steps its claim read. */
+  async function factsAfter(invoiceId: number, claimed: Claimed | undefined): Promise<LoadedFacts | undefined> {
+    const known = claimed ? { settings: claimed.settings, policySteps: new Map([[claimed.inv.policyId!, claimed.steps]]) } : {};
+    return (await loadDunningFacts(sql, [invoiceId], known)).get(invoiceId);
   }
 
   return {
@@ -189,9 +205,22 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
      */
     async performReminderThenFacts(input: PerformReminderInput): Promise<{ outcome: ReminderOutcome; facts: DunningFacts | null }> {
       const { outcome, claimed } = await perform(input);
-      const known = claimed ? { settings: claimed.settings, policySteps: new Map([[claimed.inv.policyId!, claimed.steps]]) } : {};
-      const loaded = (await loadDunningFacts(sql, [input.invoiceId], known)).get(input.invoiceId);
-      return { outcome, facts: loaded?.facts ?? null };
+      return { outcome, facts: (await factsAfter(input.invoiceId, claimed))?.facts ?? null };
+    },
+
+    /**
+     * A person's or a bulk run's ask, judged on the invoice's facts read here and performed in the
+     * same activity, then the facts after it. No outcome when dunning has ended or a promise is to
+     * be settled: the workflow does that first, from the facts returned.
+     */
+    async answerAsk(input: { invoiceId: number; request: SendNowRequest; at: number }): Promise<{ outcome: ReminderOutcome | null; facts: DunningFacts }> {
+      const before = await loadFacts(input.invoiceId);
+      const action = nextAction(before.facts, input.at);
+      if (action.kind === 'ended' || action.kind === 'settle_promise') return { outcome: null, facts: before.facts };
+      const asked = askedReminder(input.request, action, before.facts.progress.level, input.request.runId !== undefined);
+      if ('answer' in asked) return { outcome: asked.answer, facts: before.facts };
+      const { outcome, claimed } = await perform({ ...asked.perform, invoiceId: input.invoiceId, at: input.at }, before);
+      return { outcome, facts: ((await factsAfter(input.invoiceId, claimed)) ?? before).facts };
     },
   };
 }

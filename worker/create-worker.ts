@@ -58,7 +58,7 @@ export async function createWorker(options: {
       connection: options.connection,
       namespace: options.namespace,
       taskQueue: emailTaskQueue(options.taskQueue),
-      activities: { performReminder: activities.performReminder, performReminderThenFacts: activities.performReminderThenFacts, sendStatement: activities.sendStatement },
+      activities: { performReminder: activities.performReminder, performReminderThenFacts: activities.performReminderThenFacts, answerAsk: activities.answerAsk, sendStatement: activities.sendStatement },
       ...(options.deps.sendsPerSecond ? { maxTaskQueueActivitiesPerSecond: options.deps.sendsPerSecond } : {}),
     }),
   ]);

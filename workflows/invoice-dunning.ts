@@ -30,7 +30,8 @@ import {
 } from './messages.js';
 import { dunningLevelKey, dunningStatusKey, nextStepAtKey } from './search-attributes.js';
 import { addDays } from './schedule/calendar-date.js';
-import { dueStepOf, nextAction, type DunningFacts, type NextAction } from './schedule/next-action.js';
+import { nextAction, type DunningFacts, type NextAction } from './schedule/next-action.js';
+import { askedReminder } from './asked-reminder.js';
 import { instantAt } from './schedule/zoned-time.js';
 import { NON_RETRYABLE } from './errors.js';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
@@ -155,6 +156,11 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       // Right after a reminder, with no message since, its activity's facts are the database's.
       const carried = factsAfterReminder?.wakes === wakes ? factsAfterReminder.facts : undefined;
       factsAfterReminder = undefined;
+      const waiting = sendNowQueue[0];
+      if (!carried && waiting && patched('ask-in-one-activity')) {
+        await answerAskInOneActivity(waiting);
+        continue;
+      }
       // Histories recorded before the local read keep replaying with the regular activity.
       const facts = carried ?? (patched('load-facts-locally') ? await localReads.loadDunningFacts(invoiceId) : await activities.loadDunningFacts(invoiceId));
       const action = nextAction(facts, Date.now());
@@ -190,13 +196,17 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
 
   /** Performs what a person or a bulk run asked for, and keeps what it tells of the invoice's state. */
   async function answerAsk(asked: { request: SendNowRequest; outcome?: ReminderOutcome }, action: NextAction): Promise<void> {
-    asked.outcome = await performAsked(asked.request, action);
-    if (asked.outcome.status === 'sent') {
+    keepOutcome(asked, await performAsked(asked.request, action));
+  }
+
+  function keepOutcome(asked: { request: SendNowRequest; outcome?: ReminderOutcome }, outcome: ReminderOutcome): void {
+    asked.outcome = outcome;
+    if (outcome.status === 'sent') {
       // Known before the next reload, so a second "send now" for this level is refused at once.
-      state.level = Math.max(state.level, asked.outcome.level);
+      state.level = Math.max(state.level, outcome.level);
       state.blockedReason = null;
     }
-    if (asked.outcome.status === 'failed') state.blockedReason = asked.outcome.reason;
+    if (outcome.status === 'failed') state.blockedReason = outcome.reason;
   }
 
   /**
@@ -259,25 +269,30 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
     await waitForMessage(wakeAt === undefined ? undefined : wakeAt - Date.now());
   }
 
-  /**
-   * A level asked for by a person or a bulk run. A bulk run's computed level goes out only when it
-   * is due (unless the run says to send early), and a run never gives an invoice two levels on one
-   * day; the invoice page and the API may force both.
-   */
+  /** A level asked for by a person or a bulk run, judged on this turn's facts. */
   async function performAsked(request: SendNowRequest, action: NextAction): Promise<ReminderOutcome> {
-    const level = request.level ?? state.level + 1;
-    // A run's ask goes to the activity even when held: retried after a crash, it finds the letter
-    // or e-mail its first try prepared (which now holds the invoice) and answers with it.
     const judgedByActivity = request.runId !== undefined && patched('run-asks-judged-by-activity');
-    if (action.kind === 'held' && !judgedByActivity) return { status: 'skipped', level, hold: action.hold };
-    // The run's guards are judged by the activity, which first gives a retried ask its first answer.
-    const dueStep = request.onlyIfDue && request.level === undefined ? dueStepOf(action) : undefined;
-    const notDue = dueStep === null ? { notDue: action.kind === 'wait' ? { dueOn: action.step.sendDate } : {} } : {};
-    return performReminder(request.sendInline ? localActivities : emailQueueActivities, {
-      invoiceId, level: dueStep?.level ?? level, actor: request.actor, note: request.note ?? null, at: Date.now(),
-      channel: request.channel, attachPdf: request.attachPdf, runId: request.runId, nextPlannedOn: request.nextPlannedOn, userId: request.userId,
-      ...notDue, ...(request.oncePerDay ? { oncePerDay: true } : {}),
-    });
+    const asked = askedReminder(request, action, state.level, judgedByActivity);
+    if ('answer' in asked) return asked.answer;
+    return performReminder(sendingActivities(request), { ...asked.perform, invoiceId, at: Date.now() });
+  }
+
+  /**
+   * One activity reads the invoice's facts, judges the ask on them and performs it: the workflow's
+   * own read before it would only repeat the activity's. No answer when dunning has ended or a
+   * promise is to be settled first: the workflow's turn does that with the facts it returns.
+   */
+  async function answerAskInOneActivity(asked: { request: SendNowRequest; outcome?: ReminderOutcome }): Promise<void> {
+    const seen = wakes;
+    const { outcome, facts } = await sendingActivities(asked.request).answerAsk({ invoiceId, request: asked.request, at: Date.now() });
+    factsAfterReminder = { facts, wakes: seen };
+    if (!outcome) return;
+    sendNowQueue.shift();
+    keepOutcome(asked, outcome);
+  }
+
+  function sendingActivities(request: SendNowRequest): typeof activities {
+    return request.sendInline ? localActivities : emailQueueActivities;
   }
 
   /** Performs a reminder; histories recorded before the activity answered with its facts replay without them. */

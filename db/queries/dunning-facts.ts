@@ -12,6 +12,7 @@ export interface LoadedFacts {
   invoice: InvoiceFactsRow;
   /** The policy's steps with their channels, for the screens that show them. */
   steps: FollowUpStep[];
+  settings: CompanySettings;
 }
 
 /** What the caller read a moment ago in the same activity, so it is not read twice. */
@@ -54,6 +55,6 @@ export async function loadDunningFacts(sql: ISql, invoiceIds: readonly number[],
         restartFrom: inv.promiseKeptAt && localDate(inv.promiseKeptAt.getTime(), settings.timezone),
       },
     };
-    return [inv.id, { facts, invoice: inv, steps }];
+    return [inv.id, { facts, invoice: inv, steps, settings }];
   }));
 }

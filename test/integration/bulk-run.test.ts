@@ -98,6 +98,7 @@ it('sends each invoice its reminder, prepares the letters, and lists what could 
   ]);
   expect((await db.sql`select count(*)::int as n from outbox`)[0]!.n).toBe(BY_EMAIL);
   await recordHistory(plain.workflow.getHandle(bulkRunWorkflowId(runId)), 'bulk-run');
+  await recordHistory(plain.workflow.getHandle(dunningWorkflowId(ids.email[0]!)), 'invoice-dunning-bulk-ask');
   const page = await (await get(runPath)).text();
   expect(page).toContain(`${NO_EMAIL + PAID + BY_LETTER + BY_EMAIL}</strong>`);
   expect(page).toContain('pas d&#39;adresse e-mail pour ce client');

@@ -251,6 +251,7 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       expect(await updateRefusal(handle.executeUpdate(sendNowUpdate, { args: [{ actor: 'alice', level: 1 }] }))).toMatch(/already performed/);
       const after = await handle.query(stateQuery);
       expect(after.next?.level).toBe(2);
+      await recordHistory(handle, 'invoice-dunning-send-now');
       await handle.terminate('test done');
     });
     const rows = await sql<{ level: number; performedBy: string; note: string }[]>`
