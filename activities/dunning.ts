@@ -6,13 +6,14 @@ import { loadDunningFacts } from '../db/queries/dunning-facts.js';
 import { recordOperatorStop, setInvoicePaused } from '../db/queries/invoices.js';
 import { NON_RETRYABLE } from '../workflows/errors.js';
 import type { DunningFacts } from '../workflows/schedule/next-action.js';
+import { createConfigurationCache, type ConfigurationCache } from '../db/configuration-cache.js';
 
 
-export function createDunningActivities({ sql }: { sql: Sql }) {
+export function createDunningActivities({ sql, configuration = createConfigurationCache(sql) }: { sql: Sql; configuration?: ConfigurationCache }) {
   return {
-    /** Everything the workflow needs to decide its next step, read fresh from the database. */
+    /** Everything the workflow needs to decide its next step, read fresh from the database (the configuration kept while unchanged). */
     async loadDunningFacts(invoiceId: number): Promise<DunningFacts> {
-      const loaded = (await loadDunningFacts(sql, [invoiceId])).get(invoiceId);
+      const loaded = (await loadDunningFacts(sql, [invoiceId], await configuration.current())).get(invoiceId);
       if (!loaded) throw ApplicationFailure.nonRetryable(`Invoice ${invoiceId} does not exist`, NON_RETRYABLE.notFound);
       return loaded.facts;
     },

@@ -12,6 +12,7 @@ import type { Mailer } from '../services/mail/mailer.js';
 import type { PdfRenderer } from '../services/pdf/pdf-renderer.js';
 import { createReminderActivities } from './reminders.js';
 import type { StripeConnect } from '../services/stripe/stripe-client.js';
+import { createConfigurationCache } from '../db/configuration-cache.js';
 
 export interface ActivityDeps {
   sql: Sql;
@@ -29,9 +30,11 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  // One per worker: planning and sending reuse the same reads of the configuration.
+  const configuration = createConfigurationCache(deps.sql);
   return {
-    ...createDunningActivities(deps),
-    ...createReminderActivities(deps),
+    ...createDunningActivities({ ...deps, configuration }),
+    ...createReminderActivities({ ...deps, configuration }),
     ...createBulkRunActivities(deps),
     ...createSepaActivities(deps),
     ...createLateChargeActivities(deps),

@@ -5,9 +5,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { loadDunningFacts, type LoadedFacts } from '../db/queries/dunning-facts.js';
 import { dunnableFacts, invoiceFacts, recordLastLevel, type InvoiceFactsRow } from '../db/queries/invoices.js';
 import { claimReminder, lastSentReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent, type ReminderClaim } from '../db/queries/reminders.js';
-import { getSettings, type CompanySettings } from '../db/queries/settings.js';
-import { stepsOfPolicy, type FollowUpStep } from '../db/queries/steps.js';
-import { specialTemplateFor, templateFor, type Channel } from '../db/queries/templates.js';
+import type { CompanySettings } from '../db/queries/settings.js';
+import type { FollowUpStep } from '../db/queries/steps.js';
+import type { Channel, StoredTemplate } from '../db/queries/templates.js';
+import { createConfigurationCache, type ConfigurationCache, type ConfigurationReads } from '../db/configuration-cache.js';
 import type { ReminderOutcome, SendNowRequest } from '../workflows/messages.js';
 import { nextAction, type DunningFacts } from '../workflows/schedule/next-action.js';
 import { askedReminder } from '../workflows/asked-reminder.js';
@@ -50,9 +51,11 @@ export interface ReminderDeps {
   pdf: PdfRenderer;
   defaultFrom: string;
   publicUrl: string;
+  /** Settings, steps and templates kept across reminders (one per worker, shared by its activities). */
+  configuration?: ConfigurationCache;
 }
 
-export function createReminderActivities({ sql, mailer, pdf, defaultFrom, publicUrl }: ReminderDeps) {
+export function createReminderActivities({ sql, mailer, pdf, defaultFrom, publicUrl, configuration = createConfigurationCache(sql) }: ReminderDeps) {
   const { letterPdf, invoiceCopyPdf } = createLetterPdfs({ sql, pdf });
   /**
    * The texts of a reminder: its step's (the user's own version first), or after a returned direct
@@ -61,7 +64,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    */
   async function textsOf(c: Claimed, language: string) {
     const sender = { userId: c.input.userId, actor: c.input.actor };
-    const find = (channel: Channel) => (c.inv.debitReturn !== null ? specialTemplateFor(sql, 'debit_returned', channel, language) : templateFor(sql, c.step.id, channel, language, sender));
+    const find = (channel: Channel) => (c.inv.debitReturn !== null ? c.config.specialTemplateFor('debit_returned', channel, language) : c.config.templateFor(c.step.id, channel, language, sender));
     const email = await find('email');
     return { email, letter: c.channel === 'email' ? undefined : (await find('letter')) ?? email };
   }
@@ -72,21 +75,21 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    * nothing is to be sent (a hold, no such step, the slot already sent or prepared), else what the
    * next stages need.
    */
-  async function claim(input: PerformReminderInput, known?: LoadedFacts): Promise<ReminderOutcome | Claimed> {
+  async function claim(input: PerformReminderInput, config: ConfigurationReads, known?: LoadedFacts): Promise<ReminderOutcome | Claimed> {
     const { invoiceId } = input;
     // A run asks again when its first ask was lost with a crashed worker, possibly after the
     // reminder went out: it gets the level it already performed, never the next one.
     const performedByRun = input.runId !== undefined ? await levelOfRun(sql, invoiceId, input.runId) : undefined;
     const level = performedByRun ?? input.level;
     // Read a moment ago in the same activity when it judged an ask: the re-check before the claim is that read.
-    const [inv, settings] = known ? [known.invoice, known.settings] : await Promise.all([invoiceFacts(sql, invoiceId), getSettings(sql)]);
+    const [inv, settings] = known ? [known.invoice, known.settings] : await Promise.all([invoiceFacts(sql, invoiceId), config.settings()]);
     if (performedByRun === undefined && input.oncePerDay) {
-      const last = await lastSentReminder(sql, invoiceId);
-      if (last && localDate(last.sentAt.getTime(), settings.timezone) === localDate(input.at, settings.timezone)) return { status: 'skipped', level, hold: 'reminded_today' };
+      const lastSentOn = known ? known.facts.progress.lastDate : await lastSentReminder(sql, invoiceId).then((last) => last && localDate(last.sentAt.getTime(), settings.timezone));
+      if (lastSentOn && lastSentOn === localDate(input.at, settings.timezone)) return { status: 'skipped', level, hold: 'reminded_today' };
     }
     if (performedByRun === undefined && input.notDue) return { status: 'skipped', level, hold: 'not_due', ...input.notDue };
     if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
-    const steps = known ? known.steps : inv.policyId ? await stepsOfPolicy(sql, inv.policyId) : [];
+    const steps = known ? known.steps : inv.policyId ? await config.stepsOfPolicy(inv.policyId) : [];
     const step = steps.find((s) => s.level === level);
     if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
     const today = localDate(input.at, settings.timezone);
@@ -102,12 +105,12 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     });
     if (slot.status === 'sent') return { status: 'sent', level, reminderId: slot.id, sentOn: localDate(slot.sentAt!.getTime(), settings.timezone) };
     if (slot.status === 'prepared') return { status: 'prepared', level, reminderId: slot.id };
-    return { input, level, inv, settings, steps, step, channel, attachPdf, today, slot };
+    return { input, config, level, inv, settings, steps, step, channel, attachPdf, today, slot };
   }
 
   /** The merge fields, the recipient and the texts of a claimed reminder. */
   async function render(c: Claimed): Promise<Rendered> {
-    const { fields, customer } = await loadMergeFields(sql, { invoice: c.inv, settings: c.settings, level: c.level, step: c.step, today: c.today, publicUrl });
+    const { fields, customer } = await loadMergeFields(sql, { invoice: c.inv, settings: c.settings, level: c.level, step: c.step, today: c.today, publicUrl, configuration: c.config });
     const texts = await textsOf(c, customer.language);
     return { fields, customer, texts };
   }
@@ -174,28 +177,27 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    * re-checking payment and holds, renders, delivers with the slot's idempotency key (or keeps
    * the letter for printing), and records the outcome.
    */
-  async function perform(input: PerformReminderInput, known?: LoadedFacts): Promise<{ outcome: ReminderOutcome; claimed?: Claimed }> {
-    const claimed = await claim(input, known);
+  async function perform(input: PerformReminderInput, config: ConfigurationReads, known?: LoadedFacts): Promise<{ outcome: ReminderOutcome; claimed?: Claimed }> {
+    const claimed = await claim(input, config, known);
     if ('status' in claimed) return { outcome: claimed };
     const rendered = await render(claimed);
     return { outcome: await record(claimed, rendered.customer.emails, await deliver(claimed, rendered)), claimed };
   }
 
-  async function loadFacts(invoiceId: number): Promise<LoadedFacts> {
-    const loaded = (await loadDunningFacts(sql, [invoiceId])).get(invoiceId);
+  async function loadFacts(invoiceId: number, config: ConfigurationReads): Promise<LoadedFacts> {
+    const loaded = (await loadDunningFacts(sql, [invoiceId], config)).get(invoiceId);
     if (!loaded) throw ApplicationFailure.nonRetryable(`Invoice ${invoiceId} does not exist`, NON_RETRYABLE.notFound);
     return loaded;
   }
 
-  /** The facts after a reminder, without reading again the settings and steps its claim read. */
-  async function factsAfter(invoiceId: number, claimed: Claimed | undefined): Promise<LoadedFacts | undefined> {
-    const known = claimed ? { settings: claimed.settings, policySteps: new Map([[claimed.inv.policyId!, claimed.steps]]) } : {};
-    return (await loadDunningFacts(sql, [invoiceId], known)).get(invoiceId);
+  /** The facts after a reminder; the settings and steps come from the configuration its claim read. */
+  async function factsAfter(invoiceId: number, config: ConfigurationReads): Promise<LoadedFacts | undefined> {
+    return (await loadDunningFacts(sql, [invoiceId], config)).get(invoiceId);
   }
 
   return {
     async performReminder(input: PerformReminderInput): Promise<ReminderOutcome> {
-      return (await perform(input)).outcome;
+      return (await perform(input, await configuration.current())).outcome;
     },
 
     /**
@@ -204,8 +206,9 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
      * moment ago are not read twice.
      */
     async performReminderThenFacts(input: PerformReminderInput): Promise<{ outcome: ReminderOutcome; facts: DunningFacts | null }> {
-      const { outcome, claimed } = await perform(input);
-      return { outcome, facts: (await factsAfter(input.invoiceId, claimed))?.facts ?? null };
+      const config = await configuration.current();
+      const { outcome } = await perform(input, config);
+      return { outcome, facts: (await factsAfter(input.invoiceId, config))?.facts ?? null };
     },
 
     /**
@@ -214,19 +217,22 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
      * be settled: the workflow does that first, from the facts returned.
      */
     async answerAsk(input: { invoiceId: number; request: SendNowRequest; at: number }): Promise<{ outcome: ReminderOutcome | null; facts: DunningFacts }> {
-      const before = await loadFacts(input.invoiceId);
+      const config = await configuration.current();
+      const before = await loadFacts(input.invoiceId, config);
       const action = nextAction(before.facts, input.at);
       if (action.kind === 'ended' || action.kind === 'settle_promise') return { outcome: null, facts: before.facts };
       const asked = askedReminder(input.request, action, before.facts.progress.level, input.request.runId !== undefined);
       if ('answer' in asked) return { outcome: asked.answer, facts: before.facts };
-      const { outcome, claimed } = await perform({ ...asked.perform, invoiceId: input.invoiceId, at: input.at }, before);
-      return { outcome, facts: ((await factsAfter(input.invoiceId, claimed)) ?? before).facts };
+      const { outcome, claimed } = await perform({ ...asked.perform, invoiceId: input.invoiceId, at: input.at }, config, before);
+      // Nothing claimed, nothing written: the facts read before still stand.
+      return { outcome, facts: claimed ? ((await factsAfter(input.invoiceId, config)) ?? before).facts : before.facts };
     },
   };
 }
 
 interface Claimed {
   input: PerformReminderInput;
+  config: ConfigurationReads;
   level: number;
   inv: InvoiceFactsRow;
   settings: CompanySettings;
@@ -238,7 +244,7 @@ interface Claimed {
   slot: ReminderClaim;
 }
 
-type ReminderText = Awaited<ReturnType<typeof templateFor>>;
+type ReminderText = StoredTemplate | undefined;
 type Rendered = Awaited<ReturnType<typeof loadMergeFields>> & { texts: { email: ReminderText; letter: ReminderText } };
 
 type Delivery =

@@ -4,8 +4,9 @@ import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { dunnableFacts, invoicesFacts, type InvoiceFactsRow } from './invoices.js';
 import { lastSentReminders } from './reminders.js';
 import { approvalsOf } from './review.js';
-import { getSettings, type CompanySettings } from './settings.js';
-import { stepsOfPolicy, type FollowUpStep } from './steps.js';
+import type { CompanySettings } from './settings.js';
+import type { FollowUpStep } from './steps.js';
+import { readConfiguration, type ConfigurationReads } from '../configuration-cache.js';
 
 export interface LoadedFacts {
   facts: DunningFacts;
@@ -15,22 +16,20 @@ export interface LoadedFacts {
   settings: CompanySettings;
 }
 
-/** What the caller read a moment ago in the same activity, so it is not read twice. */
-export interface KnownFacts {
-  settings?: CompanySettings;
-  policySteps?: ReadonlyMap<number, FollowUpStep[]>;
-}
-
 /**
  * The one loader of "what is sent next" facts: the workflow, the invoice page, the mass follow-up
  * and the daily review all read an invoice's facts here, a page of them in a few statements.
  */
-export async function loadDunningFacts(sql: ISql, invoiceIds: readonly number[], known: KnownFacts = {}): Promise<Map<number, LoadedFacts>> {
+export async function loadDunningFacts(
+  sql: ISql,
+  invoiceIds: readonly number[],
+  configuration: Pick<ConfigurationReads, 'settings' | 'stepsOfPolicy'> = readConfiguration(sql),
+): Promise<Map<number, LoadedFacts>> {
   if (invoiceIds.length === 0) return new Map();
-  const [invoices, settings, lastSent] = await Promise.all([invoicesFacts(sql, invoiceIds), known.settings ?? getSettings(sql), lastSentReminders(sql, invoiceIds)]);
+  const [invoices, settings, lastSent] = await Promise.all([invoicesFacts(sql, invoiceIds), configuration.settings(), lastSentReminders(sql, invoiceIds)]);
   const policyIds = [...new Set(invoices.map((i) => i.policyId).filter((id): id is number => id !== null))];
   const [policySteps, approvals] = await Promise.all([
-    Promise.all(policyIds.map(async (id) => [id, known.policySteps?.get(id) ?? await stepsOfPolicy(sql, id)] as const)).then((entries) => new Map(entries)),
+    Promise.all(policyIds.map(async (id) => [id, await configuration.stepsOfPolicy(id)] as const)).then((entries) => new Map(entries)),
     approvalsOf(sql, invoices.filter((i) => i.needsApproval).map((i) => i.id)),
   ]);
   return new Map(invoices.map((inv) => {

@@ -46,7 +46,13 @@ export interface InvoiceCharges extends LateCharges {
 }
 
 /** The late charges an invoice has accrued by `asOf` under its customer's policy. */
-export async function lateChargesOf(sql: ISql, invoiceId: number, asOf: string): Promise<InvoiceCharges | undefined> {
+export async function lateChargesOf(
+  sql: ISql,
+  invoiceId: number,
+  asOf: string,
+  // A worker passes the policy and rates it keeps across reminders.
+  configuration: { chargesPolicyOf(policyId: number): Promise<ChargesPolicy>; referenceRates(): Promise<ReferenceRate[]> } = { chargesPolicyOf: (id) => chargesPolicyOf(sql, id), referenceRates: () => referenceRates(sql) },
+): Promise<InvoiceCharges | undefined> {
   const [inv] = await sql<{ totalCents: number; currency: string; dueDate: string | null; isBusiness: boolean; policyId: number | null; installments: Installment[] }[]>`
     select i.total_cents as "totalCents", i.currency, coalesce(i.due_date, (select max(due_date) from installments where invoice_id = i.id)) as "dueDate",
            ${installmentsJson(sql)} as installments,
@@ -54,8 +60,8 @@ export async function lateChargesOf(sql: ISql, invoiceId: number, asOf: string):
     from invoices i join customers c on c.id = i.customer_id where i.id = ${invoiceId}`;
   if (!inv?.dueDate) return undefined;
   const [policy, rates, payments] = await Promise.all([
-    inv.policyId ? chargesPolicyOf(sql, inv.policyId) : { rule: { kind: 'none' } as InterestRule, indemnity: false, noticeDays: DEFAULT_NOTICE_DAYS },
-    referenceRates(sql),
+    inv.policyId ? configuration.chargesPolicyOf(inv.policyId) : { rule: { kind: 'none' } as InterestRule, indemnity: false, noticeDays: DEFAULT_NOTICE_DAYS },
+    configuration.referenceRates(),
     sql<{ paidOn: string; amountCents: number }[]>`select paid_on as "paidOn", amount_cents as "amountCents" from payments where invoice_id = ${invoiceId}`,
   ]);
   const charges = lateCharges({

@@ -3,12 +3,12 @@ import { customerById, type Customer } from '../../db/queries/customers.js';
 import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../../db/queries/invoices.js';
 import { linesOf } from '../../db/queries/invoice-lines.js';
 import { DEFAULT_NOTICE_DAYS, lateChargesOf } from '../../db/queries/late-charges.js';
-import { payLinkKeys } from '../../db/queries/stripe.js';
 import { payLink, shortPortalLink } from '../pay-link.js';
 import { remindersBefore } from '../../db/queries/reminders.js';
 import { paidSinceReminder } from '../../db/queries/payments.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { CompanySettings } from '../../db/queries/settings.js';
+import { readConfiguration, type ConfigurationReads } from '../../db/configuration-cache.js';
 import { buildMergeFields, type MergeFields } from './merge-fields.js';
 
 /** The merge fields of one invoice at one step, as a reminder sent today would see them. */
@@ -18,17 +18,20 @@ export async function loadMergeFields(
     invoice: InvoiceFactsRow; settings: CompanySettings; level: number; step: { name: string; feeCents: number | null }; today: string; language?: 'fr' | 'en';
     /** Where pay links point; with Stripe configured, the reminder carries one. */
     publicUrl?: string;
+    /** Where the policy, rates and pay-link keys are read: a worker's are kept across reminders. */
+    configuration?: ConfigurationReads;
   },
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
+  const configuration = input.configuration ?? readConfiguration(sql);
   const [stored, charges, previous, received, lines, links] = await Promise.all([
     customerById(sql, invoice.customerId).then((c) => c!),
-    lateChargesOf(sql, invoice.id, today),
+    lateChargesOf(sql, invoice.id, today, configuration),
     remindersBefore(sql, invoice.id, input.level),
     paidSinceReminder(sql, invoice.id, input.level),
     linesOf(sql, invoice.id),
     // One secret signs the reminder's pay link and its customer page's links.
-    input.publicUrl ? payLinkKeys(sql) : { stripeConfigured: false, secret: '' },
+    input.publicUrl ? configuration.payLinkKeys() : { stripeConfigured: false, secret: '' },
   ]);
   const { secret } = links;
   const customer = input.language ? { ...stored, language: input.language } : stored;
