@@ -2,7 +2,8 @@ import { CancelledFailure, Context } from '@temporalio/activity';
 import { stopRequestedCheck } from '../services/stop-requested.js';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
-import { bulkRunById, bulkRunCancelRequested, cancelBulkRun, finishBulkRun, lastRunPosition, recordItemOutcome, runItemsFrom, runSlice, type RunItem } from '../db/queries/bulk-runs.js';
+import { bulkRunById, bulkRunCancelRequested, cancelBulkRun, finishBulkRun, lastRunPosition, recordItemOutcomes, runItemsFrom, runSlice, type ItemAnswer, type RunItem } from '../db/queries/bulk-runs.js';
+import { groupedWrites } from '../services/grouped-writes.js';
 import { dunningWorkflowId } from '../workflows/ids.js';
 import { sendNowUpdate, type ReminderOutcome } from '../workflows/messages.js';
 import { eachConcurrently } from '../workflows/each-concurrently.js';
@@ -43,10 +44,10 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
    * Asks one invoice's workflow to act: it alone owns the invoice's level. The update's id makes
    * a retried ask (after a crash) return the first answer instead of acting twice.
    */
-  async function ask(input: AskInvoiceInput): Promise<AskAnswer> {
+  async function ask(input: AskInvoiceInput, recordAnswer: (answer: ItemAnswer) => Promise<void>): Promise<AskAnswer> {
     const { runId, invoiceId } = input;
-    const record = (outcome: Parameters<typeof recordItemOutcome>[1]['outcome'], level: number | null, reason: string | null, reminderId: number | null = null) =>
-      recordItemOutcome(sql, { runId, invoiceId, outcome, level, reason, reminderId });
+    const record = (outcome: ItemAnswer['outcome'], level: number | null, reason: string | null, reminderId: number | null = null) =>
+      recordAnswer({ invoiceId, outcome, level, reason, reminderId });
     try {
       // An ask under way finishes even when the run is cancelled: aborted, it would leave a reminder
       // sent and its item without an answer (the worker aborts an activity's calls on cancel).
@@ -115,12 +116,13 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
       return runItemsFrom(sql, input.runId, input.after, input.limit);
     },
     async askInvoice(input: AskInvoiceInput): Promise<AskAnswer> {
-      return beating(ask(input));
+      return beating(ask(input, (answer) => recordItemOutcomes(sql, input.runId, [answer])));
     },
 
     /**
      * Asks a slice of the run's invoices, a few at a time, recording each answer as it comes so
-     * the progress bar moves; one activity for many asks spares the server a task per invoice.
+     * the progress bar moves (the answers that come while one is written go in the next statement
+     * together); one activity for many asks spares the server a task per invoice.
      * A slice retried after a crash asks only the invoices still unanswered. Returns its size.
      */
     async askInvoices(input: AskSliceInput): Promise<number> {
@@ -131,8 +133,9 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
       // page); the asks under way finish and record their answer.
       const cancelled = Context.current().cancellationSignal;
       const stopped = stopRequestedCheck(() => bulkRunCancelRequested(sql, input.runId));
+      const recordAnswer = groupedWrites((answers: ItemAnswer[]) => recordItemOutcomes(sql, input.runId, answers));
       await beating(eachConcurrently(unanswered, async (item) => {
-        if (!cancelled.aborted && !(await stopped())) await ask({ ...request, invoiceId: item.invoiceId, itemChannel: item.channel });
+        if (!cancelled.aborted && !(await stopped())) await ask({ ...request, invoiceId: item.invoiceId, itemChannel: item.channel }, recordAnswer);
       }, undefined, lanes));
       if (cancelled.aborted) throw new CancelledFailure('the run was cancelled');
       return items.length;

@@ -99,12 +99,20 @@ export async function lastRunPosition(sql: ISql, runId: number): Promise<number>
   return row.last;
 }
 
-export async function recordItemOutcome(
-  sql: ISql,
-  o: { runId: number; invoiceId: number; outcome: ItemOutcome; level: number | null; reason: string | null; reminderId: number | null },
-): Promise<void> {
-  await sql`update bulk_run_items set outcome = ${o.outcome}, level = ${o.level}, reason = ${o.reason}, reminder_id = ${o.reminderId}
-    where run_id = ${o.runId} and invoice_id = ${o.invoiceId}`;
+export interface ItemAnswer {
+  invoiceId: number;
+  outcome: ItemOutcome;
+  level: number | null;
+  reason: string | null;
+  reminderId: number | null;
+}
+
+/** The answers of some of a run's invoices, in one statement. */
+export async function recordItemOutcomes(sql: ISql, runId: number, answers: readonly ItemAnswer[]): Promise<void> {
+  await sql`update bulk_run_items b set outcome = a.outcome, level = a.level, reason = a.reason, reminder_id = a.reminder_id
+    from unnest(${answers.map((a) => a.invoiceId)}::bigint[], ${answers.map((a) => a.outcome)}::text[], ${answers.map((a) => a.level)}::smallint[],
+                ${answers.map((a) => a.reason)}::text[], ${answers.map((a) => a.reminderId)}::bigint[]) as a(invoice_id, outcome, level, reason, reminder_id)
+    where b.run_id = ${runId} and b.invoice_id = a.invoice_id`;
 }
 
 /** Ends a run; invoices left unasked can only be a cancel's (asked for on the run's page), and say so. */
