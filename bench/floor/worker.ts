@@ -1,5 +1,5 @@
 // The engine floor's worker process: the real worker's runtime, connection and tuning, over a
-// workflow with none of Relance's work. `tsx bench/floor/worker.ts <count> <prefix>` starts that many
+// workflow with none of Relance's work. `tsx bench/floor/worker.ts <count> <prefix> [replans]` starts that many
 // workflows as the real worker starts its invoices' (eagerly, as many at once), then, on a line on
 // stdin, asks each as a bulk run does (an update each, as many at once) and prints how long it took.
 import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
@@ -16,7 +16,7 @@ import { engineFloor, floorSendUpdate } from './workflows.js';
 const ASKS_AT_ONCE = 64;
 
 async function main(): Promise<void> {
-  const [count, prefix] = [Number(process.argv[2]), process.argv[3] ?? 'FLOOR'];
+  const [count, prefix, replans] = [Number(process.argv[2]), process.argv[3] ?? 'FLOOR', process.argv[4] === 'replans'];
   const config = loadConfig();
   installQuietRuntime();
   const connection = await connectWorker(config.temporal);
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const ids = Array.from({ length: count }, (_, n) => `${prefix}-${n + 1}`);
   await eachConcurrently(ids, async (id) => {
     await client.workflow.start(engineFloor, {
-      workflowId: id, taskQueue, requestEagerStart: true, workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      args: [{ replans }], workflowId: id, taskQueue, requestEagerStart: true, workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       typedSearchAttributes: [{ key: invoiceNumberKey, value: id }, { key: customerIdKey, value: prefix }],
     });
   });

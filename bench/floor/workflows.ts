@@ -11,8 +11,12 @@ export const floorSendUpdate = defineUpdate<string>('floorSend');
  * a wait that an update ends (a bulk run's ask), the update running one more such local activity.
  * Then it waits again, as an invoice's workflow does after a reminder (and because the dev server
  * can lose the result of an update whose workflow completes in the same task).
+ *
+ * With `replans`, the engine's commands of an invoice's workflow too, still without its work: it
+ * sleeps on a timer until its next step, and after the ask publishes its new plan and sleeps on a
+ * new timer, as the invoice's does after a reminder.
  */
-export async function engineFloor(): Promise<void> {
+export async function engineFloor(options: { replans?: boolean } = {}): Promise<void> {
   let asked = false;
   setHandler(floorSendUpdate, async () => {
     await local.nothing();
@@ -20,11 +24,19 @@ export async function engineFloor(): Promise<void> {
     return 'sent';
   });
   await local.nothing();
-  upsertSearchAttributes([
+  const day = 86_400_000;
+  const publish = (level: number, inDays: number) => upsertSearchAttributes([
     { key: dunningStatusKey, value: 'scheduled' },
-    { key: dunningLevelKey, value: 0 },
-    { key: nextStepAtKey, value: new Date(workflowInfo().startTime.getTime() + 30 * 86_400_000) },
+    { key: dunningLevelKey, value: level },
+    { key: nextStepAtKey, value: new Date(workflowInfo().startTime.getTime() + inDays * day) },
   ]);
-  await condition(() => asked);
-  await condition(() => false);
+  publish(0, 30);
+  if (!options.replans) {
+    await condition(() => asked);
+    await condition(() => false);
+    return;
+  }
+  await condition(() => asked, 30 * day);
+  publish(1, 45);
+  await condition(() => false, 45 * day);
 }

@@ -82,6 +82,8 @@ export interface InvoiceFactsRow {
   promiseKeptAt: Date | null;
   /** An operator stopped its dunning in Temporal. */
   stopped: boolean;
+  /** The customer is a business (owed the recovery indemnity). */
+  isBusiness: boolean;
 }
 
 /** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
@@ -110,7 +112,7 @@ export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[]): P
   const rows = await sql<Omit<InvoiceFactsRow, 'referenceDueDate'>[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
            i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
-           pol.id as "policyId", i.stopped_at is not null as stopped,
+           pol.id as "policyId", i.stopped_at is not null as stopped, c.is_business as "isBusiness",
            i.issue_date as "issueDate", i.currency,
            i.due_date as "dueDate", ${installmentsJson(sql)} as installments,
            exists (select 1 from reminders r where r.invoice_id = i.id and r.status = 'prepared') as "letterToPrint",

@@ -1,8 +1,7 @@
 import type { ISql, Sql } from '../client.js';
 import { lateCharges, type InterestRule, type LateCharges, type ReferenceRate } from '../../workflows/schedule/late-charges.js';
 import { insertEvent } from './events.js';
-import { installmentsJson } from './invoices.js';
-import type { Installment } from '../../workflows/schedule/payment-terms.js';
+import { installmentsJson, type InvoiceFactsRow } from './invoices.js';
 
 export interface ChargesPolicy {
   rule: InterestRule;
@@ -45,31 +44,38 @@ export interface InvoiceCharges extends LateCharges {
   noticeDays: number;
 }
 
-/** The late charges an invoice has accrued by `asOf` under its customer's policy. */
+/** What an invoice's late charges are computed on. */
+export type ChargedInvoice = Pick<InvoiceFactsRow, 'id' | 'totalCents' | 'currency' | 'dueDate' | 'installments' | 'isBusiness' | 'policyId'>;
+
+/**
+ * The late charges an invoice has accrued by `asOf` under its customer's policy; given the
+ * invoice's facts read a moment ago, it does not read them again.
+ */
 export async function lateChargesOf(
   sql: ISql,
-  invoiceId: number,
+  invoice: number | ChargedInvoice,
   asOf: string,
   // A worker passes the policy and rates it keeps across reminders.
   configuration: { chargesPolicyOf(policyId: number): Promise<ChargesPolicy>; referenceRates(): Promise<ReferenceRate[]> } = { chargesPolicyOf: (id) => chargesPolicyOf(sql, id), referenceRates: () => referenceRates(sql) },
 ): Promise<InvoiceCharges | undefined> {
-  const [inv] = await sql<{ totalCents: number; currency: string; dueDate: string | null; isBusiness: boolean; policyId: number | null; installments: Installment[] }[]>`
-    select i.total_cents as "totalCents", i.currency, coalesce(i.due_date, (select max(due_date) from installments where invoice_id = i.id)) as "dueDate",
-           ${installmentsJson(sql)} as installments,
+  const [inv] = typeof invoice === 'number' ? await sql<ChargedInvoice[]>`
+    select i.id, i.total_cents as "totalCents", i.currency, i.due_date as "dueDate", ${installmentsJson(sql)} as installments,
            c.is_business as "isBusiness", coalesce(c.policy_id, (select id from policies where is_default)) as "policyId"
-    from invoices i join customers c on c.id = i.customer_id where i.id = ${invoiceId}`;
-  if (!inv?.dueDate) return undefined;
+    from invoices i join customers c on c.id = i.customer_id where i.id = ${invoice}` : [invoice];
+  // An invoice paid in installments runs late from its last one.
+  const dueDate = inv && (inv.dueDate ?? inv.installments.map((s) => s.dueDate).sort().at(-1) ?? null);
+  if (!inv || !dueDate) return undefined;
   const [policy, rates, payments] = await Promise.all([
     inv.policyId ? configuration.chargesPolicyOf(inv.policyId) : { rule: { kind: 'none' } as InterestRule, indemnity: false, noticeDays: DEFAULT_NOTICE_DAYS },
     configuration.referenceRates(),
-    sql<{ paidOn: string; amountCents: number }[]>`select paid_on as "paidOn", amount_cents as "amountCents" from payments where invoice_id = ${invoiceId}`,
+    sql<{ paidOn: string; amountCents: number }[]>`select paid_on as "paidOn", amount_cents as "amountCents" from payments where invoice_id = ${inv.id}`,
   ]);
   const charges = lateCharges({
-    dueDate: inv.dueDate, totalCents: inv.totalCents, installments: inv.installments, payments, asOf, rule: policy.rule, referenceRates: rates,
+    dueDate, totalCents: inv.totalCents, installments: inv.installments, payments, asOf, rule: policy.rule, referenceRates: rates,
     // The 40 EUR indemnity is a euro amount, owed by businesses only.
     indemnity: policy.indemnity && inv.isBusiness && inv.currency === 'EUR',
   });
-  return { ...charges, invoiceId, currency: inv.currency, asOf, none: policy.rule.kind === 'none' && !policy.indemnity, noticeDays: policy.noticeDays };
+  return { ...charges, invoiceId: inv.id, currency: inv.currency, asOf, none: policy.rule.kind === 'none' && !policy.indemnity, noticeDays: policy.noticeDays };
 }
 
 export interface LateChargeNote {

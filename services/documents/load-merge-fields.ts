@@ -26,7 +26,7 @@ export async function loadMergeFields(
   const configuration = input.configuration ?? readConfiguration(sql);
   const [stored, charges, previous, received, lines, links] = await Promise.all([
     customerById(sql, invoice.customerId).then((c) => c!),
-    lateChargesOf(sql, invoice.id, today, configuration),
+    lateChargesOf(sql, invoice, today, configuration),
     remindersBefore(sql, invoice.id, input.level),
     paidSinceReminder(sql, invoice.id, input.level),
     linesOf(sql, invoice.id),
