@@ -14,18 +14,15 @@ begin
   return null;
 end $$;
 
-create trigger settings_configuration_version after insert or update or delete or truncate on settings
-  for each statement execute function bump_configuration_version();
-create trigger policies_configuration_version after insert or update or delete or truncate on policies
-  for each statement execute function bump_configuration_version();
-create trigger follow_up_steps_configuration_version after insert or update or delete or truncate on follow_up_steps
-  for each statement execute function bump_configuration_version();
-create trigger templates_configuration_version after insert or update or delete or truncate on templates
-  for each statement execute function bump_configuration_version();
-create trigger user_templates_configuration_version after insert or update or delete or truncate on user_templates
-  for each statement execute function bump_configuration_version();
-create trigger reference_rates_configuration_version after insert or update or delete or truncate on reference_rates
-  for each statement execute function bump_configuration_version();
+do $$
+declare t text;
+begin
+  foreach t in array array['settings', 'policies', 'follow_up_steps', 'templates', 'user_templates', 'reference_rates'] loop
+    execute format('create trigger %I after insert or update or delete or truncate on %I
+      for each statement execute function bump_configuration_version()', t || '_configuration_version', t);
+  end loop;
+end $$;
+
 -- A sender's own templates are found by their e-mail address.
 create trigger users_configuration_version after insert or delete or update of email on users
   for each statement execute function bump_configuration_version();
