@@ -1,10 +1,9 @@
 import type { Sql } from '../db/client.js';
 import { saveDocument } from '../db/queries/documents.js';
-import { insertEvent } from '../db/queries/events.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import { loadDunningFacts, type LoadedFacts } from '../db/queries/dunning-facts.js';
-import { dunnableFacts, invoiceFacts, recordLastLevel, type InvoiceFactsRow } from '../db/queries/invoices.js';
-import { claimReminder, lastSentReminder, levelOfRun, markReminderFailed, markReminderPrepared, markReminderSent, type ReminderClaim } from '../db/queries/reminders.js';
+import { dunnableFacts, invoiceFacts, type InvoiceFactsRow } from '../db/queries/invoices.js';
+import { claimReminder, levelOfRun, recordReminderEnd, type ReminderClaim } from '../db/queries/reminders.js';
 import type { CompanySettings } from '../db/queries/settings.js';
 import type { FollowUpStep } from '../db/queries/steps.js';
 import type { Channel, StoredTemplate } from '../db/queries/templates.js';
@@ -84,7 +83,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     // Read a moment ago in the same activity when it judged an ask: the re-check before the claim is that read.
     const [inv, settings] = known ? [known.invoice, known.settings] : await Promise.all([invoiceFacts(sql, invoiceId), config.settings()]);
     if (performedByRun === undefined && input.oncePerDay) {
-      const lastSentOn = known ? known.facts.progress.lastDate : await lastSentReminder(sql, invoiceId).then((last) => last && localDate(last.sentAt.getTime(), settings.timezone));
+      const lastSentOn = known ? known.facts.progress.lastDate : inv?.lastSent && localDate(inv.lastSent.sentAt.getTime(), settings.timezone);
       if (lastSentOn && lastSentOn === localDate(input.at, settings.timezone)) return { status: 'skipped', level, hold: 'reminded_today' };
     }
     if (performedByRun === undefined && input.notDue) return { status: 'skipped', level, hold: 'not_due', ...input.notDue };
@@ -144,32 +143,28 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     }
   }
 
-  /** Records what happened to the claimed reminder and its timeline entry, in one transaction. */
-  function record(c: Claimed, recipients: string[], d: Delivery): Promise<ReminderOutcome> {
+  /** Records what happened to the claimed reminder and its timeline entry, in one statement. */
+  async function record(c: Claimed, recipients: string[], d: Delivery): Promise<ReminderOutcome> {
     const { input, level, step, slot } = c;
     const note = input.note || undefined;
+    const reminder = { id: slot.id, invoiceId: c.inv.id, level };
     const entry = (suffix: string) => ({ invoiceId: c.inv.id, level, actor: input.actor, dedupeKey: `${slot.idempotencyKey}-${suffix}`, occurredAt: input.at });
-    return sql.begin(async (tx): Promise<ReminderOutcome> => {
-      switch (d.kind) {
-        case 'failed':
-          await markReminderFailed(tx, { id: slot.id, reason: d.reason, recipients });
-          await insertEvent(tx, { ...entry('failed'), kind: 'reminder_failed', params: { step: step.name, reason: d.reason } });
-          return { status: 'failed', level, reminderId: slot.id, reason: d.reason };
-        case 'prepared':
-          await markReminderPrepared(tx, slot.id);
-          await insertEvent(tx, { ...entry('prepared'), kind: 'letter_prepared', params: { step: step.name, note } });
-          return { status: 'prepared', level, reminderId: slot.id };
-        case 'sent': {
-          const at = await markReminderSent(tx, { id: slot.id, recipients, subject: d.subject, html: d.html, providerMessageId: d.providerMessageId, at: input.at });
-          await recordLastLevel(tx, c.inv.id, level, at);
-          await insertEvent(tx, {
-            ...entry('sent'), kind: 'reminder_sent',
-            params: { step: step.name, recipients, withPdf: d.withPdf || undefined, alsoByLetter: d.alsoByLetter || undefined, note },
-          });
-          return { status: 'sent', level, reminderId: slot.id, sentOn: localDate(at.getTime(), c.settings.timezone) };
-        }
+    switch (d.kind) {
+      case 'failed':
+        await recordReminderEnd(sql, reminder, { status: 'failed', reason: d.reason, recipients }, { ...entry('failed'), kind: 'reminder_failed', params: { step: step.name, reason: d.reason } });
+        return { status: 'failed', level, reminderId: slot.id, reason: d.reason };
+      case 'prepared':
+        await recordReminderEnd(sql, reminder, { status: 'prepared' }, { ...entry('prepared'), kind: 'letter_prepared', params: { step: step.name, note } });
+        return { status: 'prepared', level, reminderId: slot.id };
+      case 'sent': {
+        const at = await recordReminderEnd(
+          sql, reminder,
+          { status: 'sent', recipients, subject: d.subject, html: d.html, providerMessageId: d.providerMessageId, at: input.at },
+          { ...entry('sent'), kind: 'reminder_sent', params: { step: step.name, recipients, withPdf: d.withPdf || undefined, alsoByLetter: d.alsoByLetter || undefined, note } },
+        );
+        return { status: 'sent', level, reminderId: slot.id, sentOn: localDate(at!.getTime(), c.settings.timezone) };
       }
-    });
+    }
   }
 
   /**

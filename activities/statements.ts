@@ -1,10 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
-import { insertEvent } from '../db/queries/events.js';
-import { dunnableFacts, invoiceFacts, recordLastLevel, type InvoiceFactsRow } from '../db/queries/invoices.js';
+import { dunnableFacts, invoiceFacts, type InvoiceFactsRow } from '../db/queries/invoices.js';
 import { saveDocument } from '../db/queries/documents.js';
-import { claimReminder, markReminderFailed, markReminderPrepared, markReminderSent } from '../db/queries/reminders.js';
+import { claimReminder, recordReminderEnd } from '../db/queries/reminders.js';
 import { getSettings } from '../db/queries/settings.js';
 import { cancelStatement, closeStatement, finishStatement, joinStatement, settleStatementItem } from '../db/queries/statements.js';
 import { stepsOfPolicy, type FollowUpStep } from '../db/queries/steps.js';
@@ -31,6 +30,8 @@ interface Claimed {
   reminderId: number;
   idempotencyKey: string;
 }
+
+const reminderOf = (c: Claimed) => ({ id: c.reminderId, invoiceId: c.invoice.id, level: c.step.level });
 
 export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temporal: Client; defaultFrom: string; publicUrl: string; pdf: PdfRenderer }) {
   const { sql, mailer, temporal, defaultFrom } = deps;
@@ -108,8 +109,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       const fail = async (reason: string) => {
         await sql.begin(async (tx) => {
           for (const c of claimed) {
-            await markReminderFailed(tx, { id: c.reminderId, reason, recipients: customer.emails });
-            await insertEvent(tx, {
+            await recordReminderEnd(tx, reminderOf(c), { status: 'failed', reason, recipients: customer.emails }, {
               invoiceId: c.invoice.id, kind: 'reminder_failed', level: c.step.level, actor: 'system', occurredAt: input.at,
               params: { step: c.step.name, reason, inStatement: true }, dedupeKey: `${c.idempotencyKey}-failed`,
             });
@@ -158,8 +158,7 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
       if (!byEmail) {
         await sql.begin(async (tx) => {
           for (const c of claimed) {
-            await markReminderPrepared(tx, c.reminderId);
-            await insertEvent(tx, {
+            await recordReminderEnd(tx, reminderOf(c), { status: 'prepared' }, {
               invoiceId: c.invoice.id, kind: 'letter_prepared', level: c.step.level, actor: 'system', occurredAt: input.at, dedupeKey: `${c.idempotencyKey}-prepared`,
               params: { step: c.step.name, statementOf: claimed.length },
             });
@@ -183,9 +182,8 @@ export function createStatementActivities(deps: { sql: Sql; mailer: Mailer; temp
 
       await sql.begin(async (tx) => {
         for (const c of claimed) {
-          const at = await markReminderSent(tx, { id: c.reminderId, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at });
-          await recordLastLevel(tx, c.invoice.id, c.step.level, at);
-          await insertEvent(tx, {
+          const sent = { status: 'sent' as const, recipients: customer.emails, subject: email.subject, html: email.html, providerMessageId, at: input.at };
+          await recordReminderEnd(tx, reminderOf(c), sent, {
             invoiceId: c.invoice.id, kind: 'reminder_sent', level: c.step.level, actor: 'system', occurredAt: input.at, dedupeKey: `${c.idempotencyKey}-sent`,
             params: { step: c.step.name, recipients: customer.emails, alsoByLetter: byLetter || undefined, statementOf: claimed.length },
           });

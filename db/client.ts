@@ -6,6 +6,8 @@ export type Sql = postgres.Sql<{}>;
 export type ISql = postgres.ISql<{}>;
 /** A query that must run inside a transaction takes this. */
 export type TransactionSql = postgres.TransactionSql<{}>;
+/** A statement not yet run, to be written inside another. */
+export type Fragment = postgres.Fragment;
 
 const DATE_OID = 1082;
 const INT8_OID = 20;

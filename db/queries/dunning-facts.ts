@@ -2,7 +2,6 @@ import type { ISql } from '../client.js';
 import type { DunningFacts } from '../../workflows/schedule/next-action.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import { dunnableFacts, invoicesFacts, type InvoiceFactsRow } from './invoices.js';
-import { lastSentReminders } from './reminders.js';
 import { approvalsOf } from './review.js';
 import type { CompanySettings } from './settings.js';
 import type { FollowUpStep } from './steps.js';
@@ -26,7 +25,7 @@ export async function loadDunningFacts(
   configuration: Pick<ConfigurationReads, 'settings' | 'stepsOfPolicy'> = readConfiguration(sql),
 ): Promise<Map<number, LoadedFacts>> {
   if (invoiceIds.length === 0) return new Map();
-  const [invoices, settings, lastSent] = await Promise.all([invoicesFacts(sql, invoiceIds), configuration.settings(), lastSentReminders(sql, invoiceIds)]);
+  const [invoices, settings] = await Promise.all([invoicesFacts(sql, invoiceIds), configuration.settings()]);
   const policyIds = [...new Set(invoices.map((i) => i.policyId).filter((id): id is number => id !== null))];
   const [policySteps, approvals] = await Promise.all([
     Promise.all(policyIds.map(async (id) => [id, await configuration.stepsOfPolicy(id)] as const)).then((entries) => new Map(entries)),
@@ -34,7 +33,7 @@ export async function loadDunningFacts(
   ]);
   return new Map(invoices.map((inv) => {
     const steps = inv.policyId ? policySteps.get(inv.policyId) ?? [] : [];
-    const last = lastSent.get(inv.id);
+    const last = inv.lastSent;
     const facts: DunningFacts = {
       invoiceId: inv.id,
       number: inv.number,

@@ -65,16 +65,24 @@ export type FollowUpEvent<K extends EventKind = EventKind> = {
  */
 export type LegacyFollowUpEvent = Omit<FollowUpEvent, 'kind' | 'params'> & { kind: string; message: string; params?: undefined };
 
-export function insertEvent(sql: ISql, e: FollowUpEvent): Promise<void> {
-  return insertEntry(sql, e, sql.json(e.params as never), '');
+export async function insertEvent(sql: ISql, e: FollowUpEvent): Promise<void> {
+  await eventInsert(sql, e);
 }
 
-export function insertLegacyEvent(sql: ISql, e: LegacyFollowUpEvent): Promise<void> {
-  return insertEntry(sql, e, null, e.message);
+export async function insertLegacyEvent(sql: ISql, e: LegacyFollowUpEvent): Promise<void> {
+  await entryInsert(sql, e, null, e.message);
 }
 
-async function insertEntry(sql: ISql, e: Omit<FollowUpEvent, 'params' | 'kind'> & { kind: string }, params: unknown, message: string): Promise<void> {
-  await sql`
+/**
+ * The statement that writes a timeline entry, not yet run: awaited it runs alone, interpolated in
+ * another statement (a `with` clause) it is written in the same round trip.
+ */
+export function eventInsert(sql: ISql, e: FollowUpEvent) {
+  return entryInsert(sql, e, sql.json(e.params as never), '');
+}
+
+function entryInsert(sql: ISql, e: Omit<FollowUpEvent, 'params' | 'kind'> & { kind: string }, params: unknown, message: string) {
+  return sql`
     insert into follow_up_events (invoice_id, kind, level, params, message, actor, dedupe_key, occurred_at)
     values (${e.invoiceId}, ${e.kind}, ${e.level ?? null}, ${params as never}, ${message}, ${e.actor ?? 'system'}, ${e.dedupeKey ?? null},
             ${e.occurredAt === undefined ? sql`now()` : new Date(e.occurredAt)})

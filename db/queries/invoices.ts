@@ -1,4 +1,4 @@
-import type { ISql, Sql, TransactionSql } from '../client.js';
+import type { Fragment, ISql, Sql, TransactionSql } from '../client.js';
 import type { Installment } from '../../workflows/schedule/payment-terms.js';
 import type { DunnableFacts } from '../../workflows/schedule/dunnable.js';
 import type { PendingPromise } from '../../workflows/schedule/promise.js';
@@ -84,6 +84,14 @@ export interface InvoiceFactsRow {
   stopped: boolean;
   /** The customer is a business (owed the recovery indemnity). */
   isBusiness: boolean;
+  /** Its highest level sent, if any. */
+  lastSent: LastSentReminder | null;
+}
+
+export interface LastSentReminder {
+  level: number;
+  sentAt: Date;
+  nextPlannedOn: string | null;
 }
 
 /** The facts the dunning rules judge an invoice by (workflows/schedule/dunnable.ts). */
@@ -109,7 +117,7 @@ export async function invoiceFacts(sql: ISql, invoiceId: number): Promise<Invoic
 }
 
 export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[]): Promise<InvoiceFactsRow[]> {
-  const rows = await sql<Omit<InvoiceFactsRow, 'referenceDueDate'>[]>`
+  const rows = await sql<(Omit<InvoiceFactsRow, 'referenceDueDate' | 'lastSent'> & { lastSent: (Omit<LastSentReminder, 'sentAt'> & { sentAt: string }) | null })[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
            i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
            pol.id as "policyId", i.stopped_at is not null as stopped, c.is_business as "isBusiness",
@@ -128,12 +136,18 @@ export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[]): P
               and p.settled_at > coalesce((select max(r.sent_at) from reminders r where r.invoice_id = i.id and r.status = 'sent'), '-infinity')) as "promiseKeptAt",
            exists (select 1 from statement_items si where si.invoice_id = i.id and si.outcome = 'pending') as "inStatement",
            coalesce(pol.statement_mode, false) as "statementMode", coalesce(pol.needs_approval, false) as "needsApproval",
-           coalesce(pol.catch_up, 'first_step') as "catchUp"
+           coalesce(pol.catch_up, 'first_step') as "catchUp",
+           (select json_build_object('level', r.level, 'sentAt', r.sent_at, 'nextPlannedOn', r.next_planned_on) from reminders r
+              where r.invoice_id = i.id and r.status = 'sent' order by r.level desc limit 1) as "lastSent"
     from invoices i join customers c on c.id = i.customer_id
     left join policies pol on pol.id = coalesce(c.policy_id, (select id from policies where is_default))
     where i.id = any(${invoiceIds as number[]})`;
   // The first unpaid installment does not depend on the day: any day will do.
-  return rows.map((r) => ({ ...r, referenceDueDate: amountsOwed(r, r.issueDate).firstUnpaid?.dueDate ?? r.dueDate }));
+  return rows.map((r) => ({
+    ...r,
+    referenceDueDate: amountsOwed(r, r.issueDate).firstUnpaid?.dueDate ?? r.dueDate,
+    lastSent: r.lastSent && { ...r.lastSent, sentAt: new Date(r.lastSent.sentAt) },
+  }));
 }
 
 /** An invoice's installments as one JSON array, in their order (`i` is the invoice). */
@@ -249,7 +263,12 @@ export async function settledInvoiceIds(sql: ISql, ids: number[]): Promise<numbe
 
 /** Keeps the invoice's last level in step with its reminders; call in the reminder's transaction. */
 export async function recordLastLevel(sql: ISql, invoiceId: number, level: number, at: Date): Promise<void> {
-  await sql`update invoices set last_level = greatest(last_level, ${level}), last_reminded_at = ${at} where id = ${invoiceId}`;
+  await lastLevelUpdate(sql, invoiceId, level, at);
+}
+
+/** The statement that advances an invoice's level, not yet run: a reminder's record runs it in its own. */
+export function lastLevelUpdate(sql: ISql, invoiceId: number, level: number, at: Date | Fragment) {
+  return sql`update invoices set last_level = greatest(last_level, ${level}), last_reminded_at = ${at} where id = ${invoiceId}`;
 }
 
 /** Open invoices whose customer follows the policy, the default one included for customers without their own. */

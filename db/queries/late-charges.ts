@@ -1,5 +1,5 @@
 import type { ISql, Sql } from '../client.js';
-import { lateCharges, type InterestRule, type LateCharges, type ReferenceRate } from '../../workflows/schedule/late-charges.js';
+import { lateCharges, type InterestRule, type LateCharges, type LateChargesInput, type ReferenceRate } from '../../workflows/schedule/late-charges.js';
 import { insertEvent } from './events.js';
 import { installmentsJson, type InvoiceFactsRow } from './invoices.js';
 
@@ -57,6 +57,8 @@ export async function lateChargesOf(
   asOf: string,
   // A worker passes the policy and rates it keeps across reminders.
   configuration: { chargesPolicyOf(policyId: number): Promise<ChargesPolicy>; referenceRates(): Promise<ReferenceRate[]> } = { chargesPolicyOf: (id) => chargesPolicyOf(sql, id), referenceRates: () => referenceRates(sql) },
+  // The invoice's payments, when the caller read them a moment ago.
+  known?: { payments: LateChargesInput['payments'] },
 ): Promise<InvoiceCharges | undefined> {
   const [inv] = typeof invoice === 'number' ? await sql<ChargedInvoice[]>`
     select i.id, i.total_cents as "totalCents", i.currency, i.due_date as "dueDate", ${installmentsJson(sql)} as installments,
@@ -68,7 +70,7 @@ export async function lateChargesOf(
   const [policy, rates, payments] = await Promise.all([
     inv.policyId ? configuration.chargesPolicyOf(inv.policyId) : { rule: { kind: 'none' } as InterestRule, indemnity: false, noticeDays: DEFAULT_NOTICE_DAYS },
     configuration.referenceRates(),
-    sql<{ paidOn: string; amountCents: number }[]>`select paid_on as "paidOn", amount_cents as "amountCents" from payments where invoice_id = ${inv.id}`,
+    known?.payments ?? sql<{ paidOn: string; amountCents: number }[]>`select paid_on as "paidOn", amount_cents as "amountCents" from payments where invoice_id = ${inv.id}`,
   ]);
   const charges = lateCharges({
     dueDate, totalCents: inv.totalCents, installments: inv.installments, payments, asOf, rule: policy.rule, referenceRates: rates,

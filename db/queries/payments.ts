@@ -59,28 +59,12 @@ export async function applyPayment(tx: TransactionSql, p: PaymentInput): Promise
   return { paymentId: inserted.id, duplicate: false, invoiceStatus: inv!.status };
 }
 
-/** A recorded payment, as the invoice page lists it. */
-export type PaymentRow = Omit<PaymentInput, 'invoiceId' | 'actor'> & { id: number };
+/** A recorded payment, as the invoice page lists it and a reminder thanks for it. */
+export type PaymentRow = Omit<PaymentInput, 'invoiceId' | 'actor'> & { id: number; recordedAt: Date };
 
 export async function paymentsOf(sql: ISql, invoiceId: number): Promise<PaymentRow[]> {
   return sql<PaymentRow[]>`
-    select id, amount_cents as "amountCents", currency, paid_on as "paidOn", method, source, external_id as "externalId"
+    select id, amount_cents as "amountCents", currency, paid_on as "paidOn", method, source, external_id as "externalId", created_at as "recordedAt"
     from payments where invoice_id = ${invoiceId} order by paid_on, id`;
 }
 
-/**
- * What the customer paid since the invoice's last reminder before `level` (before the first, after
- * the invoice fell due: a late payment): the sum and the last payment's day. Credit notes are not
- * payments to thank anyone for.
- */
-export async function paidSinceReminder(sql: ISql, invoiceId: number, level: number): Promise<{ amountCents: number; lastOn: string } | null> {
-  const [row] = await sql<{ amountCents: number | null; lastOn: string | null }[]>`
-    with last as (select max(sent_at) as at from reminders where invoice_id = ${invoiceId} and level < ${level} and status = 'sent'),
-         first_due as (select coalesce((select min(due_date) from installments where invoice_id = ${invoiceId}), due_date) as on
-                       from invoices where id = ${invoiceId})
-    select sum(p.amount_cents)::bigint as "amountCents", max(p.paid_on) as "lastOn"
-    from payments p, last, first_due
-    where p.invoice_id = ${invoiceId} and p.method <> 'credit_note'
-      and case when last.at is not null then p.created_at > last.at else p.paid_on > first_due.on end`;
-  return row?.amountCents ? { amountCents: row.amountCents, lastOn: row.lastOn! } : null;
-}

@@ -1,5 +1,6 @@
-import type { ISql, Sql } from '../client.js';
-import { insertEvent } from './events.js';
+import type { Fragment, ISql, Sql } from '../client.js';
+import { eventInsert, insertEvent, type FollowUpEvent } from './events.js';
+import { lastLevelUpdate, type LastSentReminder } from './invoices.js';
 
 export type ReminderStatus = 'pending' | 'prepared' | 'sent' | 'failed';
 
@@ -53,37 +54,45 @@ export async function levelOfRun(sql: ISql, invoiceId: number, runId: number): P
   return row?.level;
 }
 
-export async function markReminderSent(
-  sql: ISql,
-  r: { id: number; recipients: string[]; subject: string; html: string; providerMessageId: string; at: number },
-): Promise<Date> {
-  const [row] = await sql<{ sentAt: Date }[]>`
-    update reminders set status = 'sent', recipients = ${r.recipients}, subject = ${r.subject}, html = ${r.html},
-      provider_message_id = ${r.providerMessageId}, sent_at = coalesce(sent_at, ${new Date(r.at)})
-    where id = ${r.id} returning sent_at as "sentAt"`;
-  return row!.sentAt;
+/** How a claimed reminder ended: sent (its invoice's level advances), kept as a letter to print, or failed. */
+export type ReminderEnd =
+  | { status: 'sent'; recipients: string[]; subject: string; html: string; providerMessageId: string; at: number }
+  | { status: 'prepared' }
+  | { status: 'failed'; reason: string; recipients: string[] };
+
+function endColumns(sql: ISql, end: ReminderEnd): Fragment {
+  switch (end.status) {
+    case 'sent':
+      return sql`status = 'sent', recipients = ${end.recipients}, subject = ${end.subject}, html = ${end.html},
+        provider_message_id = ${end.providerMessageId}, sent_at = coalesce(sent_at, ${new Date(end.at)})`;
+    case 'prepared':
+      return sql`status = 'prepared'`;
+    case 'failed':
+      return sql`status = 'failed', failure_reason = ${end.reason}, recipients = ${end.recipients}`;
+  }
 }
 
-export async function markReminderFailed(sql: ISql, r: { id: number; reason: string; recipients: string[] }): Promise<void> {
-  await sql`update reminders set status = 'failed', failure_reason = ${r.reason}, recipients = ${r.recipients} where id = ${r.id}`;
+/**
+ * Records how a claimed reminder ended with its timeline entry, and for a sent one its invoice's
+ * level, in one statement: one round trip, all of it or none. Returns when it was sent.
+ */
+export async function recordReminderEnd(sql: ISql, reminder: { id: number; invoiceId: number; level: number }, end: ReminderEnd, entry: FollowUpEvent): Promise<Date | null> {
+  const [row] = await sql<{ sentAt: Date | null }[]>`
+    with marked as (update reminders set ${endColumns(sql, end)} where id = ${reminder.id} returning sent_at),
+    ${end.status === 'sent'
+      ? sql`levelled as (${lastLevelUpdate(sql, reminder.invoiceId, reminder.level, sql`(select sent_at from marked)`)}),`
+      : sql``}
+    logged as (${eventInsert(sql, entry)})
+    select sent_at as "sentAt" from marked`;
+  return row?.sentAt ?? null;
 }
 
-export interface LastSentReminder {
-  level: number;
-  sentAt: Date;
-  nextPlannedOn: string | null;
-}
-
+/** An invoice's highest level sent, if any. */
 export async function lastSentReminder(sql: ISql, invoiceId: number): Promise<LastSentReminder | undefined> {
-  return (await lastSentReminders(sql, [invoiceId])).get(invoiceId);
-}
-
-/** Each invoice's highest level sent, for many invoices in one statement. */
-export async function lastSentReminders(sql: ISql, invoiceIds: readonly number[]): Promise<Map<number, LastSentReminder>> {
-  const rows = await sql<(LastSentReminder & { invoiceId: number })[]>`
-    select distinct on (invoice_id) invoice_id as "invoiceId", level, sent_at as "sentAt", next_planned_on as "nextPlannedOn" from reminders
-    where invoice_id = any(${invoiceIds as number[]}) and status = 'sent' order by invoice_id, level desc`;
-  return new Map(rows.map(({ invoiceId, ...r }) => [invoiceId, r]));
+  const [row] = await sql<LastSentReminder[]>`
+    select level, sent_at as "sentAt", next_planned_on as "nextPlannedOn" from reminders
+    where invoice_id = ${invoiceId} and status = 'sent' order by level desc limit 1`;
+  return row;
 }
 
 export interface ReminderRow {
@@ -174,10 +183,6 @@ export async function recordManualReminder(
 }
 
 /** A letter rendered and stored, waiting for its download to count as sent. */
-export async function markReminderPrepared(sql: ISql, id: number): Promise<void> {
-  await sql`update reminders set status = 'prepared' where id = ${id}`;
-}
-
 /**
  * Marks prepared letters as sent when they are downloaded for printing, once: the level advances,
  * the timeline says so. Returns the invoices whose workflows must hear of it.

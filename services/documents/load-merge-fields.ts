@@ -5,7 +5,8 @@ import { linesOf } from '../../db/queries/invoice-lines.js';
 import { DEFAULT_NOTICE_DAYS, lateChargesOf } from '../../db/queries/late-charges.js';
 import { payLink, shortPortalLink } from '../pay-link.js';
 import { remindersBefore } from '../../db/queries/reminders.js';
-import { paidSinceReminder } from '../../db/queries/payments.js';
+import { paymentsOf } from '../../db/queries/payments.js';
+import { paidSinceReminder } from '../../workflows/schedule/paid-since-reminder.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { CompanySettings } from '../../db/queries/settings.js';
 import { readConfiguration, type ConfigurationReads } from '../../db/configuration-cache.js';
@@ -24,15 +25,19 @@ export async function loadMergeFields(
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
   const configuration = input.configuration ?? readConfiguration(sql);
-  const [stored, charges, previous, received, lines, links] = await Promise.all([
+  const [stored, payments, previous, lines, links] = await Promise.all([
     customerById(sql, invoice.customerId).then((c) => c!),
-    lateChargesOf(sql, invoice, today, configuration),
+    paymentsOf(sql, invoice.id),
     remindersBefore(sql, invoice.id, input.level),
-    paidSinceReminder(sql, invoice.id, input.level),
     linesOf(sql, invoice.id),
     // One secret signs the reminder's pay link and its customer page's links.
     input.publicUrl ? configuration.payLinkKeys() : { stripeConfigured: false, secret: '' },
   ]);
+  const charges = await lateChargesOf(sql, invoice, today, configuration, { payments });
+  const received = paidSinceReminder(payments, {
+    lastReminderAt: previous.reduce<Date | null>((latest, p) => (latest && latest >= p.sentAt ? latest : p.sentAt), null),
+    firstDueOn: invoice.installments.map((s) => s.dueDate).sort()[0] ?? invoice.dueDate,
+  });
   const { secret } = links;
   const customer = input.language ? { ...stored, language: input.language } : stored;
   const fields = buildMergeFields({

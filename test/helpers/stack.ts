@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { createStripeConnect } from '../../services/stripe/stripe-client.js';
 import type { Sql } from '../../db/client.js';
 import type { WorkerOptions } from '@temporalio/worker';
+import type { Mailer } from '../../services/mail/mailer.js';
 import { createOutboxMailer } from '../../services/mail/outbox-mailer.js';
 import { createApp } from '../../web/app.js';
 import { createWorker } from '../../worker/create-worker.js';
@@ -34,12 +35,17 @@ export async function signedInApp(taskQueue: string) {
  * The real parts a test file drives: a time-skipping Temporal, a fresh database, Chromium for the
  * PDFs, a worker over them sending to the outbox, and the web app on the same client.
  */
-export async function startStack(taskQueue: string, options: { publicUrl?: string; tuning?: Partial<WorkerOptions>; timeSkippingClient?: boolean } = {}) {
+export async function startStack(taskQueue: string, options: {
+    publicUrl?: string; tuning?: Partial<WorkerOptions>; timeSkippingClient?: boolean;
+    /** Wraps the outbox the worker sends to (to hold sends at a chosen moment). */
+    mailer?: (outbox: Mailer) => Mailer;
+  } = {},
+) {
   const [env, bundle, db] = await Promise.all([timeSkippingEnvironment(), workflowBundle(), freshDatabase()]);
   const pdf = testPdfRenderer();
   // A plain client by default: through the time-skipping one, awaiting a result lets the server jump to future timers.
   const client = options.timeSkippingClient ? env.client : new Client({ connection: env.connection });
-  const deps = { sql: db.sql, mailer: createOutboxMailer(db.sql), defaultFrom: 'Relance <r@test.example>', pdf, temporal: client, stripe: testStripeConnect(), publicUrl: options.publicUrl ?? ORIGIN };
+  const deps = { sql: db.sql, mailer: (options.mailer ?? ((outbox) => outbox))(createOutboxMailer(db.sql)), defaultFrom: 'Relance <r@test.example>', pdf, temporal: client, stripe: testStripeConnect(), publicUrl: options.publicUrl ?? ORIGIN };
   const workerOn = (queue: string) => createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: queue, workflowBundle: bundle, tuning: options.tuning, deps });
   const worker = await workerOn(taskQueue);
   const running = worker.run();

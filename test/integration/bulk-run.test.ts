@@ -25,11 +25,31 @@ let db: Stack['db'];
 let plain: Stack['client'];
 let app: Stack['app'];
 let session: { cookie: string; csrf: string };
+// Sends go out until a test holds them: a run held mid-way cannot finish before the user's cancel.
+const sends = { left: Infinity, reopened: Promise.resolve() };
+function holdSendsAfter(count: number): () => void {
+  let reopen = () => {};
+  sends.left = count;
+  sends.reopened = new Promise((resolve) => (reopen = resolve));
+  return () => {
+    sends.left = Infinity;
+    reopen();
+  };
+}
 const ids: Record<'email' | 'noEmail' | 'letter' | 'paid', number[]> = { email: [], noEmail: [], letter: [], paid: [] };
 const today = localDate(Date.now(), 'Europe/Paris');
 
 beforeAll(async () => {
-  stack = await startStack('bulk', { tuning: { maxCachedWorkflows: 400 } });
+  stack = await startStack('bulk', {
+    tuning: { maxCachedWorkflows: 400 },
+    mailer: (outbox) => ({
+      kind: outbox.kind,
+      async send(email) {
+        if (sends.left-- <= 0) await sends.reopened;
+        return outbox.send(email);
+      },
+    }),
+  });
   ({ db, client: plain, app } = stack);
   session = await signIn(app, db.sql);
 
@@ -253,13 +273,15 @@ it('stops a run cancelled from its page: no invoice is asked after the cancel, e
   for (const i of invoices) await vi.waitFor(async () => expect((await plain.workflow.getHandle(dunningWorkflowId(i.id)).query(stateQuery)).next).not.toBeNull(), { timeout: 30_000 });
   const [user] = await db.sql<{ id: number }[]>`select id from users order by id limit 1`;
   const runId = await createBulkRun(db.sql, { userId: user!.id, forcedLevel: null, sendEarly: true, channel: 'email', attachPdf: false, invoiceIds: invoices.map((i) => i.id) });
+  // The user cancels once the run is under way (the first answers are in), before it could end.
+  const reopen = holdSendsAfter(10);
   await resumeUnstartedRuns(plain, 'bulk', db.sql);
-  // The user cancels once the run is under way (the first answers are in).
   await vi.waitFor(async () => expect((await db.sql`select count(outcome)::int as n from bulk_run_items where run_id = ${runId}`)[0]!.n).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
   const cancel = await app.request(`/runs/${runId}/cancel`, {
     method: 'POST', headers: { cookie: session.cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: session.csrf }).toString(),
   });
   expect(cancel.status).toBe(303);
+  reopen();
   await vi.waitFor(async () => expect((await db.sql`select cancelled_at from bulk_runs where id = ${runId}`)[0]!.cancelled_at).not.toBeNull(), { timeout: 60_000, interval: 250 });
 
   // Every invoice has its answer, and it is the truth: "sent" went out in this run, "cancelled" did

@@ -9,3 +9,4 @@ export * from './dunnable.js';
 export * from './promise.js';
 export * from './amounts-owed.js';
 export * from './invoice-lines.js';
+export * from './paid-since-reminder.js';
