@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle }
 import { recordPayment, type PaymentInput, type PaymentResult } from '../db/queries/payments.js';
 import { openInvoiceIdsOfCustomer, setCustomerPaused } from '../db/queries/customers.js';
 import { insertEvent } from '../db/queries/events.js';
-import { recordLastLevel } from '../db/queries/invoices.js';
+import { lastLevelUpdate } from '../db/queries/invoices.js';
 import { recordManualReminder } from '../db/queries/reminders.js';
 import { paymentRecordedSignal } from '../workflows/messages.js';
 import { dunningWorkflowId, isEngineUnreachable, withinDeadline } from '../services/temporal/dunning-client.js';
@@ -77,7 +77,7 @@ export async function recordManualReminderAndWake(
       actor: input.actor, note: input.note, nextPlannedOn: input.nextPlannedOn, at,
     });
     if (id === undefined) return false;
-    await recordLastLevel(tx, input.invoiceId, input.step.level, at);
+    await lastLevelUpdate(tx, input.invoiceId, input.step.level, at);
     await insertEvent(tx, {
       invoiceId: input.invoiceId, kind: 'reminder_manual', level: input.step.level, actor: input.actor,
       params: { step: input.step.name, note: input.note, nextOn: input.nextPlannedOn ?? undefined },

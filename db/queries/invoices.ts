@@ -88,7 +88,7 @@ export interface InvoiceFactsRow {
   lastSent: LastSentReminder | null;
 }
 
-export interface LastSentReminder {
+interface LastSentReminder {
   level: number;
   sentAt: Date;
   nextPlannedOn: string | null;
@@ -261,12 +261,10 @@ export async function settledInvoiceIds(sql: ISql, ids: number[]): Promise<numbe
   return (await sql<{ id: number }[]>`select id from invoices where id = any(${ids}::bigint[]) and status <> 'open'`).map((r) => Number(r.id));
 }
 
-/** Keeps the invoice's last level in step with its reminders; call in the reminder's transaction. */
-export async function recordLastLevel(sql: ISql, invoiceId: number, level: number, at: Date): Promise<void> {
-  await lastLevelUpdate(sql, invoiceId, level, at);
-}
-
-/** The statement that advances an invoice's level, not yet run: a reminder's record runs it in its own. */
+/**
+ * Keeps the invoice's last level in step with its reminders, in the reminder's transaction; not yet
+ * run: a reminder's record writes it in its own statement.
+ */
 export function lastLevelUpdate(sql: ISql, invoiceId: number, level: number, at: Date | Fragment) {
   return sql`update invoices set last_level = greatest(last_level, ${level}), last_reminded_at = ${at} where id = ${invoiceId}`;
 }

@@ -44,12 +44,14 @@ export interface InvoiceCharges extends LateCharges {
   noticeDays: number;
 }
 
-/** What an invoice's late charges are computed on. */
-export type ChargedInvoice = Pick<InvoiceFactsRow, 'id' | 'totalCents' | 'currency' | 'dueDate' | 'installments' | 'isBusiness' | 'policyId'>;
+/** What an invoice's late charges are computed on: the invoice and its payments. */
+export type ChargedInvoice = Pick<InvoiceFactsRow, 'id' | 'totalCents' | 'currency' | 'dueDate' | 'installments' | 'isBusiness' | 'policyId'> & {
+  payments: LateChargesInput['payments'];
+};
 
 /**
  * The late charges an invoice has accrued by `asOf` under its customer's policy; given the
- * invoice's facts read a moment ago, it does not read them again.
+ * invoice's facts and payments read a moment ago, it does not read them again.
  */
 export async function lateChargesOf(
   sql: ISql,
@@ -57,23 +59,21 @@ export async function lateChargesOf(
   asOf: string,
   // A worker passes the policy and rates it keeps across reminders.
   configuration: { chargesPolicyOf(policyId: number): Promise<ChargesPolicy>; referenceRates(): Promise<ReferenceRate[]> } = { chargesPolicyOf: (id) => chargesPolicyOf(sql, id), referenceRates: () => referenceRates(sql) },
-  // The invoice's payments, when the caller read them a moment ago.
-  known?: { payments: LateChargesInput['payments'] },
 ): Promise<InvoiceCharges | undefined> {
   const [inv] = typeof invoice === 'number' ? await sql<ChargedInvoice[]>`
     select i.id, i.total_cents as "totalCents", i.currency, i.due_date as "dueDate", ${installmentsJson(sql)} as installments,
-           c.is_business as "isBusiness", coalesce(c.policy_id, (select id from policies where is_default)) as "policyId"
+           c.is_business as "isBusiness", coalesce(c.policy_id, (select id from policies where is_default)) as "policyId",
+           (select coalesce(json_agg(json_build_object('paidOn', p.paid_on, 'amountCents', p.amount_cents)), '[]') from payments p where p.invoice_id = i.id) as payments
     from invoices i join customers c on c.id = i.customer_id where i.id = ${invoice}` : [invoice];
   // An invoice paid in installments runs late from its last one.
   const dueDate = inv && (inv.dueDate ?? inv.installments.map((s) => s.dueDate).sort().at(-1) ?? null);
   if (!inv || !dueDate) return undefined;
-  const [policy, rates, payments] = await Promise.all([
+  const [policy, rates] = await Promise.all([
     inv.policyId ? configuration.chargesPolicyOf(inv.policyId) : { rule: { kind: 'none' } as InterestRule, indemnity: false, noticeDays: DEFAULT_NOTICE_DAYS },
     configuration.referenceRates(),
-    known?.payments ?? sql<{ paidOn: string; amountCents: number }[]>`select paid_on as "paidOn", amount_cents as "amountCents" from payments where invoice_id = ${inv.id}`,
   ]);
   const charges = lateCharges({
-    dueDate, totalCents: inv.totalCents, installments: inv.installments, payments, asOf, rule: policy.rule, referenceRates: rates,
+    dueDate, totalCents: inv.totalCents, installments: inv.installments, payments: inv.payments, asOf, rule: policy.rule, referenceRates: rates,
     // The 40 EUR indemnity is a euro amount, owed by businesses only.
     indemnity: policy.indemnity && inv.isBusiness && inv.currency === 'EUR',
   });

@@ -1,6 +1,6 @@
 import type { Fragment, ISql, Sql } from '../client.js';
 import { eventInsert, insertEvent, type FollowUpEvent } from './events.js';
-import { lastLevelUpdate, type LastSentReminder } from './invoices.js';
+import { lastLevelUpdate } from './invoices.js';
 
 export type ReminderStatus = 'pending' | 'prepared' | 'sent' | 'failed';
 
@@ -85,14 +85,6 @@ export async function recordReminderEnd(sql: ISql, reminder: { id: number; invoi
     logged as (${eventInsert(sql, entry)})
     select sent_at as "sentAt" from marked`;
   return row?.sentAt ?? null;
-}
-
-/** An invoice's highest level sent, if any. */
-export async function lastSentReminder(sql: ISql, invoiceId: number): Promise<LastSentReminder | undefined> {
-  const [row] = await sql<LastSentReminder[]>`
-    select level, sent_at as "sentAt", next_planned_on as "nextPlannedOn" from reminders
-    where invoice_id = ${invoiceId} and status = 'sent' order by level desc limit 1`;
-  return row;
 }
 
 export interface ReminderRow {

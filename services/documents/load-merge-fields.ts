@@ -33,7 +33,7 @@ export async function loadMergeFields(
     // One secret signs the reminder's pay link and its customer page's links.
     input.publicUrl ? configuration.payLinkKeys() : { stripeConfigured: false, secret: '' },
   ]);
-  const charges = await lateChargesOf(sql, invoice, today, configuration, { payments });
+  const charges = await lateChargesOf(sql, { ...invoice, payments }, today, configuration);
   const received = paidSinceReminder(payments, {
     lastReminderAt: previous.reduce<Date | null>((latest, p) => (latest && latest >= p.sentAt ? latest : p.sentAt), null),
     firstDueOn: invoice.installments.map((s) => s.dueDate).sort()[0] ?? invoice.dueDate,

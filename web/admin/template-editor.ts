@@ -5,7 +5,6 @@ import { renderEmail } from '../../services/documents/render.js';
 import { checkTemplate, templateProblem, type TemplateProblem } from '../../services/documents/template-check.js';
 import { writeAudit } from '../../db/queries/audit.js';
 import { invoiceByNumber, invoiceFacts, sampleInvoiceNumber } from '../../db/queries/invoices.js';
-import { lastSentReminder } from '../../db/queries/reminders.js';
 import { getSettings } from '../../db/queries/settings.js';
 import { stepById, stepsOfPolicy, type FollowUpStep } from '../../db/queries/steps.js';
 import {
@@ -99,7 +98,7 @@ async function previewFields(deps: WebDeps, step: FollowUpStep | undefined, lang
   const settings = await getSettings(deps.sql);
   const today = localDate(Date.now(), settings.timezone);
   const steps = invoice.policyId ? await stepsOfPolicy(deps.sql, invoice.policyId) : [];
-  const lastLevel = (await lastSentReminder(deps.sql, invoice.id))?.level ?? 0;
+  const lastLevel = invoice.lastSent?.level ?? 0;
   const at = step ?? steps.find((s) => s.level > lastLevel) ?? steps.at(-1);
   if (!at) return undefined;
   return (await loadMergeFields(deps.sql, { invoice, settings, level: at.level, step: at, today, language, publicUrl: deps.publicUrl })).fields;
