@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Sql } from '../db/client.js';
-import { insertEvent } from '../db/queries/events.js';
+import { insertEventsOfKind } from '../db/queries/events.js';
 import { openInvoiceRefs, recordOperatorStop, settledInvoiceIds } from '../db/queries/invoices.js';
 import { dunningWorkflowId, invoiceIdOfWorkflow } from '../workflows/ids.js';
 import { invoiceChangedSignal } from '../workflows/messages.js';
@@ -22,7 +22,8 @@ export interface RepairReport {
 
 /**
  * The repair pass: every open invoice has a running workflow, unless an operator stopped it. One
- * visibility query lists the running ones; only the invoices missing from it are looked at one by one.
+ * visibility query lists the running ones; of the invoices missing from it, only those that had a
+ * workflow are looked at one by one.
  */
 export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client; taskQueue: string; eager?: boolean }): Promise<RepairReport> {
   const { sql, temporal, taskQueue } = deps;
@@ -32,9 +33,14 @@ export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client;
   const missing = open.filter((invoice) => !running.has(dunningWorkflowId(invoice.id)));
   const settled = await settledInvoiceIds(sql, [...running].map(invoiceIdOfWorkflow).filter((id) => id !== null));
   await eachConcurrently(settled, (id) => temporal.workflow.getHandle(dunningWorkflowId(id)).signal(invoiceChangedSignal).catch(() => undefined));
+  // Most invoices missing from the list never had a workflow (a worker's first start, invoices written
+  // while the engine was down): started at once. Only those refused, with a workflow running or
+  // closed, are described one by one, so thousands of new invoices cost no look-up each.
+  const firsts = await ensureDunningWorkflows(temporal, taskQueue, missing, { eager: deps.eager, neverStartedOnly: true });
+  const startedFirst = new Set(firsts.map((invoice) => invoice.id));
   const toStart: { invoice: (typeof open)[number]; lastEnded: string | null }[] = [];
   let stopped = 0;
-  await eachConcurrently(missing, async (invoice) => {
+  await eachConcurrently(missing.filter((invoice) => !startedFirst.has(invoice.id)), async (invoice) => {
     const last = await temporal.workflow.getHandle(dunningWorkflowId(invoice.id)).describe().catch((err: unknown) => {
       if (err instanceof WorkflowNotFoundError) return null;
       throw err;
@@ -50,13 +56,11 @@ export async function repairDunningWorkflows(deps: { sql: Sql; temporal: Client;
     toStart.push({ invoice, lastEnded: status ? status.toLowerCase() : null });
   });
   const started = new Set(await ensureDunningWorkflows(temporal, taskQueue, toStart.map((s) => s.invoice), { eager: deps.eager }));
-  const repaired = toStart.filter((s) => started.has(s.invoice));
-  for (const { invoice, lastEnded } of repaired) {
-    await insertEvent(sql, {
-      invoiceId: invoice.id, kind: 'dunning_repaired', actor: 'repair pass',
-      params: { lastEnded },
-    });
-  }
+  const repaired = [
+    ...firsts.map((invoice) => ({ invoiceId: invoice.id, params: { lastEnded: null } })),
+    ...toStart.filter((s) => started.has(s.invoice)).map(({ invoice, lastEnded }) => ({ invoiceId: invoice.id, params: { lastEnded } })),
+  ];
+  await insertEventsOfKind(sql, 'dunning_repaired', 'repair pass', repaired);
   return { checked: open.length, started: repaired.length, stopped, woken: settled.length };
 }
 

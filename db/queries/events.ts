@@ -69,6 +69,17 @@ export async function insertEvent(sql: ISql, e: FollowUpEvent): Promise<void> {
   await eventInsert(sql, e);
 }
 
+/** Entries of one kind for many invoices in one statement: a repair pass may start thousands of workflows at once. */
+export async function insertEventsOfKind<K extends keyof EventParams>(
+  sql: ISql, kind: K, actor: string, entries: { invoiceId: number; params: EventParams[K] }[],
+): Promise<void> {
+  if (!entries.length) return;
+  await sql`
+    insert into follow_up_events (invoice_id, kind, params, actor)
+    select e.invoice_id, ${kind}, e.params::jsonb, ${actor}
+    from unnest(${entries.map((e) => e.invoiceId)}::bigint[], ${entries.map((e) => JSON.stringify(e.params))}::text[]) as e(invoice_id, params)`;
+}
+
 export async function insertLegacyEvent(sql: ISql, e: LegacyFollowUpEvent): Promise<void> {
   await entryInsert(sql, e, null, e.message);
 }

@@ -40,15 +40,15 @@ export async function startOrWakeDunning(
 }
 
 /**
- * Starts the workflows of these invoices where none is running, without disturbing running ones;
- * returns the invoices whose workflow this call started (one started meanwhile by another caller,
- * an API write say, is not among them).
+ * Starts the workflows of these invoices where none is running (or, with `neverStartedOnly`, where
+ * none ever ran), without disturbing running ones; returns the invoices whose workflow this call
+ * started (one started meanwhile by another caller, an API write say, is not among them).
  */
 export async function ensureDunningWorkflows<I extends InvoiceRef>(
   client: Client,
   taskQueue: string,
   invoices: I[],
-  options: { eager?: boolean } = {},
+  options: { eager?: boolean; neverStartedOnly?: boolean } = {},
 ): Promise<I[]> {
   const started: I[] = [];
   await eachConcurrently(invoices, async (invoice) => {
@@ -57,8 +57,9 @@ export async function ensureDunningWorkflows<I extends InvoiceRef>(
         ...startOptions(taskQueue, invoice),
         // A running workflow is refused rather than reused, so the answer says who started it.
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        // Which closed workflows may be followed by a new one is the repair pass's decision (an operator's stop is not).
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        // Which closed workflows may be followed by a new one is the repair pass's decision (an operator's stop is not):
+        // `neverStartedOnly` refuses an invoice that had one, for the pass to look at it first.
+        workflowIdReusePolicy: options.neverStartedOnly ? WorkflowIdReusePolicy.REJECT_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         requestEagerStart: options.eager ?? false,
       });
       started.push(invoice);
