@@ -47,6 +47,9 @@ const columns = (sql: ISql) => sql`
   city, country, language, paused, pause_reason as "pauseReason", dunning_excluded as "dunningExcluded",
   policy_id as "policyId", is_business as "isBusiness", payment_terms_id as "paymentTermsId", siren, siret, vat_number as "vatNumber"`;
 
+/** A customer as a JSON object, for a larger statement that reads it with the rest. */
+export const customerJson = (sql: ISql, id: number) => sql`(select row_to_json(c) from (select ${columns(sql)} from customers where id = ${id}) c)`;
+
 export async function customerByRef(sql: ISql, ref: string): Promise<Customer | undefined> {
   const [row] = await sql<Customer[]>`select ${columns(sql)} from customers where ref = ${ref}`;
   return row;

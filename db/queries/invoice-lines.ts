@@ -1,4 +1,4 @@
-import type { ISql } from '../client.js';
+import type { Fragment, ISql } from '../client.js';
 import type { InvoiceLine } from '../../workflows/schedule/invoice-lines.js';
 
 /** Replaces an invoice's lines with these, in their order; call inside the invoice's transaction. */
@@ -12,8 +12,13 @@ export async function replaceInvoiceLines(sql: ISql, invoiceId: number, lines: r
   )}`;
 }
 
+/** An invoice's lines in their order, as a JSON array a larger statement can read with the rest. */
+export const linesJson = (sql: ISql, invoiceId: number | Fragment) => sql`
+  (select coalesce(json_agg(json_build_object('label', l.label, 'quantityMilli', l.quantity_milli, 'unitPriceCents', l.unit_price_cents, 'vatRateBp', l.vat_rate_bp)
+                   order by l.position), '[]')
+   from invoice_lines l where l.invoice_id = ${invoiceId})`;
+
 export async function linesOf(sql: ISql, invoiceId: number): Promise<InvoiceLine[]> {
-  return sql<InvoiceLine[]>`
-    select label, quantity_milli as "quantityMilli", unit_price_cents as "unitPriceCents", vat_rate_bp as "vatRateBp"
-    from invoice_lines where invoice_id = ${invoiceId} order by position`;
+  const [row] = await sql<{ lines: InvoiceLine[] }[]>`select ${linesJson(sql, invoiceId)} as lines`;
+  return row!.lines;
 }

@@ -236,12 +236,16 @@ export interface OverdueLine {
   balanceCents: number;
 }
 
-/** The customer's open invoices with installments due by today, each with what is due and since when. */
-export async function overdueInvoicesOfCustomer(sql: ISql, customerId: number, today: string): Promise<OverdueLine[]> {
-  const open = await sql<(InvoiceAmounts & { number: string; currency: string })[]>`
-    select i.number, i.currency, i.issue_date as "issueDate", i.due_date as "dueDate", i.total_cents as "totalCents", i.paid_cents as "paidCents",
-           ${installmentsJson(sql)} as installments
-    from invoices i where i.customer_id = ${customerId} and i.status = 'open' and i.total_cents > i.paid_cents`;
+export type OpenBalance = InvoiceAmounts & { number: string; currency: string };
+
+/** The customer's open invoices with a balance, as a JSON array a larger statement can read with the rest. */
+export const openBalancesJson = (sql: ISql, customerId: number) => sql`
+  (select coalesce(json_agg(json_build_object('number', i.number, 'currency', i.currency, 'issueDate', i.issue_date, 'dueDate', i.due_date,
+                                              'totalCents', i.total_cents, 'paidCents', i.paid_cents, 'installments', ${installmentsJson(sql)})), '[]')
+   from invoices i where i.customer_id = ${customerId} and i.status = 'open' and i.total_cents > i.paid_cents)`;
+
+/** Of the customer's open invoices, those with installments due by today, each with what is due and since when. */
+export function overdueLines(open: readonly OpenBalance[], today: string): OverdueLine[] {
   return open
     .map((inv) => ({ inv, owed: amountsOwed(inv, today) }))
     .filter(({ owed }) => owed.dueCents > 0)

@@ -1,4 +1,4 @@
-import type { ISql, Sql, TransactionSql } from '../client.js';
+import type { Fragment, ISql, Sql, TransactionSql } from '../client.js';
 import { insertEvent } from './events.js';
 
 /** How a payment came in, as the payments table allows (migration 0001). */
@@ -62,9 +62,18 @@ export async function applyPayment(tx: TransactionSql, p: PaymentInput): Promise
 /** A recorded payment, as the invoice page lists it and a reminder thanks for it. */
 export type PaymentRow = Omit<PaymentInput, 'invoiceId' | 'actor'> & { id: number; recordedAt: Date };
 
+/** An invoice's payments in the order they were paid, as a JSON array a larger statement can read with the rest. */
+export const paymentsJson = (sql: ISql, invoiceId: number | Fragment) => sql`
+  (select coalesce(json_agg(json_build_object('id', p.id, 'amountCents', p.amount_cents, 'currency', p.currency, 'paidOn', p.paid_on, 'method', p.method,
+                                              'source', p.source, 'externalId', p.external_id, 'recordedAt', p.created_at) order by p.paid_on, p.id), '[]')
+   from payments p where p.invoice_id = ${invoiceId})`;
+
+/** The rows of `paymentsJson`: JSON carries the instant each was recorded as text. */
+export const paymentRows = (json: (Omit<PaymentRow, 'recordedAt'> & { recordedAt: string })[]): PaymentRow[] =>
+  json.map((p) => ({ ...p, recordedAt: new Date(p.recordedAt) }));
+
 export async function paymentsOf(sql: ISql, invoiceId: number): Promise<PaymentRow[]> {
-  return sql<PaymentRow[]>`
-    select id, amount_cents as "amountCents", currency, paid_on as "paidOn", method, source, external_id as "externalId", created_at as "recordedAt"
-    from payments where invoice_id = ${invoiceId} order by paid_on, id`;
+  const [row] = await sql<{ payments: Parameters<typeof paymentRows>[0] }[]>`select ${paymentsJson(sql, invoiceId)} as payments`;
+  return paymentRows(row!.payments);
 }
 

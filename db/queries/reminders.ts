@@ -41,11 +41,13 @@ export async function claimReminder(
 }
 
 /** The reminders an invoice received before a level, oldest first: what a text may say was already sent. */
-export async function remindersBefore(sql: ISql, invoiceId: number, level: number): Promise<{ stepName: string; sentAt: Date }[]> {
-  return sql<{ stepName: string; sentAt: Date }[]>`
-    select step_name as "stepName", sent_at as "sentAt" from reminders
-    where invoice_id = ${invoiceId} and level < ${level} and status = 'sent' order by level`;
-}
+export const remindersBeforeJson = (sql: ISql, invoiceId: number, level: number) => sql`
+  (select coalesce(json_agg(json_build_object('stepName', r.step_name, 'sentAt', r.sent_at) order by r.level), '[]')
+   from reminders r where r.invoice_id = ${invoiceId} and r.level < ${level} and r.status = 'sent')`;
+
+/** The rows of `remindersBeforeJson`: JSON carries the instant each was sent as text. */
+export const sentReminders = (json: { stepName: string; sentAt: string }[]): { stepName: string; sentAt: Date }[] =>
+  json.map((r) => ({ stepName: r.stepName, sentAt: new Date(r.sentAt) }));
 
 /** The level a bulk run already performed (or is performing) for an invoice, if any. */
 export async function levelOfRun(sql: ISql, invoiceId: number, runId: number): Promise<number | undefined> {

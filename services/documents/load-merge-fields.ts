@@ -1,11 +1,9 @@
 import type { Sql } from '../../db/client.js';
-import { customerById, type Customer } from '../../db/queries/customers.js';
-import { overdueInvoicesOfCustomer, type InvoiceFactsRow } from '../../db/queries/invoices.js';
-import { linesOf } from '../../db/queries/invoice-lines.js';
+import type { Customer } from '../../db/queries/customers.js';
+import type { InvoiceFactsRow } from '../../db/queries/invoices.js';
+import { mergeFieldFacts } from '../../db/queries/merge-field-facts.js';
 import { DEFAULT_NOTICE_DAYS, lateChargesOf } from '../../db/queries/late-charges.js';
 import { payLink, shortPortalLink } from '../pay-link.js';
-import { remindersBefore } from '../../db/queries/reminders.js';
-import { paymentsOf } from '../../db/queries/payments.js';
 import { paidSinceReminder } from '../../workflows/schedule/paid-since-reminder.js';
 import { localDate } from '../../workflows/schedule/zoned-time.js';
 import type { CompanySettings } from '../../db/queries/settings.js';
@@ -25,11 +23,8 @@ export async function loadMergeFields(
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
   const configuration = input.configuration ?? readConfiguration(sql);
-  const [stored, payments, previous, lines, links] = await Promise.all([
-    customerById(sql, invoice.customerId).then((c) => c!),
-    paymentsOf(sql, invoice.id),
-    remindersBefore(sql, invoice.id, input.level),
-    linesOf(sql, invoice.id),
+  const [{ customer: stored, payments, previous, lines, overdue }, links] = await Promise.all([
+    mergeFieldFacts(sql, invoice, input.level, today),
     // One secret signs the reminder's pay link and its customer page's links.
     input.publicUrl ? configuration.payLinkKeys() : { stripeConfigured: false, secret: '' },
   ]);
@@ -46,7 +41,7 @@ export async function loadMergeFields(
     received,
     stepName: input.step.name,
     feeCents: input.step.feeCents,
-    overdue: await overdueInvoicesOfCustomer(sql, customer.id, today),
+    overdue,
     returnReason: invoice.debitReturn?.reason,
     charges: charges && !charges.none ? charges : undefined,
     noticeDays: charges?.noticeDays ?? DEFAULT_NOTICE_DAYS,
