@@ -3,7 +3,7 @@ import { saveDocument } from '../db/queries/documents.js';
 import { ApplicationFailure } from '@temporalio/activity';
 import { loadDunningFacts, type LoadedFacts } from '../db/queries/dunning-facts.js';
 import { dunnableFacts, invoiceFacts, type InvoiceFactsRow } from '../db/queries/invoices.js';
-import { claimReminder, levelOfRun, recordReminderEnd, type ReminderClaim } from '../db/queries/reminders.js';
+import { claimReminder, recordReminderEnd, type ReminderClaim } from '../db/queries/reminders.js';
 import type { CompanySettings } from '../db/queries/settings.js';
 import type { FollowUpStep } from '../db/queries/steps.js';
 import type { Channel, StoredTemplate } from '../db/queries/templates.js';
@@ -76,12 +76,12 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    */
   async function claim(input: PerformReminderInput, config: ConfigurationReads, known?: LoadedFacts): Promise<ReminderOutcome | Claimed> {
     const { invoiceId } = input;
+    // Read a moment ago in the same activity when it judged an ask (for the same run): the re-check before the claim is that read.
+    const [inv, settings] = known ? [known.invoice, known.settings] : await Promise.all([invoiceFacts(sql, invoiceId, input.runId), config.settings()]);
     // A run asks again when its first ask was lost with a crashed worker, possibly after the
     // reminder went out: it gets the level it already performed, never the next one.
-    const performedByRun = input.runId !== undefined ? await levelOfRun(sql, invoiceId, input.runId) : undefined;
+    const performedByRun = inv?.levelOfRun ?? undefined;
     const level = performedByRun ?? input.level;
-    // Read a moment ago in the same activity when it judged an ask: the re-check before the claim is that read.
-    const [inv, settings] = known ? [known.invoice, known.settings] : await Promise.all([invoiceFacts(sql, invoiceId), config.settings()]);
     if (performedByRun === undefined && input.oncePerDay) {
       const lastSentOn = known ? known.facts.progress.lastDate : inv?.lastSent && localDate(inv.lastSent.sentAt.getTime(), settings.timezone);
       if (lastSentOn && lastSentOn === localDate(input.at, settings.timezone)) return { status: 'skipped', level, hold: 'reminded_today' };
@@ -179,8 +179,8 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     return { outcome: await record(claimed, rendered.customer.emails, await deliver(claimed, rendered)), claimed };
   }
 
-  async function loadFacts(invoiceId: number, config: ConfigurationReads): Promise<LoadedFacts> {
-    const loaded = (await loadDunningFacts(sql, [invoiceId], config)).get(invoiceId);
+  async function loadFacts(invoiceId: number, config: ConfigurationReads, runId?: number): Promise<LoadedFacts> {
+    const loaded = (await loadDunningFacts(sql, [invoiceId], config, runId)).get(invoiceId);
     if (!loaded) throw ApplicationFailure.nonRetryable(`Invoice ${invoiceId} does not exist`, NON_RETRYABLE.notFound);
     return loaded;
   }
@@ -213,7 +213,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
      */
     async answerAsk(input: { invoiceId: number; request: SendNowRequest; at: number }): Promise<{ outcome: ReminderOutcome | null; facts: DunningFacts }> {
       const config = await configuration.current();
-      const before = await loadFacts(input.invoiceId, config);
+      const before = await loadFacts(input.invoiceId, config, input.request.runId);
       const action = nextAction(before.facts, input.at);
       if (action.kind === 'ended' || action.kind === 'settle_promise') return { outcome: null, facts: before.facts };
       const asked = askedReminder(input.request, action, before.facts.progress.level, input.request.runId !== undefined);

@@ -23,9 +23,11 @@ export async function loadDunningFacts(
   sql: ISql,
   invoiceIds: readonly number[],
   configuration: Pick<ConfigurationReads, 'settings' | 'stepsOfPolicy'> = readConfiguration(sql),
+  /** A bulk run asking: each invoice's `levelOfRun` is read with its facts. */
+  runId?: number,
 ): Promise<Map<number, LoadedFacts>> {
   if (invoiceIds.length === 0) return new Map();
-  const [invoices, settings] = await Promise.all([invoicesFacts(sql, invoiceIds), configuration.settings()]);
+  const [invoices, settings] = await Promise.all([invoicesFacts(sql, invoiceIds, runId), configuration.settings()]);
   const policyIds = [...new Set(invoices.map((i) => i.policyId).filter((id): id is number => id !== null))];
   const [policySteps, approvals] = await Promise.all([
     Promise.all(policyIds.map(async (id) => [id, await configuration.stepsOfPolicy(id)] as const)).then((entries) => new Map(entries)),

@@ -86,6 +86,8 @@ export interface InvoiceFactsRow {
   isBusiness: boolean;
   /** Its highest level sent, if any. */
   lastSent: LastSentReminder | null;
+  /** The level the bulk run the facts were read for already performed (or is performing), if any. */
+  levelOfRun: number | null;
 }
 
 interface LastSentReminder {
@@ -112,11 +114,12 @@ export function dunnableFacts(inv: InvoiceFactsRow, minimumBalanceCents: number)
   };
 }
 
-export async function invoiceFacts(sql: ISql, invoiceId: number): Promise<InvoiceFactsRow | undefined> {
-  return (await invoicesFacts(sql, [invoiceId]))[0];
+/** With a bulk run's id, also the level that run already performed for the invoice (`levelOfRun`). */
+export async function invoiceFacts(sql: ISql, invoiceId: number, runId?: number): Promise<InvoiceFactsRow | undefined> {
+  return (await invoicesFacts(sql, [invoiceId], runId))[0];
 }
 
-export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[]): Promise<InvoiceFactsRow[]> {
+export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[], runId?: number): Promise<InvoiceFactsRow[]> {
   const rows = await sql<(Omit<InvoiceFactsRow, 'referenceDueDate' | 'lastSent'> & { lastSent: (Omit<LastSentReminder, 'sentAt'> & { sentAt: string }) | null })[]>`
     select i.id, i.number, i.customer_id as "customerId", c.ref as "customerRef", i.status, i.total_cents as "totalCents",
            i.paid_cents as "paidCents", i.paused, c.paused as "customerPaused", c.dunning_excluded as excluded,
@@ -138,7 +141,8 @@ export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[]): P
            coalesce(pol.statement_mode, false) as "statementMode", coalesce(pol.needs_approval, false) as "needsApproval",
            coalesce(pol.catch_up, 'first_step') as "catchUp",
            (select json_build_object('level', r.level, 'sentAt', r.sent_at, 'nextPlannedOn', r.next_planned_on) from reminders r
-              where r.invoice_id = i.id and r.status = 'sent' order by r.level desc limit 1) as "lastSent"
+              where r.invoice_id = i.id and r.status = 'sent' order by r.level desc limit 1) as "lastSent",
+           ${runId === undefined ? sql`null::int` : sql`(select max(r.level) from reminders r where r.invoice_id = i.id and r.run_id = ${runId})`} as "levelOfRun"
     from invoices i join customers c on c.id = i.customer_id
     left join policies pol on pol.id = coalesce(c.policy_id, (select id from policies where is_default))
     where i.id = any(${invoiceIds as number[]})`;

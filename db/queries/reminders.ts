@@ -49,13 +49,6 @@ export const remindersBeforeJson = (sql: ISql, invoiceId: number, level: number)
 export const sentReminders = (json: { stepName: string; sentAt: string }[]): { stepName: string; sentAt: Date }[] =>
   json.map((r) => ({ stepName: r.stepName, sentAt: new Date(r.sentAt) }));
 
-/** The level a bulk run already performed (or is performing) for an invoice, if any. */
-export async function levelOfRun(sql: ISql, invoiceId: number, runId: number): Promise<number | undefined> {
-  const [row] = await sql<{ level: number }[]>`
-    select level from reminders where invoice_id = ${invoiceId} and run_id = ${runId} order by level desc limit 1`;
-  return row?.level;
-}
-
 /** How a claimed reminder ended: sent (its invoice's level advances), kept as a letter to print, or failed. */
 export type ReminderEnd =
   | { status: 'sent'; recipients: string[]; subject: string; html: string; providerMessageId: string; at: number }
