@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createBatchingMailer } from '../../services/mail/batching-mailer.js';
+import { placeInBatch } from '../../db/queries/email-batches.js';
 import type { OutgoingEmail } from '../../db/queries/outbox.js';
 import { EmailRejectedError } from '../../services/mail/mailer.js';
 import { createResendMailer } from '../../services/mail/resend-mailer.js';
@@ -156,4 +157,29 @@ it('keeps a sent batch 30 days, long past Resend\'s own day, then prunes it as n
   expect(await batchOf('old-1')).toBeUndefined();
   expect((await db.sql`select id from email_batches where id = ${old!}`)).toHaveLength(0);
   expect(await batchOf('recent-1')).toBe(recent);
+});
+
+it('a retry of an e-mail from a batch sent over 30 days ago gets its provider id back and is not sent again', async () => {
+  const [first] = await Promise.all(['late-1', 'late-2'].map((k) => workerMailer().send(email(k))));
+  await db.sql`update email_batches set sent_at = now() - interval '31 days' where id = (select batch_id from email_batch_members where idempotency_key = 'late-1')`;
+  const before = resend.requests.length;
+
+  expect(await workerMailer().send(email('late-1'))).toEqual(first);
+  expect(resend.requests.length).toBe(before);
+});
+
+it('the same e-mails placed by several workers at once land in one batch, go out once, and leave no empty batch behind', async () => {
+  // Who wins the race differs from run to run: a few rounds make the losing side's paths run.
+  for (const round of [1, 2, 3]) {
+    const keys = Array.from({ length: 5 }, (_, i) => `race-${round}-${i}`);
+    const placements = await Promise.all(Array.from({ length: 12 }, () => placeInBatch(db.sql, keys.map((k) => ({ idempotencyKey: k, message: { from: 'R <r@test.example>', to: [`${k}@x.example`], subject: k, html: k } })))));
+    const [batch] = new Set(placements.flatMap((p) => keys.map((k) => p.get(k))));
+    for (const placed of placements) expect(keys.map((k) => placed.get(k))).toEqual(keys.map(() => batch));
+  }
+  expect(await db.sql`select b.id from email_batches b where not exists (select 1 from email_batch_members m where m.batch_id = b.id)`).toEqual([]);
+
+  const mailer = workerMailer();
+  await Promise.all(['race-1-0', 'race-1-1'].map((k) => mailer.send(email(k))));
+  expect(resend.requests.map((r) => r.path)).toEqual(['/emails/batch']);
+  expect([...resend.delivered.keys()].sort()).toEqual(['race-1-0', 'race-1-1', 'race-1-2', 'race-1-3', 'race-1-4']);
 });
