@@ -13,7 +13,7 @@ export function createDunningActivities({ sql, configuration = createConfigurati
   return {
     /** Everything the workflow needs to decide its next step, read fresh from the database (the configuration kept while unchanged). */
     async loadDunningFacts(invoiceId: number): Promise<DunningFacts> {
-      const loaded = (await loadDunningFacts(sql, [invoiceId], await configuration.current())).get(invoiceId);
+      const loaded = (await loadDunningFacts(sql, [invoiceId], (version) => configuration.at(version))).get(invoiceId);
       if (!loaded) throw ApplicationFailure.nonRetryable(`Invoice ${invoiceId} does not exist`, NON_RETRYABLE.notFound);
       return loaded.facts;
     },

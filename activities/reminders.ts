@@ -74,20 +74,22 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    * nothing is to be sent (a hold, no such step, the slot already sent or prepared), else what the
    * next stages need.
    */
-  async function claim(input: PerformReminderInput, config: ConfigurationReads, known?: LoadedFacts): Promise<ReminderOutcome | Claimed> {
+  async function claim(input: PerformReminderInput, known?: LoadedFacts): Promise<ReminderOutcome | Claimed> {
     const { invoiceId } = input;
     // Read a moment ago in the same activity when it judged an ask (for the same run): the re-check before the claim is that read.
-    const [inv, settings] = known ? [known.invoice, known.settings] : await Promise.all([invoiceFacts(sql, invoiceId, input.runId), config.settings()]);
+    const inv = known ? known.invoice : await invoiceFacts(sql, invoiceId, input.runId);
+    if (!inv) return { status: 'refused', level: input.level, reason: `invoice ${invoiceId} does not exist` };
+    const config = configuration.at(inv.configurationVersion);
+    const settings = known ? known.settings : await config.settings();
     // A run asks again when its first ask was lost with a crashed worker, possibly after the
     // reminder went out: it gets the level it already performed, never the next one.
-    const performedByRun = inv?.levelOfRun ?? undefined;
+    const performedByRun = inv.levelOfRun ?? undefined;
     const level = performedByRun ?? input.level;
     if (performedByRun === undefined && input.oncePerDay) {
-      const lastSentOn = known ? known.facts.progress.lastDate : inv?.lastSent && localDate(inv.lastSent.sentAt.getTime(), settings.timezone);
+      const lastSentOn = known ? known.facts.progress.lastDate : inv.lastSent && localDate(inv.lastSent.sentAt.getTime(), settings.timezone);
       if (lastSentOn && lastSentOn === localDate(input.at, settings.timezone)) return { status: 'skipped', level, hold: 'reminded_today' };
     }
     if (performedByRun === undefined && input.notDue) return { status: 'skipped', level, hold: 'not_due', ...input.notDue };
-    if (!inv) return { status: 'refused', level, reason: `invoice ${invoiceId} does not exist` };
     const steps = known ? known.steps : inv.policyId ? await config.stepsOfPolicy(inv.policyId) : [];
     const step = steps.find((s) => s.level === level);
     if (!step) return { status: 'refused', level, reason: `there is no follow-up step at level ${level}` };
@@ -172,27 +174,29 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    * re-checking payment and holds, renders, delivers with the slot's idempotency key (or keeps
    * the letter for printing), and records the outcome.
    */
-  async function perform(input: PerformReminderInput, config: ConfigurationReads, known?: LoadedFacts): Promise<{ outcome: ReminderOutcome; claimed?: Claimed }> {
-    const claimed = await claim(input, config, known);
+  async function perform(input: PerformReminderInput, known?: LoadedFacts): Promise<{ outcome: ReminderOutcome; claimed?: Claimed }> {
+    const claimed = await claim(input, known);
     if ('status' in claimed) return { outcome: claimed };
     const rendered = await render(claimed);
     return { outcome: await record(claimed, rendered.customer.emails, await deliver(claimed, rendered)), claimed };
   }
 
-  async function loadFacts(invoiceId: number, config: ConfigurationReads, runId?: number): Promise<LoadedFacts> {
-    const loaded = (await loadDunningFacts(sql, [invoiceId], config, runId)).get(invoiceId);
+  const configurationAt = (version: number) => configuration.at(version);
+
+  async function loadFacts(invoiceId: number, runId?: number): Promise<LoadedFacts> {
+    const loaded = (await loadDunningFacts(sql, [invoiceId], configurationAt, runId)).get(invoiceId);
     if (!loaded) throw ApplicationFailure.nonRetryable(`Invoice ${invoiceId} does not exist`, NON_RETRYABLE.notFound);
     return loaded;
   }
 
-  /** The facts after a reminder; the settings and steps come from the configuration its claim read. */
-  async function factsAfter(invoiceId: number, config: ConfigurationReads): Promise<LoadedFacts | undefined> {
-    return (await loadDunningFacts(sql, [invoiceId], config)).get(invoiceId);
+  /** The facts after a reminder; the settings and steps its claim read are reused while the configuration stands. */
+  async function factsAfter(invoiceId: number): Promise<LoadedFacts | undefined> {
+    return (await loadDunningFacts(sql, [invoiceId], configurationAt)).get(invoiceId);
   }
 
   return {
     async performReminder(input: PerformReminderInput): Promise<ReminderOutcome> {
-      return (await perform(input, await configuration.current())).outcome;
+      return (await perform(input)).outcome;
     },
 
     /**
@@ -201,9 +205,8 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
      * moment ago are not read twice.
      */
     async performReminderThenFacts(input: PerformReminderInput): Promise<{ outcome: ReminderOutcome; facts: DunningFacts | null }> {
-      const config = await configuration.current();
-      const { outcome } = await perform(input, config);
-      return { outcome, facts: (await factsAfter(input.invoiceId, config))?.facts ?? null };
+      const { outcome } = await perform(input);
+      return { outcome, facts: (await factsAfter(input.invoiceId))?.facts ?? null };
     },
 
     /**
@@ -212,15 +215,14 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
      * be settled: the workflow does that first, from the facts returned.
      */
     async answerAsk(input: { invoiceId: number; request: SendNowRequest; at: number }): Promise<{ outcome: ReminderOutcome | null; facts: DunningFacts }> {
-      const config = await configuration.current();
-      const before = await loadFacts(input.invoiceId, config, input.request.runId);
+      const before = await loadFacts(input.invoiceId, input.request.runId);
       const action = nextAction(before.facts, input.at);
       if (action.kind === 'ended' || action.kind === 'settle_promise') return { outcome: null, facts: before.facts };
       const asked = askedReminder(input.request, action, before.facts.progress.level, input.request.runId !== undefined);
       if ('answer' in asked) return { outcome: asked.answer, facts: before.facts };
-      const { outcome, claimed } = await perform({ ...asked.perform, invoiceId: input.invoiceId, at: input.at }, config, before);
+      const { outcome, claimed } = await perform({ ...asked.perform, invoiceId: input.invoiceId, at: input.at }, before);
       // Nothing claimed, nothing written: the facts read before still stand.
-      return { outcome, facts: claimed ? ((await factsAfter(input.invoiceId, config)) ?? before).facts : before.facts };
+      return { outcome, facts: claimed ? ((await factsAfter(input.invoiceId)) ?? before).facts : before.facts };
     },
   };
 }

@@ -31,18 +31,13 @@ export function readConfiguration(sql: ISql): ConfigurationReads {
   };
 }
 
-async function configurationVersion(sql: ISql): Promise<number> {
-  const [row] = await sql<{ version: number }[]>`select version from configuration_version where id = 1`;
-  return row!.version;
-}
-
 export interface ConfigurationCache {
   /**
-   * The configuration as it stands now, at the cost of one statement: what was read since it last
-   * changed is reused, the rest is read (and kept). Take it once per activity: every read through
-   * it is at least as recent as the moment it was taken.
+   * The configuration at a version read a moment ago (`configurationVersionSql`, in the statement
+   * that read the invoice's facts): what was read since it last changed is reused, the rest is read
+   * (and kept). Every read through it is at least as recent as that version.
    */
-  current(): Promise<ConfigurationReads>;
+  at(version: number): ConfigurationReads;
 }
 
 /**
@@ -82,8 +77,7 @@ export function createConfigurationCache(sql: ISql): ConfigurationCache {
   }
 
   return {
-    async current() {
-      const version = await configurationVersion(sql);
+    at(version) {
       if (version > keptAt) {
         keptAt = version;
         kept.clear();

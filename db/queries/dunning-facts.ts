@@ -7,6 +7,8 @@ import type { CompanySettings } from './settings.js';
 import type { FollowUpStep } from './steps.js';
 import { readConfiguration, type ConfigurationReads } from '../configuration-cache.js';
 
+type FactsConfiguration = Pick<ConfigurationReads, 'settings' | 'stepsOfPolicy'>;
+
 export interface LoadedFacts {
   facts: DunningFacts;
   invoice: InvoiceFactsRow;
@@ -22,15 +24,18 @@ export interface LoadedFacts {
 export async function loadDunningFacts(
   sql: ISql,
   invoiceIds: readonly number[],
-  configuration: Pick<ConfigurationReads, 'settings' | 'stepsOfPolicy'> = readConfiguration(sql),
+  /** The reads themselves, or (a worker's cache) the reads at the version the facts were read with. */
+  configuration: FactsConfiguration | ((version: number) => FactsConfiguration) = readConfiguration(sql),
   /** A bulk run asking: each invoice's `levelOfRun` is read with its facts. */
   runId?: number,
 ): Promise<Map<number, LoadedFacts>> {
   if (invoiceIds.length === 0) return new Map();
-  const [invoices, settings] = await Promise.all([invoicesFacts(sql, invoiceIds, runId), configuration.settings()]);
+  const read = await factsAndConfiguration(sql, invoiceIds, configuration, runId);
+  if (!read) return new Map();
+  const { invoices, reads, settings } = read;
   const policyIds = [...new Set(invoices.map((i) => i.policyId).filter((id): id is number => id !== null))];
   const [policySteps, approvals] = await Promise.all([
-    Promise.all(policyIds.map(async (id) => [id, await configuration.stepsOfPolicy(id)] as const)).then((entries) => new Map(entries)),
+    Promise.all(policyIds.map(async (id) => [id, await reads.stepsOfPolicy(id)] as const)).then((entries) => new Map(entries)),
     approvalsOf(sql, invoices.filter((i) => i.needsApproval).map((i) => i.id)),
   ]);
   return new Map(invoices.map((inv) => {
@@ -57,4 +62,18 @@ export async function loadDunningFacts(
     };
     return [inv.id, { facts, invoice: inv, steps, settings }];
   }));
+}
+
+/** A page reads the configuration beside the facts; a worker's cache, at the version read with them. None when no invoice is found. */
+async function factsAndConfiguration(
+  sql: ISql, invoiceIds: readonly number[], configuration: FactsConfiguration | ((version: number) => FactsConfiguration), runId: number | undefined,
+): Promise<{ invoices: InvoiceFactsRow[]; reads: FactsConfiguration; settings: CompanySettings } | null> {
+  if (typeof configuration !== 'function') {
+    const [invoices, settings] = await Promise.all([invoicesFacts(sql, invoiceIds, runId), configuration.settings()]);
+    return invoices.length ? { invoices, reads: configuration, settings } : null;
+  }
+  const invoices = await invoicesFacts(sql, invoiceIds, runId);
+  if (invoices.length === 0) return null;
+  const reads = configuration(invoices[0]!.configurationVersion);
+  return { invoices, reads, settings: await reads.settings() };
 }

@@ -7,6 +7,7 @@ import { amountsOwed, type InvoiceAmounts } from '../../workflows/schedule/amoun
 import type { InvoiceLine } from '../../workflows/schedule/invoice-lines.js';
 import { insertEvent, type PauseCause } from './events.js';
 import { replaceInvoiceLines } from './invoice-lines.js';
+import { configurationVersionSql } from './configuration-version.js';
 
 export type InvoiceStatus = 'open' | 'paid' | 'cancelled';
 
@@ -88,6 +89,8 @@ export interface InvoiceFactsRow {
   lastSent: LastSentReminder | null;
   /** The level the bulk run the facts were read for already performed (or is performing), if any. */
   levelOfRun: number | null;
+  /** The configuration's version when these facts were read (`ConfigurationCache.at`). */
+  configurationVersion: number;
 }
 
 interface LastSentReminder {
@@ -142,6 +145,7 @@ export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[], ru
            coalesce(pol.catch_up, 'first_step') as "catchUp",
            (select json_build_object('level', r.level, 'sentAt', r.sent_at, 'nextPlannedOn', r.next_planned_on) from reminders r
               where r.invoice_id = i.id and r.status = 'sent' order by r.level desc limit 1) as "lastSent",
+           ${configurationVersionSql(sql)} as "configurationVersion",
            ${runId === undefined ? sql`null::int` : sql`(select max(r.level) from reminders r where r.invoice_id = i.id and r.run_id = ${runId})`} as "levelOfRun"
     from invoices i join customers c on c.id = i.customer_id
     left join policies pol on pol.id = coalesce(c.policy_id, (select id from policies where is_default))
