@@ -38,6 +38,9 @@ export interface AskSliceInput extends RunRequest {
 type AskAnswer = ReminderOutcome['status'] | 'ended';
 
 const NEVER_ABORTED = new AbortController().signal;
+// The answers of a slice's asks go to the database together a few times a second: the progress
+// bar still moves, and a run costs a statement a window instead of one an invoice.
+const ANSWERS_WINDOW_MS = 250;
 
 export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql: Sql; temporal: Client; sendsPerSecond?: number }) {
   /**
@@ -120,9 +123,9 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
     },
 
     /**
-     * Asks a slice of the run's invoices, a few at a time, recording each answer as it comes so
-     * the progress bar moves (the answers that come while one is written go in the next statement
-     * together); one activity for many asks spares the server a task per invoice.
+     * Asks a slice of the run's invoices, a few at a time, recording the answers as they come, a
+     * window's together, so the progress bar moves; one activity for many asks spares the server
+     * a task per invoice.
      * A slice retried after a crash asks only the invoices still unanswered. Returns its size.
      */
     async askInvoices(input: AskSliceInput): Promise<number> {
@@ -133,10 +136,23 @@ export function createBulkRunActivities({ sql, temporal, sendsPerSecond }: { sql
       // page); the asks under way finish and record their answer.
       const cancelled = Context.current().cancellationSignal;
       const stopped = stopRequestedCheck(() => bulkRunCancelRequested(sql, input.runId));
-      const recordAnswer = groupedWrites((answers: ItemAnswer[]) => recordItemOutcomes(sql, input.runId, answers));
-      await beating(eachConcurrently(unanswered, async (item) => {
-        if (!cancelled.aborted && !(await stopped())) await ask({ ...request, invoiceId: item.invoiceId, itemChannel: item.channel }, recordAnswer);
-      }, undefined, lanes));
+      const answers = groupedWrites((rows: ItemAnswer[]) => recordItemOutcomes(sql, input.runId, rows), { windowMs: ANSWERS_WINDOW_MS });
+      // A lane asks its next invoice while its answer waits for the window; the slice ends once all are written.
+      const written: Promise<void>[] = [];
+      const recordAnswer = async (answer: ItemAnswer) => {
+        const row = answers.write(answer);
+        // Awaited below with the others; a failure is never an unhandled rejection meanwhile.
+        row.catch(() => undefined);
+        written.push(row);
+      };
+      try {
+        await beating(eachConcurrently(unanswered, async (item) => {
+          if (!cancelled.aborted && !(await stopped())) await ask({ ...request, invoiceId: item.invoiceId, itemChannel: item.channel }, recordAnswer);
+        }, undefined, lanes));
+      } finally {
+        answers.flush();
+      }
+      await beating(Promise.all(written));
       if (cancelled.aborted) throw new CancelledFailure('the run was cancelled');
       return items.length;
     },

@@ -1,12 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { groupedWrites } from '../../services/grouped-writes.js';
 
 describe('grouped writes', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('writes one at once, and the ones that came during that write together in the next', async () => {
     const statements: number[][] = [];
     let release!: () => void;
     const firstWrite = new Promise<void>((r) => (release = r));
-    const write = groupedWrites(async (rows: number[]) => {
+    const { write } = groupedWrites(async (rows: number[]) => {
       statements.push(rows);
       if (statements.length === 1) await firstWrite;
     });
@@ -21,7 +25,7 @@ describe('grouped writes', () => {
 
   it("fails only the callers whose group's statement failed, and writes the next group", async () => {
     let calls = 0;
-    const write = groupedWrites(async (rows: string[]) => {
+    const { write } = groupedWrites(async (rows: string[]) => {
       calls++;
       if (rows.includes('bad')) throw new Error('refused');
     });
@@ -29,5 +33,29 @@ describe('grouped writes', () => {
     await expect(bad).rejects.toThrow('refused');
     await expect(later).resolves.toBeUndefined();
     expect(calls).toBe(2);
+  });
+
+  it('with a window, writes the items of each window in one statement, and at once after a flush', async () => {
+    vi.useFakeTimers();
+    const statements: number[][] = [];
+    const { write, flush } = groupedWrites(async (rows: number[]) => {
+      statements.push(rows);
+    }, { windowMs: 250 });
+    const first = [write(1), write(2)];
+    await vi.advanceTimersByTimeAsync(100);
+    first.push(write(3));
+    expect(statements).toEqual([]);
+    await vi.advanceTimersByTimeAsync(150);
+    await Promise.all(first);
+    expect(statements).toEqual([[1, 2, 3]]);
+
+    const last = [write(4), write(5)];
+    await vi.advanceTimersByTimeAsync(10);
+    expect(statements).toEqual([[1, 2, 3]]);
+    flush();
+    await Promise.all(last);
+    expect(statements).toEqual([[1, 2, 3], [4, 5]]);
+    await write(6);
+    expect(statements).toEqual([[1, 2, 3], [4, 5], [6]]);
   });
 });
