@@ -83,7 +83,11 @@ const GRPC_UNAVAILABLE = 14;
 
 /** The engine could not be reached (down, or too slow to answer within the deadline). */
 export function isEngineUnreachable(err: unknown): boolean {
-  if (isGrpcDeadlineError(err)) return true;
+  return isGrpcDeadlineError(err) || isEngineDown(err);
+}
+
+/** The server cannot be reached at all (as opposed to a worker too slow to answer). */
+export function isEngineDown(err: unknown): boolean {
   const cause = err instanceof ServiceError ? err.cause : err;
   return isGrpcServiceError(cause) && cause.code === GRPC_UNAVAILABLE;
 }

@@ -17,10 +17,13 @@ export const API_TOKEN = 'x'.repeat(32);
 /** Stripe clients that talk to the run's stripe-mock. */
 export const testStripeConnect = () => createStripeConnect(inject('stripeMockUrl'));
 
+/** A 500's cause goes to the test's output: a failure on a loaded CI machine can then be read, not guessed. */
+const logUnexpected = (err: unknown) => console.error('[web] unexpected error', err);
+
 /** The web app as the tests drive it: the test origin, the shared API token, stripe-mock. */
 export function testApp(sql: Sql, temporal: Client, taskQueue: string, extra: Partial<Parameters<typeof createApp>[0]> = {}) {
   return createApp({
-    sql, publicUrl: ORIGIN, trustProxy: 0, temporal, taskQueue, apiToken: API_TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default', stripe: testStripeConnect(), ...extra,
+    sql, publicUrl: ORIGIN, trustProxy: 0, temporal, taskQueue, apiToken: API_TOKEN, temporalUiUrl: 'http://ui.test', namespace: 'default', stripe: testStripeConnect(), log: logUnexpected, ...extra,
   });
 }
 

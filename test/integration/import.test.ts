@@ -213,9 +213,15 @@ it("imports an invoice's lines, one row per line with the invoice's columns repe
     { position: 1, label: 'Prestation de conseil (jour)', quantity_milli: 1500, unit_price_cents: 65_033, vat_rate_bp: 2000 },
     { position: 2, label: 'Ouvrages et documentation', quantity_milli: 3000, unit_price_cents: 1_999, vat_rate_bp: 550 },
   ]);
+  // No worker polls this file's queue: the engine describes the run, but nobody answers its state.
+  const { id } = (await db.sql<{ id: number }[]>`select id from invoices where number = 'F-L0'`)[0]!;
+  await vi.waitFor(() => env.client.workflow.getHandle(dunningWorkflowId(id)).describe(), { timeout: 10_000 });
   const page = await (await app.request('/invoices/F-L0', { headers: headers('fr') })).text();
   expect(page).toContain('data-testid="invoice-lines"');
   expect(page).toMatch(/TVA 5,5\s%\ssur 59,97\s€<\/th><td class="num">3,30\s€/);
+  expect(page).toContain('<strong>En cours</strong>');
+  expect(page).toContain('data-testid="workflow-state-unanswered">Son état détaillé n&#39;a pas répondu à temps');
+  expect(page).not.toContain('data-testid="workflow-unavailable"');
 });
 
 it('imports invoices without a due date through the payment terms they name, refusing terms the settings do not have', async () => {

@@ -81,6 +81,7 @@ export function invoiceView(m: InvoiceModel) {
             ? html`<p class="failed" data-testid="workflow-unavailable">⚠ ${t.workflowUnavailable}</p>`
             : live
             ? html`<p><strong>${t.workflowRunStatuses[live.runStatus] ?? live.runStatus}</strong>${live.state ? html` · ${t.dunningStatuses[live.state.status]} · ${t.level} ${live.state.level}${live.state.next ? html` · <span data-testid="workflow-next">${live.state.next.name} ${formatDate(live.state.next.sendDate, lang)}</span>` : ''}${live.state.blockedReason ? html`<div class="failed">⚠ ${reasonText(live.state.blockedReason, lang)}</div>` : ''}` : ''}</p>
+              ${live.stateUnanswered ? html`<p class="muted" data-testid="workflow-state-unanswered">${t.workflowStateUnanswered}</p>` : ''}
               <p><a href="${live.temporalUiUrl}" target="_blank" rel="noopener">${t.openInTemporal} ↗</a></p>`
             : html`<p class="muted">${t.notRunning}</p>`}
           ${open
