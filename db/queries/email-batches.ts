@@ -18,16 +18,22 @@ export interface EmailBatch {
   members: BatchMember[];
 }
 
+export interface Placement {
+  /** The batch of every key. */
+  batches: Map<string, number>;
+  /** The batch this call made, as it stands: the caller sends it without reading it back. */
+  fresh: EmailBatch | null;
+}
+
 /**
  * Puts each message that has never been in a batch into a new one, in the given order; a message
- * already placed (a retry) stays where it is. Returns the batch of every key. Sent batches over
- * 30 days old go on the way, but never one that holds a key asked about: its retry gets the
- * provider id it was sent under.
+ * already placed (a retry) stays where it is. Sent batches over 30 days old go on the way, but
+ * never one that holds a key asked about: its retry gets the provider id it was sent under.
  */
-export async function placeInBatch(sql: ISql, messages: { idempotencyKey: string; message: BatchMessage }[]): Promise<Map<string, number>> {
+export async function placeInBatch(sql: ISql, messages: { idempotencyKey: string; message: BatchMessage }[]): Promise<Placement> {
   const keys = messages.map((m) => m.idempotencyKey);
   // One statement: the members already placed, the batch that holds the new ones, the pruning.
-  const rows = await sql<{ key: string | null; batchId: number }[]>`
+  const rows = await sql<{ key: string | null; batchId: number; placed: boolean }[]>`
     with given as (
       select key, message, position from unnest(${keys}::text[], ${messages.map((m) => JSON.stringify(m.message))}::text[]) with ordinality as m(key, message, position)),
     known as (select idempotency_key as key, batch_id from email_batch_members where idempotency_key = any(${keys}::text[])),
@@ -42,9 +48,9 @@ export async function placeInBatch(sql: ISql, messages: { idempotencyKey: string
       select f.key, b.id, f.position, f.message::jsonb from fresh f cross join batch b
       on conflict (idempotency_key) do nothing
       returning idempotency_key as key, batch_id)
-    select key, batch_id as "batchId" from known
-    union all select key, batch_id from placed
-    union all select null, id from batch where not exists (select 1 from placed)`;
+    select key, batch_id as "batchId", false as placed from known
+    union all select key, batch_id, true from placed
+    union all select null, id, false from batch where not exists (select 1 from placed)`;
   const batches = new Map(rows.filter((r) => r.key !== null).map((r) => [r.key!, r.batchId]));
   // Placed a moment ago by a retry running at the same time, after this statement's snapshot.
   const raced = keys.filter((k) => !batches.has(k));
@@ -55,7 +61,15 @@ export async function placeInBatch(sql: ISql, messages: { idempotencyKey: string
   }
   const unused = rows.find((r) => r.key === null);
   if (unused) await sql`delete from email_batches where id = ${unused.batchId}`;
-  return batches;
+  return { batches, fresh: freshBatch(rows.filter((r) => r.placed), messages) };
+}
+
+/** The members this call placed, in the order of the messages given (their positions). */
+function freshBatch(placed: { key: string | null; batchId: number }[], messages: { idempotencyKey: string; message: BatchMessage }[]): EmailBatch | null {
+  if (placed.length === 0) return null;
+  const ours = new Set(placed.map((r) => r.key));
+  const members = messages.filter((m) => ours.has(m.idempotencyKey)).map((m) => ({ idempotencyKey: m.idempotencyKey, message: m.message, providerMessageId: null }));
+  return { id: placed[0]!.batchId, status: 'sending', rejection: null, members };
 }
 
 export async function emailBatch(sql: ISql, id: number): Promise<EmailBatch> {

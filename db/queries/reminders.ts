@@ -15,25 +15,42 @@ export interface ReminderClaim {
  * Takes the (invoice, level) slot before anything is sent. A slot already sent is returned as is
  * (nothing goes out twice); a failed one is reopened as a new attempt with a new idempotency key.
  */
-export async function claimReminder(
-  sql: ISql,
-  r: {
-    invoiceId: number; level: number; stepId: number; stepName: string; channel: 'email' | 'letter' | 'both'; attachPdf: boolean;
-    runId: number | null; actor: string; userId: number | null; note: string | null; nextPlannedOn: string | null;
-  },
-): Promise<ReminderClaim> {
-  const firstKey = `relance-${r.invoiceId}-${r.level}-1`;
-  const [claimed] = await sql<ReminderClaim[]>`
-    insert into reminders (invoice_id, level, step_id, step_name, channel, attach_pdf, run_id, performed_by, user_id, note, next_planned_on, idempotency_key)
-    values (${r.invoiceId}, ${r.level}, ${r.stepId}, ${r.stepName}, ${r.channel}, ${r.attachPdf}, ${r.runId}, ${r.actor}, ${r.userId}, ${r.note}, ${r.nextPlannedOn}, ${firstKey})
-    on conflict (invoice_id, level) do update
-      set status = 'pending', failure_reason = null, attempt = reminders.attempt + 1,
-          idempotency_key = 'relance-' || reminders.invoice_id || '-' || reminders.level || '-' || (reminders.attempt + 1),
-          channel = excluded.channel, attach_pdf = excluded.attach_pdf, run_id = excluded.run_id,
-          performed_by = excluded.performed_by, user_id = excluded.user_id, note = excluded.note, next_planned_on = excluded.next_planned_on
-      where reminders.status = 'failed'
-    returning id, status, idempotency_key as "idempotencyKey", sent_at as "sentAt"`;
-  if (claimed) return claimed;
+export async function claimReminder(sql: ISql, r: ReminderSlotRequest): Promise<ReminderClaim> {
+  const [claimed] = await sql<ReminderClaim[]>`${claimInsert(sql, r)}`;
+  return claimed ?? existingClaim(sql, r);
+}
+
+/**
+ * The same claim, and in the same statement (one round trip) the select list `reading`: what the
+ * reminder needs next, read from the snapshot the claim was judged on.
+ */
+export async function claimReminderReading<T extends object>(sql: ISql, r: ReminderSlotRequest, reading: Fragment): Promise<{ claim: ReminderClaim; read: T }> {
+  const [row] = await sql<({ claimed: (Omit<ReminderClaim, 'sentAt'> & { sentAt: string | null }) | null } & T)[]>`
+    with claimed as (${claimInsert(sql, r)})
+    select (select json_build_object('id', id, 'status', status, 'idempotencyKey', "idempotencyKey", 'sentAt', "sentAt") from claimed) as claimed, ${reading}`;
+  const { claimed, ...read } = row!;
+  const claim = claimed ? { ...claimed, sentAt: claimed.sentAt === null ? null : new Date(claimed.sentAt) } : await existingClaim(sql, r);
+  return { claim, read: read as unknown as T };
+}
+
+export interface ReminderSlotRequest {
+  invoiceId: number; level: number; stepId: number; stepName: string; channel: 'email' | 'letter' | 'both'; attachPdf: boolean;
+  runId: number | null; actor: string; userId: number | null; note: string | null; nextPlannedOn: string | null;
+}
+
+const claimInsert = (sql: ISql, r: ReminderSlotRequest) => sql`
+  insert into reminders (invoice_id, level, step_id, step_name, channel, attach_pdf, run_id, performed_by, user_id, note, next_planned_on, idempotency_key)
+  values (${r.invoiceId}, ${r.level}, ${r.stepId}, ${r.stepName}, ${r.channel}, ${r.attachPdf}, ${r.runId}, ${r.actor}, ${r.userId}, ${r.note}, ${r.nextPlannedOn}, ${`relance-${r.invoiceId}-${r.level}-1`})
+  on conflict (invoice_id, level) do update
+    set status = 'pending', failure_reason = null, attempt = reminders.attempt + 1,
+        idempotency_key = 'relance-' || reminders.invoice_id || '-' || reminders.level || '-' || (reminders.attempt + 1),
+        channel = excluded.channel, attach_pdf = excluded.attach_pdf, run_id = excluded.run_id,
+        performed_by = excluded.performed_by, user_id = excluded.user_id, note = excluded.note, next_planned_on = excluded.next_planned_on
+    where reminders.status = 'failed'
+  returning id, status, idempotency_key as "idempotencyKey", sent_at as "sentAt"`;
+
+/** The slot is taken (sent, prepared or being sent): it is returned as it stands. */
+async function existingClaim(sql: ISql, r: { invoiceId: number; level: number }): Promise<ReminderClaim> {
   const [existing] = await sql<ReminderClaim[]>`
     select id, status, idempotency_key as "idempotencyKey", sent_at as "sentAt"
     from reminders where invoice_id = ${r.invoiceId} and level = ${r.level}`;

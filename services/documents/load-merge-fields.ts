@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/client.js';
 import type { Customer } from '../../db/queries/customers.js';
 import type { InvoiceFactsRow } from '../../db/queries/invoices.js';
-import { mergeFieldFacts } from '../../db/queries/merge-field-facts.js';
+import { mergeFieldFacts, type MergeFieldFacts } from '../../db/queries/merge-field-facts.js';
 import { DEFAULT_NOTICE_DAYS, lateChargesOf } from '../../db/queries/late-charges.js';
 import { payLink, shortPortalLink } from '../pay-link.js';
 import { paidSinceReminder } from '../../workflows/schedule/paid-since-reminder.js';
@@ -19,12 +19,14 @@ export async function loadMergeFields(
     publicUrl?: string;
     /** Where the policy, rates and pay-link keys are read: a worker's are kept across reminders. */
     configuration?: ConfigurationReads;
+    /** Read already, with the reminder's claim. */
+    facts?: MergeFieldFacts;
   },
 ): Promise<{ fields: MergeFields; customer: Customer }> {
   const { invoice, settings, today } = input;
   const configuration = input.configuration ?? readConfiguration(sql);
   const [{ customer: stored, payments, previous, lines, overdue }, links] = await Promise.all([
-    mergeFieldFacts(sql, invoice, input.level, today),
+    input.facts ?? mergeFieldFacts(sql, invoice, input.level, today),
     // One secret signs the reminder's pay link and its customer page's links.
     input.publicUrl ? configuration.payLinkKeys() : { stripeConfigured: false, secret: '' },
   ]);

@@ -65,8 +65,8 @@ export function createBatchingMailer({ sql, provider, windowMs = 20 }: { sql: Sq
     return delivery;
   }
 
-  async function deliverOnce(batchId: number): Promise<Delivery> {
-    let batch = await emailBatch(sql, batchId);
+  async function deliverOnce(batchId: number, placed: EmailBatch | null): Promise<Delivery> {
+    let batch = placed?.id === batchId ? placed : await emailBatch(sql, batchId);
     if (batch.status === 'sending') {
       try {
         const ids = await sendWhole(batch);
@@ -83,11 +83,11 @@ export function createBatchingMailer({ sql, provider, windowMs = 20 }: { sql: Sq
     return sendEachAlone(batch);
   }
 
-  /** One delivery of a batch at a time in this process: its waiting members share it. */
-  function deliver(batchId: number): Promise<Delivery> {
+  /** One delivery of a batch at a time in this process: its waiting members share it. The batch just placed is not read back. */
+  function deliver(batchId: number, placed: EmailBatch | null): Promise<Delivery> {
     let pending = delivering.get(batchId);
     if (!pending) {
-      pending = deliverOnce(batchId).finally(() => delivering.delete(batchId));
+      pending = deliverOnce(batchId, placed).finally(() => delivering.delete(batchId));
       delivering.set(batchId, pending);
     }
     return pending;
@@ -95,10 +95,10 @@ export function createBatchingMailer({ sql, provider, windowMs = 20 }: { sql: Sq
 
   async function dispatch(taken: Waiting[]): Promise<void> {
     try {
-      const batches = await placeInBatch(sql, taken.map((w) => stored(w.email)));
+      const { batches, fresh } = await placeInBatch(sql, taken.map((w) => stored(w.email)));
       await Promise.all(taken.map(async (w) => {
         try {
-          const outcome = (await deliver(batches.get(w.email.idempotencyKey)!)).get(w.email.idempotencyKey)!;
+          const outcome = (await deliver(batches.get(w.email.idempotencyKey)!, fresh)).get(w.email.idempotencyKey)!;
           if (outcome instanceof EmailRejectedError) w.reject(outcome);
           else w.resolve({ providerMessageId: outcome });
         } catch (err) {

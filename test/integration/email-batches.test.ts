@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createBatchingMailer } from '../../services/mail/batching-mailer.js';
-import { placeInBatch } from '../../db/queries/email-batches.js';
+import { emailBatch, placeInBatch } from '../../db/queries/email-batches.js';
 import type { OutgoingEmail } from '../../db/queries/outbox.js';
 import { EmailRejectedError } from '../../services/mail/mailer.js';
 import { createResendMailer } from '../../services/mail/resend-mailer.js';
@@ -173,8 +173,11 @@ it('the same e-mails placed by several workers at once land in one batch, go out
   for (const round of [1, 2, 3]) {
     const keys = Array.from({ length: 5 }, (_, i) => `race-${round}-${i}`);
     const placements = await Promise.all(Array.from({ length: 12 }, () => placeInBatch(db.sql, keys.map((k) => ({ idempotencyKey: k, message: { from: 'R <r@test.example>', to: [`${k}@x.example`], subject: k, html: k } })))));
-    const [batch] = new Set(placements.flatMap((p) => keys.map((k) => p.get(k))));
-    for (const placed of placements) expect(keys.map((k) => placed.get(k))).toEqual(keys.map(() => batch));
+    const [batch] = new Set(placements.flatMap((p) => keys.map((k) => p.batches.get(k))));
+    for (const placed of placements) expect(keys.map((k) => placed.batches.get(k))).toEqual(keys.map(() => batch));
+    // The winner sends the batch it made as it was written, without reading it back.
+    const made = placements.flatMap((p) => (p.fresh ? [p.fresh] : []));
+    expect(made).toEqual([await emailBatch(db.sql, batch!)]);
   }
   expect(await db.sql`select b.id from email_batches b where not exists (select 1 from email_batch_members m where m.batch_id = b.id)`).toEqual([]);
 
