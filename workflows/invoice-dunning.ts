@@ -55,6 +55,13 @@ const localActivities = proxyLocalActivities<ReturnType<typeof createActivities>
 
 export interface InvoiceDunningInput {
   invoiceId: number;
+  /**
+   * The version of this code the run was started by (absent in runs started before there was one).
+   * A run of this version or later takes every path patched in before it without asking `patched`,
+   * so it records no patch markers: each one is a history event and a search-attribute write the
+   * engine pays on every invoice.
+   */
+  codeVersion?: number;
   /** Carried over continue-as-new: an undeliverable level waits for a change before it is tried again. */
   blockedReason?: string | null;
 }
@@ -63,6 +70,9 @@ export interface InvoiceDunningResult {
   status: DunningStatus;
   level: number;
 }
+
+/** The version new runs start at: every path patched in up to version 1 is theirs without a marker. */
+export const INVOICE_DUNNING_CODE_VERSION = 1;
 
 // Each loop turn is a handful of events; continuing well before the history limit keeps replays cheap.
 const TURNS_BEFORE_CONTINUE = 100;
@@ -74,6 +84,18 @@ const TURNS_BEFORE_CONTINUE = 100;
  */
 export async function invoiceDunning(input: InvoiceDunningInput): Promise<InvoiceDunningResult> {
   const { invoiceId } = input;
+  const startedAtVersion1 = (input.codeVersion ?? 0) >= 1;
+  /**
+   * Whether the run takes a patched path. A run started before the code version asks `patched`,
+   * which keeps its recorded path. A run started at it takes the path without a marker, but still
+   * asks while replaying: an older worker, given such a run during a deploy, wrote the markers,
+   * and a replay must meet each of them.
+   */
+  const uses = (patchId: string): boolean => {
+    if (!startedAtVersion1) return patched(patchId);
+    if (workflowInfo().unsafe.isReplaying) patched(patchId);
+    return true;
+  };
   // Reminders go out through their own task queue, whose rate limit is the provider's ceiling for every worker.
   const emailQueueActivities = proxyActivities<ReturnType<typeof createActivities>>({ ...activityOptions, taskQueue: emailTaskQueue(workflowInfo().taskQueue) });
   const state: DunningState = {
@@ -157,12 +179,12 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
       const carried = factsAfterReminder?.wakes === wakes ? factsAfterReminder.facts : undefined;
       factsAfterReminder = undefined;
       const waiting = sendNowQueue[0];
-      if (!carried && waiting && patched('ask-in-one-activity')) {
+      if (!carried && waiting && uses('ask-in-one-activity')) {
         await answerAskInOneActivity(waiting);
         continue;
       }
       // Histories recorded before the local read keep replaying with the regular activity.
-      const facts = carried ?? (patched('load-facts-locally') ? await localReads.loadDunningFacts(invoiceId) : await activities.loadDunningFacts(invoiceId));
+      const facts = carried ?? (uses('load-facts-locally') ? await localReads.loadDunningFacts(invoiceId) : await activities.loadDunningFacts(invoiceId));
       const action = nextAction(facts, Date.now());
       if (action.kind === 'settle_promise') {
         // Kept or broken: written down once, then dunning goes on from where it was.
@@ -186,7 +208,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
   } catch (err) {
     // An operator cancelled the workflow in Temporal: the stop is the invoice's until a person
     // resumes it from the admin site, and nothing restarts it before (workflows started for it end at once).
-    if (!isCancellation(err) || !patched('operator-stop')) throw err;
+    if (!isCancellation(err) || !uses('operator-stop')) throw err;
     await CancellationScope.nonCancellable(() => activities.recordOperatorStop({ invoiceId, how: 'cancelled', at: Date.now() }));
     state.status = 'stopped';
     state.next = null;
@@ -271,7 +293,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
 
   /** A level asked for by a person or a bulk run, judged on this turn's facts. */
   async function performAsked(request: SendNowRequest, action: NextAction): Promise<ReminderOutcome> {
-    const judgedByActivity = request.runId !== undefined && patched('run-asks-judged-by-activity');
+    const judgedByActivity = request.runId !== undefined && uses('run-asks-judged-by-activity');
     const asked = askedReminder(request, action, state.level, judgedByActivity);
     if ('answer' in asked) return asked.answer;
     return performReminder(sendingActivities(request), { ...asked.perform, invoiceId, at: Date.now() });
@@ -297,7 +319,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
 
   /** Performs a reminder; histories recorded before the activity answered with its facts replay without them. */
   async function performReminder(via: typeof activities, reminder: PerformReminderInput): Promise<ReminderOutcome> {
-    if (!patched('facts-after-reminder')) return via.performReminder(reminder);
+    if (!uses('facts-after-reminder')) return via.performReminder(reminder);
     const seen = wakes;
     const { outcome, facts } = await via.performReminderThenFacts(reminder);
     if (facts) factsAfterReminder = { facts, wakes: seen };
@@ -307,7 +329,7 @@ export async function invoiceDunning(input: InvoiceDunningInput): Promise<Invoic
   async function waitForMessage(timeoutMs?: number): Promise<void> {
     if (turnsSinceContinue++ >= TURNS_BEFORE_CONTINUE || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof invoiceDunning>({ invoiceId, blockedReason: state.blockedReason });
+      await continueAsNew<typeof invoiceDunning>({ invoiceId, codeVersion: INVOICE_DUNNING_CODE_VERSION, blockedReason: state.blockedReason });
     }
     if (timeoutMs === undefined) await condition(() => woken);
     else await condition(() => woken, Math.max(1, timeoutMs));

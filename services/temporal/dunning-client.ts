@@ -1,6 +1,6 @@
 import { isGrpcDeadlineError, isGrpcServiceError, ServiceError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { dunningWorkflowId } from '../../workflows/ids.js';
-import { invoiceDunning } from '../../workflows/invoice-dunning.js';
+import { INVOICE_DUNNING_CODE_VERSION, invoiceDunning, type InvoiceDunningInput } from '../../workflows/invoice-dunning.js';
 import { invoiceChangedSignal } from '../../workflows/messages.js';
 import { eachConcurrently } from '../../workflows/each-concurrently.js';
 import { customerIdKey, invoiceNumberKey } from '../../workflows/search-attributes.js';
@@ -14,7 +14,7 @@ function startOptions(taskQueue: string, invoice: InvoiceRef) {
   return {
     workflowId: dunningWorkflowId(invoice.id),
     taskQueue,
-    args: [{ invoiceId: invoice.id }] as [{ invoiceId: number }],
+    args: [{ invoiceId: invoice.id, codeVersion: INVOICE_DUNNING_CODE_VERSION }] as [InvoiceDunningInput],
     typedSearchAttributes: [
       { key: invoiceNumberKey, value: invoice.number },
       { key: customerIdKey, value: invoice.customerRef },

@@ -118,6 +118,8 @@ describe('invoice dunning workflow (time-skipping Temporal + Postgres)', () => {
       // A whole life (four levels, litigation, a late payment) replays with today's workflow code.
       const history = await handle.fetchHistory();
       await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'full-life' }, history);
+      // Started at today's code version: no patch markers, each an event and a search-attribute write for the engine.
+      expect(history.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toEqual([]);
       await recordHistory(handle, 'invoice-dunning'); 
       return outcome;
     });
