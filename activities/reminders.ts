@@ -1,8 +1,8 @@
 import type { Sql } from '../db/client.js';
 import { saveDocument } from '../db/queries/documents.js';
 import { ApplicationFailure } from '@temporalio/activity';
-import { loadDunningFacts, type LoadedFacts } from '../db/queries/dunning-facts.js';
-import { dunnableFacts, invoiceFacts, type InvoiceFactsRow } from '../db/queries/invoices.js';
+import { dunningFactsOf, loadDunningFacts, type LoadedFacts } from '../db/queries/dunning-facts.js';
+import { dunnableFacts, factsRowAfterReminder, invoiceFacts, type InvoiceFactsRow, type RecordedReminder } from '../db/queries/invoices.js';
 import { claimReminderReading, recordReminderEnd, type ReminderClaim } from '../db/queries/reminders.js';
 import { mergeFieldColumns, mergeFieldFactsOf, type MergeFieldFacts, type MergeFieldRow } from '../db/queries/merge-field-facts.js';
 import type { CompanySettings } from '../db/queries/settings.js';
@@ -148,7 +148,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
   }
 
   /** Records what happened to the claimed reminder and its timeline entry, in one statement. */
-  async function record(c: Claimed, recipients: string[], d: Delivery): Promise<ReminderOutcome> {
+  async function record(c: Claimed, recipients: string[], d: Delivery): Promise<{ outcome: ReminderOutcome; recorded: RecordedReminder }> {
     const { input, level, step, slot } = c;
     const note = input.note || undefined;
     const reminder = { id: slot.id, invoiceId: c.inv.id, level };
@@ -156,17 +156,20 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     switch (d.kind) {
       case 'failed':
         await recordReminderEnd(sql, reminder, { status: 'failed', reason: d.reason, recipients }, { ...entry('failed'), kind: 'reminder_failed', params: { step: step.name, reason: d.reason } });
-        return { status: 'failed', level, reminderId: slot.id, reason: d.reason };
+        return { outcome: { status: 'failed', level, reminderId: slot.id, reason: d.reason }, recorded: { status: 'failed' } };
       case 'prepared':
         await recordReminderEnd(sql, reminder, { status: 'prepared' }, { ...entry('prepared'), kind: 'letter_prepared', params: { step: step.name, note } });
-        return { status: 'prepared', level, reminderId: slot.id };
+        return { outcome: { status: 'prepared', level, reminderId: slot.id }, recorded: { status: 'prepared' } };
       case 'sent': {
-        const at = await recordReminderEnd(
+        const { sentAt, nextPlannedOn } = await recordReminderEnd(
           sql, reminder,
           { status: 'sent', recipients, subject: d.subject, html: d.html, providerMessageId: d.providerMessageId, at: input.at },
           { ...entry('sent'), kind: 'reminder_sent', params: { step: step.name, recipients, withPdf: d.withPdf || undefined, alsoByLetter: d.alsoByLetter || undefined, note } },
         );
-        return { status: 'sent', level, reminderId: slot.id, sentOn: localDate(at!.getTime(), c.settings.timezone) };
+        return {
+          outcome: { status: 'sent', level, reminderId: slot.id, sentOn: localDate(sentAt!.getTime(), c.settings.timezone) },
+          recorded: { status: 'sent', level, sentAt: sentAt!, nextPlannedOn },
+        };
       }
     }
   }
@@ -176,11 +179,12 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
    * re-checking payment and holds, renders, delivers with the slot's idempotency key (or keeps
    * the letter for printing), and records the outcome.
    */
-  async function perform(input: PerformReminderInput, known?: LoadedFacts): Promise<{ outcome: ReminderOutcome; claimed?: Claimed }> {
+  async function perform(input: PerformReminderInput, known?: LoadedFacts): Promise<{ outcome: ReminderOutcome; done?: { claimed: Claimed; recorded: RecordedReminder } }> {
     const claimed = await claim(input, known);
     if ('status' in claimed) return { outcome: claimed };
     const rendered = await render(claimed);
-    return { outcome: await record(claimed, rendered.customer.emails, await deliver(claimed, rendered)), claimed };
+    const { outcome, recorded } = await record(claimed, rendered.customer.emails, await deliver(claimed, rendered));
+    return { outcome, done: { claimed, recorded } };
   }
 
   const configurationAt = (version: number) => configuration.at(version);
@@ -191,9 +195,19 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
     return loaded;
   }
 
-  /** The facts after a reminder; the settings and steps its claim read are reused while the configuration stands. */
-  async function factsAfter(invoiceId: number): Promise<LoadedFacts | undefined> {
-    return (await loadDunningFacts(sql, [invoiceId], configurationAt)).get(invoiceId);
+  /** The facts as they stand now; the settings and steps a claim read are reused while the configuration stands. */
+  async function factsNow(invoiceId: number): Promise<DunningFacts | null> {
+    return (await loadDunningFacts(sql, [invoiceId], configurationAt)).get(invoiceId)?.facts ?? null;
+  }
+
+  /**
+   * The facts after a reminder, without a statement: those its claim was judged on, with what its
+   * record wrote (one pure rule, `factsRowAfterReminder`). A policy that waits for review reads
+   * them again when its approvals were not read before the claim.
+   */
+  async function factsAfter({ claimed, recorded }: { claimed: Claimed; recorded: RecordedReminder }, approval?: DunningFacts['approval']): Promise<DunningFacts | null> {
+    if (approval === undefined && claimed.inv.needsApproval) return factsNow(claimed.inv.id);
+    return dunningFactsOf(factsRowAfterReminder(claimed.inv, recorded), claimed.steps, claimed.settings, approval ?? null);
   }
 
   return {
@@ -203,12 +217,13 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
 
     /**
      * The same, then the invoice's dunning facts as they stand after it: the workflow's next turn
-     * starts from them instead of reading them again. The settings and steps the claim read a
-     * moment ago are not read twice.
+     * starts from them instead of reading them again, and they are the claim's facts with the
+     * reminder's own record on top, not a read of their own.
      */
     async performReminderThenFacts(input: PerformReminderInput): Promise<{ outcome: ReminderOutcome; facts: DunningFacts | null }> {
-      const { outcome } = await perform(input);
-      return { outcome, facts: (await factsAfter(input.invoiceId))?.facts ?? null };
+      const { outcome, done } = await perform(input);
+      // Nothing performed (a hold found, the level already sent): the facts have moved since the workflow read them.
+      return { outcome, facts: done ? await factsAfter(done) : await factsNow(input.invoiceId) };
     },
 
     /**
@@ -222,9 +237,9 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       if (action.kind === 'ended' || action.kind === 'settle_promise') return { outcome: null, facts: before.facts };
       const asked = askedReminder(input.request, action, before.facts.progress.level, input.request.runId !== undefined);
       if ('answer' in asked) return { outcome: asked.answer, facts: before.facts };
-      const { outcome, claimed } = await perform({ ...asked.perform, invoiceId: input.invoiceId, at: input.at }, before);
+      const { outcome, done } = await perform({ ...asked.perform, invoiceId: input.invoiceId, at: input.at }, before);
       // Nothing claimed, nothing written: the facts read before still stand.
-      return { outcome, facts: claimed ? ((await factsAfter(input.invoiceId)) ?? before).facts : before.facts };
+      return { outcome, facts: done ? ((await factsAfter(done, before.facts.approval)) ?? before.facts) : before.facts };
     },
   };
 }

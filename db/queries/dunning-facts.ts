@@ -40,28 +40,33 @@ export async function loadDunningFacts(
   ]);
   return new Map(invoices.map((inv) => {
     const steps = inv.policyId ? policySteps.get(inv.policyId) ?? [] : [];
-    const last = inv.lastSent;
-    const facts: DunningFacts = {
-      invoiceId: inv.id,
-      number: inv.number,
-      customerRef: inv.customerRef,
-      dunnable: dunnableFacts(inv, settings.minimumBalanceCents),
-      dueDate: inv.referenceDueDate,
-      steps: steps.map((s) => ({ level: s.level, name: s.name, delayDays: s.delayDays, isFinal: s.isFinal })),
-      settings: { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country },
-      statementMode: inv.statementMode,
-      approval: inv.needsApproval ? approvals.get(inv.id) ?? { approved: [], held: [] } : null,
-      catchUp: inv.catchUp,
-      progress: {
-        level: last?.level ?? 0,
-        lastDate: last ? localDate(last.sentAt.getTime(), settings.timezone) : null,
-        nextPlannedOn: last?.nextPlannedOn,
-        bringForwardTo: inv.debitReturn && localDate(Date.parse(inv.debitReturn.at), settings.timezone),
-        restartFrom: inv.promiseKeptAt && localDate(inv.promiseKeptAt.getTime(), settings.timezone),
-      },
-    };
+    const facts = dunningFactsOf(inv, steps, settings, inv.needsApproval ? approvals.get(inv.id) ?? { approved: [], held: [] } : null);
     return [inv.id, { facts, invoice: inv, steps, settings }];
   }));
+}
+
+/** An invoice's "what is sent next" facts from its row, its policy's steps, the settings and its review approvals. */
+export function dunningFactsOf(inv: InvoiceFactsRow, steps: FollowUpStep[], settings: CompanySettings, approval: DunningFacts['approval']): DunningFacts {
+  const last = inv.lastSent;
+  return {
+    invoiceId: inv.id,
+    number: inv.number,
+    customerRef: inv.customerRef,
+    dunnable: dunnableFacts(inv, settings.minimumBalanceCents),
+    dueDate: inv.referenceDueDate,
+    steps: steps.map((s) => ({ level: s.level, name: s.name, delayDays: s.delayDays, isFinal: s.isFinal })),
+    settings: { timeZone: settings.timezone, sendHour: settings.sendHour, country: settings.country },
+    statementMode: inv.statementMode,
+    approval,
+    catchUp: inv.catchUp,
+    progress: {
+      level: last?.level ?? 0,
+      lastDate: last ? localDate(last.sentAt.getTime(), settings.timezone) : null,
+      nextPlannedOn: last?.nextPlannedOn,
+      bringForwardTo: inv.debitReturn && localDate(Date.parse(inv.debitReturn.at), settings.timezone),
+      restartFrom: inv.promiseKeptAt && localDate(inv.promiseKeptAt.getTime(), settings.timezone),
+    },
+  };
 }
 
 /** A page reads the configuration beside the facts; a worker's cache, at the version read with them. None when no invoice is found. */

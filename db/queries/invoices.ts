@@ -158,6 +158,31 @@ export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[], ru
   }));
 }
 
+/** What recording a reminder wrote that `invoicesFacts` reads: sent at an instant, kept as a letter to print, or failed. */
+export type RecordedReminder =
+  | { status: 'sent'; level: number; sentAt: Date; nextPlannedOn: string | null }
+  | { status: 'prepared' }
+  | { status: 'failed' };
+
+/**
+ * The invoice's facts row as `invoicesFacts` reads it once this reminder is recorded, from the row
+ * read before it: the reminder's own effect and nothing else. Another writer (a payment, an edit)
+ * wakes the invoice's workflow, which then reads its facts again.
+ */
+export function factsRowAfterReminder(row: InvoiceFactsRow, recorded: RecordedReminder): InvoiceFactsRow {
+  if (recorded.status === 'failed') return row;
+  if (recorded.status === 'prepared') return { ...row, letterToPrint: true };
+  const { level, sentAt, nextPlannedOn } = recorded;
+  // A debit return or a kept promise counts only when it came after the last reminder sent.
+  const afterIt = (at: number) => at > sentAt.getTime();
+  return {
+    ...row,
+    lastSent: row.lastSent && row.lastSent.level > level ? row.lastSent : { level, sentAt, nextPlannedOn },
+    debitReturn: row.debitReturn && afterIt(Date.parse(row.debitReturn.at)) ? row.debitReturn : null,
+    promiseKeptAt: row.promiseKeptAt && afterIt(row.promiseKeptAt.getTime()) ? row.promiseKeptAt : null,
+  };
+}
+
 /** An invoice's installments as one JSON array, in their order (`i` is the invoice). */
 export const installmentsJson = (sql: ISql) => sql`(select coalesce(json_agg(json_build_object('seq', s.seq, 'dueDate', s.due_date, 'amountCents', s.amount_cents, 'label', s.label) order by s.seq), '[]')
              from installments s where s.invoice_id = i.id)`;

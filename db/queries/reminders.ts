@@ -86,17 +86,20 @@ function endColumns(sql: ISql, end: ReminderEnd): Fragment {
 
 /**
  * Records how a claimed reminder ended with its timeline entry, and for a sent one its invoice's
- * level, in one statement: one round trip, all of it or none. Returns when it was sent.
+ * level, in one statement: one round trip, all of it or none. Returns when it was sent and the
+ * date it planned next, as stored.
  */
-export async function recordReminderEnd(sql: ISql, reminder: { id: number; invoiceId: number; level: number }, end: ReminderEnd, entry: FollowUpEvent): Promise<Date | null> {
-  const [row] = await sql<{ sentAt: Date | null }[]>`
-    with marked as (update reminders set ${endColumns(sql, end)} where id = ${reminder.id} returning sent_at),
+export async function recordReminderEnd(
+  sql: ISql, reminder: { id: number; invoiceId: number; level: number }, end: ReminderEnd, entry: FollowUpEvent,
+): Promise<{ sentAt: Date | null; nextPlannedOn: string | null }> {
+  const [row] = await sql<{ sentAt: Date | null; nextPlannedOn: string | null }[]>`
+    with marked as (update reminders set ${endColumns(sql, end)} where id = ${reminder.id} returning sent_at, next_planned_on),
     ${end.status === 'sent'
       ? sql`levelled as (${lastLevelUpdate(sql, reminder.invoiceId, reminder.level, sql`(select sent_at from marked)`)}),`
       : sql``}
     logged as (${eventInsert(sql, entry)})
-    select sent_at as "sentAt" from marked`;
-  return row?.sentAt ?? null;
+    select sent_at as "sentAt", next_planned_on as "nextPlannedOn" from marked`;
+  return { sentAt: row?.sentAt ?? null, nextPlannedOn: row?.nextPlannedOn ?? null };
 }
 
 export interface ReminderRow {
