@@ -202,12 +202,10 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
 
   /**
    * The facts after a reminder, without a statement: those its claim was judged on, with what its
-   * record wrote (one pure rule, `factsRowAfterReminder`). A policy that waits for review reads
-   * them again when its approvals were not read before the claim.
+   * record wrote (one pure rule, `factsRowAfterReminder`), and the review approvals read before it.
    */
-  async function factsAfter({ claimed, recorded }: { claimed: Claimed; recorded: RecordedReminder }, approval?: DunningFacts['approval']): Promise<DunningFacts | null> {
-    if (approval === undefined && claimed.inv.needsApproval) return factsNow(claimed.inv.id);
-    return dunningFactsOf(factsRowAfterReminder(claimed.inv, recorded), claimed.steps, claimed.settings, approval ?? null);
+  function factsAfter({ claimed, recorded }: { claimed: Claimed; recorded: RecordedReminder }, approval: DunningFacts['approval']): DunningFacts {
+    return dunningFactsOf(factsRowAfterReminder(claimed.inv, recorded), claimed.steps, claimed.settings, approval);
   }
 
   return {
@@ -222,8 +220,9 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
      */
     async performReminderThenFacts(input: PerformReminderInput): Promise<{ outcome: ReminderOutcome; facts: DunningFacts | null }> {
       const { outcome, done } = await perform(input);
-      // Nothing performed (a hold found, the level already sent): the facts have moved since the workflow read them.
-      return { outcome, facts: done ? await factsAfter(done) : await factsNow(input.invoiceId) };
+      // Nothing performed (a hold found, the level already sent), the facts have moved since the workflow
+      // read them; a policy that waits for review had its approvals read by no claim.
+      return { outcome, facts: done && !done.claimed.inv.needsApproval ? factsAfter(done, null) : await factsNow(input.invoiceId) };
     },
 
     /**
@@ -239,7 +238,7 @@ export function createReminderActivities({ sql, mailer, pdf, defaultFrom, public
       if ('answer' in asked) return { outcome: asked.answer, facts: before.facts };
       const { outcome, done } = await perform({ ...asked.perform, invoiceId: input.invoiceId, at: input.at }, before);
       // Nothing claimed, nothing written: the facts read before still stand.
-      return { outcome, facts: done ? ((await factsAfter(done, before.facts.approval)) ?? before.facts) : before.facts };
+      return { outcome, facts: done ? factsAfter(done, before.facts.approval) : before.facts };
     },
   };
 }
