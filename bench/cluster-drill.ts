@@ -47,6 +47,17 @@ async function freePortRetrying(range: { from: number; to: number }): Promise<nu
   }
 }
 
+/**
+ * Distinct free ports for the server to listen on, below the kernel's ephemeral range (32768 and
+ * up): a port from that range can be handed to one of the server's own outgoing connections
+ * before its service binds it. Temporal also keeps membership ports in a smallint column.
+ */
+async function serverPorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePortRetrying({ from: 20_000, to: 32_000 }));
+  return [...ports];
+}
+
 async function main(): Promise<void> {
   const figures: [string, string][] = [];
   const failures: string[] = [];
@@ -76,11 +87,8 @@ async function main(): Promise<void> {
     const url = new URL(pg.url);
     const endpoint = { host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
     await setUpTemporalSchemas(build, endpoint);
-    const ports = {
-      frontend: await freePort(), frontendHttp: await freePort(), history: await freePort(), matching: await freePort(), worker: await freePort(),
-      // Temporal keeps membership ports in a smallint column.
-      membership: await Promise.all([0, 1, 2, 3].map(() => freePortRetrying({ from: 20_000, to: 32_000 }))) as [number, number, number, number],
-    };
+    const [frontend, frontendHttp, history, matching, worker, ...membership] = await serverPorts(9);
+    const ports = { frontend: frontend!, frontendHttp: frontendHttp!, history: history!, matching: matching!, worker: worker!, membership: membership as [number, number, number, number] };
     const logFile = join(dir, 'temporal-server.log');
     const cluster = await startTemporalCluster({ build, pg: endpoint, ports, dir, namespace: 'default', logFile });
     stops.unshift(() => cluster.stop());
