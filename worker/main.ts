@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, 'worker');
   installQuietRuntime();
   if (!config.database.url) throw new Error('DATABASE_URL is required to run the worker on its own (npm start sets it for you)');
-  const sql = createSql(config.database.url);
+  const sql = createSql(config.database.url, { genericPlans: true });
   const connection = await connectWorker(config.temporal);
   const mailer = createMailer(config.mail, sql);
   const pdf = createPdfRenderer({ executablePath: config.chromiumPath });

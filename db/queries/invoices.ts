@@ -149,7 +149,7 @@ export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[], ru
            ${runId === undefined ? sql`null::int` : sql`(select max(r.level) from reminders r where r.invoice_id = i.id and r.run_id = ${runId})`} as "levelOfRun"
     from invoices i join customers c on c.id = i.customer_id
     left join policies pol on pol.id = coalesce(c.policy_id, (select id from policies where is_default))
-    where i.id = any(${invoiceIds as number[]})`;
+    where ${oneOrMany(sql, invoiceIds)}`;
   // The first unpaid installment does not depend on the day: any day will do.
   return rows.map((r) => ({
     ...r,
@@ -157,6 +157,13 @@ export async function invoicesFacts(sql: ISql, invoiceIds: readonly number[], ru
     lastSent: r.lastSent && { ...r.lastSent, sentAt: new Date(r.lastSent.sentAt) },
   }));
 }
+
+/**
+ * One invoice by `=`, so its prepared statement's generic plan is costed for one row and PostgreSQL
+ * keeps it instead of planning every reminder's read again; a page of them by `any`.
+ */
+const oneOrMany = (sql: ISql, invoiceIds: readonly number[]) =>
+  invoiceIds.length === 1 ? sql`i.id = ${invoiceIds[0]!}` : sql`i.id = any(${invoiceIds as number[]})`;
 
 /** What recording a reminder wrote that `invoicesFacts` reads: sent at an instant, kept as a letter to print, or failed. */
 export type RecordedReminder =
